@@ -1,0 +1,148 @@
+"""The /cancel-moderation grammar: `<jobId> [<jobId> ...] <reason>`, `status <jobId>`, `help`.
+
+Job IDs come first, separated by spaces and/or commas; the first word that is plainly not
+an attempt at a job ID starts the reason. A word that looks like a job ID but is not one
+(wrong length, a slash, an encoded character, a look-alike letter) is an error, never a
+reason word, so a typo cannot silently shrink the list of jobs to cancel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..tencent.jobid import is_job_id
+
+MAX_JOBS = 100
+MAX_REASON = 500
+USAGE = (
+    "`/cancel-moderation <jobId> [<jobId> ...] <reason>` cancels (on-call) or asks on-call to cancel\n"
+    "`/cancel-moderation status <jobId>` shows a job's state, stream and DataId\n"
+    "`/cancel-moderation help` shows this help and what you may do\n"
+    "`/cancel-moderation` opens a form"
+)
+
+_SEPARATORS = re.compile(r"[\s,]+")
+_HEX_RUN = re.compile(r"[0-9a-f]{12,}")
+_ID_PREFIX = re.compile(r"^(?:av|va)[0-9a-f]{6,}")
+_PATH_CHARS = re.compile(r"[/\\%?#]")
+
+
+class CommandError(ValueError):
+    """A mistake the caller can fix; the message is shown only to them."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    job_ids: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Status:
+    job_id: str
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    pass
+
+
+Command = Cancel | Status | Help | OpenForm
+
+
+def looks_like_job_id(word: str) -> bool:
+    """True for a word someone most likely meant as a job ID, valid or not.
+
+    Folds look-alike characters (NFKC, then case) so 'аv…' with a Cyrillic 'а' counts as an
+    attempt, and keeps ordinary words ("duplicates", "stream", "available") out.
+    """
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if is_job_id(word) or _ID_PREFIX.match(folded) or _HEX_RUN.search(folded):
+        return True
+    if not folded.isascii() and _HEX_RUN.search(folded.encode("ascii", "ignore").decode()):
+        return True
+    # Path-like words with ID-ish content ("../av12", "av%2F..."): refused, not read as reason.
+    return bool(_PATH_CHARS.search(folded) and re.search(r"(?:^|[/\\%.])(?:av|va)[0-9a-f]", folded))
+
+
+def parse(text: str) -> Command:
+    """Parse the command text; raise CommandError with a caller-facing message."""
+    text = (text or "").strip()
+    if not text:
+        return OpenForm()
+    head, _, rest = text.partition(" ")
+    keyword = head.lower()
+    if keyword == "help":
+        return Help()
+    if keyword == "status":
+        return Status(_single_job_id(rest))
+    return parse_cancel(text)
+
+
+def _single_job_id(text: str) -> str:
+    words = [w for w in _SEPARATORS.split(text.strip()) if w]
+    if len(words) != 1:
+        raise CommandError("Usage: `/cancel-moderation status <jobId>` with exactly one job ID.")
+    _require_valid(words[0])
+    return words[0]
+
+
+def parse_cancel(text: str) -> Cancel:
+    """Split `text` into job IDs and a reason (the same rules serve the modal's fields)."""
+    ids, reason = split_ids_and_reason(text)
+    return build_cancel(ids, reason)
+
+
+def split_ids_and_reason(text: str) -> tuple[list[str], str]:
+    remaining = text.strip()
+    ids: list[str] = []
+    while remaining:
+        match = _SEPARATORS.search(remaining)
+        word, rest = (remaining[: match.start()], remaining[match.end() :]) if match else (remaining, "")
+        if not looks_like_job_id(word):
+            break
+        ids.append(word)
+        remaining = rest
+    return ids, remaining.strip()
+
+
+def build_cancel(ids: list[str], reason: str) -> Cancel:
+    if not ids:
+        first = reason.split()[0] if reason.split() else ""
+        raise CommandError(
+            f"`{_shown(first)}` is not a job ID. Job IDs come first, then the reason.\n{USAGE}"
+            if first
+            else f"Give at least one job ID and a reason.\n{USAGE}"
+        )
+    for word in ids:
+        _require_valid(word)
+    unique = list(dict.fromkeys(ids))
+    if len(unique) > MAX_JOBS:
+        raise CommandError(f"That is {len(unique)} job IDs; at most {MAX_JOBS} per command. Split the list.")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CommandError("A reason is required after the job IDs, e.g. `… av1234… stream shows violence`.")
+    if len(reason) > MAX_REASON:
+        raise CommandError(f"The reason is {len(reason)} characters; keep it under {MAX_REASON}.")
+    return Cancel(tuple(unique), reason)
+
+
+def _require_valid(word: str) -> None:
+    if not is_job_id(word):
+        raise CommandError(
+            f"`{_shown(word)}` is not a valid job ID: expected `av` or `va` followed by 32 lowercase "
+            "hex digits (e.g. `av0123456789abcdef0123456789abcdef`). Nothing was sent."
+        )
+
+
+def _shown(word: str) -> str:
+    """Echo a bad word back safely: bounded, no backticks or Slack control characters."""
+    clean = "".join(ch if ch.isprintable() and ch not in "`<>&*_~" else "?" for ch in word)
+    return clean if len(clean) <= 40 else clean[:40] + "…"

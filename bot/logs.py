@@ -1,0 +1,97 @@
+"""Structured logging: JSON lines on a host, readable lines in a terminal, never a secret.
+
+Call sites log an event name plus fields: `log.info("ci.call", extra={"fields": {...}})`,
+or use `event(logger, name, **fields)`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Iterable
+
+# Shapes of secrets that could reach a log line through an exception or a library.
+_PATTERNS = [
+    re.compile(r"(q-signature=)[0-9a-fA-F]+"),
+    re.compile(r"(q-ak=)[^&\s'\"]+"),
+    re.compile(r"((?:Authorization|authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+"),
+    re.compile(r"()xox[abpre]-[0-9A-Za-z-]+"),
+    re.compile(r"()xapp-[0-9A-Za-z-]+"),
+    re.compile(r"(x-ci-security-token['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+", re.IGNORECASE),
+    re.compile(r"(://[^:/@\s]+:)[^@\s]+(?=@)"),  # password in a URL
+]
+
+REDACTED = "[redacted]"
+
+
+class Redactor:
+    """Removes known secret values and secret-shaped strings from text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for value in self.secrets:
+            text = text.replace(value, REDACTED)
+        for pattern in _PATTERNS:
+            text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+        return text
+
+
+class _Formatter(logging.Formatter):
+    def __init__(self, redact: Redactor, as_json: bool) -> None:
+        super().__init__()
+        self.redact = redact
+        self.as_json = as_json
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = dict(getattr(record, "fields", {}) or {})
+        if self.as_json:
+            doc = {
+                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+                + f".{int(record.msecs):03d}Z",
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "event": record.getMessage(),
+                **fields,
+            }
+            if record.exc_info:
+                doc["error"] = self.formatException(record.exc_info)
+            text = json.dumps(doc, default=str, ensure_ascii=False)
+        else:
+            pairs = " ".join(f"{k}={_short(v)}" for k, v in fields.items())
+            text = f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {record.levelname:<7} {record.getMessage()} {pairs}".rstrip()
+            if record.exc_info:
+                text += "\n" + self.formatException(record.exc_info)
+        return self.redact(text)
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if " " not in text else json.dumps(text)
+
+
+def configure(level: str = "INFO", fmt: str = "auto", secrets: Iterable[str] = (), stream=None) -> Redactor:
+    """Install one handler on the root logger. `fmt`: auto (text on a TTY), json or text."""
+    stream = stream or sys.stderr
+    as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
+    redactor = Redactor(secrets)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_Formatter(redactor, as_json))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # Libraries that would otherwise log request headers or bodies at debug level.
+    for noisy in ("urllib3", "slack_sdk", "slack_bolt", "qcloud_cos"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    return redactor
+
+
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: object) -> None:
+    """Log one structured event."""
+    logger.log(level, name, extra={"fields": fields})

@@ -1,0 +1,359 @@
+"""CI API client: validated paths, signed requests, timeouts, retries, a rate limit.
+
+Transport (requests), signing (signer.py) and parsing (parsing.py) are kept apart, as
+botocore does: this module only sequences them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from ..config import Secret, Settings
+from ..logs import event
+from . import jobid, signer
+from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
+from .ratelimit import Limiter, SlidingWindowLimiter
+from .results import (
+    RATE_LIMIT_CODES,
+    CancelResult,
+    CIBadResponse,
+    CIClockSkewed,
+    CIError,
+    CINetworkError,
+    CIRateLimited,
+    CIServerError,
+    CIServiceError,
+    JobStatus,
+)
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "cancel-moderation-bot/0.1"
+RETRY_AFTER_CAP = 30.0  # seconds; a longer Retry-After fails the call rather than stall a worker
+MAX_BODY = 1 << 20  # a CI answer is a few hundred bytes; anything huge is hostile
+Outcome = CancelResult | JobStatus | CIError
+
+
+class CIClient:
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        secret_id: str,
+        secret_key: Secret,
+        session_token: Secret | None = None,
+        limiter: Limiter,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 10.0,
+        max_attempts: int = 4,
+        concurrency: int = 20,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        sign_expire: int = 600,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self._host = urlsplit(self.endpoint).hostname or ""
+        self._secret_id = secret_id
+        self._secret_key = secret_key
+        self._token = session_token if session_token else None
+        self.limiter = limiter
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_attempts = max(1, max_attempts)
+        self.concurrency = max(1, concurrency)
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.sign_expire = sign_expire
+        self._clock = clock
+        self._sleep = sleep
+        self._jitter = jitter
+        #: Seconds to add to the local clock when signing (learned from RequestTimeTooSkewed).
+        self.clock_offset = 0.0
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.concurrency, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, limiter: Limiter | None = None) -> CIClient:
+        return cls(
+            endpoint=settings.ci_endpoint,
+            secret_id=settings.tencentcloud_secret_id,
+            secret_key=settings.tencentcloud_secret_key,
+            session_token=settings.tencentcloud_session_token,
+            limiter=limiter or SlidingWindowLimiter(settings.ci_rate_limit),
+            connect_timeout=settings.ci_connect_timeout,
+            read_timeout=settings.ci_read_timeout,
+            max_attempts=settings.ci_max_attempts,
+            concurrency=settings.ci_rate_limit,
+        )
+
+    def __repr__(self) -> str:
+        return f"CIClient(endpoint={self.endpoint!r})"
+
+    # -- requests -----------------------------------------------------------------
+
+    def build(self, method: str, path: str) -> requests.PreparedRequest:
+        """A signed, ready-to-send request. `path` must come from a *_path() helper."""
+        headers = {"User-Agent": USER_AGENT}
+        if self._token:
+            headers["x-ci-security-token"] = self._token.reveal()
+        prepared = requests.Request(method, self.endpoint + path, headers=headers).prepare()
+        # Sign what is sent: the prepared headers (content-length included), host without port.
+        to_sign = signer.headers_to_sign(prepared.headers)
+        to_sign["host"] = self._host
+        prepared.headers["Authorization"] = signer.authorization(
+            secret_id=self._secret_id,
+            secret_key=self._secret_key.reveal(),
+            method=method,
+            path=path,
+            params={},
+            headers=to_sign,
+            now=int(self._clock() + self.clock_offset),
+            expire=self.sign_expire,
+        )
+        return prepared
+
+    @staticmethod
+    def cancel_path(job_id: str) -> str:
+        return "/video/cancel_auditing/" + jobid.checked(job_id)
+
+    @staticmethod
+    def describe_path(job_id: str) -> str:
+        return "/video/auditing/" + jobid.checked(job_id)
+
+    def cancel(self, job_id: str) -> CancelResult:
+        """Cancel one live moderation job. Raises InvalidJobId before any I/O, or CIError."""
+        path = self.cancel_path(job_id)
+        try:
+            return self._call("POST", path, job_id, parse_cancel)
+        except CIServiceError as exc:
+            if exc.code == "InvalidArgument" and exc.after_ambiguous:
+                confirmed = self._confirm_cancelled(job_id)
+                if confirmed is not None:
+                    return confirmed
+            raise
+
+    def describe(self, job_id: str) -> JobStatus:
+        """Query one job's state, stream URL and DataId."""
+        return self._call("GET", self.describe_path(job_id), job_id, parse_status)
+
+    def cancel_many(self, job_ids: Sequence[str]) -> list[CancelResult | CIError]:
+        return self._many(self.cancel, job_ids)
+
+    def describe_many(self, job_ids: Sequence[str]) -> list[JobStatus | CIError]:
+        return self._many(self.describe, job_ids)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- internals ----------------------------------------------------------------
+
+    def _many(self, call: Callable[[str], Outcome], job_ids: Sequence[str]) -> list:
+        for job in job_ids:
+            jobid.checked(job)  # refuse the whole batch before sending anything
+        if len(job_ids) <= 1:
+            return [_outcome(call, j) for j in job_ids]
+        workers = min(len(job_ids), self.concurrency)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ci") as pool:
+            return list(pool.map(lambda j: _outcome(call, j), job_ids))
+
+    def _confirm_cancelled(self, job_id: str) -> CancelResult | None:
+        """After an attempt whose answer was lost, 'InvalidArgument' may mean 'already cancelled by us'."""
+        try:
+            status = self.describe(job_id)
+        except CIError:
+            return None
+        if status.state.lower() != "cancelled":
+            return None
+        return CancelResult(
+            job_id=job_id,
+            data_id=status.data_id,
+            creation_time=status.creation_time,
+            request_id=status.request_id,
+            state=status.state,
+        )
+
+    def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+        attempt = 0
+        skew_fixed = False
+        ambiguous = False  # an earlier attempt may have reached the server
+        while True:
+            attempt += 1
+            self.limiter.acquire()
+            started = time.monotonic()
+            try:
+                result = self._once(method, path, job_id, parse)
+                self._log(method, job_id, attempt, started, result=result)
+                return result
+            except CIClockSkewed as exc:
+                self._log(method, job_id, attempt, started, error=exc)
+                if skew_fixed or exc.server_time is None:
+                    raise
+                skew_fixed = True
+                self._correct_clock(exc.server_time)
+                attempt -= 1  # the corrected retry is free: the first one could never pass
+            except CIError as exc:
+                self._log(method, job_id, attempt, started, error=exc)
+                if not exc.retryable or attempt >= self.max_attempts:
+                    exc.after_ambiguous = ambiguous
+                    raise
+                ambiguous = ambiguous or isinstance(exc, CINetworkError | CIServerError)
+                self._sleep(self._backoff(attempt, exc.retry_after))
+
+    def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+        prepared = self.build(method, path)
+        deadline = time.monotonic() + sum(self.timeout)
+        try:
+            response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise CINetworkError("NetworkError", _network_reason(exc), job_id=job_id) from None
+        with response:
+            body = _read_capped(response, deadline, job_id)
+            return _interpret(response, body, job_id, parse)
+
+    def _correct_clock(self, server_time: float) -> None:
+        offset = server_time - self._clock()
+        self.clock_offset = offset
+        event(log, "ci.clock_skew", logging.WARNING, offset_seconds=round(offset, 3))
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), RETRY_AFTER_CAP)
+        # "Full jitter": spreads retries from many callers instead of synchronising them.
+        return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+
+    def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
+        fields = {
+            "method": method,
+            "job_id": job_id,
+            "attempt": attempt,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        }
+        if result is not None:
+            event(log, "ci.call", ok=True, ci_request_id=result.request_id, **fields)
+        else:
+            event(
+                log,
+                "ci.call",
+                logging.WARNING,
+                ok=False,
+                status=error.status,
+                code=error.code,
+                ci_request_id=error.request_id,
+                **fields,
+            )
+
+
+def _outcome(call: Callable[[str], Outcome], job_id: str) -> Outcome:
+    try:
+        return call(job_id)
+    except CIError as exc:
+        exc.job_id = exc.job_id or job_id
+        return exc
+
+
+def _network_reason(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "the CI API did not answer in time"
+    if isinstance(exc, requests.ConnectionError):
+        return "could not connect to the CI API"
+    return f"request failed ({type(exc).__name__})"
+
+
+def _read_capped(response: requests.Response, deadline: float, job_id: str) -> bytes:
+    """Read the body with a size cap and an overall deadline (a trickling server cannot stall us)."""
+    chunks: list[bytes] = []
+    size = 0
+    request_id = response.headers.get("x-ci-request-id", "")
+    try:
+        while True:
+            # read1 returns what has arrived (each wait bounded by the read timeout), so a server
+            # trickling bytes meets the deadline check instead of holding us for the whole body.
+            chunk = response.raw.read1(16384, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise CIBadResponse(
+                    "BadResponse", f"response body over {MAX_BODY} bytes", status=response.status_code,
+                    request_id=request_id, job_id=job_id,
+                )
+            if time.monotonic() > deadline:
+                raise CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
+            chunks.append(chunk)
+    except CIError:
+        raise
+    except Exception as exc:  # urllib3 protocol/decoding errors, socket timeouts mid-body
+        raise CINetworkError("NetworkError", f"response broken off ({type(exc).__name__})", job_id=job_id) from None
+    return b"".join(chunks)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    raw = response.headers.get("Retry-After", "").strip()
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _server_time(response: requests.Response) -> float | None:
+    try:
+        return parsedate_to_datetime(response.headers["Date"]).timestamp()
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], Outcome]):
+    status = response.status_code
+    header_request_id = response.headers.get("x-ci-request-id", "")
+    if 200 <= status < 300:
+        try:
+            return parse(body)
+        except UnreadableXml as exc:
+            raise CIBadResponse(
+                "BadResponse",
+                f"HTTP {status} with a body that is not readable XML ({exc})",
+                status=status,
+                request_id=header_request_id,
+                job_id=job_id,
+            ) from None
+    fields = parse_error(body)
+    code = fields.get("Code") or _code_for_status(status)
+    kwargs = dict(
+        status=status,
+        request_id=fields.get("RequestId") or header_request_id,
+        trace_id=fields.get("TraceId", ""),
+        resource=fields.get("Resource", ""),
+        job_id=job_id,
+    )
+    message = fields.get("Message") or f"HTTP {status} without an error body"
+    if code == "RequestTimeTooSkewed":
+        raise CIClockSkewed(code, message, server_time=_server_time(response), **kwargs)
+    if status == 429 or code in RATE_LIMIT_CODES:
+        raise CIRateLimited(code, message, retry_after=_retry_after(response), **kwargs)
+    if status >= 500:
+        raise CIServerError(code, message, retry_after=_retry_after(response), **kwargs)
+    raise CIServiceError(code, message, **kwargs)
+
+
+def _code_for_status(status: int) -> str:
+    if status == 429:
+        return "RateLimited"
+    if status == 503:
+        return "ServiceUnavailable"
+    if status >= 500:
+        return "InternalError"
+    return f"HTTP{status}"
+

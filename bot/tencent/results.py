@@ -1,0 +1,129 @@
+"""Typed results and errors of the CI API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What an operator should do about each error code, shown next to Code and Message.
+HINTS = {
+    "InvalidArgument": "The job is unknown or already finished. Check the job ID; nothing is left to cancel if it ended.",
+    "AccessDenied": "The Tencent key may not cancel jobs on this bucket. Grant ci:CancelAuditingJobs (see README, CAM policy).",
+    "InvalidAccessKeyId": "TENCENTCLOUD_SECRET_ID is unknown to Tencent. Check the key and that it is enabled.",
+    "SignatureDoesNotMatch": "Tencent rejected the signature. Check TENCENTCLOUD_SECRET_KEY (and the STS token if used).",
+    "RequestTimeTooSkewed": "The bot's clock is off. Fix NTP on the host; the bot already retried with a corrected time.",
+    "ExpiredToken": "The STS session token expired. Refresh TENCENTCLOUD_SESSION_TOKEN.",
+    "InvalidToken": "The STS session token is invalid. Refresh TENCENTCLOUD_SESSION_TOKEN.",
+    "InternalError": "Tencent had an internal error and retries did not help. Try again in a minute.",
+    "ServiceUnavailable": "Tencent is unavailable. Try again in a minute.",
+    "RateLimited": "Tencent's rate limit was hit and retries did not help. Try again shortly.",
+    "NoSuchBucket": "CI_BUCKET does not exist in CI_REGION, or CI is not enabled on it.",
+    "NetworkError": "The CI API could not be reached. Check the network or CI_ENDPOINT, then try again.",
+    "BadResponse": "Tencent answered 200 with a body the bot cannot read; the job was most likely cancelled. Check with `status`.",
+}
+
+RATE_LIMIT_CODES = frozenset({"RateLimited", "SlowDown", "TooManyRequests", "RequestLimitExceeded", "ApiRateLimited"})
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    job_id: str
+    data_id: str
+    creation_time: str
+    request_id: str
+    state: str = ""
+
+    ok = True
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job_id: str
+    state: str
+    data_id: str
+    creation_time: str
+    stream_url: str
+    request_id: str
+    code: str = ""
+    message: str = ""
+
+    ok = True
+
+
+class CIError(Exception):
+    """A CI call that did not succeed. `retryable`: whether a retry could change the answer."""
+
+    ok = False
+    retryable = False
+    #: Set when an earlier attempt may have reached the server before this answer.
+    after_ambiguous = False
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str = "",
+        trace_id: str = "",
+        resource: str = "",
+        job_id: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.status = status
+        self.request_id = request_id
+        self.trace_id = trace_id
+        self.resource = resource
+        self.job_id = job_id
+        self.retry_after = retry_after
+        super().__init__(self.describe())
+
+    @property
+    def hint(self) -> str:
+        if self.code in HINTS:
+            return HINTS[self.code]
+        if self.status is not None and self.status >= 500:
+            return HINTS["InternalError"]
+        return "See Tencent's error-code reference for this code; quote the RequestId to Tencent support."
+
+    def describe(self) -> str:
+        parts = [self.code]
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        text = f"{' / '.join(parts)}: {self.message}"
+        if self.request_id:
+            text += f" (RequestId {self.request_id})"
+        return text
+
+
+class CIServiceError(CIError):
+    """The CI API answered with an error body; final unless it is a 5xx or rate limit."""
+
+
+class CIRetryableError(CIError):
+    retryable = True
+
+
+class CIRateLimited(CIRetryableError):
+    pass
+
+
+class CIServerError(CIRetryableError):
+    pass
+
+
+class CINetworkError(CIRetryableError):
+    """No usable answer: connection refused, reset, timed out. Cancels are safe to retry."""
+
+
+class CIClockSkewed(CIServiceError):
+    """RequestTimeTooSkewed; `server_time` is the server's clock from its Date header, if any."""
+
+    def __init__(self, *args, server_time: float | None = None, **kwargs) -> None:
+        self.server_time = server_time
+        super().__init__(*args, **kwargs)
+
+
+class CIBadResponse(CIError):
+    """A 2xx whose body cannot be read. For a cancel, the job was most likely cancelled."""

@@ -1,0 +1,382 @@
+"""A local stand-in for the Tencent CI API, on 127.0.0.1.
+
+It verifies every request's COS signature on its own (a separate implementation from
+bot/tencent/signer.py, recomputed from the header and parameter lists the client declares)
+and refuses anything it cannot verify, like the real service. Faults are scripted per job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import socket
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Job:
+    job_id: str
+    state: str = "Auditing"
+    data_id: str = ""
+    creation_time: str = "2026-11-24T10:00:00+0800"
+    url: str = "rtmp://live.example.com/app/stream"
+
+
+@dataclass
+class Arrival:
+    at: float  # time.monotonic() when the request line was read
+    method: str
+    path: str
+    verified: bool
+    status: int = 0
+    authorization: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Fault:
+    """Scripted behaviours, consumed one per request for a job."""
+
+    @staticmethod
+    def error(status: int, code: str, message: str = "", headers: dict | None = None):
+        return ("error", status, code, message or code, headers or {})
+
+    @staticmethod
+    def raw(status: int, body: bytes, headers: dict | None = None):
+        return ("raw", status, body, headers or {})
+
+    @staticmethod
+    def delay(seconds: float):
+        return ("delay", seconds)
+
+    @staticmethod
+    def hang():
+        return ("hang",)
+
+    @staticmethod
+    def drop():
+        """Close the connection without answering."""
+        return ("drop",)
+
+    @staticmethod
+    def trickle(seconds: float):
+        """Send headers, then one byte of body every `seconds`."""
+        return ("trickle", seconds)
+
+    @staticmethod
+    def apply_then_drop():
+        """Do the work (cancel the job), then lose the answer: the client sees a broken connection."""
+        return ("apply_then_drop",)
+
+
+def _enc(value: str) -> str:
+    out = []
+    for byte in value.encode("utf-8"):
+        ch = chr(byte)
+        if ch.isascii() and (ch.isalnum() or ch in "-_.~"):
+            out.append(ch)
+        else:
+            out.append("%%%02X" % byte)
+    return "".join(out)
+
+
+def expected_signature(secret_key: str, key_time: str, method: str, path: str, params: dict, headers: dict) -> str:
+    def join(d: dict) -> str:
+        pairs = sorted((_enc(k).lower(), _enc(v)) for k, v in d.items())
+        return "&".join(k + "=" + v for k, v in pairs)
+
+    text = "\n".join([method.lower(), path, join(params), join(headers)]) + "\n"
+    to_sign = "sha1\n" + key_time + "\n" + hashlib.sha1(text.encode()).hexdigest() + "\n"
+    key = hmac.new(secret_key.encode(), key_time.encode(), "sha1").hexdigest()
+    return hmac.new(key.encode(), to_sign.encode(), "sha1").hexdigest()
+
+
+class _Server(ThreadingHTTPServer):
+    # A real API has a deep accept queue; the default of 5 drops SYNs under a burst and
+    # adds one-second retransmits that would look like our own rate limiter's fault.
+    request_queue_size = 256
+    daemon_threads = True
+
+
+class CIStandIn:
+    def __init__(
+        self,
+        keys: dict[str, str] | None = None,
+        tokens: set[str] | None = None,
+        latency: float = 0.0,
+        clock_offset: float = 0.0,
+    ) -> None:
+        self.keys = keys or {"AKIDtest": "test-secret-key"}
+        self.tokens = tokens  # None: no STS required; a set: token must be one of them
+        self.latency = latency
+        self.clock_offset = clock_offset  # the server's clock minus ours
+        self.jobs: dict[str, Job] = {}
+        self.faults: dict[str, list[tuple]] = {}
+        self.arrivals: list[Arrival] = []
+        self.lock = threading.Lock()
+        self._release = threading.Event()  # frees hung handlers at shutdown
+        self.server = _Server(("127.0.0.1", 0), self._handler_class())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> CIStandIn:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> CIStandIn:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- scripting -------------------------------------------------------------------
+    def add_job(self, job_id: str, **kwargs) -> Job:
+        job = Job(job_id, **kwargs)
+        with self.lock:
+            self.jobs[job_id] = job
+        return job
+
+    def script(self, job_id: str, *faults: tuple) -> None:
+        with self.lock:
+            self.faults.setdefault(job_id, []).extend(faults)
+
+    def requests_for(self, path_fragment: str = "") -> list[Arrival]:
+        with self.lock:
+            return [a for a in self.arrivals if path_fragment in a.path]
+
+    def max_in_window(self, window: float = 1.0) -> int:
+        """The most requests that arrived within any `window` seconds."""
+        with self.lock:
+            times = sorted(a.at for a in self.arrivals)
+        best, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    # -- the server ------------------------------------------------------------------
+    def _handler_class(self):
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                return
+
+            def date_time_string(self, timestamp=None) -> str:  # the server's (possibly skewed) clock
+                return formatdate(time.time() + stand_in.clock_offset, usegmt=True)
+
+            def do_GET(self) -> None:
+                stand_in._handle(self)
+
+            def do_POST(self) -> None:
+                stand_in._handle(self)
+
+            def do_PUT(self) -> None:
+                stand_in._handle(self)
+
+        return Handler
+
+    def _verify(self, h: BaseHTTPRequestHandler, path: str, query: dict) -> tuple[bool, str]:
+        auth = h.headers.get("Authorization", "")
+        fields = dict(p.split("=", 1) for p in auth.split("&") if "=" in p)
+        needed = {"q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time", "q-header-list", "q-url-param-list", "q-signature"}
+        if not needed <= fields.keys() or fields["q-sign-algorithm"] != "sha1":
+            return False, "AccessDenied"
+        secret = self.keys.get(fields["q-ak"])
+        if secret is None:
+            return False, "InvalidAccessKeyId"
+        try:
+            start, end = (int(x) for x in fields["q-sign-time"].split(";"))
+        except ValueError:
+            return False, "AccessDenied"
+        now = time.time() + self.clock_offset
+        if not start <= now <= end:
+            return False, "RequestTimeTooSkewed"
+        header_names = [n for n in fields["q-header-list"].split(";") if n]
+        param_names = [n for n in fields["q-url-param-list"].split(";") if n]
+        received = {k.lower(): v for k, v in h.headers.items()}
+        received["host"] = received.get("host", "").rsplit(":", 1)[0]
+        if "host" not in header_names:
+            return False, "AccessDenied"
+        # Send what you sign, sign what you send: every x-ci-/x-cos- header must be covered.
+        for name in received:
+            if name.startswith(("x-ci-", "x-cos-")) and name not in header_names:
+                return False, "AccessDenied"
+        signed_headers = {}
+        for name in header_names:
+            original = urllib.parse.unquote(name)
+            if original not in received:
+                return False, "SignatureDoesNotMatch"
+            signed_headers[original] = received[original]
+        signed_params = {}
+        for name in param_names:
+            original = urllib.parse.unquote(name)
+            if original not in query:
+                return False, "SignatureDoesNotMatch"
+            signed_params[original] = query[original]
+        want = expected_signature(secret, fields["q-key-time"], h.command, path, signed_params, signed_headers)
+        if not hmac.compare_digest(want, fields["q-signature"]):
+            return False, "SignatureDoesNotMatch"
+        if self.tokens is not None and received.get("x-ci-security-token") not in self.tokens:
+            return False, "InvalidToken"
+        return True, ""
+
+    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        arrived = time.monotonic()
+        parts = urllib.parse.urlsplit(h.path)
+        path = urllib.parse.unquote(parts.path)
+        query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        length = int(h.headers.get("Content-Length") or 0)
+        if length:
+            h.rfile.read(length)
+        ok, code = self._verify(h, path, query)
+        record = Arrival(arrived, h.command, path, ok, authorization=h.headers.get("Authorization", ""),
+                         headers=dict(h.headers.items()))
+        with self.lock:
+            self.arrivals.append(record)
+        if self.latency:
+            time.sleep(self.latency)
+        if not ok:
+            status = 403
+            record.status = status
+            self._send_error(h, status, code, f"signature check failed: {code}")
+            return
+        job_id = path.rsplit("/", 1)[-1]
+        fault = self._next_fault(job_id)
+        if fault is not None and self._apply_fault(h, fault, record, job_id):
+            return
+        if h.command == "POST" and path.startswith("/video/cancel_auditing/"):
+            self._cancel(h, job_id, record)
+        elif h.command == "GET" and path.startswith("/video/auditing/"):
+            self._describe(h, job_id, record)
+        else:
+            record.status = 404
+            self._send_error(h, 404, "NoSuchResource", "unknown API")
+
+    def _next_fault(self, job_id: str):
+        with self.lock:
+            queue = self.faults.get(job_id) or self.faults.get("*")
+            return queue.pop(0) if queue else None
+
+    def _apply_fault(self, h, fault: tuple, record: Arrival, job_id: str) -> bool:
+        kind = fault[0]
+        if kind == "delay":
+            time.sleep(fault[1])
+            return False
+        if kind == "error":
+            _, status, code, message, headers = fault
+            record.status = status
+            self._send_error(h, status, code, message, headers)
+            return True
+        if kind == "raw":
+            _, status, body, headers = fault
+            record.status = status
+            self._send(h, status, body, {"Content-Type": "application/xml", **headers})
+            return True
+        if kind == "hang":
+            self._release.wait(60)
+            h.close_connection = True
+            return True
+        if kind == "drop":
+            self._drop(h)
+            return True
+        if kind == "apply_then_drop":
+            with self.lock:
+                job = self.jobs.get(job_id)
+                if job is not None:
+                    job.state = "Cancelled"
+            self._drop(h)
+            return True
+        if kind == "trickle":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/xml")
+            h.send_header("Content-Length", "1000")
+            h.end_headers()
+            try:
+                for _ in range(1000):
+                    h.wfile.write(b" ")
+                    h.wfile.flush()
+                    if self._release.wait(fault[1]):
+                        break
+            except OSError:
+                pass
+            h.close_connection = True
+            return True
+        raise ValueError(f"unknown fault {fault!r}")
+
+    def _drop(self, h) -> None:
+        try:
+            h.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        h.close_connection = True
+
+    def _cancel(self, h, job_id: str, record: Arrival) -> None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+            live = job is not None and job.state in {"Auditing", "Submitted"}
+            if live:
+                job.state = "Cancelled"
+        if not live:
+            record.status = 400
+            self._send_error(h, 400, "InvalidArgument", "job does not exist or has finished")
+            return
+        body = (
+            f"<Response><JobsDetail><DataId>{job.data_id}</DataId><JobId>{job.job_id}</JobId>"
+            f"<CreationTime>{job.creation_time}</CreationTime><State>Cancelled</State></JobsDetail>"
+            f"<RequestId>req-{job_id[-6:]}-{len(self.arrivals)}</RequestId></Response>"
+        ).encode()
+        record.status = 200
+        self._send(h, 200, body, {"Content-Type": "application/xml"})
+
+    def _describe(self, h, job_id: str, record: Arrival) -> None:
+        with self.lock:
+            job = self.jobs.get(job_id)
+        if job is None:
+            record.status = 400
+            self._send_error(h, 400, "InvalidArgument", "job does not exist")
+            return
+        body = (
+            "<Response><JobsDetail><Code>Success</Code><Message>Success</Message>"
+            f"<DataId>{job.data_id}</DataId><JobId>{job.job_id}</JobId><State>{job.state}</State>"
+            f"<CreationTime>{job.creation_time}</CreationTime><Type>live_video</Type>"
+            f"<Url>{job.url}</Url></JobsDetail><RequestId>req-q-{job_id[-6:]}</RequestId></Response>"
+        ).encode()
+        record.status = 200
+        self._send(h, 200, body, {"Content-Type": "application/xml"})
+
+    def _send_error(self, h, status: int, code: str, message: str, headers: dict | None = None) -> None:
+        body = (
+            f"<Error><Code>{code}</Code><Message>{message}</Message><Resource>{h.path}</Resource>"
+            f"<RequestId>err-req-{code}</RequestId><TraceId>trace-{code}</TraceId></Error>"
+        ).encode()
+        self._send(h, status, body, {"Content-Type": "application/xml", **(headers or {})})
+
+    def _send(self, h, status: int, body: bytes, headers: dict) -> None:
+        try:
+            h.send_response(status)
+            h.send_header("x-ci-request-id", f"hdr-{status}-{int(time.monotonic() * 1000) % 100000}")
+            for k, v in headers.items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+        except OSError:
+            pass

@@ -1,0 +1,320 @@
+"""The CI client against the local stand-in, over real HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from bot.config import Secret
+from bot.tencent import CIClient
+from bot.tencent.jobid import InvalidJobId
+from bot.tencent.ratelimit import SlidingWindowLimiter
+from bot.tencent.results import (
+    HINTS,
+    CancelResult,
+    CIBadResponse,
+    CIClockSkewed,
+    CIError,
+    CINetworkError,
+    CIRateLimited,
+    CIServerError,
+    CIServiceError,
+)
+from tests.conftest import SECRET_ID, SECRET_KEY, job
+from tests.fakes.ci_server import CIStandIn, Fault
+
+
+def test_cancel_returns_typed_result(ci, make_client):
+    ci.add_job(job(1), data_id="biz-1")
+    result = make_client().cancel(job(1))
+    assert isinstance(result, CancelResult)
+    assert (result.job_id, result.data_id, result.creation_time) == (job(1), "biz-1", "2026-11-24T10:00:00+0800")
+    assert result.request_id.startswith("req-")
+    [arrival] = ci.requests_for("/video/cancel_auditing/")
+    assert arrival.verified and arrival.method == "POST"
+    assert ci.jobs[job(1)].state == "Cancelled"
+
+
+def test_describe_returns_state_stream_and_data_id(ci, make_client):
+    ci.add_job(job(2, "va"), data_id="biz-2", url="rtmp://live.example.com/a/b")
+    status = make_client().describe(job(2, "va"))
+    assert (status.state, status.stream_url, status.data_id) == ("Auditing", "rtmp://live.example.com/a/b", "biz-2")
+    assert ci.requests_for("/video/auditing/")[0].verified
+
+
+def test_sts_token_is_sent_and_signed():
+    with CIStandIn(keys={SECRET_ID: SECRET_KEY}, tokens={"sts-token"}) as server:
+        server.add_job(job(3))
+        client = CIClient(endpoint=server.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
+                          session_token=Secret("sts-token"), limiter=SlidingWindowLimiter(20))
+        assert client.cancel(job(3)).job_id == job(3)
+        arrival = server.arrivals[0]
+        assert arrival.headers["x-ci-security-token"] == "sts-token"
+        assert "x-ci-security-token" in arrival.authorization.split("q-header-list=")[1].split("&")[0]
+
+
+def test_wrong_key_is_refused_by_the_stand_in(ci, make_client):
+    ci.add_job(job(4))
+    with pytest.raises(CIServiceError) as err:
+        make_client(secret_key=Secret("not-the-key")).cancel(job(4))
+    assert err.value.code == "SignatureDoesNotMatch" and err.value.status == 403
+    assert ci.jobs[job(4)].state == "Auditing"
+    assert len(ci.arrivals) == 1  # a 4xx is final: no retry
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (400, "InvalidArgument"),
+        (403, "AccessDenied"),
+        (403, "InvalidAccessKeyId"),
+        (403, "SignatureDoesNotMatch"),
+        (404, "NoSuchBucket"),
+    ],
+)
+def test_final_errors_map_to_typed_errors_without_retry(ci, make_client, status, code):
+    ci.add_job(job(5))
+    ci.script(job(5), Fault.error(status, code, f"{code} happened"))
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(5))
+    e = err.value
+    assert (e.code, e.status, e.message) == (code, status, f"{code} happened")
+    assert e.request_id == f"err-req-{code}" and e.trace_id == f"trace-{code}"
+    assert e.hint == HINTS[code] and code in str(e) and e.request_id in str(e)
+    assert len(ci.arrivals) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "error_type", "code"),
+    [
+        (Fault.error(500, "InternalError"), CIServerError, "InternalError"),
+        (Fault.error(503, "ServiceUnavailable"), CIServerError, "ServiceUnavailable"),
+        (Fault.error(429, "RateLimited"), CIRateLimited, "RateLimited"),
+        (Fault.error(503, "SlowDown"), CIRateLimited, "SlowDown"),
+        (Fault.raw(502, b"<html>bad gateway</html>"), CIServerError, "InternalError"),
+        (Fault.drop(), CINetworkError, "NetworkError"),
+    ],
+)
+def test_retryable_errors_are_retried_until_success(ci, make_client, fault, error_type, code):
+    ci.add_job(job(6))
+    ci.script(job(6), fault, fault)
+    assert make_client(max_attempts=3).cancel(job(6)).job_id == job(6)
+    assert len(ci.arrivals) == 3
+
+
+@pytest.mark.parametrize(
+    ("fault", "error_type", "code"),
+    [
+        (Fault.error(500, "InternalError"), CIServerError, "InternalError"),
+        (Fault.error(429, "RateLimited"), CIRateLimited, "RateLimited"),
+        (Fault.drop(), CINetworkError, "NetworkError"),
+    ],
+)
+def test_retries_stop_at_max_attempts(ci, make_client, fault, error_type, code):
+    ci.add_job(job(7))
+    ci.script(job(7), *[fault] * 5)
+    with pytest.raises(error_type) as err:
+        make_client(max_attempts=3).cancel(job(7))
+    assert err.value.code == code and err.value.hint
+    assert len(ci.arrivals) == 3
+
+
+def test_retry_after_is_honoured(ci, make_client):
+    ci.add_job(job(8))
+    ci.script(job(8), Fault.error(429, "RateLimited", headers={"Retry-After": "0.3"}))
+    slept = []
+    client = make_client(sleep=lambda s: (slept.append(s), time.sleep(s)))
+    client.cancel(job(8))
+    assert slept == [0.3]
+
+
+def test_backoff_is_jittered_and_exponential(make_client):
+    client = make_client(backoff_base=1.0, backoff_cap=100.0, jitter=lambda: 0.5)
+    assert [client._backoff(n, None) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 4.0]
+    assert make_client(backoff_base=1.0, backoff_cap=3.0, jitter=lambda: 1.0)._backoff(5, None) == 3.0
+
+
+def test_lost_answer_then_invalid_argument_is_confirmed_as_cancelled(ci, make_client):
+    """The first attempt cancelled the job but its answer was lost; the retry must not report failure."""
+    ci.add_job(job(9), data_id="biz-9")
+    ci.script(job(9), Fault.apply_then_drop())
+    result = make_client().cancel(job(9))
+    assert result.state == "Cancelled" and result.data_id == "biz-9"
+    assert [a.method for a in ci.arrivals] == ["POST", "POST", "GET"]
+
+
+def test_invalid_argument_without_ambiguity_is_final(ci, make_client):
+    ci.add_job(job(10), state="Success")
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(10))
+    assert err.value.code == "InvalidArgument"
+    assert len(ci.arrivals) == 1
+
+
+def test_clock_skew_is_measured_and_corrected_once(ci, make_client, caplog):
+    ci.clock_offset = 3600  # the server is an hour ahead of us
+    ci.add_job(job(11))
+    client = make_client()
+    with caplog.at_level("WARNING"):
+        assert client.cancel(job(11)).job_id == job(11)
+    assert 3590 < client.clock_offset < 3610
+    assert [a.status for a in ci.arrivals] == [403, 200]
+    assert any(r.getMessage() == "ci.clock_skew" for r in caplog.records)
+
+
+def test_clock_skew_without_date_is_final(ci, make_client):
+    ci.add_job(job(12))
+    ci.script(job(12), Fault.error(403, "RequestTimeTooSkewed"), Fault.error(403, "RequestTimeTooSkewed"))
+    # The stand-in sends a Date equal to our clock, so the corrected retry also fails: only one retry.
+    with pytest.raises(CIClockSkewed):
+        make_client().cancel(job(12))
+    assert len(ci.arrivals) == 2
+
+
+HOSTILE_IDS = [
+    "../../etc/passwd",
+    "av" + "0" * 31 + "/",
+    "av%2F..%2F" + "0" * 24,
+    "av" + "0" * 32 + "?x=1",
+    "av" + "0" * 32 + "#frag",
+    "av" + "0" * 32 + "\n",
+    "av" + "0" * 32 + " ",
+    "\u0430v" + "0" * 32,  # Cyrillic a
+    "av" + "0" * 31 + "\uff10",  # fullwidth zero
+    "AV" + "0" * 32,
+    "av" + "0" * 33,
+    "av" + "0" * 5000,
+    "",
+    "duplicates",
+    "stream",
+    "av" + "g" * 32,
+    "av" + "0" * 30 + "..",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_IDS)
+def test_hostile_job_ids_never_reach_the_server(ci, make_client, bad):
+    client = make_client()
+    for call in (client.cancel, client.describe):
+        with pytest.raises(InvalidJobId):
+            call(bad)
+    with pytest.raises(InvalidJobId):
+        client.cancel_many([job(1), bad])
+    assert ci.arrivals == []
+
+
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><Response><JobsDetail><JobId>&lol3;</JobId></JobsDetail></Response>'
+)
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    b"<Response><JobsDetail><JobId>&xxe;</JobId></JobsDetail><RequestId>r</RequestId></Response>"
+)
+# The sample in Tencent's docs: <DataId> closed by </DataID>.
+PUBLISHED_SAMPLE = (
+    b"<Response><JobsDetail><DataId>1</DataID><JobId>x</JobId><CreationTime>t</CreationTime>"
+    b"</JobsDetail><RequestId>r</RequestId></Response>"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [ENTITY_BOMB, EXTERNAL_ENTITY, PUBLISHED_SAMPLE, b"\x00\xff\xfe not xml", b"", b"<Other/>", b"<Response/>"],
+    ids=["entity-bomb", "external-entity", "mismatched-tags", "binary", "empty", "wrong-root", "no-detail"],
+)
+def test_unreadable_200_is_reported_with_request_id(ci, make_client, body):
+    ci.add_job(job(13))
+    ci.script(job(13), Fault.raw(200, body))
+    with pytest.raises(CIBadResponse) as err:
+        make_client().cancel(job(13))
+    assert err.value.request_id.startswith("hdr-200-")
+    assert err.value.code == "BadResponse" and "most likely cancelled" in err.value.hint
+    assert "root:" not in str(err.value)
+    assert len(ci.arrivals) == 1  # the request was accepted; retrying could double-act
+
+
+def test_hostile_error_body_still_gives_a_typed_error(ci, make_client):
+    ci.add_job(job(14))
+    ci.script(job(14), Fault.raw(400, ENTITY_BOMB))
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(14))
+    assert err.value.code == "HTTP400" and err.value.status == 400
+
+
+def test_huge_body_is_cut_off(ci, make_client):
+    ci.add_job(job(15))
+    ci.script(job(15), Fault.raw(200, b"<Response>" + b" " * (2 << 20) + b"</Response>"))
+    with pytest.raises(CIBadResponse, match="over"):
+        make_client().cancel(job(15))
+
+
+@pytest.mark.parametrize("fault", [Fault.hang(), Fault.trickle(0.2)], ids=["never-answers", "trickles"])
+def test_silent_or_trickling_server_fails_within_the_timeouts(ci, make_client, fault):
+    ci.add_job(job(16))
+    ci.script(job(16), fault, fault)
+    client = make_client(connect_timeout=0.5, read_timeout=0.5, max_attempts=2)
+    started = time.monotonic()
+    with pytest.raises(CINetworkError):
+        client.cancel(job(16))
+    # Two attempts, each bounded by connect + read timeout, plus a tiny backoff.
+    assert time.monotonic() - started < 2 * (0.5 + 0.5) + 1.0
+
+
+def test_connection_refused_is_a_network_error(make_client):
+    client = make_client(endpoint="http://127.0.0.1:9", max_attempts=2)
+    with pytest.raises(CINetworkError) as err:
+        client.cancel(job(17))
+    assert err.value.hint == HINTS["NetworkError"]
+
+
+def test_cancel_many_keeps_order_and_reports_each_outcome(ci, make_client):
+    ids = [job(n) for n in range(20, 30)]
+    for n, j in enumerate(ids):
+        if n != 3:
+            ci.add_job(j)
+    outcomes = make_client().cancel_many(ids)
+    assert [o.job_id for o in outcomes] == ids
+    assert [o.ok for o in outcomes] == [n != 3 for n in range(10)]
+    assert isinstance(outcomes[3], CIError) and outcomes[3].code == "InvalidArgument"
+
+
+def test_hundred_concurrent_cancels_never_exceed_the_rate_limit(ci):
+    ci.latency = 0.05
+    ids = [job(n) for n in range(100, 200)]
+    for j in ids:
+        ci.add_job(j)
+    client = CIClient(endpoint=ci.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
+                      limiter=SlidingWindowLimiter(20), concurrency=20)
+    # Several threads each running a bulk at once: the limiter is shared.
+    results: list = []
+    threads = [threading.Thread(target=lambda c=chunk: results.extend(client.cancel_many(c)))
+               for chunk in (ids[:40], ids[40:70], ids[70:])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 100 and all(r.ok for r in results)
+    assert len(ci.arrivals) == 100
+    assert ci.max_in_window(1.0) <= 20
+
+
+def test_limiter_spaces_every_limit_plus_one_send_by_the_window():
+    now = [0.0]
+    limiter = SlidingWindowLimiter(3, window=1.0, margin=0.1, clock=lambda: now[0], sleep=lambda s: None)
+    times = [limiter.reserve() for _ in range(7)]
+    assert times == [0.0, 0.0, 0.0, 1.1, 1.1, 1.1, 2.2]
+    now[0] = 10.0
+    assert limiter.reserve() == 10.0
+
+
+def test_client_repr_and_errors_hold_no_secret(ci, make_client):
+    client = make_client()
+    assert SECRET_KEY not in repr(client) and SECRET_KEY not in repr(client.__dict__)
+    ci.add_job(job(18))
+    ci.script(job(18), Fault.error(403, "AccessDenied"))
+    with pytest.raises(CIError) as err:
+        client.cancel(job(18))
+    assert "q-signature" not in str(err.value) and SECRET_KEY not in str(err.value)
