@@ -50,3 +50,53 @@ def make_client(ci):
 def job(n: int, prefix: str = "av") -> str:
     """A valid job ID, distinct per n."""
     return prefix + f"{n:032x}"
+
+
+@pytest.fixture
+def slack():
+    from tests.fakes.slack_server import SlackStandIn
+
+    server = SlackStandIn().start()
+    yield server
+    server.stop()
+
+
+def _db_params():
+    import os
+
+    return ["sqlite", "postgres"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+
+
+@pytest.fixture(params=_db_params())
+def database_url(request, tmp_path):
+    """Every persistence test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL answers."""
+    import os
+
+    from tests.harness import reset_database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/bot.db"
+    url = os.environ["TEST_DATABASE_URL"]
+    reset_database(url)
+    return url
+
+
+@pytest.fixture
+def make_bot(ci, slack, database_url):
+    from tests.harness import Bot, bot_env
+
+    bots = []
+
+    def make(**overrides):
+        bot = Bot(bot_env(ci, slack, database_url, **overrides), slack)
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
+        bot.stop()
+
+
+@pytest.fixture
+def bot(make_bot):
+    return make_bot()

@@ -30,7 +30,14 @@ _PATH_CHARS = re.compile(r"[/\\%?#]")
 
 
 class CommandError(ValueError):
-    """A mistake the caller can fix; the message is shown only to them."""
+    """A mistake the caller can fix; the message is shown only to them.
+
+    `field` names the form field at fault when the command came from the modal.
+    """
+
+    def __init__(self, message: str, field: str = "job_ids") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -128,10 +135,15 @@ def build_cancel(ids: list[str], reason: str) -> Cancel:
         raise CommandError(f"That is {len(unique)} job IDs; at most {MAX_JOBS} per command. Split the list.")
     reason = " ".join(reason.split())
     if not reason:
-        raise CommandError("A reason is required after the job IDs, e.g. `… av1234… stream shows violence`.")
+        raise CommandError("A reason is required after the job IDs, e.g. `… av1234… stream shows violence`.", "reason")
     if len(reason) > MAX_REASON:
-        raise CommandError(f"The reason is {len(reason)} characters; keep it under {MAX_REASON}.")
+        raise CommandError(f"The reason is {len(reason)} characters; keep it under {MAX_REASON}.", "reason")
     return Cancel(tuple(unique), reason)
+
+
+def parse_form(job_ids_text: str, reason: str) -> Cancel:
+    """The modal's two fields: every word of the first must be a job ID."""
+    return build_cancel([w for w in _SEPARATORS.split(job_ids_text.strip()) if w], reason)
 
 
 def _require_valid(word: str) -> None:

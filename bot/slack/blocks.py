@@ -1,0 +1,226 @@
+"""Block Kit messages, built with slack_sdk's block models and kept within Slack's limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.blocks.blocks import InputBlock
+from slack_sdk.models.views import View
+
+from ..store import AuditEntry, Request
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 2900  # Slack allows 3000; leave room for the "…and N more" line
+APPROVE_ACTION = "approve_request"
+DENY_ACTION = "deny_request"
+CANCEL_FORM = "cancel_form"
+DENY_FORM = "deny_form"
+
+
+def esc(text: str) -> str:
+    """Escape user text for mrkdwn, so it cannot mention @channel or fake links."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _date(ts: float) -> str:
+    iso = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
+    return f"<!date^{int(ts)}^{{date_short_pretty}} at {{time}}|{iso}>"
+
+
+def _sections(lines: list[str], budget: int) -> list[Block]:
+    """Pack lines into as few sections as fit, at most `budget` blocks; say what was left out."""
+    blocks: list[Block] = []
+    current = ""
+    for index, line in enumerate(lines):
+        line = line[:SECTION_CHARS]
+        if current and len(current) + 1 + len(line) > SECTION_CHARS:
+            if len(blocks) == budget - 1:
+                rest = len(lines) - index
+                current += f"\n…and {rest} more (full list: `python -m bot audit`)"
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
+                return blocks
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
+    return blocks
+
+
+def outcome_line(o: dict) -> str:
+    if o["ok"]:
+        return (f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
+                f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`")
+    return (f"❌ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')} · "
+            f"RequestId `{esc(o.get('request_id') or '-')}`\n      _{esc(o.get('hint') or '')}_")
+
+
+def status_line(s: dict) -> str:
+    if not s["ok"]:
+        return f"• `{s['job_id']}` could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
+    return (f"• `{s['job_id']}` state *{esc(s.get('state') or '?')}* · stream {esc(s.get('stream_url') or '-')} · "
+            f"DataId `{esc(s.get('data_id') or '-')}`")
+
+
+def _tally(outcomes: list[dict]) -> str:
+    ok = sum(1 for o in outcomes if o["ok"])
+    return f"Cancelled {ok} of {len(outcomes)} job(s)" if ok < len(outcomes) else f"Cancelled {ok} job(s)"
+
+
+def result_message(request: Request) -> tuple[str, list[Block]]:
+    """The outcome of a cancel (direct or approved): per job, what Tencent said."""
+    outcomes = request.outcome or []
+    title = _tally(outcomes)
+    who = f"<@{request.decided_by}>" if request.kind == "direct" else f"<@{request.decided_by}> (approved)"
+    head: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=("✅ " if all(o["ok"] for o in outcomes) else "⚠️ ") + title)),
+        SectionBlock(text=MarkdownTextObject(
+            text=f"*By* {who} · *requested by* <@{request.requester}>\n*Reason:* {esc(request.reason)}")),
+    ]
+    lines = [outcome_line(o) for o in outcomes]
+    return title, head + _sections(lines, MAX_BLOCKS - len(head) - 1)
+
+
+def approval_message(request: Request, statuses: list[dict] | None = None) -> tuple[str, list[Block]]:
+    """The request as on-call sees it: buttons while pending, the outcome afterwards."""
+    title = f"Cancellation request for {len(request.job_ids)} job(s)"
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=title)),
+        SectionBlock(fields=[
+            MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
+            MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
+            MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
+            MarkdownTextObject(text=f"*Request*\n`{request.id[:8]}`"),
+        ]),
+    ]
+    footer = _approval_footer(request)
+    budget = MAX_BLOCKS - len(blocks) - len(footer)
+    if request.outcome:
+        blocks += _sections([outcome_line(o) for o in request.outcome], budget)
+    elif statuses:
+        blocks += _sections([status_line(s) for s in statuses], budget)
+    else:
+        blocks += _sections([f"• `{j}`" for j in request.job_ids], budget)
+    return title, blocks + footer
+
+
+def _approval_footer(request: Request) -> list[Block]:
+    if request.state == "pending":
+        return [ActionsBlock(block_id="decision", elements=[
+            ButtonElement(
+                text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary",
+                confirm=ConfirmObject(
+                    title="Cancel these jobs?",
+                    text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
+                    confirm="Cancel the jobs", deny="Back",
+                ),
+            ),
+            ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
+        ])]
+    by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
+    if request.state == "approved":
+        text = f"⏳ Approved by {by}, cancelling…"
+    elif request.state == "denied":
+        note = f": {esc(request.decision_note)}" if request.decision_note else ""
+        text = f"🚫 Denied by {by}{note}"
+    elif request.state == "expired":
+        text = "⌛ Expired: nobody decided in time. Nothing was cancelled."
+    else:
+        text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(
+            request.outcome or [])
+    return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
+
+
+def requester_update(request: Request) -> str:
+    short = f"`{request.id[:8]}`"
+    if request.state == "denied":
+        note = f" Reason: {esc(request.decision_note)}" if request.decision_note else ""
+        return f"🚫 Your cancellation request {short} was denied by <@{request.decided_by}>.{note}"
+    if request.state == "expired":
+        return f"⌛ Your cancellation request {short} expired before on-call decided. Nothing was cancelled."
+    return f"Your cancellation request {short} was approved by <@{request.decided_by}>: {_tally(request.outcome or [])}."
+
+
+def status_message(s: dict) -> tuple[str, list[Block]]:
+    if not s["ok"]:
+        text = (f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
+                f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_")
+        return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+    fields = [
+        MarkdownTextObject(text=f"*State*\n{esc(s.get('state') or '-')}"),
+        MarkdownTextObject(text=f"*Stream*\n{esc(s.get('stream_url') or '-')[:1900]}"),
+        MarkdownTextObject(text=f"*DataId*\n`{esc(s.get('data_id') or '-')}`"),
+        MarkdownTextObject(text=f"*Created*\n{esc(s.get('creation_time') or '-')}"),
+    ]
+    return f"Job {s['job_id']}: {s.get('state')}", [
+        SectionBlock(text=MarkdownTextObject(text=f"*Job* `{s['job_id']}`"), fields=fields),
+        ContextBlock(elements=[MarkdownTextObject(text=f"RequestId `{esc(s.get('request_id') or '-')}`")]),
+    ]
+
+
+def audit_message(entry: AuditEntry) -> tuple[str, list[Block]]:
+    d = entry.detail
+    actor = entry.actor if entry.actor.startswith(("cli:", "system")) else f"<@{entry.actor}>"
+    parts = [f"*{entry.event}* by {actor}", _date(entry.at)]
+    if entry.request_id:
+        parts.append(f"request `{entry.request_id[:8]}`")
+    if "jobs" in d:
+        parts.append(f"{d.get('cancelled', 0)}/{d['jobs']} cancelled")
+    elif d.get("job_ids"):
+        parts.append(f"{len(d['job_ids'])} job(s)")
+    lines = [" · ".join(parts)]
+    if d.get("reason"):
+        lines.append(f"Reason: {esc(str(d['reason']))[:1000]}")
+    if d.get("why"):
+        lines.append(f"Refused ({esc(str(d.get('action')))}): {esc(str(d['why']))}")
+    if d.get("note"):
+        lines.append(f"Note: {esc(str(d['note']))[:1000]}")
+    if d.get("failed_jobs"):
+        shown = ", ".join(f"`{j}`" for j in d["failed_jobs"][:20])
+        lines.append(f"Failed: {shown}" + (" …" if len(d["failed_jobs"]) > 20 else ""))
+    text = "\n".join(lines)[:SECTION_CHARS]
+    return f"audit #{entry.id}: {entry.event} by {entry.actor}", [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ContextBlock(elements=[MarkdownTextObject(text=f"audit #{entry.id}")]),
+    ]
+
+
+def cancel_form(channel_id: str) -> View:
+    return View(
+        type="modal", callback_id=CANCEL_FORM, private_metadata=channel_id,
+        title="Cancel moderation", submit="Continue", close="Close",
+        blocks=[
+            InputBlock(block_id="job_ids", label="Job IDs", element=PlainTextInputElement(
+                action_id="value", multiline=True,
+                placeholder="av0123… one per line, or separated by spaces or commas")),
+            InputBlock(block_id="reason", label="Reason", element=PlainTextInputElement(
+                action_id="value", multiline=True, max_length=500)),
+        ],
+    )
+
+
+def deny_form(request_id: str, channel_id: str) -> View:
+    return View(
+        type="modal", callback_id=DENY_FORM, private_metadata=f"{request_id}|{channel_id}",
+        title="Deny request", submit="Deny", close="Back",
+        blocks=[InputBlock(block_id="note", label="Why? (optional, the requester sees it)", optional=True,
+                           element=PlainTextInputElement(action_id="value", multiline=True, max_length=500))],
+    )
+
+
+def as_dicts(blocks: Iterable[Block]) -> list[dict]:
+    return [b.to_dict() for b in blocks]

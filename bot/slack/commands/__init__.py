@@ -1,0 +1,5 @@
+from . import cancel_moderation
+
+
+def register(app, services) -> None:
+    cancel_moderation.register(app, services)

@@ -1,0 +1,24 @@
+"""The form opened by a bare /cancel-moderation: validated in the ack, then acts as the command would."""
+
+from __future__ import annotations
+
+from ...domain import commands as grammar
+from ...domain.workflow import Caller
+from .. import blocks as bk
+from ..services import Services
+
+
+def _value(view: dict, block: str) -> str:
+    return ((view["state"]["values"].get(block) or {}).get("value") or {}).get("value") or ""
+
+
+def register(app, services: Services) -> None:
+    @app.view(bk.CANCEL_FORM)
+    def on_submit(ack, body, view):
+        try:
+            parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"))
+        except grammar.CommandError as exc:
+            return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
+        ack()
+        caller = Caller(body["user"]["id"], view.get("private_metadata", ""), None)
+        services.work.submit("form", services.workflow.submit, caller, parsed)

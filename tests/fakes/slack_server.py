@@ -1,0 +1,174 @@
+"""A local stand-in for Slack's Web API (/api/<method>) and response_url targets (/response/<id>).
+
+Records every call; failures and rate limits are scripted per method (and channel).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict
+    token: str
+    at: float
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256
+    daemon_threads = True
+
+
+class SlackStandIn:
+    def __init__(self, token: str = "xoxb-test-token") -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.responses: list[Call] = []  # posts to response_url
+        self.groups: dict[str, list[str]] = {}
+        self.group_error: str | None = None
+        self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
+        self.cond = threading.Condition()
+        self._ts = itertools.count(1)
+        self.server = _Server(("127.0.0.1", 0), self._handler_class())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/response/{name}"
+
+    def start(self) -> SlackStandIn:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- scripting -----------------------------------------------------------------------
+    def fail(self, method: str, times: int, status: int = 200, error: str = "internal_error",
+             headers: dict | None = None, channel: str | None = None) -> None:
+        body = {"ok": False, "error": error}
+        with self.cond:
+            self.failures.setdefault((method, channel), []).extend([(status, body, headers or {})] * times)
+
+    def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
+        self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)},
+                  channel=channel)
+
+    # -- reading ---------------------------------------------------------------------------
+    def calls_to(self, method: str, **match) -> list[Call]:
+        with self.cond:
+            return [c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())]
+
+    def wait_for(self, predicate, timeout: float = 10.0, what: str = "condition"):
+        """Wait until predicate() is truthy (re-checked on every call); return its value."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out waiting for {what}; calls: "
+                                         f"{[(c.method, c.args.get('channel')) for c in self.calls][-20:]}")
+                self.cond.wait(min(remaining, 0.5))
+
+    def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0, **match) -> list[Call]:
+        return self.wait_for(lambda: (lambda c: c if len(c) >= count else None)(self.calls_to(method, **match)),
+                             timeout, f"{count} x {method} {match}")
+
+    def wait_response(self, predicate=lambda c: True, timeout: float = 10.0) -> Call:
+        return self.wait_for(lambda: next((c for c in self.responses if predicate(c)), None), timeout,
+                             "a response_url post")
+
+    # -- server ----------------------------------------------------------------------------
+    def _handler_class(self):
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                return
+
+            def do_POST(self) -> None:
+                stand_in._handle(self)
+
+            def do_GET(self) -> None:
+                stand_in._handle(self)
+
+        return Handler
+
+    def _handle(self, h: BaseHTTPRequestHandler) -> None:
+        length = int(h.headers.get("Content-Length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        parts = urllib.parse.urlsplit(h.path)
+        if "json" in (h.headers.get("Content-Type") or ""):
+            args = json.loads(raw or b"{}")
+        else:
+            args = dict(urllib.parse.parse_qsl(raw.decode() or parts.query))
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        token = (h.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if parts.path.startswith("/response/"):
+            with self.cond:
+                self.responses.append(Call(parts.path, args, token, time.monotonic()))
+                self.cond.notify_all()
+            return self._send(h, 200, b"ok", "text/plain")
+        method = parts.path.removeprefix("/api/")
+        call = Call(method, args, token, time.monotonic())
+        with self.cond:
+            self.calls.append(call)
+            queue = self.failures.get((method, args.get("channel"))) or self.failures.get((method, None))
+            failure = queue.pop(0) if queue else None
+            self.cond.notify_all()
+        if token != self.token:
+            return self._json(h, 200, {"ok": False, "error": "invalid_auth"})
+        if failure:
+            status, body, headers = failure
+            return self._json(h, status, body, headers)
+        self._json(h, 200, self._answer(method, args))
+
+    def _answer(self, method: str, args: dict) -> dict:
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ts)}.000100",
+                    "message": {"text": args.get("text")}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "usergroups.users.list":
+            if self.group_error:
+                return {"ok": False, "error": self.group_error}
+            return {"ok": True, "users": self.groups.get(args.get("usergroup"), [])}
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1", "team": "Test"}
+        if method == "conversations.info":
+            return {"ok": True, "channel": {"id": args.get("channel"), "is_member": True}}
+        return {"ok": True}
+
+    def _json(self, h, status: int, body: dict, headers: dict | None = None) -> None:
+        self._send(h, status, json.dumps(body).encode(), "application/json", headers)
+
+    def _send(self, h, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
+        try:
+            h.send_response(status)
+            h.send_header("Content-Type", content_type)
+            for k, v in (headers or {}).items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+        except OSError:
+            pass

@@ -1,0 +1,147 @@
+"""Drive the real bot the way Slack does: signed HTTP requests to /slack/events, with the
+Slack Web API and the CI API replaced by local stand-ins on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.parse
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import requests
+import sqlalchemy as sa
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import load_settings
+from bot.runtime import Runtime
+from bot.store import metadata
+from tests.conftest import SECRET_ID, SECRET_KEY
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+ONCALL, ONCALL2, MOD, OUTSIDER = "U0ONCALL1", "U0ONCALL2", "U0MOD1", "U0OUTSIDER"
+CHANNEL, APPROVALS, AUDIT = "C0WORK", "C0APPROVALS", "C0AUDIT"
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:
+        return
+
+
+def database_urls(tmp_path) -> list[str]:
+    urls = [f"sqlite:///{tmp_path}/bot.db"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        urls.append(os.environ["TEST_DATABASE_URL"])
+    return urls
+
+
+def reset_database(url: str) -> None:
+    """Postgres is shared between tests: start each from empty tables."""
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+        engine.dispose()
+
+
+def bot_env(ci, slack, database_url: str, **overrides) -> dict:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "APPROVER_USERS": f"{ONCALL},{ONCALL2}",
+        "REQUESTER_USERS": MOD,
+        "APPROVAL_CHANNEL": APPROVALS,
+        "AUDIT_CHANNEL": AUDIT,
+        "TENCENTCLOUD_SECRET_ID": SECRET_ID,
+        "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
+        "CI_BUCKET": "examplebucket-1250000000",
+        "CI_REGION": "ap-beijing",
+        "CI_ENDPOINT": ci.url,
+        "CI_READ_TIMEOUT": "3",
+        "DATABASE_URL": database_url,
+        "LOG_FORMAT": "json",
+    }
+    env.update({k: v for k, v in overrides.items() if v is not None})
+    return {k: v for k, v in env.items() if v != ""}
+
+
+class Bot:
+    """A running bot (Runtime + WSGI server) and a Slack-like client for it."""
+
+    def __init__(self, env: dict, slack, sweep_every: float = 0.2) -> None:
+        self.settings = load_settings(env)
+        self.slack = slack
+        self.runtime = Runtime(self.settings, sweep_every=sweep_every, outbox_poll=0.1).start()
+        self.server = make_server("127.0.0.1", 0, self.runtime.wsgi(), server_class=_ThreadingWSGIServer,
+                                  handler_class=_QuietHandler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.http = requests.Session()
+        self.verifier = SignatureVerifier(SIGNING_SECRET)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.runtime.shutdown(timeout=10)
+        self.runtime.store.close()
+
+    # -- Slack-shaped requests -----------------------------------------------------------
+    def post(self, body: str, timestamp: int | None = None, secret: str | None = None) -> tuple[int, dict | str, float]:
+        ts = str(timestamp or int(time.time()))
+        signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(
+            timestamp=ts, body=body)
+        headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        started = time.monotonic()
+        response = self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers, timeout=10)
+        elapsed = time.monotonic() - started
+        try:
+            payload = response.json() if response.text else {}
+        except ValueError:
+            payload = response.text
+        return response.status_code, payload, elapsed
+
+    def command(self, user: str, text: str, channel: str = CHANNEL, response_name: str = "r", **kw):
+        body = urllib.parse.urlencode({
+            "token": "unused", "team_id": "T1", "channel_id": channel, "user_id": user, "command": "/cancel-moderation",
+            "text": text, "response_url": self.slack.response_url(response_name), "trigger_id": "trig-1",
+        })
+        return self.post(body, **kw)
+
+    def click(self, user: str, action_id: str, value: str, channel: str = APPROVALS, response_name: str = "click"):
+        payload = {
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+            "trigger_id": "trig-2", "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel},
+            "response_url": self.slack.response_url(response_name),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "decision", "value": value,
+                         "action_ts": str(time.time())}],
+        }
+        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+    def submit_view(self, user: str, callback_id: str, values: dict, private_metadata: str = ""):
+        payload = {
+            "type": "view_submission", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+            "trigger_id": "trig-3",
+            "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
+                     "state": {"values": {k: {"value": {"type": "plain_text_input", "value": v}}
+                                          for k, v in values.items()}}},
+        }
+        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+    def request_id_from_approval(self) -> str:
+        call = self.slack.wait_calls("chat.postMessage", channel=APPROVALS)[-1]
+        for block in call.args["blocks"]:
+            for element in block.get("elements", []):
+                if element.get("action_id") == "approve_request":
+                    return element["value"]
+        raise AssertionError("no Approve button in the approval message")
