@@ -6,8 +6,12 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import getpass
+import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from . import logs
 from .config import ConfigError, Settings, load_dotenv_file, load_settings
@@ -37,6 +41,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {args.reason}")
         return 0
     outcomes = client.cancel_many(job_ids)
+    _audit_cli_cancel(settings, job_ids, outcomes, args.reason)
     failed = 0
     for job, outcome in zip(job_ids, outcomes, strict=True):
         if isinstance(outcome, CIError):
@@ -49,6 +54,65 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             )
     print(f"{len(job_ids) - failed} cancelled, {failed} failed; reason: {args.reason}")
     return 1 if failed else 0
+
+
+def _audit_cli_cancel(settings: Settings, job_ids: list[str], outcomes: list, reason: str) -> None:
+    """Operators' cancels are decisions too: store them; the running bot posts them to the audit channel."""
+    from .domain.workflow import outcome_dict
+    from .store import Store
+
+    results = [outcome_dict(o) for o in outcomes]
+    failed = [r["job_id"] for r in results if not r["ok"]]
+    store = Store(settings.database_url)
+    try:
+        store.migrate()
+        store.audit("failed" if failed else "cancelled", f"cli:{getpass.getuser()}", None, {
+            "reason": reason, "kind": "cli", "jobs": len(results), "cancelled": len(results) - len(failed),
+            "failed_jobs": failed, "results": results,
+        })
+    finally:
+        store.close()
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    settings = _settings(require=[])
+    since = None
+    if args.since:
+        try:
+            parsed = datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"error: --since {args.since!r} is not ISO-8601 (e.g. 2026-11-24T09:00:00+00:00)", file=sys.stderr)
+            return 2
+        since = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    store = Store(settings.database_url)
+    try:
+        store.migrate()
+        entries = store.audit_entries(since=since)
+    finally:
+        store.close()
+    rows = [
+        {
+            "id": e.id,
+            "at": datetime.fromtimestamp(e.at, UTC).isoformat(timespec="milliseconds"),
+            "event": e.event,
+            "actor": e.actor,
+            "request_id": e.request_id or "",
+            "posted_to_slack": e.posted_at is not None,
+            "detail": e.detail,
+        }
+        for e in entries
+    ]
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "detail": json.dumps(row["detail"], sort_keys=True)})
+    else:
+        for row in rows:
+            print(json.dumps(row, sort_keys=True))
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -104,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show a job's state, stream and DataId")
     status.add_argument("job_id", metavar="jobId")
     status.set_defaults(func=cmd_status)
+
+    audit = sub.add_parser("audit", help="print the audit log")
+    audit.add_argument("--since", help="only entries at or after this ISO-8601 time")
+    audit.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 

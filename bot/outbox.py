@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from .logs import event
@@ -30,6 +31,7 @@ class Outbox:
         self.poll = poll
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._paused_until = 0.0  # monotonic; Slack asked us to wait (the channel, not one entry)
         self._thread: threading.Thread | None = None
 
     def wake(self) -> None:
@@ -53,7 +55,8 @@ class Outbox:
                 self.flush()
             except Exception:
                 log.exception("audit.outbox_error")
-            self._wake.wait(self.poll)
+            pause = self._paused_until - time.monotonic()
+            self._wake.wait(max(pause, self.poll) if pause > 0 else self.poll)
         try:
             self.flush()  # one last pass at shutdown
         except Exception:
@@ -63,6 +66,8 @@ class Outbox:
         """Post every due entry; return how many were posted."""
         posted = 0
         while True:
+            if time.monotonic() < self._paused_until:
+                return posted
             batch = self.store.claim_audit()
             if not batch:
                 return posted
@@ -70,9 +75,10 @@ class Outbox:
                 try:
                     self.post(entry)
                 except RetryLater as later:
-                    # Keep order: this entry and the rest of the batch wait together.
-                    for waiting in batch[index:]:
-                        self.store.retry_audit_later(waiting.id, later.seconds)
+                    # Slack is rate-limiting or down: release the claims and pause the whole
+                    # outbox, so entries stay in order and later ones do not jump the queue.
+                    self.store.release_audit([e.id for e in batch[index:]])
+                    self._paused_until = time.monotonic() + later.seconds
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id,
                           retry_in=later.seconds, reason=str(later))
                     return posted

@@ -89,6 +89,14 @@ class Bot:
         self.http = requests.Session()
         self.verifier = SignatureVerifier(SIGNING_SECRET)
 
+    def kill(self) -> None:
+        """Die abruptly, like kill -9: no draining, no last audit posts, background threads stop."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.runtime._stopping.set()
+        self.runtime.outbox._stop.set()
+        self.runtime.store.close()
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -119,9 +127,11 @@ class Bot:
         return self.post(body, **kw)
 
     def click(self, user: str, action_id: str, value: str, channel: str = APPROVALS, response_name: str = "click"):
+        posted = [c for c in self.slack.calls_to("chat.postMessage", channel=channel) if c.result]
+        message_ts = posted[-1].result["ts"] if posted else "1.000100"
         payload = {
             "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-            "trigger_id": "trig-2", "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel},
+            "trigger_id": "trig-2", "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
             "response_url": self.slack.response_url(response_name),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "decision", "value": value,
                          "action_ts": str(time.time())}],

@@ -27,6 +27,8 @@ class Caller:
     user_id: str
     channel_id: str
     response_url: str | None = None
+    #: For button clicks: the (channel, ts) of the message clicked, as Slack reports it.
+    message: tuple[str, str] | None = None
 
 
 class CIPort(Protocol):
@@ -196,6 +198,7 @@ class Workflow:
         request, problem = self.check_decider(caller, request_id, "approve")
         if problem:
             return self.announcer.tell(caller, problem)
+        self._remember_message(request, caller)
         if not self.store.decide(request_id, "approved", caller.user_id):
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
         self.announcer.audit_written()
@@ -207,6 +210,7 @@ class Workflow:
         request, problem = self.check_decider(caller, request_id, "deny")
         if problem:
             return self.announcer.tell(caller, problem)
+        self._remember_message(request, caller)
         if not self.store.decide(request_id, "denied", caller.user_id, note=note.strip()[:500] or None):
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
         self.announcer.audit_written()
@@ -248,6 +252,11 @@ class Workflow:
         else:
             self.announcer.approval_updated(request)
             self.announcer.tell_requester(request)
+
+    def _remember_message(self, request: Request, caller: Caller) -> None:
+        """A click can beat the storing of the message's ts; Slack tells us which message it was."""
+        if not request.message_ts and caller.message:
+            self.store.set_message(request.id, *caller.message)
 
     def _refuse(self, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (),
                 request_id: str | None = None, tell: bool = True) -> str:

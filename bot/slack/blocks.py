@@ -213,9 +213,10 @@ def cancel_form(channel_id: str) -> View:
     )
 
 
-def deny_form(request_id: str, channel_id: str) -> View:
+def deny_form(request_id: str, caller) -> View:
+    ts = caller.message[1] if caller.message else ""
     return View(
-        type="modal", callback_id=DENY_FORM, private_metadata=f"{request_id}|{channel_id}",
+        type="modal", callback_id=DENY_FORM, private_metadata=f"{request_id}|{caller.channel_id}|{ts}",
         title="Deny request", submit="Deny", close="Back",
         blocks=[InputBlock(block_id="note", label="Why? (optional, the requester sees it)", optional=True,
                            element=PlainTextInputElement(action_id="value", multiline=True, max_length=500))],

@@ -55,9 +55,8 @@ audit_table = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),  # JSON
     sa.Column("posted_at", sa.Float),
     sa.Column("post_attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_post_at", sa.Float, nullable=False, server_default="0"),
     sa.Column("claimed_until", sa.Float),
-    sa.Index("ix_audit_unposted", "posted_at", "next_post_at"),
+    sa.Index("ix_audit_unposted", "posted_at"),
 )
 
 rate_table = sa.Table(
@@ -304,7 +303,6 @@ class Store:
         result = conn.execute(
             audit_table.insert().values(
                 at=now, event=event, actor=actor, request_id=request_id, detail=json.dumps(detail, default=str),
-                next_post_at=0,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -321,7 +319,6 @@ class Store:
         now = self.clock()
         due = sa.and_(
             audit_table.c.posted_at.is_(None),
-            audit_table.c.next_post_at <= now,
             sa.or_(audit_table.c.claimed_until.is_(None), audit_table.c.claimed_until < now),
         )
         with self.engine.connect() as conn:
@@ -347,14 +344,12 @@ class Store:
                 .values(posted_at=self.clock(), claimed_until=None)
             )
 
-    def retry_audit_later(self, entry_id: int, delay: float) -> None:
+    def release_audit(self, entry_ids: Sequence[int]) -> None:
+        """Give claimed entries back unposted (Slack failed); they keep their place in the queue."""
         with self._tx() as conn:
             conn.execute(
-                audit_table.update().where(audit_table.c.id == entry_id).values(
-                    next_post_at=self.clock() + delay,
-                    claimed_until=None,
-                    post_attempts=audit_table.c.post_attempts + 1,
-                )
+                audit_table.update().where(audit_table.c.id.in_(list(entry_ids))).values(
+                    claimed_until=None, post_attempts=audit_table.c.post_attempts + 1)
             )
 
     def unposted_count(self) -> int:

@@ -20,6 +20,7 @@ class Call:
     args: dict
     token: str
     at: float
+    result: dict | None = None  # what the stand-in answered
 
 
 class _Server(ThreadingHTTPServer):
@@ -131,16 +132,18 @@ class SlackStandIn:
         method = parts.path.removeprefix("/api/")
         call = Call(method, args, token, time.monotonic())
         with self.cond:
-            self.calls.append(call)
             queue = self.failures.get((method, args.get("channel"))) or self.failures.get((method, None))
             failure = queue.pop(0) if queue else None
+            if token == self.token and not failure:
+                call.result = self._answer(method, args)
+            self.calls.append(call)
             self.cond.notify_all()
         if token != self.token:
             return self._json(h, 200, {"ok": False, "error": "invalid_auth"})
         if failure:
             status, body, headers = failure
             return self._json(h, status, body, headers)
-        self._json(h, 200, self._answer(method, args))
+        self._json(h, 200, call.result)
 
     def _answer(self, method: str, args: dict) -> dict:
         if method == "chat.postMessage":

@@ -8,8 +8,10 @@ from ..services import Services
 
 
 def caller_of(body: dict) -> Caller:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
-    return Caller(body["user"]["id"], channel, body.get("response_url"))
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    return Caller(body["user"]["id"], channel, body.get("response_url"), (channel, ts) if ts else None)
 
 
 def register(app, services: Services) -> None:

@@ -17,6 +17,6 @@ def register(app, services: Services) -> None:
             _, problem = services.workflow.check_decider(caller, request_id, "deny")
             if problem:
                 return services.announcer.tell(caller, problem)
-            services.client.views_open(trigger_id=body["trigger_id"], view=bk.deny_form(request_id, caller.channel_id))
+            services.client.views_open(trigger_id=body["trigger_id"], view=bk.deny_form(request_id, caller))
 
         services.work.submit("deny_form", open_form)
