@@ -115,6 +115,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import render, run_checks
+
+    load_dotenv_file()
+    logs.configure("WARNING", "text")
+    results = run_checks()
+    print(render(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(require=["tencent"])
     client = CIClient.from_settings(settings)
@@ -168,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="show a job's state, stream and DataId")
     status.add_argument("job_id", metavar="jobId")
     status.set_defaults(func=cmd_status)
+
+    check = sub.add_parser("check", help="validate settings, Slack, Tencent credentials and the database")
+    check.set_defaults(func=cmd_check)
 
     audit = sub.add_parser("audit", help="print the audit log")
     audit.add_argument("--since", help="only entries at or after this ISO-8601 time")

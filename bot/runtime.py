@@ -23,7 +23,6 @@ from .slack.directory import SlackGroupDirectory
 from .slack.services import Services
 from .store import SharedLimiter, Store
 from .tencent import CIClient
-from .tencent.ratelimit import SlidingWindowLimiter
 from .worker import BackgroundWork
 
 log = logging.getLogger(__name__)
@@ -36,9 +35,8 @@ class Runtime:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.migrate()
-        limiter = (SharedLimiter(self.store, settings.ci_rate_limit) if self.store.is_postgres
-                   else SlidingWindowLimiter(settings.ci_rate_limit))
-        self.ci = CIClient.from_settings(settings, limiter)
+        # The limit is for all bot processes together, so it lives in the shared database.
+        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit))
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)])

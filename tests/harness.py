@@ -81,7 +81,11 @@ class Bot:
         self.settings = load_settings(env)
         self.slack = slack
         self.runtime = Runtime(self.settings, sweep_every=sweep_every, outbox_poll=0.1).start()
-        self.server = make_server("127.0.0.1", 0, self.runtime.wsgi(), server_class=_ThreadingWSGIServer,
+        self._serve(self.runtime.wsgi(), slack)
+
+    def _serve(self, wsgi_app, slack) -> None:
+        self.slack = slack
+        self.server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer,
                                   handler_class=_QuietHandler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -363,12 +363,16 @@ class Store:
     def reserve_ci_slot(self, limit: int, span: float) -> float:
         """Reserve the next CI send slot across all processes; return seconds to wait.
 
-        Uses the database's clock so processes on different hosts agree on time.
+        On PostgreSQL an advisory lock serialises reservations and the database's clock is
+        used, so processes on different hosts agree on time. On SQLite the write transaction
+        (BEGIN IMMEDIATE) serialises them; processes share the host's clock.
         """
         with self._tx() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(724302)"))
-            now = conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one()
-            now = float(now)
+            if self.is_postgres:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724302)"))
+                now = float(conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one())
+            else:
+                now = time.time()
             recent = conn.execute(
                 sa.select(rate_table.c.slot_at).order_by(rate_table.c.slot_at.desc()).limit(1).offset(limit - 1)
             ).scalar()
@@ -379,7 +383,7 @@ class Store:
 
 
 class SharedLimiter:
-    """CI rate limit shared by every process on one PostgreSQL database."""
+    """CI rate limit shared by every process using the same database."""
 
     def __init__(self, store: Store, limit: int, window: float = 1.0, margin: float = 0.15, sleep=time.sleep) -> None:
         self.store = store

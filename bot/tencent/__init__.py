@@ -5,12 +5,12 @@ from .jobid import InvalidJobId, is_job_id
 from .results import CancelResult, CIBadResponse, CIError, CINetworkError, CIServiceError, JobStatus
 
 __all__ = [
-    "CIClient",
-    "CancelResult",
     "CIBadResponse",
+    "CIClient",
     "CIError",
     "CINetworkError",
     "CIServiceError",
+    "CancelResult",
     "InvalidJobId",
     "JobStatus",
     "is_job_id",

@@ -85,7 +85,7 @@ def authorization(
     header_list, header_string = _canonical(headers)
     param_list, param_string = _canonical(params)
     http_string = f"{method.lower()}\n{path}\n{param_string}\n{header_string}\n"
-    string_to_sign = f"sha1\n{sign_time}\n{hashlib.sha1(http_string.encode('utf-8')).hexdigest()}\n"
+    string_to_sign = f"sha1\n{sign_time}\n{hashlib.sha1(http_string.encode('utf-8')).hexdigest()}\n"  # noqa: S324 (the protocol's hash)
     sign_key = hmac.new(secret_key.encode("utf-8"), sign_time.encode("utf-8"), hashlib.sha1).hexdigest()
     signature = hmac.new(sign_key.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1).hexdigest()
     return (

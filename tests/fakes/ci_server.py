@@ -7,6 +7,7 @@ and refuses anything it cannot verify, like the real service. Faults are scripte
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import socket
@@ -80,7 +81,7 @@ def _enc(value: str) -> str:
         if ch.isascii() and (ch.isalnum() or ch in "-_.~"):
             out.append(ch)
         else:
-            out.append("%%%02X" % byte)
+            out.append(f"%{byte:02X}")
     return "".join(out)
 
 
@@ -322,10 +323,8 @@ class CIStandIn:
         raise ValueError(f"unknown fault {fault!r}")
 
     def _drop(self, h) -> None:
-        try:
+        with contextlib.suppress(OSError):
             h.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         h.close_connection = True
 
     def _cancel(self, h, job_id: str, record: Arrival) -> None:

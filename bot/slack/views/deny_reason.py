@@ -12,6 +12,6 @@ def register(app, services: Services) -> None:
     @app.view(bk.DENY_FORM)
     def on_submit(ack, body, view):
         ack()
-        request_id, channel, ts = (view.get("private_metadata", "").split("|") + ["", ""])[:3]
+        request_id, channel, ts = ([*view.get("private_metadata", "").split("|"), "", ""])[:3]
         caller = Caller(body["user"]["id"], channel, None, (channel, ts) if ts else None)
         services.work.submit("deny", services.workflow.deny, caller, request_id, _value(view, "note"))

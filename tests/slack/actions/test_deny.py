@@ -16,7 +16,7 @@ def test_deny_with_reason(bot, ci, slack):
     [opened] = slack.wait_calls("views.open")
     view = opened.args["view"]
     assert view["callback_id"] == "deny_form" and view["private_metadata"].startswith(request_id)
-    status, body, _ = bot.submit_view(ONCALL, "deny_form", {"note": "stream is fine"}, view["private_metadata"])
+    status, _body, _ = bot.submit_view(ONCALL, "deny_form", {"note": "stream is fine"}, view["private_metadata"])
     assert status == 200
     [update] = slack.wait_calls("chat.update", channel=APPROVALS)
     text = json.dumps(update.args["blocks"])

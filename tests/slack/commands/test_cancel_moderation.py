@@ -40,7 +40,7 @@ def test_failures_show_code_message_request_id_and_hint(bot, ci, slack):
 
 def test_requester_gets_an_approval_request_posted(bot, ci, slack):
     ci.add_job(job(1), data_id="biz-1", url="rtmp://live/x")
-    status, body, _ = bot.command(MOD, f"{job(1)} looks like spam")
+    status, _body, _ = bot.command(MOD, f"{job(1)} looks like spam")
     assert status == 200
     [post] = slack.wait_calls("chat.postMessage", channel=APPROVALS)
     text = json.dumps(post.args["blocks"])
@@ -153,7 +153,7 @@ def test_bulk_of_100_is_summarised_within_block_kit_limits(bot, ci, slack):
     for n, j in enumerate(ids):
         if n % 10:
             ci.add_job(j, data_id=f"biz-{n}")
-    status, body, _ = bot.command(ONCALL, " ".join(ids) + " mass takedown")
+    status, _body, _ = bot.command(ONCALL, " ".join(ids) + " mass takedown")
     assert status == 200
     [post] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=30)
     assert post.args["text"] == "Cancelled 90 of 100 job(s)"

@@ -1,0 +1,96 @@
+"""Acknowledgement latency under a burst, side by side with a Bolt app that only acks.
+
+    python -m bench.ack_bench [--commands 100] [--concurrency 12] [--ci-latency 1.0]
+
+The CI stand-in takes --ci-latency seconds per call. Both apps are served the same way (a
+threaded WSGI server on 127.0.0.1) and receive the same signed slash-command burst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+from tests.conftest import job
+from tests.fakes.ci_server import CIStandIn
+from tests.fakes.slack_server import SlackStandIn
+from tests.harness import BOT_TOKEN, ONCALL, SIGNING_SECRET, Bot, bot_env
+
+
+def ack_only(slack: SlackStandIn) -> Bot:
+    """A Bolt app whose listener only acks, behind the same server and client as the bot."""
+    app = App(client=WebClient(token=BOT_TOKEN, base_url=slack.api_url), signing_secret=SIGNING_SECRET,
+              token_verification_enabled=False)
+
+    @app.command("/cancel-moderation")
+    def on_command(ack):
+        ack()
+
+    bot = Bot.__new__(Bot)
+    Bot._serve(bot, SlackRequestHandler(app), slack)
+    return bot
+
+
+def burst(bot: Bot, commands: int, concurrency: int, offset: int) -> list[float]:
+    def one(n: int) -> float:
+        status, _, elapsed = bot.command(ONCALL, f"{job(offset + n)} bench")
+        assert status == 200, status
+        return elapsed
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(one, range(commands)))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--commands", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=12)
+    parser.add_argument("--ci-latency", type=float, default=1.0)
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)
+
+    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=args.ci_latency) as ci, \
+            tempfile.TemporaryDirectory() as tmp:
+        slack = SlackStandIn().start()
+        for n in range(2 * args.commands):
+            ci.add_job(job(n))
+        bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack)
+        baseline = ack_only(slack)
+        try:
+            burst(bot, 5, 5, 10_000)  # warm both up (first-request auth.test, connections)
+            burst(baseline, 5, 5, 10_000)
+            ours = burst(bot, args.commands, args.concurrency, 0)
+            theirs = burst(baseline, args.commands, args.concurrency, args.commands)
+            done = slack.wait_calls("chat.postMessage", args.commands + 5, timeout=120, channel="C0WORK")
+        finally:
+            bot.stop()
+            baseline.server.shutdown()
+            slack.stop()
+
+    p50, p99 = percentile(ours, 50), percentile(ours, 99)
+    b50, b99 = percentile(theirs, 50), percentile(theirs, 99)
+    print(f"{args.commands} commands, {args.concurrency} at a time, CI latency {args.ci_latency}s")
+    print(f"{'':18}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    print(f"{'this bot':18}{p50 * 1000:9.1f}{p99 * 1000:9.1f}{max(ours) * 1000:9.1f}")
+    print(f"{'ack-only Bolt app':18}{b50 * 1000:9.1f}{b99 * 1000:9.1f}{max(theirs) * 1000:9.1f}")
+    print(f"ratio (bot / ack-only): p50 {p50 / b50:.2f}x, p99 {p99 / b99:.2f}x; mean bot "
+          f"{statistics.mean(ours) * 1000:.1f} ms; results posted: {len(done)}")
+    ok = p99 <= 3 * b99 and max(ours) < 3.0
+    print("PASS" if ok else "FAIL")
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""All bot processes together stay within CI_RATE_LIMIT: the limiter lives in the database."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.conftest import job
+from tests.harness import CHANNEL, ONCALL
+
+
+def test_two_processes_each_running_a_50_job_bulk_stay_within_the_limit(make_bot, ci, slack):
+    first, second = make_bot(), make_bot()
+    ids = [job(n) for n in range(100)]
+    for j in ids:
+        ci.add_job(j)
+    barrier = threading.Barrier(2)
+
+    def bulk(bot, chunk):
+        barrier.wait()
+        bot.command(ONCALL, " ".join(chunk) + " coordinated takedown")
+
+    threads = [threading.Thread(target=bulk, args=(b, c)) for b, c in ((first, ids[:50]), (second, ids[50:]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    slack.wait_calls("chat.postMessage", 2, timeout=30, channel=CHANNEL)
+    assert len(ci.requests_for("cancel_auditing")) == 100
+    assert all(ci.jobs[j].state == "Cancelled" for j in ids)
+    assert ci.max_in_window(1.0) <= 20

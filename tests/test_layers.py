@@ -1,0 +1,52 @@
+"""Imports go downward only: slack → domain → adapters (tencent, store) → config."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    found = {}
+    for path in (ROOT / "bot" / package).rglob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                names.add(base)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_domain_is_plain_python():
+    for path, names in imports_of("domain").items():
+        bad = {n for n in names if n.split(".")[0] in {"slack_bolt", "slack_sdk", "requests", "sqlalchemy"}}
+        bad |= {n for n in names if ".slack" in n or n.startswith("..runtime")}
+        assert not bad, (path, bad)
+
+
+def test_adapters_do_not_import_upward():
+    for package in ("tencent", "store"):
+        for path, names in imports_of(package).items():
+            bad = {n for n in names if any(up in n for up in (".slack", ".domain", ".runtime", "slack_bolt"))}
+            assert not bad, (path, bad)
+
+
+def test_importing_the_package_calls_nothing():
+    """Nothing reaches Slack or Tencent at import: importing every module with no network works."""
+    code = "import bot.runtime, bot.check, bot.__main__; print('ok')"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={"PATH": "", "PYTHONPATH": str(ROOT), "SLACK_API_URL": "http://192.0.2.1/"})
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_ruff_is_clean():
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "bot", "tests", "bench"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout

@@ -1,0 +1,48 @@
+"""manifest.yml is valid for Slack and declares exactly what the code uses."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+# Web API methods the bot calls, and the bot scope each needs.
+SCOPES_BY_METHOD = {
+    "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_update": "chat:write",
+    "usergroups_users_list": "usergroups:read",
+    "conversations_info": {"channels:read", "groups:read"},
+    "views_open": None,  # needs a trigger_id, not a scope
+    "auth_test": None,
+}
+
+
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_validates_against_slacks_schema():
+    jsonschema.validate(manifest(), json.loads(SCHEMA.read_text()))
+
+
+def test_command_interactivity_and_scopes_match_the_code():
+    m = manifest()
+    [command] = m["features"]["slash_commands"]
+    assert command["command"] == "/cancel-moderation"
+    assert m["settings"]["interactivity"]["is_enabled"] is True
+    source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py"))
+    called = set(re.findall(r"\.(chat_\w+|usergroups_\w+|views_\w+|conversations_\w+|auth_test)\(", source))
+    assert called <= set(SCOPES_BY_METHOD), called - set(SCOPES_BY_METHOD)
+    needed = {"commands"}
+    for method in called:
+        scope = SCOPES_BY_METHOD[method]
+        needed |= scope if isinstance(scope, set) else ({scope} if scope else set())
+    assert set(m["oauth_config"]["scopes"]["bot"]) == needed
+    assert f'"{command["command"]}"' in (ROOT / "bot/slack/commands/cancel_moderation.py").read_text()
