@@ -176,6 +176,7 @@ class Workflow:
         posted = self.announcer.approval_posted(request, statuses)
         if posted:
             self.store.set_message(request.id, *posted)
+        event(log, "request.created", request_id=request.id, user=caller.user_id, jobs=len(command.job_ids))
         self.announcer.tell(caller, f"Asked on-call to cancel {len(command.job_ids)} job(s). "
                                     f"You will hear back here when they decide (request `{request.id[:8]}`).")
 
@@ -201,6 +202,7 @@ class Workflow:
         self._remember_message(request, caller)
         if not self.store.decide(request_id, "approved", caller.user_id):
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
         self.announcer.audit_written()
         request = self.store.get_request(request_id)
         self.announcer.approval_updated(request)  # buttons gone: "approved by …, cancelling"
@@ -213,6 +215,7 @@ class Workflow:
         self._remember_message(request, caller)
         if not self.store.decide(request_id, "denied", caller.user_id, note=note.strip()[:500] or None):
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
         self.announcer.audit_written()
         request = self.store.get_request(request_id)
         self.announcer.approval_updated(request)

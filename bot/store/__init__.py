@@ -314,7 +314,7 @@ class Store:
         with self.engine.connect() as conn:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
-    def claim_audit(self, limit: int = 10, lease: float = 60) -> list[AuditEntry]:
+    def claim_audit(self, limit: int = 10, lease: float = 20) -> list[AuditEntry]:
         """Claim due, unposted entries in order. A claim expires, so a crashed poster's work returns."""
         now = self.clock()
         due = sa.and_(

@@ -1,0 +1,120 @@
+"""The real process, as an operator runs it: `python -m bot http` under gunicorn.
+
+kill -9 loses nothing decided; SIGTERM finishes in-flight cancels and exits in time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import job
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, Bot, bot_env
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Process:
+    def __init__(self, env: dict, slack, log_path: Path) -> None:
+        self.port = free_port()
+        self.log = log_path.open("ab")  # the bot's own log lines, kept for a failing test's report
+        full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env, "PORT": str(self.port)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "http"], env=full, cwd=ROOT / "tests",
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.client = Bot.__new__(Bot)
+        self.client.slack = slack
+        self.client.url = f"http://127.0.0.1:{self.port}"
+        self.client.http = requests.Session()
+        from slack_sdk.signature import SignatureVerifier
+
+        from tests.harness import SIGNING_SECRET
+        self.client.verifier = SignatureVerifier(SIGNING_SECRET)
+        self.wait_healthy()
+
+    def wait_healthy(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, "the bot exited during start-up"
+            try:
+                if requests.get(f"{self.client.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)  # polling a condition (the port opening), bounded by the deadline
+        raise AssertionError("bot did not become healthy")
+
+    def signal(self, sig) -> None:
+        os.killpg(self.proc.pid, sig)
+
+    def wait(self, timeout: float) -> int:
+        return self.proc.wait(timeout)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self.log.close()
+
+
+@pytest.fixture
+def process(ci, slack, database_url, tmp_path):
+    started = []
+
+    def start(**overrides):
+        log_path = tmp_path / f"bot-{len(started)}.log"
+        p = Process(bot_env(ci, slack, database_url, LOG_FORMAT="json", **overrides), slack, log_path)
+        started.append(p)
+        return p
+
+    yield start
+    for p in started:
+        p.close()
+
+
+def test_kill_9_then_restart_then_approve(process, ci, slack):
+    ci.add_job(job(1))
+    first = process()
+    first.client.command(MOD, f"{job(1)} survive a crash")
+    request_id = first.client.request_id_from_approval()
+    first.signal(signal.SIGKILL)
+    first.wait(10)
+    second = process()
+    second.client.click(ONCALL, "approve_request", request_id)
+    slack.wait_calls("chat.update", 2, channel=APPROVALS, timeout=20)
+    assert ci.jobs[job(1)].state == "Cancelled"
+    # The dead process may have claimed the "requested" entry: it returns when the 20 s claim lapses.
+    posts = slack.wait_calls("chat.postMessage", 3, channel=AUDIT, timeout=40)
+    assert sorted(p.args["text"].split(":")[1].split(" by")[0].strip() for p in posts) == [
+        "approved", "cancelled", "requested"]
+
+
+def test_sigterm_finishes_in_flight_cancels_and_exits_in_time(process, ci, slack):
+    ci.latency = 2.0
+    for n in range(3):
+        ci.add_job(job(n))
+    bot = process()
+    status, _, elapsed = bot.client.command(ONCALL, " ".join(job(n) for n in range(3)) + " shutting down")
+    assert status == 200 and elapsed < 3
+    slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 1, what="the cancel to be in flight")
+    started = time.monotonic()
+    bot.signal(signal.SIGTERM)
+    assert bot.wait(30) == 0
+    assert time.monotonic() - started < 30
+    assert all(ci.jobs[job(n)].state == "Cancelled" for n in range(3))
+    [result] = slack.calls_to("chat.postMessage", channel=CHANNEL)
+    assert result.args["text"] == "Cancelled 3 job(s)"
+    assert slack.calls_to("chat.postMessage", channel=AUDIT), "the audit entry was posted before exit"
