@@ -16,6 +16,7 @@ from collections.abc import Iterable
 # Shapes of secrets that could reach a log line through an exception or a library.
 _PATTERNS = [
     re.compile(r"(q-signature=)[0-9a-fA-F]+"),
+    re.compile(r"()v0=[0-9a-fA-F]{16,}"),  # Slack request signatures (Bolt logs them on failure)
     re.compile(r"(q-ak=)[^&\s'\"]+"),
     re.compile(r"((?:Authorization|authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+"),
     re.compile(r"()xox[abpre]-[0-9A-Za-z-]+"),

@@ -96,8 +96,9 @@ def test_redactor_removes_secrets_and_secret_shapes():
     logs.configure("INFO", "json", ["tencent-secret-key"], stream=stream)
     log = logging.getLogger("t")
     logs.event(log, "x", auth="q-sign-algorithm=sha1&q-ak=AKID1&q-signature=abcdef0123", key="tencent-secret-key",
-               token="xoxb-123-456-abc", url="postgresql://user:hunter2@db/x")
+               token="xoxb-123-456-abc", url="postgresql://user:hunter2@db/x",
+               slack_sig="v0=" + "ab12" * 16)
     out = stream.getvalue()
-    for secret in ("abcdef0123", "tencent-secret-key", "xoxb-123-456-abc", "hunter2", "AKID1"):
+    for secret in ("abcdef0123", "tencent-secret-key", "xoxb-123-456-abc", "hunter2", "AKID1", "ab12" * 16):
         assert secret not in out
     assert '"event": "x"' in out

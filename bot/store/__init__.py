@@ -226,26 +226,13 @@ class Store:
     def expire_due(self) -> list[Request]:
         """Mark every pending request past its expiry as expired; return those this call expired."""
         now = self.clock()
-        expired = []
-        with self.engine.connect() as conn:
-            ids = conn.execute(
-                sa.select(requests_table.c.id)
-                .where(requests_table.c.state == "pending")
-                .where(requests_table.c.expires_at <= now)
-            ).scalars().all()
-        for request_id in ids:
-            with self._tx() as conn:
-                won = conn.execute(
-                    requests_table.update()
-                    .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "pending")
-                    .values(state="expired", decided_by="system", decided_at=now)
-                ).rowcount == 1
-                if won:
-                    self._audit(conn, "expired", "system", request_id, {}, now)
-            if won:
-                expired.append(self.get_request(request_id))
-        return expired
+        won = self._transition_each(
+            requests_table,
+            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= now),
+            dict(state="expired", decided_by="system", decided_at=now),
+            on_win=lambda conn, request_id: self._audit(conn, "expired", "system", request_id, {}, now),
+        )
+        return [self.get_request(request_id) for request_id in won]
 
     def finish(self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict) -> bool:
         """Record the CI outcome of an approved request once; audit it in the same transaction."""
@@ -271,25 +258,27 @@ class Store:
     def claim_unfinished(self, lease: float = 300) -> list[Request]:
         """Approved requests whose executor vanished (crash): lease them to this process."""
         now = self.clock()
+        lapsed = sa.or_(requests_table.c.lease_until.is_(None), requests_table.c.lease_until < now)
+        won = self._transition_each(requests_table, sa.and_(requests_table.c.state == "approved", lapsed),
+                                    dict(lease_until=now + lease))
+        return [self.get_request(request_id) for request_id in won]
+
+    def _transition_each(self, table: sa.Table, where, values: dict, on_win=None, limit: int | None = None) -> list:
+        """Find rows matching `where`, then move each with its own conditional UPDATE that re-checks
+        `where`: concurrent processes each win distinct rows, never the same one twice.
+        `on_win(conn, id)` runs inside the winning transaction (an audit entry, say)."""
+        query = sa.select(table.c.id).where(where).order_by(table.c.id)
         with self.engine.connect() as conn:
-            ids = conn.execute(
-                sa.select(requests_table.c.id)
-                .where(requests_table.c.state == "approved")
-                .where(sa.or_(requests_table.c.lease_until.is_(None), requests_table.c.lease_until < now))
-            ).scalars().all()
-        claimed = []
-        for request_id in ids:
+            ids = conn.execute(query.limit(limit) if limit else query).scalars().all()
+        won = []
+        for row_id in ids:
             with self._tx() as conn:
-                won = conn.execute(
-                    requests_table.update()
-                    .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "approved")
-                    .where(sa.or_(requests_table.c.lease_until.is_(None), requests_table.c.lease_until < now))
-                    .values(lease_until=now + lease)
-                ).rowcount == 1
-            if won:
-                claimed.append(self.get_request(request_id))
-        return claimed
+                if conn.execute(table.update().where(table.c.id == row_id).where(where).values(**values)).rowcount != 1:
+                    continue
+                if on_win:
+                    on_win(conn, row_id)
+            won.append(row_id)
+        return won
 
     # -- audit log / outbox ---------------------------------------------------------
 
@@ -315,27 +304,18 @@ class Store:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
     def claim_audit(self, limit: int = 10, lease: float = 20) -> list[AuditEntry]:
-        """Claim due, unposted entries in order. A claim expires, so a crashed poster's work returns."""
+        """Claim unposted entries in order. A claim expires, so a crashed poster's work returns."""
         now = self.clock()
         due = sa.and_(
             audit_table.c.posted_at.is_(None),
             sa.or_(audit_table.c.claimed_until.is_(None), audit_table.c.claimed_until < now),
         )
+        won = self._transition_each(audit_table, due, dict(claimed_until=now + lease), limit=limit)
+        if not won:
+            return []
         with self.engine.connect() as conn:
-            ids = conn.execute(
-                sa.select(audit_table.c.id).where(due).order_by(audit_table.c.id).limit(limit)
-            ).scalars().all()
-        claimed = []
-        for entry_id in ids:
-            with self._tx() as conn:
-                won = conn.execute(
-                    audit_table.update().where(audit_table.c.id == entry_id).where(due)
-                    .values(claimed_until=now + lease)
-                ).rowcount == 1
-                row = conn.execute(sa.select(audit_table).where(audit_table.c.id == entry_id)).first() if won else None
-            if row is not None:
-                claimed.append(_row_to_audit(row))
-        return claimed
+            rows = conn.execute(sa.select(audit_table).where(audit_table.c.id.in_(won)).order_by(audit_table.c.id))
+            return [_row_to_audit(r) for r in rows]
 
     def mark_posted(self, entry_id: int) -> None:
         with self._tx() as conn:

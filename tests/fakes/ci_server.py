@@ -16,7 +16,9 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .server import LocalServer
 
 
 @dataclass
@@ -96,14 +98,7 @@ def expected_signature(secret_key: str, key_time: str, method: str, path: str, p
     return hmac.new(key.encode(), to_sign.encode(), "sha1").hexdigest()
 
 
-class _Server(ThreadingHTTPServer):
-    # A real API has a deep accept queue; the default of 5 drops SYNs under a burst and
-    # adds one-second retransmits that would look like our own rate limiter's fault.
-    request_queue_size = 256
-    daemon_threads = True
-
-
-class CIStandIn:
+class CIStandIn(LocalServer):
     def __init__(
         self,
         keys: dict[str, str] | None = None,
@@ -120,29 +115,15 @@ class CIStandIn:
         self.arrivals: list[Arrival] = []
         self.lock = threading.Lock()
         self._release = threading.Event()  # frees hung handlers at shutdown
-        self.server = _Server(("127.0.0.1", 0), self._handler_class())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(self._handler_class())
 
-    # -- lifecycle -------------------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> CIStandIn:
-        self.thread.start()
-        return self
+        return self.base_url
 
     def stop(self) -> None:
         self._release.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> CIStandIn:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().stop()
 
     # -- scripting -------------------------------------------------------------------
     def add_job(self, job_id: str, **kwargs) -> Job:

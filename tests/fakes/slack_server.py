@@ -11,7 +11,9 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .server import LocalServer
 
 
 @dataclass
@@ -23,12 +25,7 @@ class Call:
     result: dict | None = None  # what the stand-in answered
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 256
-    daemon_threads = True
-
-
-class SlackStandIn:
+class SlackStandIn(LocalServer):
     def __init__(self, token: str = "xoxb-test-token") -> None:
         self.token = token
         self.calls: list[Call] = []
@@ -38,23 +35,14 @@ class SlackStandIn:
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
-        self.server = _Server(("127.0.0.1", 0), self._handler_class())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(self._handler_class())
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        return f"{self.base_url}/api/"
 
     def response_url(self, name: str = "r") -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/response/{name}"
-
-    def start(self) -> SlackStandIn:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"{self.base_url}/response/{name}"
 
     # -- scripting -----------------------------------------------------------------------
     def fail(self, method: str, times: int, status: int = 200, error: str = "internal_error",

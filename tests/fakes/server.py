@@ -1,0 +1,37 @@
+"""A threaded HTTP server on 127.0.0.1 with an ephemeral port, shared by the stand-ins."""
+
+from __future__ import annotations
+
+import threading
+from http.server import ThreadingHTTPServer
+
+
+class _Server(ThreadingHTTPServer):
+    # Real APIs have deep accept queues; the default of 5 drops SYNs under a burst and adds
+    # one-second retransmits that would look like the bot's own fault.
+    request_queue_size = 256
+    daemon_threads = True
+
+
+class LocalServer:
+    def __init__(self, handler_class) -> None:
+        self.server = _Server(("127.0.0.1", 0), handler_class)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
