@@ -257,6 +257,8 @@ def load_settings(
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )
+    if "slack" in need and http_mode is False and not app_token:
+        r.problems.append("SLACK_APP_TOKEN is required in Socket Mode (an xapp- token with connections:write)")
     if "policy" in need and not (settings.approver_users or settings.approver_usergroups):
         r.problems.append("APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?)")
     if r.problems:

@@ -102,3 +102,10 @@ def test_redactor_removes_secrets_and_secret_shapes():
     for secret in ("abcdef0123", "tencent-secret-key", "xoxb-123-456-abc", "hunter2", "AKID1", "ab12" * 16):
         assert secret not in out
     assert '"event": "x"' in out
+
+
+def test_socket_mode_needs_an_app_token():
+    env = dict(BASE)
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN is required in Socket Mode"):
+        load_settings(env, http_mode=False)
+    assert load_settings(dict(env, SLACK_APP_TOKEN="xapp-1-a"), http_mode=False).socket_mode
