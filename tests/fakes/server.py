@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 
@@ -11,6 +12,11 @@ class _Server(ThreadingHTTPServer):
     # one-second retransmits that would look like the bot's own fault.
     request_queue_size = 256
     daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # Clients hanging up mid-answer is what the timeout tests provoke; anything else is a bug.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
 
 class LocalServer:
