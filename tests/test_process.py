@@ -5,6 +5,7 @@ kill -9 loses nothing decided; SIGTERM finishes in-flight cancels and exits in t
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -118,3 +119,35 @@ def test_sigterm_finishes_in_flight_cancels_and_exits_in_time(process, ci, slack
     [result] = slack.calls_to("chat.postMessage", channel=CHANNEL)
     assert result.args["text"] == "Cancelled 3 job(s)"
     assert slack.calls_to("chat.postMessage", channel=AUDIT), "the audit entry was posted before exit"
+
+
+def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, database_url, tmp_path):
+    """`python -m bot socket`: connects with the app token, acks an envelope, cancels, exits cleanly."""
+    from tests.fakes.socket_mode import SocketModeStandIn
+
+    ws = SocketModeStandIn()
+    slack.socket_mode_url = ws.url
+    env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="")
+    full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env}
+    with (tmp_path / "socket.log").open("ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], env=full, cwd=ROOT / "tests",
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            ws.wait_connected()
+            ci.add_job(job(1))
+            ws.send({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+                     "payload": {"team_id": "T1", "channel_id": CHANNEL, "user_id": ONCALL,
+                                 "command": "/cancel-moderation", "text": f"{job(1)} over socket mode",
+                                 "response_url": slack.response_url("ws"), "trigger_id": "t"}})
+            ack = ws.wait_ack("env-1")
+            assert "Working on 1 job" in json.dumps(ack.get("payload", {}))
+            [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
+            assert result.args["text"] == "Cancelled 1 job(s)" and ci.jobs[job(1)].state == "Cancelled"
+            assert slack.calls_to("apps.connections.open")[0].token == slack.app_token
+            os.killpg(proc.pid, signal.SIGTERM)
+            assert proc.wait(30) == 0
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+            ws.stop()

@@ -26,8 +26,10 @@ class Call:
 
 
 class SlackStandIn(LocalServer):
-    def __init__(self, token: str = "xoxb-test-token") -> None:
+    def __init__(self, token: str = "xoxb-test-token", app_token: str = "xapp-test-app-token") -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_mode_url = ""  # what apps.connections.open hands out
         self.calls: list[Call] = []
         self.responses: list[Call] = []  # posts to response_url
         self.groups: dict[str, list[str]] = {}
@@ -122,11 +124,12 @@ class SlackStandIn(LocalServer):
         with self.cond:
             queue = self.failures.get((method, args.get("channel"))) or self.failures.get((method, None))
             failure = queue.pop(0) if queue else None
-            if token == self.token and not failure:
+            expected = self.app_token if method == "apps.connections.open" else self.token
+            if token == expected and not failure:
                 call.result = self._answer(method, args)
             self.calls.append(call)
             self.cond.notify_all()
-        if token != self.token:
+        if call.result is None and not failure:
             return self._json(h, 200, {"ok": False, "error": "invalid_auth"})
         if failure:
             status, body, headers = failure
@@ -145,6 +148,8 @@ class SlackStandIn(LocalServer):
             return {"ok": True, "users": self.groups.get(args.get("usergroup"), [])}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1", "team": "Test"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_mode_url}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": args.get("channel"), "is_member": True}}
         return {"ok": True}
