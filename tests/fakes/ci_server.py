@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 
-from .server import LocalServer
+from .server import LocalServer, respond
 
 
 @dataclass
@@ -350,13 +350,5 @@ class CIStandIn(LocalServer):
         self._send(h, status, body, {"Content-Type": "application/xml", **(headers or {})})
 
     def _send(self, h, status: int, body: bytes, headers: dict) -> None:
-        try:
-            h.send_response(status)
-            h.send_header("x-ci-request-id", f"hdr-{status}-{int(time.monotonic() * 1000) % 100000}")
-            for k, v in headers.items():
-                h.send_header(k, v)
-            h.send_header("Content-Length", str(len(body)))
-            h.end_headers()
-            h.wfile.write(body)
-        except OSError:
-            pass
+        request_id = f"hdr-{status}-{int(time.monotonic() * 1000) % 100000}"
+        respond(h, status, body, {"x-ci-request-id": request_id, **headers})

@@ -41,3 +41,16 @@ class LocalServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def respond(h, status: int, body: bytes, headers: dict) -> None:
+    """Write one whole HTTP response; a client that already hung up is not an error here."""
+    try:
+        h.send_response(status)
+        for name, value in headers.items():
+            h.send_header(name, value)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    except OSError:
+        pass

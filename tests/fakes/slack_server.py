@@ -13,7 +13,7 @@ import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
-from .server import LocalServer
+from .server import LocalServer, respond
 
 
 @dataclass
@@ -158,13 +158,4 @@ class SlackStandIn(LocalServer):
         self._send(h, status, json.dumps(body).encode(), "application/json", headers)
 
     def _send(self, h, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        try:
-            h.send_response(status)
-            h.send_header("Content-Type", content_type)
-            for k, v in (headers or {}).items():
-                h.send_header(k, v)
-            h.send_header("Content-Length", str(len(body)))
-            h.end_headers()
-            h.wfile.write(body)
-        except OSError:
-            pass
+        respond(h, status, body, {"Content-Type": content_type, **(headers or {})})
