@@ -58,18 +58,14 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 def _audit_cli_cancel(settings: Settings, job_ids: list[str], outcomes: list, reason: str) -> None:
     """Operators' cancels are decisions too: store them; the running bot posts them to the audit channel."""
-    from .domain.workflow import outcome_dict
+    from .domain.workflow import outcome_dict, summarize
     from .store import Store
 
-    results = [outcome_dict(o) for o in outcomes]
-    failed = [r["job_id"] for r in results if not r["ok"]]
+    verdict, summary = summarize([outcome_dict(o) for o in outcomes])
     store = Store(settings.database_url)
     try:
         store.migrate()
-        store.audit("failed" if failed else "cancelled", f"cli:{getpass.getuser()}", None, {
-            "reason": reason, "kind": "cli", "jobs": len(results), "cancelled": len(results) - len(failed),
-            "failed_jobs": failed, "results": results,
-        })
+        store.audit(verdict, f"cli:{getpass.getuser()}", None, {"reason": reason, "kind": "cli", **summary})
     finally:
         store.close()
 

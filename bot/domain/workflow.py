@@ -84,10 +84,12 @@ def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
             "data_id": status.data_id, "creation_time": status.creation_time, "request_id": status.request_id}
 
 
-def _summary(outcomes: list[dict]) -> dict:
+def summarize(outcomes: list[dict]) -> tuple[str, dict]:
+    """The audit verdict of a batch ("cancelled" only if every job was) and its summary."""
     failed = [o["job_id"] for o in outcomes if not o["ok"]]
-    return {"jobs": len(outcomes), "cancelled": len(outcomes) - len(failed), "failed_jobs": failed,
-            "results": outcomes}
+    summary = {"jobs": len(outcomes), "cancelled": len(outcomes) - len(failed), "failed_jobs": failed,
+               "results": outcomes}
+    return ("failed" if failed else "cancelled"), summary
 
 
 class Workflow:
@@ -239,8 +241,7 @@ class Workflow:
     def _execute(self, request: Request, announce_direct: Caller | None = None) -> None:
         started = time.monotonic()
         outcomes = [outcome_dict(o) for o in self.ci.cancel_many(request.job_ids)]
-        summary = _summary(outcomes)
-        verdict = "cancelled" if not summary["failed_jobs"] else "failed"
+        verdict, summary = summarize(outcomes)
         detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, **summary}
         if not self.store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail):
             return  # another process finished it first

@@ -27,14 +27,9 @@ class SlackAnnouncer:
     # -- caller-only -----------------------------------------------------------------
     def tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
         payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
-        if caller.response_url:
-            try:
-                response = WebhookClient(caller.response_url, timeout=10).send(
-                    response_type="ephemeral", replace_original=False, **payload)
-                if response.status_code == 200:
-                    return
-            except Exception as exc:
-                event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        if caller.response_url and _respond(caller.response_url, response_type="ephemeral",
+                                            replace_original=False, **payload):
+            return
         try:
             self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
         except SlackApiError:
@@ -54,12 +49,8 @@ class SlackAnnouncer:
         except SlackApiError as exc:
             event(log, "slack.post_failed", logging.WARNING, channel=caller.channel_id,
                   error=exc.response.get("error"))
-        if caller.response_url:
-            try:
-                WebhookClient(caller.response_url, timeout=10).send(response_type="in_channel", **payload)
-                return
-            except Exception as exc:
-                event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        if caller.response_url and _respond(caller.response_url, response_type="in_channel", **payload):
+            return
         self._dm(caller.user_id, **payload)
 
     # -- approvals ---------------------------------------------------------------------
@@ -86,6 +77,15 @@ class SlackAnnouncer:
             self.client.chat_postMessage(channel=user_id, **payload)
         except SlackApiError as exc:
             event(log, "slack.dm_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
+
+
+def _respond(response_url: str, **payload) -> bool:
+    """Answer through the command's or click's response_url; False if Slack did not take it."""
+    try:
+        return WebhookClient(response_url, timeout=10).send(**payload).status_code == 200
+    except Exception as exc:
+        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        return False
 
 
 class AuditPoster:
