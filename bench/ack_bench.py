@@ -13,6 +13,7 @@ import logging
 import statistics
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from wsgiref.simple_server import WSGIServer
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -21,10 +22,10 @@ from slack_sdk import WebClient
 from tests.conftest import job
 from tests.fakes.ci_server import CIStandIn
 from tests.fakes.slack_server import SlackStandIn
-from tests.harness import BOT_TOKEN, ONCALL, SIGNING_SECRET, Bot, bot_env
+from tests.harness import BOT_TOKEN, ONCALL, SIGNING_SECRET, Bot, SlackClient, bot_env, serve
 
 
-def ack_only(slack: SlackStandIn) -> Bot:
+def ack_only(slack: SlackStandIn) -> tuple[WSGIServer, SlackClient]:
     """A Bolt app whose listener only acks, behind the same server and client as the bot."""
     app = App(client=WebClient(token=BOT_TOKEN, base_url=slack.api_url), signing_secret=SIGNING_SECRET,
               token_verification_enabled=False)
@@ -33,12 +34,11 @@ def ack_only(slack: SlackStandIn) -> Bot:
     def on_command(ack):
         ack()
 
-    bot = Bot.__new__(Bot)
-    Bot._serve(bot, SlackRequestHandler(app), slack)
-    return bot
+    server, url = serve(SlackRequestHandler(app))
+    return server, SlackClient(url, slack)
 
 
-def burst(bot: Bot, commands: int, concurrency: int, offset: int) -> list[float]:
+def burst(bot: SlackClient, commands: int, concurrency: int, offset: int) -> list[float]:
     def one(n: int) -> float:
         status, _, elapsed = bot.command(ONCALL, f"{job(offset + n)} bench")
         assert status == 200, status
@@ -67,7 +67,7 @@ def main() -> None:
         for n in range(2 * args.commands):
             ci.add_job(job(n))
         bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack)
-        baseline = ack_only(slack)
+        baseline_server, baseline = ack_only(slack)
         try:
             burst(bot, 5, 5, 10_000)  # warm both up (first-request auth.test, connections)
             burst(baseline, 5, 5, 10_000)
@@ -76,7 +76,7 @@ def main() -> None:
             done = slack.wait_calls("chat.postMessage", args.commands + 5, timeout=120, channel="C0WORK")
         finally:
             bot.stop()
-            baseline.server.shutdown()
+            baseline_server.shutdown()
             slack.stop()
 
     p50, p99 = percentile(ours, 50), percentile(ours, 99)

@@ -74,38 +74,21 @@ def bot_env(ci, slack, database_url: str, **overrides) -> dict:
     return {k: v for k, v in env.items() if v != ""}
 
 
-class Bot:
-    """A running bot (Runtime + WSGI server) and a Slack-like client for it."""
+def serve(wsgi_app) -> tuple[WSGIServer, str]:
+    """Serve a WSGI app on a threaded server at 127.0.0.1; return the server and its base URL."""
+    server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
-    def __init__(self, env: dict, slack, sweep_every: float = 0.2) -> None:
-        self.settings = load_settings(env)
-        self.slack = slack
-        self.runtime = Runtime(self.settings, sweep_every=sweep_every, outbox_poll=0.1).start()
-        self._serve(self.runtime.wsgi(), slack)
 
-    def _serve(self, wsgi_app, slack) -> None:
+class SlackClient:
+    """Sends what Slack sends: signed requests to an app's /slack/events at `url`."""
+
+    def __init__(self, url: str, slack) -> None:
+        self.url = url
         self.slack = slack
-        self.server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer,
-                                  handler_class=_QuietHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.http = requests.Session()
         self.verifier = SignatureVerifier(SIGNING_SECRET)
-
-    def kill(self) -> None:
-        """Die abruptly, like kill -9: no draining, no last audit posts, background threads stop."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.runtime._stopping.set()
-        self.runtime.outbox._stop.set()
-        self.runtime.store.close()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.runtime.shutdown(timeout=10)
-        self.runtime.store.close()
 
     # -- Slack-shaped requests -----------------------------------------------------------
     def post(self, body: str, timestamp: int | None = None, secret: str | None = None) -> tuple[int, dict | str, float]:
@@ -159,3 +142,27 @@ class Bot:
                 if element.get("action_id") == "approve_request":
                     return element["value"]
         raise AssertionError("no Approve button in the approval message")
+
+
+class Bot(SlackClient):
+    """A running bot (Runtime behind a WSGI server), driven the way Slack drives it."""
+
+    def __init__(self, env: dict, slack, sweep_every: float = 0.2) -> None:
+        self.settings = load_settings(env)
+        self.runtime = Runtime(self.settings, sweep_every=sweep_every, outbox_poll=0.1).start()
+        self.server, url = serve(self.runtime.wsgi())
+        super().__init__(url, slack)
+
+    def kill(self) -> None:
+        """Die abruptly, like kill -9: no draining, no last audit posts, background threads stop."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.runtime._stopping.set()
+        self.runtime.outbox._stop.set()
+        self.runtime.store.close()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.runtime.shutdown(timeout=10)
+        self.runtime.store.close()

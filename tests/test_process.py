@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import job
-from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, Bot, bot_env
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, SlackClient, bot_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,14 +36,7 @@ class Process:
         full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env, "PORT": str(self.port)}
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "http"], env=full, cwd=ROOT / "tests",
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.client = Bot.__new__(Bot)
-        self.client.slack = slack
-        self.client.url = f"http://127.0.0.1:{self.port}"
-        self.client.http = requests.Session()
-        from slack_sdk.signature import SignatureVerifier
-
-        from tests.harness import SIGNING_SECRET
-        self.client.verifier = SignatureVerifier(SIGNING_SECRET)
+        self.client = SlackClient(f"http://127.0.0.1:{self.port}", slack)
         self.wait_healthy()
 
     def wait_healthy(self, timeout: float = 30) -> None:
