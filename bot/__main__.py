@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 
 from . import logs
 from .config import ConfigError, Settings, load_dotenv_file, load_settings
+from .store.slots import SharedLimiter
 from .tencent import CIClient, CIError, InvalidJobId
 from .tencent.signer import redact_authorization
 
@@ -27,47 +27,59 @@ def _settings(require: Sequence[str], http_mode: bool | None = None) -> Settings
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
+    from .cli_cancel import OperatorCancel, describe_outcome
+    from .domain.commands import MAX_REASON
+    from .domain.outcomes import CANCELLED
+
     settings = _settings(require=["tencent"])
-    client = CIClient.from_settings(settings)
     job_ids = list(dict.fromkeys(j.strip(",") for j in args.job_ids if j.strip(",")))
+    reason = " ".join(args.reason.split())
+    if not reason or len(reason) > MAX_REASON:
+        print(f"error: --reason must be 1 to {MAX_REASON} characters (it is {len(reason)}). Nothing was sent.",
+              file=sys.stderr)
+        return 2
     try:
-        paths = [client.cancel_path(j) for j in job_ids]
+        paths = [CIClient.cancel_path(j) for j in job_ids]
     except InvalidJobId as exc:
         print(f"error: {exc}. Nothing was sent.", file=sys.stderr)
         return 2
     if args.dry_run:
+        client = CIClient.from_settings(settings)
         for path in paths:
             _print_request(client.build("POST", path))
-        print(f"# dry run: {len(paths)} request(s) not sent; reason: {args.reason}")
+        print(f"# dry run: {len(paths)} request(s) not sent; reason: {reason}")
         return 0
-    outcomes = client.cancel_many(job_ids)
-    _audit_cli_cancel(settings, job_ids, outcomes, args.reason)
-    failed = 0
-    for job, outcome in zip(job_ids, outcomes, strict=True):
-        if isinstance(outcome, CIError):
-            failed += 1
-            print(f"FAILED    {job}  {outcome.describe()}\n          hint: {outcome.hint}")
-        else:
-            print(
-                f"CANCELLED {job}  DataId={outcome.data_id or '-'} CreationTime={outcome.creation_time or '-'}"
-                f" RequestId={outcome.request_id or '-'}"
-            )
-    print(f"{len(job_ids) - failed} cancelled, {failed} failed; reason: {args.reason}")
-    return 1 if failed else 0
+    store = _open_store(settings)
+    if store is None:
+        return 1
+    client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit))
+    try:
+        request, outcomes = OperatorCancel(store, client).run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
+    finally:
+        client.close()
+        store.close()
+    cancelled = sum(1 for o in outcomes if o["result"] == CANCELLED)
+    print(f"{cancelled} of {len(outcomes)} cancelled; request {request.id[:8]}; reason: {reason}")
+    return 0 if cancelled == len(outcomes) else 1
 
 
-def _audit_cli_cancel(settings: Settings, job_ids: list[str], outcomes: list, reason: str) -> None:
-    """Operators' cancels are decisions too: store them; the running bot posts them to the audit channel."""
-    from .domain.workflow import outcome_dict, summarize
+def _open_store(settings: Settings, quiet: bool = False):
+    """The bots' database, for the shared rate limit and the audit log; None (with a message) if it
+    cannot be opened: then no cancel is sent, since nothing could be recorded."""
     from .store import Store
 
-    verdict, summary = summarize([outcome_dict(o) for o in outcomes])
-    store = Store(settings.database_url)
     try:
+        store = Store(settings.database_url)
         store.migrate()
-        store.audit(verdict, f"cli:{getpass.getuser()}", None, {"reason": reason, "kind": "cli", **summary})
-    finally:
-        store.close()
+        return store
+    except Exception as exc:
+        if quiet:
+            print(f"warning: cannot open DATABASE_URL ({type(exc).__name__}); not sharing the bots' rate limit",
+                  file=sys.stderr)
+            return None
+        print(f"error: cannot open the database in DATABASE_URL ({type(exc).__name__}). Nothing was sent: the "
+              "audit log could not record it. Point DATABASE_URL at the bot's database.", file=sys.stderr)
+        return None
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -123,17 +135,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(require=["tencent"])
-    client = CIClient.from_settings(settings)
     try:
-        status = client.describe(args.job_id)
+        CIClient.describe_path(args.job_id)  # refuse a bad ID before opening anything
     except InvalidJobId as exc:
         print(f"error: {exc}. Nothing was sent.", file=sys.stderr)
         return 2
+    store = _open_store(settings, quiet=True)
+    # With the database, share the bots' rate limit; without it, a read-only look-up may still go out.
+    limiter = SharedLimiter(store, settings.ci_rate_limit) if store else None
+    client = CIClient.from_settings(settings, limiter)
+    try:
+        status = client.describe(args.job_id)
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
         return 1
+    finally:
+        client.close()
+        if store:
+            store.close()
     for label, value in (
-        ("JobId", status.job_id),
+        ("JobId", args.job_id),
         ("State", status.state),
         ("Stream", status.stream_url),
         ("DataId", status.data_id),

@@ -80,6 +80,7 @@ class Settings:
     audit_channel: str = ""
     approval_ttl_seconds: int = 1800
     four_eyes: bool = False
+    max_pending_per_user: int = 5
     # Tencent Cloud Infinite
     tencentcloud_secret_id: str = ""
     tencentcloud_secret_key: Secret = field(default_factory=lambda: Secret(""))
@@ -243,6 +244,7 @@ def load_settings(
         audit_channel=r.pattern("AUDIT_CHANNEL", CHANNEL_ID, "channel ID", required="policy" in need),
         approval_ttl_seconds=int(r.number("APPROVAL_TTL_SECONDS", 1800, int, 10, 7 * 86400)),
         four_eyes=r.boolean("FOUR_EYES", False),
+        max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100)),
         tencentcloud_secret_id=r.text("TENCENTCLOUD_SECRET_ID", required="tencent" in need),
         tencentcloud_secret_key=r.secret("TENCENTCLOUD_SECRET_KEY", required="tencent" in need),
         tencentcloud_session_token=r.secret("TENCENTCLOUD_SESSION_TOKEN"),

@@ -1,8 +1,10 @@
-"""The audit outbox: posts stored audit entries to AUDIT_CHANNEL, in order, until each lands.
+"""The audit outbox: posts stored audit entries to AUDIT_CHANNEL, each exactly once, in order.
 
-Entries are claimed in the database (with an expiring claim), posted, then marked posted,
-so several processes can run outboxes without posting an entry twice. If Slack fails or
-rate-limits, the entry is retried later (Retry-After honoured); it is never dropped.
+One poster at a time across every process: the worker holding the `audit-poster` lease
+(held while its heartbeat lasts, so a slow post never lets a second poster start). Each
+attempt is recorded before it is made; an entry whose earlier attempt may have landed (no
+answer came back) is first looked for in the channel (by its metadata), so a post that Slack accepted just before a crash is not
+posted again. If Slack fails or rate-limits, the outbox pauses and retries; it never drops.
 """
 
 from __future__ import annotations
@@ -14,23 +16,23 @@ from collections.abc import Callable
 
 from .logs import event
 from .store import AuditEntry, Store
+from .worker import RetryLater
 
 log = logging.getLogger(__name__)
 
-
-class RetryLater(Exception):
-    def __init__(self, seconds: float, reason: str) -> None:
-        super().__init__(reason)
-        self.seconds = seconds
+LEASE = "audit-poster"
 
 
 class Outbox:
-    def __init__(self, store: Store, post: Callable[[AuditEntry], None], poll: float = 2.0) -> None:
+    def __init__(self, store: Store, post: Callable[[AuditEntry, bool], None], worker_id: Callable[[], str],
+                 poll: float = 2.0) -> None:
         self.store = store
-        self.post = post
+        self.post = post  # post(entry, maybe_posted_before)
+        self.worker_id = worker_id
         self.poll = poll
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._halted = False
         self._paused_until = 0.0  # monotonic; Slack asked us to wait (the channel, not one entry)
         self._thread: threading.Thread | None = None
 
@@ -48,40 +50,50 @@ class Outbox:
         if self._thread:
             self._thread.join(timeout)
 
+    def halt(self) -> None:
+        """Stop without a last pass (tests: a kill -9)."""
+        self._halted = True
+        self._stop.set()
+        self._wake.set()
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
-            try:
-                self.flush()
-            except Exception:
-                log.exception("audit.outbox_error")
+            self._pass()
             pause = self._paused_until - time.monotonic()
             self._wake.wait(max(pause, self.poll) if pause > 0 else self.poll)
+        if not self._halted:
+            self._pass()  # one last pass at shutdown
+
+    def _pass(self) -> None:
         try:
-            self.flush()  # one last pass at shutdown
+            if self.store.hold_lease(LEASE, self.worker_id()):
+                self.flush()
         except Exception:
             log.exception("audit.outbox_error")
 
     def flush(self) -> int:
-        """Post every due entry; return how many were posted."""
+        """Post every due entry in order; return how many were posted. Call only holding the lease."""
         posted = 0
-        while True:
+        while not self._halted:
             if time.monotonic() < self._paused_until:
                 return posted
-            batch = self.store.claim_audit()
+            batch = self.store.unposted_audit()
             if not batch:
                 return posted
-            for index, entry in enumerate(batch):
+            for entry in batch:
+                maybe_posted = self.store.begin_post(entry.id)
                 try:
-                    self.post(entry)
+                    self.post(entry, maybe_posted)
                 except RetryLater as later:
-                    # Slack is rate-limiting or down: release the claims and pause the whole
-                    # outbox, so entries stay in order and later ones do not jump the queue.
-                    self.store.release_audit([e.id for e in batch[index:]])
+                    if later.refused:
+                        self.store.post_refused(entry.id)
+                    # Slack is rate-limiting or down: pause the whole outbox, so later entries do not jump the queue.
                     self._paused_until = time.monotonic() + later.seconds
-                    event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id,
-                          retry_in=later.seconds, reason=str(later))
+                    event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds,
+                          reason=str(later))
                     return posted
                 self.store.mark_posted(entry.id)
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
+        return posted

@@ -14,24 +14,27 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from .config import Settings
 from .domain.policy import Policy, PolicyRules
-from .domain.workflow import Workflow
+from .domain.workflow import LOOKUPS, URGENT, Workflow
 from .logs import event
 from .outbox import Outbox
-from .slack.announcer import AuditPoster, SlackAnnouncer
 from .slack.app import create_app
+from .slack.audit_poster import AuditPoster
+from .slack.courier import Courier
 from .slack.directory import SlackGroupDirectory
 from .slack.services import Services
 from .store import SharedLimiter, Store
 from .tencent import CIClient
-from .worker import BackgroundWork
+from .worker import WorkQueue
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 25  # Heroku sends SIGKILL 30 s after SIGTERM
+SLACK_LANE_THREADS = 8
 
 
 class Runtime:
-    def __init__(self, settings: Settings, sweep_every: float | None = None, outbox_poll: float = 2.0) -> None:
+    def __init__(self, settings: Settings, sweep_every: float | None = None, outbox_poll: float = 2.0,
+                 heartbeat_every: float = 5.0, dead_after: float = 30.0, work_poll: float = 1.0) -> None:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.migrate()
@@ -40,11 +43,13 @@ class Runtime:
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)])
-        # The outbox handles rate limits itself (it defers instead of blocking).
-        audit_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
-        self.outbox = Outbox(self.store, AuditPoster(audit_client, settings.audit_channel), poll=outbox_poll)
-        self.work = BackgroundWork(settings.worker_threads)
-        self.announcer = SlackAnnouncer(self.slack, settings.approval_channel, self.outbox.wake)
+        # Deliveries handle rate limits themselves (the task is retried later instead of a thread sleeping).
+        delivery_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
+        self.work = WorkQueue(self.store, {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4),
+                                           "slack": SLACK_LANE_THREADS},
+                              heartbeat_every=heartbeat_every, dead_after=dead_after, poll=work_poll)
+        self.outbox = Outbox(self.store, AuditPoster(delivery_client, settings.audit_channel),
+                             worker_id=lambda: self.work.id, poll=outbox_poll)
         rules = PolicyRules(
             requester_users=settings.requester_users, requester_usergroups=settings.requester_usergroups,
             approver_users=settings.approver_users, approver_usergroups=settings.approver_usergroups,
@@ -52,19 +57,27 @@ class Runtime:
         )
         self.workflow = Workflow(
             store=self.store, ci=self.ci, policy=Policy(rules, SlackGroupDirectory(self.slack)),
-            announcer=self.announcer, ttl_seconds=settings.approval_ttl_seconds, four_eyes=settings.four_eyes,
+            ttl_seconds=settings.approval_ttl_seconds, four_eyes=settings.four_eyes,
+            max_pending=settings.max_pending_per_user, wake=self._wake,
         )
-        self.app = create_app(settings, Services(self.workflow, self.work, self.announcer, self.slack))
+        self.work.register(self.workflow.handlers())
+        self.work.register(Courier(delivery_client, self.store, settings.approval_channel).handlers())
+        self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
 
+    def _wake(self) -> None:
+        self.work.wake()
+        self.outbox.wake()
+
     # -- background ---------------------------------------------------------------------
     def start(self) -> Runtime:
+        self.work.start()
         self.outbox.start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="sweeper", daemon=True)
         self._sweeper.start()
-        event(log, "bot.started", database=self.store.engine.dialect.name, mode=self.mode)
+        event(log, "bot.started", database=self.store.engine.dialect.name, mode=self.mode, worker=self.work.id)
         return self
 
     @property
@@ -79,15 +92,21 @@ class Runtime:
                 log.exception("sweeper.error")
 
     def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> None:
-        """Stop taking work, let in-flight cancels finish, post what audit entries we can."""
+        """Stop taking work, let running tasks finish, hand back the rest, post what audit entries we can."""
         if self._stopping.is_set():
             return
         event(log, "bot.stopping", inflight=self.work.inflight)
         self._stopping.set()
-        self.work.drain(timeout * 0.7)
+        self.work.shutdown(timeout * 0.7)
         self.outbox.stop(timeout * 0.25)
-        event(log, "bot.stopped", unposted_audit=self.store.unposted_count())
+        event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
         self.ci.close()
+
+    def halt(self) -> None:
+        """Stop every thread without handing anything back (tests: as a kill -9 would)."""
+        self._stopping.set()
+        self.work.halt()
+        self.outbox.halt()
 
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):

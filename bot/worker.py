@@ -1,53 +1,185 @@
-"""Background work off Bolt's listener threads, so acknowledgements never wait on CI calls."""
+"""Durable background work: tasks stored in the database, run by lanes of threads here, owned
+by this worker while its heartbeat lasts, and taken over by another worker when it dies.
+
+A listener stores its task (owned by us) before Slack gets the acknowledgement, then runs
+it here at once. The loop heartbeats, reaps dead workers (a restart on this host is noticed
+at once; another host after `dead_after` seconds), and claims free tasks: those of dead
+workers, those given back for a retry, and announcements stored by the workflow.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .logs import event
+from .store import NewTask, Store, Task
 
 log = logging.getLogger(__name__)
 
+BOOT = uuid.uuid4().hex  # one per OS process: tells a restarted process from a sibling Runtime
+MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
-class BackgroundWork:
-    def __init__(self, threads: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="work")
-        self._idle = threading.Condition()
-        self._inflight = 0
+
+class RetryLater(Exception):
+    """Raised by a task that should run again after `seconds` (Slack asked us to wait, say)."""
+
+    def __init__(self, seconds: float, reason: str, refused: bool = False) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+        self.refused = refused  # Slack answered no: the call certainly did nothing
+
+
+class WorkQueue:
+    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0,
+                 dead_after: float = 30.0, poll: float = 1.0) -> None:
+        self.store = store
+        self.id = uuid.uuid4().hex
+        self.host = socket.gethostname()
+        self.lanes = dict(lanes)
+        self.heartbeat_every = heartbeat_every
+        self.dead_after = dead_after
+        self.poll = poll
+        self.handlers: dict[str, Callable[[Task], None]] = {}
+        self._pools = {lane: ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"work-{lane}") for lane, n in lanes.items()}
+        self._running: dict[str, str] = {}  # task key -> lane
+        self._lock = threading.Condition()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self.accepting = True
 
-    def submit(self, name: str, fn: Callable[..., object], *args: object) -> bool:
-        """Run fn(*args) in the background; False if shutting down (nothing was started)."""
-        with self._idle:
-            if not self.accepting:
-                return False
-            self._inflight += 1
-        self._pool.submit(self._run, name, fn, args)
-        return True
+    def register(self, handlers: dict[str, Callable[[Task], None]]) -> None:
+        self.handlers.update(handlers)
 
-    def _run(self, name: str, fn: Callable[..., object], args: tuple) -> None:
-        try:
-            fn(*args)
-        except Exception:
-            log.exception("work.failed", extra={"fields": {"task": name}})
-        finally:
-            with self._idle:
-                self._inflight -= 1
-                self._idle.notify_all()
+    # -- life cycle -------------------------------------------------------------------
+    def start(self) -> WorkQueue:
+        self.store.register_worker(self.id, self.host, os.getpid(), BOOT)
+        self._reap_and_claim()  # a restart resumes its predecessor's work at once
+        self._thread = threading.Thread(target=self._loop, name="work-loop", daemon=True)
+        self._thread.start()
+        return self
+
+    def shutdown(self, timeout: float) -> bool:
+        """Stop taking work, let running tasks finish within `timeout`, then hand back the rest."""
+        with self._lock:
+            self.accepting = False
+            finished = self._lock.wait_for(lambda: not self._running, timeout)
+            left = len(self._running)
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(5)
+        freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
+        for pool in self._pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+        event(log, "work.drained", finished=finished, left=left, handed_back=freed)
+        return finished
+
+    def halt(self) -> None:
+        """Stop every thread at once and keep the database untouched (tests: a kill -9)."""
+        self.accepting = False
+        self._stop.set()
+        self._wake.set()
 
     @property
     def inflight(self) -> int:
-        with self._idle:
-            return self._inflight
+        with self._lock:
+            return len(self._running)
 
-    def drain(self, timeout: float) -> bool:
-        """Stop accepting work and wait for what is running; True if everything finished."""
-        with self._idle:
-            self.accepting = False
-            finished = self._idle.wait_for(lambda: self._inflight == 0, timeout)
-        event(log, "work.drained", finished=finished, left=self.inflight)
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        return finished
+    # -- submitting ---------------------------------------------------------------------
+    def accept(self, task: NewTask) -> bool:
+        """Store a task owned by us and start it here; False if we are stopping. Raises if the
+        database cannot store it (then nothing may be acknowledged as accepted)."""
+        if not self.accepting:
+            return False
+        self.store.enqueue([task], owner=self.id)
+        self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
+        return True
+
+    def wake(self) -> None:
+        """New free tasks were stored (announcements, an execution): claim them now."""
+        self._wake.set()
+
+    # -- running ------------------------------------------------------------------------
+    def _start(self, task: Task) -> None:
+        with self._lock:
+            if task.key in self._running or self._stop.is_set():
+                return
+            self._running[task.key] = task.lane
+        try:
+            self._pools[task.lane].submit(self._run, task)
+        except RuntimeError:  # the pool is shut down: the task stays stored for another worker
+            with self._lock:
+                self._running.pop(task.key, None)
+                self._lock.notify_all()
+
+    def _run(self, task: Task) -> None:
+        try:
+            handler = self.handlers[task.kind]
+            handler(task)
+            self.store.complete_task(task.key, self.id)
+        except RetryLater as later:
+            self._retry(task, later.seconds, str(later))
+        except Exception as exc:
+            log.exception("task.failed", extra={"fields": {"task": task.key, "kind": task.kind, "attempt": task.attempts + 1}})
+            self._retry(task, min(60.0, 2.0 ** task.attempts), type(exc).__name__)
+        finally:
+            with self._lock:
+                self._running.pop(task.key, None)
+                self._lock.notify_all()
+
+    def _retry(self, task: Task, delay: float, reason: str) -> None:
+        try:
+            if task.attempts + 1 >= MAX_ATTEMPTS and not task.kind.startswith("slack."):
+                self.store.complete_task(task.key, self.id, error=f"given up: {reason}")
+                event(log, "task.given_up", logging.ERROR, task=task.key, kind=task.kind, reason=reason)
+            else:
+                self.store.retry_task(task.key, self.id, delay, reason)
+        except Exception:  # the database is away: the task stays ours and the loop retries it
+            log.exception("task.retry_unrecorded", extra={"fields": {"task": task.key}})
+
+    # -- the loop -----------------------------------------------------------------------
+    def _loop(self) -> None:
+        last_beat = 0.0
+        while not self._stop.is_set():
+            now = time.monotonic()
+            if now - last_beat >= self.heartbeat_every:
+                self._beat()
+                last_beat = now
+            self._reap_and_claim()
+            self._wake.wait(self.poll)
+            self._wake.clear()
+
+    def _beat(self) -> None:
+        try:
+            if not self.store.heartbeat(self.id):
+                # Declared dead (we were silent too long): our tasks went to others. Come back
+                # as a live worker; writes of tasks we no longer own are refused by the store.
+                event(log, "work.presumed_dead", logging.WARNING, worker=self.id)
+                self.store.register_worker(self.id, self.host, os.getpid(), BOOT)
+        except Exception:
+            log.exception("work.heartbeat_failed")
+
+    def _reap_and_claim(self) -> None:
+        try:
+            dead = self.store.reap_workers(self.id, self.host, BOOT, self.dead_after)
+            if dead:
+                event(log, "work.reaped", workers=dead)
+            for lane, size in self.lanes.items():
+                with self._lock:
+                    busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
+                    running = list(self._running)
+                room = size - busy
+                if room <= 0 or self._stop.is_set():
+                    continue
+                for task in self.store.claim_tasks(self.id, [lane], running, limit=room):
+                    self._start(task)
+        except Exception:
+            log.exception("work.claim_failed")

@@ -147,9 +147,10 @@ class SlackClient:
 class Bot(SlackClient):
     """A running bot (Runtime behind a WSGI server), driven the way Slack drives it."""
 
-    def __init__(self, env: dict, slack, sweep_every: float = 0.2) -> None:
+    def __init__(self, env: dict, slack, sweep_every: float = 0.2, **runtime_options) -> None:
         self.settings = load_settings(env)
-        self.runtime = Runtime(self.settings, sweep_every=sweep_every, outbox_poll=0.1).start()
+        options = {"outbox_poll": 0.1, "work_poll": 0.1, "heartbeat_every": 0.5, **runtime_options}
+        self.runtime = Runtime(self.settings, sweep_every=sweep_every, **options).start()
         self.server, url = serve(self.runtime.wsgi())
         super().__init__(url, slack)
 
@@ -157,9 +158,7 @@ class Bot(SlackClient):
         """Die abruptly, like kill -9: no draining, no last audit posts, background threads stop."""
         self.server.shutdown()
         self.server.server_close()
-        self.runtime._stopping.set()
-        self.runtime.outbox._stop.set()
-        self.runtime.store.close()
+        self.runtime.halt()
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -1,95 +1,48 @@
 """The cancellation workflow: request, approve, deny, expire, execute.
 
-Order matters and is the same everywhere: store the decision (with its audit entry, in one
-transaction), then announce it, then act on Tencent, then store the outcome, then announce
-the outcome. A crash at any point leaves a stored state that the sweeper can finish.
+Every entry point is a durable task (stored before Slack got its acknowledgement) and may
+run more than once (a crash, a takeover): each step is idempotent. The order is the same
+everywhere: store the decision with its audit entry and its follow-up tasks (execution,
+announcements) in one transaction; the courier announces; the executor acts on Tencent and
+journals each job; the outcome is stored with its announcements in one transaction.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from ..logs import event
-from ..store import Request, Store
-from ..tencent.results import CancelResult, CIError, JobStatus
-from .commands import Cancel
+from ..store import NewTask, PendingLimit, Request, Store, Task
+from ..tencent.results import CIError
+from . import announce
+from . import outcomes as oc
+from .announce import Caller
+from .commands import USAGE, Cancel
+from .execution import EXECUTE, Executor, execute_task, finish
 from .policy import Policy, Role
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    channel_id: str
-    response_url: str | None = None
-    #: For button clicks: the (channel, ts) of the message clicked, as Slack reports it.
-    message: tuple[str, str] | None = None
+# Task kinds (what the Slack listeners store) and the lanes that run them.
+COMMAND, LOOKUP, REQUEST, APPROVE, DENY, DENY_CLICK = "command", "lookup", "request", "approve", "deny", "deny_click"
+URGENT, LOOKUPS = "urgent", "lookup"
 
 
-class CIPort(Protocol):
-    def cancel_many(self, job_ids: Sequence[str]) -> list[CancelResult | CIError]: ...
-
-    def describe_many(self, job_ids: Sequence[str]) -> list[JobStatus | CIError]: ...
-
-    def describe(self, job_id: str) -> JobStatus: ...
+def command_task(key: str, caller: Caller, command: dict, lane: str = URGENT, kind: str = COMMAND) -> NewTask:
+    return NewTask(key=key, kind=kind, lane=lane, payload={"caller": caller.to_dict(), "command": command})
 
 
-class Announcer(Protocol):
-    """How decisions reach people (implemented by the Slack layer)."""
-
-    def tell(self, caller: Caller, text: str) -> None:
-        """A message only `caller` sees."""
-
-    def direct_result(self, caller: Caller, request: Request) -> None:
-        """The outcome of an on-call cancel, in the caller's channel."""
-
-    def approval_posted(self, request: Request, statuses: list[dict]) -> tuple[str, str] | None:
-        """Post the approval request with buttons; return (channel, ts)."""
-
-    def approval_updated(self, request: Request) -> None:
-        """Re-render the approval message for the request's current state (no buttons once decided)."""
-
-    def tell_requester(self, request: Request) -> None:
-        """Tell the requester how their request ended."""
-
-    def status(self, caller: Caller, status: dict) -> None:
-        """Show a job's state, stream and DataId to the caller."""
-
-    def audit_written(self) -> None:
-        """New audit entries are waiting to be posted."""
+def click_task(key: str, kind: str, caller: Caller, request_id: str, note: str = "") -> NewTask:
+    return NewTask(key=key, kind=kind, lane=URGENT,
+                   payload={"caller": caller.to_dict(), "request_id": request_id, "note": note})
 
 
-def outcome_dict(outcome: CancelResult | CIError) -> dict:
-    if isinstance(outcome, CIError):
-        return {
-            "job_id": outcome.job_id, "ok": False, "code": outcome.code, "message": outcome.message,
-            "request_id": outcome.request_id, "status": outcome.status, "hint": outcome.hint,
-        }
-    return {
-        "job_id": outcome.job_id, "ok": True, "data_id": outcome.data_id, "creation_time": outcome.creation_time,
-        "request_id": outcome.request_id, "state": outcome.state,
-    }
-
-
-def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
-    if isinstance(status, CIError):
-        return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message,
-                "request_id": status.request_id, "hint": status.hint}
-    return {"job_id": job_id, "ok": True, "state": status.state, "stream_url": status.stream_url,
-            "data_id": status.data_id, "creation_time": status.creation_time, "request_id": status.request_id}
-
-
-def summarize(outcomes: list[dict]) -> tuple[str, dict]:
-    """The audit verdict of a batch ("cancelled" only if every job was) and its summary."""
-    failed = [o["job_id"] for o in outcomes if not o["ok"]]
-    summary = {"jobs": len(outcomes), "cancelled": len(outcomes) - len(failed), "failed_jobs": failed,
-               "results": outcomes}
-    return ("failed" if failed else "cancelled"), summary
+def request_id_of(task: Task) -> str:
+    """The request a command creates takes its id from the command's task: a re-run finds it."""
+    return task.key.split(":", 1)[1][:32]
 
 
 class Workflow:
@@ -97,52 +50,83 @@ class Workflow:
         self,
         *,
         store: Store,
-        ci: CIPort,
+        ci,
         policy: Policy,
-        announcer: Announcer,
         ttl_seconds: int,
         four_eyes: bool,
+        max_pending: int = 5,
+        wake: Callable[[], None] = lambda: None,
         clock=time.time,
+        lookup_concurrency: int = 20,
     ) -> None:
         self.store = store
         self.ci = ci
         self.policy = policy
-        self.announcer = announcer
         self.ttl = ttl_seconds
         self.four_eyes = four_eyes
+        self.max_pending = max_pending
+        self.wake = wake
         self.clock = clock
+        self.lookup_concurrency = lookup_concurrency
+        self.executor = Executor(store, ci)
+
+    def handlers(self) -> dict[str, Callable[[Task], None]]:
+        return {COMMAND: self.on_command, LOOKUP: self.on_lookup, REQUEST: self.on_request, APPROVE: self.on_approve,
+                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute}
 
     # -- commands -------------------------------------------------------------------
 
-    def submit(self, caller: Caller, command: Cancel) -> None:
+    def on_command(self, task: Task) -> None:
+        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
+        self.submit(task, caller, Cancel(tuple(command["job_ids"]), command["reason"]))
+
+    def submit(self, task: Task, caller: Caller, command: Cancel) -> None:
         """A valid cancel command: cancel directly, or ask on-call, or refuse."""
         if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(caller, "cancel", "The command is not enabled in this channel.",
+            return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.",
                                 job_ids=command.job_ids)
-        role = self.policy.role(caller.user_id)
+        role, unverified = self._role(caller.user_id)
         event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value,
               jobs=len(command.job_ids))
         if role is Role.APPROVER and not self.four_eyes:
-            return self._direct(caller, command)
+            return self._direct(task, caller, command)
         if role in (Role.APPROVER, Role.REQUESTER):
-            return self._request(caller, command)
-        return self._refuse(caller, "cancel", "You are not allowed to cancel or request cancellations. "
-                            "Ask on-call, or an admin to add you to the requesters.", job_ids=command.job_ids)
+            # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
+            self.store.enqueue([command_task(f"request:{request_id_of(task)}", caller, task.payload["command"],
+                                             lane=LOOKUPS, kind=REQUEST)])
+            return self.wake()
+        return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
 
-    def status(self, caller: Caller, job_id: str) -> None:
+    def on_lookup(self, task: Task) -> None:
+        """`status` and `help`: read-only, in the lookup lane."""
+        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
+        if command["kind"] == "help":
+            self.store.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
+            return self.wake()
+        job_ids = command["job_ids"]
         if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(caller, "status", "The command is not enabled in this channel.", job_ids=(job_id,))
-        if self.policy.role(caller.user_id) is Role.NONE:
-            return self._refuse(caller, "status", "You are not allowed to look up moderation jobs.",
-                                job_ids=(job_id,))
-        try:
-            result: JobStatus | CIError = self.ci.describe(job_id)
-        except CIError as exc:
-            result = exc
-        self.announcer.status(caller, status_dict(job_id, result))
+            return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
+        role, unverified = self._role(caller.user_id)
+        if role is Role.NONE:
+            why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
+            return self._refuse(task, caller, "status", why, job_ids=job_ids)
+        self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
+        self.wake()
+
+    def describe_all(self, job_ids: Sequence[str]) -> list[dict]:
+        def one(job_id: str) -> dict:
+            try:
+                return oc.status_dict(job_id, self.ci.describe(job_id))
+            except CIError as exc:
+                return oc.status_dict(job_id, exc)
+
+        if len(job_ids) <= 1:
+            return [one(j) for j in job_ids]
+        with ThreadPoolExecutor(max_workers=min(len(job_ids), self.lookup_concurrency), thread_name_prefix="lookup") as pool:
+            return list(pool.map(one, job_ids))
 
     def help_text(self, caller: Caller) -> str:
-        role = self.policy.role(caller.user_id)
+        role, unverified = self._role(caller.user_id)
         where = "" if self.policy.channel_allowed(caller.channel_id) else " (but not in this channel)"
         if role is Role.APPROVER:
             may = ("You are *on call*: you may approve or deny requests"
@@ -151,127 +135,175 @@ class Workflow:
         elif role is Role.REQUESTER:
             may = "You may *request* cancellations; on-call approves or denies them."
         else:
-            may = "You may not cancel or request cancellations."
+            may = self._not_allowed(unverified, "You may not cancel or request cancellations.")
         return may + where
 
     # -- direct cancel ------------------------------------------------------------------
 
-    def _direct(self, caller: Caller, command: Cancel) -> None:
-        request = self.store.create_request(
-            kind="direct", state="approved", requester=caller.user_id, origin_channel=caller.channel_id,
-            reason=command.reason, job_ids=command.job_ids, ttl=0, decided_by=caller.user_id,
+    def _direct(self, task: Task, caller: Caller, command: Cancel) -> None:
+        request_id = request_id_of(task)
+        self.store.create_request(
+            request_id=request_id, kind="direct", state="approved", requester=caller.user_id,
+            origin_channel=caller.channel_id, reason=command.reason, job_ids=command.job_ids, ttl=0,
+            decided_by=caller.user_id, tasks=[execute_task(request_id, caller)],
         )
-        self._execute(request, announce_direct=caller)
+        self.wake()
 
     # -- approval requests ----------------------------------------------------------------
 
-    def _request(self, caller: Caller, command: Cancel) -> None:
-        statuses = [status_dict(j, s) for j, s in zip(command.job_ids, self.ci.describe_many(command.job_ids),
-                                                      strict=True)]
-        request = self.store.create_request(
-            kind="approval", state="pending", requester=caller.user_id, origin_channel=caller.channel_id,
-            reason=command.reason, job_ids=command.job_ids, ttl=self.ttl,
-            audit=("requested", {"reason": command.reason, "job_ids": list(command.job_ids),
-                                 "channel": caller.channel_id}),
-        )
-        self.announcer.audit_written()
-        posted = self.announcer.approval_posted(request, statuses)
-        if posted:
-            self.store.set_message(request.id, *posted)
-        event(log, "request.created", request_id=request.id, user=caller.user_id, jobs=len(command.job_ids))
-        self.announcer.tell(caller, f"Asked on-call to cancel {len(command.job_ids)} job(s). "
-                                    f"You will hear back here when they decide (request `{request.id[:8]}`).")
+    def on_request(self, task: Task) -> None:
+        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
+        request_id = request_id_of(task)
+        if self.store.get_request(request_id):
+            return  # a re-run: everything was stored with the request
+        statuses = self.describe_all(command["job_ids"])
+        short = request_id[:8]
+        try:
+            _, created = self.store.create_request(
+                request_id=request_id, kind="approval", state="pending", requester=caller.user_id,
+                origin_channel=caller.channel_id, reason=command["reason"], job_ids=command["job_ids"], ttl=self.ttl,
+                audit=("requested", {"reason": command["reason"], "job_ids": list(command["job_ids"]),
+                                     "channel": caller.channel_id}),
+                tasks=[announce.approval_post(request_id, statuses),
+                       announce.tell(caller, f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
+                                             f"{_ids(command['job_ids'])}. You will hear back here when they "
+                                             f"decide (request `{short}`).", task.key, stream=request_id)],
+                max_pending=self.max_pending,
+            )
+        except PendingLimit:
+            return self._refuse(task, caller, "cancel", f"You already have {self.max_pending} pending requests "
+                                "(MAX_PENDING_PER_USER). Wait for on-call to decide them first.",
+                                job_ids=command["job_ids"])
+        if created:
+            event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command["job_ids"]))
+        self.wake()
 
-    def check_decider(self, caller: Caller, request_id: str, action: str) -> tuple[Request | None, str | None]:
-        """The request, or why `caller` may not decide it (the refusal is audited)."""
+    def check_decider(self, task_key: str | None, caller: Caller, request_id: str, action: str) -> tuple[Request | None, str | None]:
+        """The request, or why `caller` may not decide it (the refusal is audited when `task_key` is given)."""
         request = self.store.get_request(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        if not self.policy.is_approver(caller.user_id):
-            return request, self._refuse(caller, action, "Only on-call approvers can decide requests.",
-                                         request_id=request_id, tell=False)
-        if caller.user_id == request.requester:
-            return request, self._refuse(caller, action, "You cannot decide your own request; another on-call must.",
-                                         request_id=request_id, tell=False)
+        role, unverified = self._role(caller.user_id)
+        why = None
+        if role is not Role.APPROVER:
+            why = self._not_allowed(unverified, "Only on-call approvers can decide requests.")
+        elif caller.user_id == request.requester:
+            why = "You cannot decide your own request; another on-call must."
+        if why:
+            if task_key:
+                self._record_refusal(task_key, caller, action, why, request_id=request_id, tell=False)
+            return request, why
         if request.state != "pending" or request.expires_at <= self.clock():
             return request, self._already(request)
         return request, None
 
-    def approve(self, caller: Caller, request_id: str) -> None:
-        request, problem = self.check_decider(caller, request_id, "approve")
+    def on_approve(self, task: Task) -> None:
+        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        request, problem = self.check_decider(task.key, caller, request_id, "approve")
         if problem:
-            return self.announcer.tell(caller, problem)
+            return self._tell(task, caller, problem)
         self._remember_message(request, caller)
-        if not self.store.decide(request_id, "approved", caller.user_id):
-            return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        follow_up = [announce.approval_update(request_id, "approved"), execute_task(request_id)]
+        if not self.store.decide(request_id, "approved", caller.user_id, detail=_jobs_detail(request), tasks=follow_up):
+            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
-        self.announcer.audit_written()
-        request = self.store.get_request(request_id)
-        self.announcer.approval_updated(request)  # buttons gone: "approved by …, cancelling"
-        self._execute(request)
+        self.wake()
 
-    def deny(self, caller: Caller, request_id: str, note: str = "") -> None:
-        request, problem = self.check_decider(caller, request_id, "deny")
+    def on_deny_click(self, task: Task) -> None:
+        """The Deny button: the form was opened by the listener; here only a refusal is recorded."""
+        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        _, problem = self.check_decider(task.key, caller, request_id, "deny")
         if problem:
-            return self.announcer.tell(caller, problem)
+            self._tell(task, caller, problem)
+
+    def on_deny(self, task: Task) -> None:
+        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        request, problem = self.check_decider(task.key, caller, request_id, "deny")
+        if problem:
+            return self._tell(task, caller, problem)
         self._remember_message(request, caller)
-        if not self.store.decide(request_id, "denied", caller.user_id, note=note.strip()[:500] or None):
-            return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        note = task.payload.get("note", "").strip()[:500] or None
+        follow_up = [announce.approval_update(request_id, "denied"),
+                     announce.requester_dm(request_id, "denied", request.requester)]
+        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=_jobs_detail(request),
+                                 tasks=follow_up):
+            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
-        self.announcer.audit_written()
-        request = self.store.get_request(request_id)
-        self.announcer.approval_updated(request)
-        self.announcer.tell_requester(request)
+        self.wake()
 
     # -- background -------------------------------------------------------------------
 
     def sweep(self) -> None:
-        """Expire overdue requests and finish approved ones whose executor died."""
-        for request in self.store.expire_due():
+        """Expire overdue requests; their notices are stored with the expiry."""
+        expired = self.store.expire_due(
+            tasks_for=lambda r: [announce.approval_update(r.id, "expired"),
+                                 announce.requester_dm(r.id, "expired", r.requester)],
+            audit_for=_jobs_detail,
+        )
+        for request in expired:
             event(log, "request.expired", request_id=request.id)
-            self.announcer.audit_written()
-            self.announcer.approval_updated(request)
-            self.announcer.tell_requester(request)
-        for request in self.store.claim_unfinished():
-            event(log, "request.resumed", request_id=request.id)
-            self._execute(request)
+        if expired:
+            self.wake()
+
+    # -- execution ---------------------------------------------------------------------
+
+    def on_execute(self, task: Task) -> None:
+        request = self.store.get_request(task.payload["request_id"])
+        if request is None or request.state != "approved":
+            return  # finished already (a re-run)
+        outcomes = self.executor.run(task, request)
+        if finish(self.store, task, request, outcomes, self.announcements_of(task, request)):
+            self.wake()
+
+    def announcements_of(self, task: Task, request: Request) -> list[NewTask]:
+        if request.kind == "direct":
+            caller = task.payload.get("caller")
+            return [announce.result(request, Caller.from_dict(caller) if caller else
+                                    Caller(request.requester, request.origin_channel))]
+        if request.kind == "approval":
+            return [announce.approval_update(request.id, "done"),
+                    announce.requester_dm(request.id, "done", request.requester)]
+        return []
 
     # -- shared ---------------------------------------------------------------------
 
-    def _execute(self, request: Request, announce_direct: Caller | None = None) -> None:
-        started = time.monotonic()
-        outcomes = [outcome_dict(o) for o in self.ci.cancel_many(request.job_ids)]
-        verdict, summary = summarize(outcomes)
-        detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, **summary}
-        if not self.store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail):
-            return  # another process finished it first
-        event(log, "request.finished", request_id=request.id, verdict=verdict, jobs=len(outcomes),
-              failed=len(summary["failed_jobs"]), ms=round((time.monotonic() - started) * 1000))
-        self.announcer.audit_written()
-        request = self.store.get_request(request.id)
-        if announce_direct is not None:
-            self.announcer.direct_result(announce_direct, request)
-        elif request.kind == "direct":
-            self.announcer.direct_result(Caller(request.requester, request.origin_channel), request)
-        else:
-            self.announcer.approval_updated(request)
-            self.announcer.tell_requester(request)
+    def _role(self, user_id: str) -> tuple[Role, tuple[str, ...]]:
+        check = getattr(self.policy, "check", None)
+        if check is None:
+            return self.policy.role(user_id), ()
+        result = check(user_id)
+        return result.role, tuple(result.unverified)
+
+    @staticmethod
+    def _not_allowed(unverified: Sequence[str], default: str = "") -> str:
+        if unverified:
+            return ("Slack could not confirm your user-group membership just now, so the bot cannot tell what "
+                    "you may do (it fails closed). Try again in a few minutes.")
+        return default or ("You are not allowed to cancel or request cancellations. Ask on-call, or an admin "
+                           "to add you to the requesters.")
 
     def _remember_message(self, request: Request, caller: Caller) -> None:
         """A click can beat the storing of the message's ts; Slack tells us which message it was."""
         if not request.message_ts and caller.message:
             self.store.set_message(request.id, *caller.message)
 
-    def _refuse(self, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (),
-                request_id: str | None = None, tell: bool = True) -> str:
-        self.store.audit("refused", caller.user_id, request_id,
-                         {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)})
-        event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why,
-              request_id=request_id)
-        self.announcer.audit_written()
-        if tell:
-            self.announcer.tell(caller, why)
-        return why
+    def _tell(self, task: Task, caller: Caller, text: str) -> None:
+        self.store.enqueue([announce.tell(caller, text, task.key)])
+        self.wake()
+
+    def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None:
+        self._record_refusal(task.key, caller, action, why, job_ids=job_ids, tell=True)
+
+    def _record_refusal(self, task_key: str, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (),
+                        request_id: str | None = None, tell: bool) -> None:
+        """Audit a refusal once per task (a re-run finds its marker) and tell the caller."""
+        detail = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)}
+        marker = announce.tell(caller, why, f"{task_key}:refused") if tell else NewTask(
+            key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
+        if self.store.audit_once(marker, "refused", caller.user_id, request_id, detail):
+            event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why,
+                  request_id=request_id)
+        self.wake()
 
     def _already(self, request: Request | None) -> str:
         if request is None:
@@ -283,3 +315,13 @@ class Workflow:
         who = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else "someone"
         verb = "denied" if request.state == "denied" else "approved"
         return f"Already {verb} by {who}."
+
+
+def _jobs_detail(request: Request) -> dict:
+    return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester,
+            "channel": request.origin_channel}
+
+
+def _ids(job_ids: Sequence[str], shown: int = 5) -> str:
+    listed = ", ".join(f"`{j}`" for j in job_ids[:shown])
+    return listed + (f" and {len(job_ids) - shown} more" if len(job_ids) > shown else "")

@@ -62,11 +62,17 @@ def _sections(lines: list[str], budget: int) -> list[Block]:
 
 
 def outcome_line(o: dict) -> str:
-    if o["ok"]:
+    confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
+    result = o.get("result") or ("cancelled" if o["ok"] else "failed")
+    if result == "cancelled":
         return (f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
-                f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`")
-    return (f"❌ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')} · "
-            f"RequestId `{esc(o.get('request_id') or '-')}`\n      _{esc(o.get('hint') or '')}_")
+                f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}")
+    if result == "unknown":
+        return (f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
+                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}`")
+    state = f" · job is *{esc(o['state'])}*" if o.get("state") else ""
+    return (f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
+            f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_")
 
 
 def status_line(s: dict) -> str:
@@ -78,7 +84,9 @@ def status_line(s: dict) -> str:
 
 def _tally(outcomes: list[dict]) -> str:
     ok = sum(1 for o in outcomes if o["ok"])
-    return f"Cancelled {ok} of {len(outcomes)} job(s)" if ok < len(outcomes) else f"Cancelled {ok} job(s)"
+    unknown = sum(1 for o in outcomes if o.get("result") == "unknown")
+    text = f"Cancelled {ok} of {len(outcomes)} job(s)" if ok < len(outcomes) else f"Cancelled {ok} job(s)"
+    return text + (f", {unknown} unknown" if unknown else "")
 
 
 def result_message(request: Request) -> tuple[str, list[Block]]:
@@ -155,7 +163,16 @@ def requester_update(request: Request) -> str:
     return f"Your cancellation request {short} was approved by <@{request.decided_by}>: {_tally(request.outcome or [])}."
 
 
-def status_message(s: dict) -> tuple[str, list[Block]]:
+def status_message(statuses: list[dict]) -> tuple[str, list[Block]]:
+    """Each job's state, stream and DataId (or why it could not be read), for the caller."""
+    if len(statuses) == 1:
+        return _one_status(statuses[0])
+    title = f"Status of {len(statuses)} jobs"
+    lines = [status_line(s) for s in statuses]
+    return title, [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines, MAX_BLOCKS - 1)]
+
+
+def _one_status(s: dict) -> tuple[str, list[Block]]:
     if not s["ok"]:
         text = (f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
                 f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_")

@@ -1,23 +1,63 @@
-"""What listeners need, passed to each register(app, services)."""
+"""What listeners need, passed to each register(app, services), and the two things they all
+do: store a task before acknowledging, and open a modal right after."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from ..domain.workflow import Workflow
-from ..worker import BackgroundWork
-from .announcer import SlackAnnouncer
+from ..logs import event
+from ..store import NewTask
+from ..worker import WorkQueue
+
+log = logging.getLogger(__name__)
+
+BUSY = "The bot is restarting and did not take this; please try again in a minute."
+NOT_STORED = ("The bot could not record this (its database did not answer), so nothing was done. "
+              "Please try again in a minute.")
 
 
 @dataclass(frozen=True)
 class Services:
     workflow: Workflow
-    work: BackgroundWork
-    announcer: SlackAnnouncer
+    work: WorkQueue
     client: WebClient
 
 
-def busy_text() -> str:
-    return "The bot is restarting and did not take this; please try again in a minute."
+def new_key(prefix: str) -> str:
+    return f"{prefix}:{uuid.uuid4().hex}"
+
+
+def accept(services: Services, task: NewTask) -> str | None:
+    """Store the task (then it will be carried to its end); or say why it was not taken."""
+    try:
+        return None if services.work.accept(task) else BUSY
+    except Exception:
+        log.exception("task.not_stored", extra={"fields": {"kind": task.kind}})
+        return NOT_STORED
+
+
+def open_view(services: Services, trigger_id: str, view) -> None:
+    """Open a modal at once: Slack's trigger_id lasts only a few seconds."""
+    try:
+        services.client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        event(log, "slack.views_open_failed", logging.WARNING, error=exc.response.get("error"))
+    except Exception as exc:
+        event(log, "slack.views_open_failed", logging.WARNING, error=type(exc).__name__)
+
+
+def say_privately(response_url: str | None, text: str) -> None:
+    """For a click we could not take: the clicker hears why (there is no ack text for clicks)."""
+    if not response_url:
+        return
+    try:
+        WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral", replace_original=False)
+    except Exception as exc:
+        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)

@@ -1,14 +1,18 @@
 """Durable state on SQLite (default) or PostgreSQL (DATABASE_URL).
 
 schema.py      tables, engine, migrations        database.py  connection and transaction helpers
-requests.py    cancellation requests             audit.py     the audit log and its outbox
+requests.py    cancellation requests             jobs.py      the per-job journal of an execution
+audit.py       the audit log and its outbox      work.py      workers, durable tasks, leases
 slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 
 from .audit import EVENTS, AuditEntry
-from .requests import Request
+from .jobs import JobRecord
+from .requests import PendingLimit, Request
 from .schema import SCHEMA_VERSION, metadata
 from .slots import SharedLimiter
 from .store import Store
+from .work import NewTask, Task
 
-__all__ = ["EVENTS", "SCHEMA_VERSION", "AuditEntry", "Request", "SharedLimiter", "Store", "metadata"]
+__all__ = ["EVENTS", "SCHEMA_VERSION", "AuditEntry", "JobRecord", "NewTask", "PendingLimit", "Request", "SharedLimiter",
+           "Store", "Task", "metadata"]

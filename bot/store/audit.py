@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -11,8 +10,9 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .schema import audit_table
+from .work import NewTask, WorkMixin
 
-EVENTS = ("requested", "approved", "denied", "expired", "cancelled", "failed", "refused")
+EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,19 @@ def _row_to_audit(row) -> AuditEntry:
                       m["posted_at"])
 
 
-class AuditMixin(Database):
+class AuditMixin(WorkMixin, Database):
     def audit(self, event: str, actor: str, request_id: str | None = None, detail: dict | None = None) -> int:
         with self._tx() as conn:
             return self._audit(conn, event, actor, request_id, detail or {}, self.clock())
+
+    def audit_once(self, marker: NewTask, event: str, actor: str, request_id: str | None, detail: dict) -> bool:
+        """Write an audit entry once per `marker` task key (a re-run task writes nothing twice);
+        the marker (e.g. the message telling the caller) is stored in the same transaction."""
+        with self._tx() as conn:
+            if not self._enqueue(conn, [marker]):
+                return False
+            self._audit(conn, event, actor, request_id, detail, self.clock())
+        return True
 
     def _audit(self, conn: Connection, event: str, actor: str, request_id: str | None, detail: dict, now: float) -> int:
         if event not in EVENTS:
@@ -54,34 +63,29 @@ class AuditMixin(Database):
         with self.engine.connect() as conn:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
-    def claim_audit(self, limit: int = 10, lease: float = 20) -> list[AuditEntry]:
-        """Claim unposted entries in order. A claim expires, so a crashed poster's work returns."""
-        now = self.clock()
-        due = sa.and_(
-            audit_table.c.posted_at.is_(None),
-            sa.or_(audit_table.c.claimed_until.is_(None), audit_table.c.claimed_until < now),
-        )
-        won = self._transition_each(audit_table, due, dict(claimed_until=now + lease), limit=limit)
-        if not won:
-            return []
+    def unposted_audit(self, limit: int = 20) -> list[AuditEntry]:
+        """The oldest entries not yet posted, in order (read by the one poster holding the lease)."""
+        query = sa.select(audit_table).where(audit_table.c.posted_at.is_(None)).order_by(audit_table.c.id).limit(limit)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(audit_table).where(audit_table.c.id.in_(won)).order_by(audit_table.c.id))
-            return [_row_to_audit(r) for r in rows]
+            return [_row_to_audit(r) for r in conn.execute(query)]
+
+    def begin_post(self, entry_id: int) -> bool:
+        """Record that a post is about to be made; True if an earlier attempt is in doubt (it was
+        made, and neither landed for sure nor was refused for sure: it may be in the channel)."""
+        with self._tx() as conn:
+            in_doubt = conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar()
+            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(
+                post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.clock()))
+        return in_doubt is not None
+
+    def post_refused(self, entry_id: int) -> None:
+        """Slack answered no: the attempt is certainly not in the channel."""
+        with self._tx() as conn:
+            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(claimed_until=None))
 
     def mark_posted(self, entry_id: int) -> None:
         with self._tx() as conn:
-            conn.execute(
-                audit_table.update().where(audit_table.c.id == entry_id)
-                .values(posted_at=self.clock(), claimed_until=None)
-            )
-
-    def release_audit(self, entry_ids: Sequence[int]) -> None:
-        """Give claimed entries back unposted (Slack failed); they keep their place in the queue."""
-        with self._tx() as conn:
-            conn.execute(
-                audit_table.update().where(audit_table.c.id.in_(list(entry_ids))).values(
-                    claimed_until=None, post_attempts=audit_table.c.post_attempts + 1)
-            )
+            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.clock()))
 
     def unposted_count(self) -> int:
         with self.engine.connect() as conn:

@@ -31,6 +31,12 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def db_now(self, conn: Connection) -> float:
+        """The database's clock on PostgreSQL (processes on several hosts agree), ours on SQLite."""
+        if self.is_postgres:
+            return float(conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one())
+        return self.clock()
+
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from .database import Database
+from .jobs import _owned
 from .schema import requests_table
+from .work import NewTask
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,15 @@ def _row_to_request(row) -> Request:
     )
 
 
+class PendingLimit(Exception):
+    """The requester already holds the most pending requests allowed."""
+
+
 class RequestsMixin(Database):
     def create_request(
         self,
         *,
+        request_id: str,
         kind: str,
         state: str,
         requester: str,
@@ -56,79 +63,112 @@ class RequestsMixin(Database):
         ttl: float,
         decided_by: str | None = None,
         audit: tuple[str, dict] | None = None,
-    ) -> Request:
+        tasks: Sequence[NewTask] = (),
+        task_owner: str | None = None,
+        max_pending: int | None = None,
+    ) -> tuple[Request, bool]:
+        """Store a request once (its id comes from the task that creates it); return it and
+        whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
+        already holds that many pending requests."""
         now = self.clock()
         values = dict(
-            id=uuid.uuid4().hex, kind=kind, state=state, requester=requester, origin_channel=origin_channel,
+            id=request_id, kind=kind, state=state, requester=requester, origin_channel=origin_channel,
             reason=reason, job_ids=json.dumps(list(job_ids)), created_at=now, expires_at=now + ttl,
             decided_by=decided_by, decided_at=now if decided_by else None,
-            lease_until=now + 300 if state == "approved" else None,
         )
         with self._tx() as conn:
+            existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
+            if existing:
+                return _row_to_request(existing), False
+            if max_pending is not None and self._pending_of(conn, requester) >= max_pending:
+                raise PendingLimit(requester)
             conn.execute(requests_table.insert().values(**values))
+            self._init_jobs(conn, request_id, job_ids)
             if audit:
-                self._audit(conn, audit[0], decided_by or requester, values["id"], audit[1], now)
-        return self.get_request(values["id"])
+                self._audit(conn, audit[0], decided_by or requester, request_id, audit[1], now)
+            self._enqueue(conn, tasks, owner=task_owner)
+        return self.get_request(request_id), True
+
+    def _pending_of(self, conn: Connection, requester: str) -> int:
+        return conn.execute(sa.select(sa.func.count()).select_from(requests_table).where(
+            requests_table.c.requester == requester, requests_table.c.state == "pending",
+            requests_table.c.expires_at > self.clock())).scalar_one()
 
     def get_request(self, request_id: str) -> Request | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
 
-    def decide(self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None) -> bool:
-        """Move a pending, unexpired request to `state` (approved/denied). True for the one winner."""
+    def decide(self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None,
+               tasks: Sequence[NewTask] = ()) -> bool:
+        """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
+        and follow-up tasks (execution, announcements) are stored in the same transaction."""
         now = self.clock()
-        values = dict(state=state, decided_by=by, decided_at=now, decision_note=note)
-        if state == "approved":
-            values["lease_until"] = now + 300
         with self._tx() as conn:
             won = conn.execute(
                 requests_table.update()
                 .where(requests_table.c.id == request_id)
                 .where(requests_table.c.state == "pending")
                 .where(requests_table.c.expires_at > now)
-                .values(**values)
+                .values(state=state, decided_by=by, decided_at=now, decision_note=note)
             ).rowcount == 1
             if won:
                 self._audit(conn, state, by, request_id, {"note": note or "", **(detail or {})}, now)
+                self._enqueue(conn, tasks)
         return won
 
-    def expire_due(self) -> list[Request]:
-        """Mark every pending request past its expiry as expired; return those this call expired."""
+    def expire_due(self, tasks_for: Callable[[Request], Sequence[NewTask]] = lambda _r: (),
+                   audit_for: Callable[[Request], dict] = lambda _r: {}) -> list[Request]:
+        """Mark every pending request past its expiry as expired, with its audit entry and
+        announcements in the same transaction; return those this call expired."""
         now = self.clock()
+
+        def on_win(conn: Connection, request_id: str) -> None:
+            request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
+            self._audit(conn, "expired", "system", request_id, audit_for(request), now)
+            self._enqueue(conn, tasks_for(request))
+
         won = self._transition_each(
             requests_table,
             sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= now),
             dict(state="expired", decided_by="system", decided_at=now),
-            on_win=lambda conn, request_id: self._audit(conn, "expired", "system", request_id, {}, now),
+            on_win=on_win,
         )
         return [self.get_request(request_id) for request_id in won]
 
-    def finish(self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict) -> bool:
-        """Record the CI outcome of an approved request once; audit it in the same transaction."""
+    def mark_started(self, request_id: str, actor: str, detail: dict) -> bool:
+        """Write the `started` audit entry once, before the first request to Tencent."""
+        now = self.clock()
+        with self._tx() as conn:
+            won = conn.execute(requests_table.update().where(requests_table.c.id == request_id)
+                               .where(requests_table.c.started_at.is_(None)).values(started_at=now)).rowcount == 1
+            if won:
+                self._audit(conn, "started", actor, request_id, detail, now)
+        return won
+
+    def finish(self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict, *,
+               task_key: str, me: str, tasks: Sequence[NewTask] = ()) -> bool:
+        """Record the outcome of an approved request once, only by the holder of its execution;
+        audit it and store its announcements in the same transaction."""
         now = self.clock()
         with self._tx() as conn:
             won = conn.execute(
                 requests_table.update()
                 .where(requests_table.c.id == request_id)
                 .where(requests_table.c.state == "approved")
-                .values(state="done", outcome=json.dumps(outcome), lease_until=None)
+                .where(_owned(task_key, me))
+                .values(state="done", outcome=json.dumps(outcome))
             ).rowcount == 1
             if won:
                 self._audit(conn, event, actor, request_id, detail, now)
+                self._enqueue(conn, tasks)
         return won
 
     def set_message(self, request_id: str, channel: str, ts: str) -> None:
+        """Remember the approval message (the first one known wins: a click may report it first)."""
         with self._tx() as conn:
             conn.execute(
                 requests_table.update().where(requests_table.c.id == request_id)
+                .where(requests_table.c.message_ts.is_(None))
                 .values(message_channel=channel, message_ts=ts)
             )
-
-    def claim_unfinished(self, lease: float = 300) -> list[Request]:
-        """Approved requests whose executor vanished (crash): lease them to this process."""
-        now = self.clock()
-        lapsed = sa.or_(requests_table.c.lease_until.is_(None), requests_table.c.lease_until < now)
-        won = self._transition_each(requests_table, sa.and_(requests_table.c.state == "approved", lapsed),
-                                    dict(lease_until=now + lease))
-        return [self.get_request(request_id) for request_id in won]

@@ -27,8 +27,64 @@ requests_table = sa.Table(
     sa.Column("message_channel", sa.String(32)),
     sa.Column("message_ts", sa.String(32)),
     sa.Column("outcome", sa.Text),  # JSON list of per-job results
-    sa.Column("lease_until", sa.Float),  # who is executing an approved request
+    sa.Column("lease_until", sa.Float),  # unused since heartbeats (v1 databases have it)
+    sa.Column("started_at", sa.Float),  # when the `started` audit entry was written
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
+    sa.Index("ix_requests_requester_state", "requester", "state"),
+)
+
+# One row per live process (or CLI run): its heartbeat proves it still owns its work.
+workers_table = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False),  # host:pid, for operators
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("boot", sa.String(32), nullable=False),  # one per OS process: tells a restart from a sibling
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("heartbeat_at", sa.Float, nullable=False),
+)
+
+# Durable work: commands, clicks, executions and Slack deliveries, each stored before it is
+# acknowledged or announced, owned by a live worker, taken over when its worker dies.
+tasks_table = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),  # order of arrival
+    sa.Column("key", sa.String(128), nullable=False, unique=True),  # idempotency: one task per key
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("lane", sa.String(16), nullable=False),  # which pool runs it
+    sa.Column("stream", sa.String(64)),  # tasks of one stream run one at a time, in seq order
+    sa.Column("payload", sa.Text, nullable=False),  # JSON
+    sa.Column("owner", sa.String(32)),  # worker id; NULL: free to claim
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("next_at", sa.Float, nullable=False),  # not before (retry backoff)
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("done_at", sa.Float),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_tasks_open", "done_at", "next_at"),
+    sa.Index("ix_tasks_stream", "stream", "done_at"),
+)
+
+# The per-job journal of an execution: intent (sends) before each request, outcome once known.
+job_results_table = sa.Table(
+    "job_results",
+    metadata,
+    sa.Column("request_id", sa.String(32), primary_key=True),
+    sa.Column("job_id", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("sends", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("outcome", sa.Text),  # JSON; NULL until known
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# Named singletons (the audit poster): held by one live worker at a time.
+leases_table = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("holder", sa.String(32)),
 )
 
 audit_table = sa.Table(
@@ -42,7 +98,7 @@ audit_table = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),  # JSON
     sa.Column("posted_at", sa.Float),
     sa.Column("post_attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("claimed_until", sa.Float),
+    sa.Column("claimed_until", sa.Float),  # set while a post attempt's fate is unknown
     sa.Index("ix_audit_unposted", "posted_at"),
 )
 
@@ -84,8 +140,18 @@ def migrate(conn: Connection, is_postgres: bool) -> None:
     if is_postgres:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(724301)"))
     metadata.create_all(conn)
+    _add_missing_columns(conn, requests_table)
     version = conn.execute(sa.select(schema_table.c.version)).scalar()
     if version is None:
         conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
     elif version > SCHEMA_VERSION:
         raise RuntimeError(f"database schema v{version} is newer than this bot (v{SCHEMA_VERSION})")
+
+
+def _add_missing_columns(conn: Connection, table: sa.Table) -> None:
+    """create_all makes new tables but not new columns of old ones; add those (all nullable)."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for column in table.columns:
+        if column.name not in present:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))

@@ -5,8 +5,10 @@ Records every call; failures and rate limits are scripted per method (and channe
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -34,6 +36,8 @@ class SlackStandIn(LocalServer):
         self.responses: list[Call] = []  # posts to response_url
         self.groups: dict[str, list[str]] = {}
         self.group_error: str | None = None
+        self.history: dict[str, list[dict]] = {}  # channel -> messages posted there (newest last)
+        self.lose_answers: dict[tuple[str, str | None], int] = {}  # accept the call, then drop the connection
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -52,6 +56,11 @@ class SlackStandIn(LocalServer):
         body = {"ok": False, "error": error}
         with self.cond:
             self.failures.setdefault((method, channel), []).extend([(status, body, headers or {})] * times)
+
+    def lose_answer(self, method: str, times: int = 1, channel: str | None = None) -> None:
+        """Carry out the next `times` calls, then drop the connection instead of answering."""
+        with self.cond:
+            self.lose_answers[(method, channel)] = self.lose_answers.get((method, channel), 0) + times
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
         self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)},
@@ -131,15 +140,39 @@ class SlackStandIn(LocalServer):
             self.cond.notify_all()
         if call.result is None and not failure:
             return self._json(h, 200, {"ok": False, "error": "invalid_auth"})
+        if call.result is not None and self._take_lost_answer(method, args.get("channel")):
+            h.close_connection = True
+            with contextlib.suppress(OSError):
+                h.connection.shutdown(socket.SHUT_RDWR)
+            return None
         if failure:
             status, body, headers = failure
             return self._json(h, status, body, headers)
         self._json(h, 200, call.result)
 
+    def _take_lost_answer(self, method: str, channel: str | None) -> bool:
+        with self.cond:
+            for key in ((method, channel), (method, None)):
+                if self.lose_answers.get(key):
+                    self.lose_answers[key] -= 1
+                    return True
+        return False
+
     def _answer(self, method: str, args: dict) -> dict:
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ts)}.000100",
-                    "message": {"text": args.get("text")}}
+            ts = f"{next(self._ts)}.000100"
+            message = {"type": "message", "ts": ts, "text": args.get("text"), "thread_ts": args.get("thread_ts")}
+            if args.get("metadata"):
+                message["metadata"] = args["metadata"] if isinstance(args["metadata"], dict) else json.loads(args["metadata"])
+            if not str(args.get("channel", "")).startswith("U") and not args.get("thread_ts"):
+                self.history.setdefault(args.get("channel"), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+        if method == "conversations.history":
+            oldest = float(args.get("oldest") or 0)
+            messages = [m for m in reversed(self.history.get(args.get("channel"), [])) if float(m["ts"]) > oldest]
+            if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
+                messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+            return {"ok": True, "messages": messages[: int(args.get("limit") or 100)], "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "usergroups.users.list":

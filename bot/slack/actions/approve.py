@@ -1,10 +1,11 @@
-"""The Approve button (its confirm dialog is Slack's): decide in the background."""
+"""The Approve button (its confirm dialog is Slack's): store the click, acknowledge, decide after."""
 
 from __future__ import annotations
 
-from ...domain.workflow import Caller
+from ...domain import workflow as wf
+from ...domain.announce import Caller
 from .. import blocks as bk
-from ..services import Services
+from ..services import Services, accept, new_key, say_privately
 
 
 def caller_of(body: dict) -> Caller:
@@ -17,6 +18,8 @@ def caller_of(body: dict) -> Caller:
 def register(app, services: Services) -> None:
     @app.action(bk.APPROVE_ACTION)
     def on_approve(ack, body):
-        ack()
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-        services.work.submit("approve", services.workflow.approve, caller, request_id)
+        problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id))
+        ack()
+        if problem:
+            say_privately(caller.response_url, problem)

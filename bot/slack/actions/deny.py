@@ -1,22 +1,22 @@
-"""The Deny button: check the clicker may decide, then ask for an optional reason."""
+"""The Deny button: store the click, acknowledge, and open the reason form at once (Slack's
+trigger_id lasts a few seconds) if the clicker may decide; a refusal is recorded by the task."""
 
 from __future__ import annotations
 
+from ...domain import workflow as wf
 from .. import blocks as bk
-from ..services import Services
+from ..services import Services, accept, new_key, open_view, say_privately
 from .approve import caller_of
 
 
 def register(app, services: Services) -> None:
     @app.action(bk.DENY_ACTION)
     def on_deny(ack, body):
-        ack()
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-
-        def open_form() -> None:
-            _, problem = services.workflow.check_decider(caller, request_id, "deny")
-            if problem:
-                return services.announcer.tell(caller, problem)
-            services.client.views_open(trigger_id=body["trigger_id"], view=bk.deny_form(request_id, caller))
-
-        services.work.submit("deny_form", open_form)
+        problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id))
+        ack()
+        if problem:
+            return say_privately(caller.response_url, problem)
+        _, why = services.workflow.check_decider(None, caller, request_id, "deny")
+        if why is None:
+            open_view(services, body["trigger_id"], bk.deny_form(request_id, caller))

@@ -1,11 +1,12 @@
-"""/cancel-moderation: parse at once (no I/O), acknowledge, then work in the background."""
+"""/cancel-moderation: parse at once (no network), store the command, acknowledge, work after."""
 
 from __future__ import annotations
 
 from ...domain import commands as grammar
-from ...domain.workflow import Caller
+from ...domain import workflow as wf
+from ...domain.announce import Caller
 from .. import blocks as bk
-from ..services import Services, busy_text
+from ..services import Services, accept, new_key, open_view
 
 COMMAND = "/cancel-moderation"
 
@@ -18,20 +19,22 @@ def register(app, services: Services) -> None:
             parsed = grammar.parse(command.get("text", ""))
         except grammar.CommandError as exc:
             return ack(response_type="ephemeral", text=str(exc))
-        task = _task(services, caller, parsed, command.get("trigger_id", ""))
-        if not services.work.submit(type(parsed).__name__.lower(), task):
-            return ack(response_type="ephemeral", text=busy_text())
+        if isinstance(parsed, grammar.OpenForm):
+            ack()
+            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id))
+        problem = accept(services, task_for(caller, parsed))
+        if problem:
+            return ack(response_type="ephemeral", text=problem)
         if isinstance(parsed, grammar.Cancel):
             return ack(response_type="ephemeral", text=f"⏳ Working on {len(parsed.job_ids)} job(s)…")
         return ack()
 
 
-def _task(services: Services, caller: Caller, parsed: grammar.Command, trigger_id: str):
-    workflow = services.workflow
-    if isinstance(parsed, grammar.Help):
-        return lambda: services.announcer.tell(caller, f"{grammar.USAGE}\n\n{workflow.help_text(caller)}")
+def task_for(caller: Caller, parsed: grammar.Command):
+    key = new_key("cmd")
+    if isinstance(parsed, grammar.Cancel):
+        return wf.command_task(key, caller, {"kind": "cancel", "job_ids": list(parsed.job_ids), "reason": parsed.reason})
     if isinstance(parsed, grammar.Status):
-        return lambda: workflow.status(caller, parsed.job_id)
-    if isinstance(parsed, grammar.OpenForm):
-        return lambda: services.client.views_open(trigger_id=trigger_id, view=bk.cancel_form(caller.channel_id))
-    return lambda: workflow.submit(caller, parsed)
+        return wf.command_task(key, caller, {"kind": "status", "job_ids": [parsed.job_id]}, lane=wf.LOOKUPS,
+                               kind=wf.LOOKUP)
+    return wf.command_task(key, caller, {"kind": "help"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)

@@ -1,11 +1,13 @@
-"""The form opened by a bare /cancel-moderation: validated in the ack, then acts as the command would."""
+"""The form opened by a bare /cancel-moderation: validated and stored in the ack, then acts as
+the command would."""
 
 from __future__ import annotations
 
 from ...domain import commands as grammar
-from ...domain.workflow import Caller
+from ...domain.announce import Caller
 from .. import blocks as bk
-from ..services import Services
+from ..commands.cancel_moderation import task_for
+from ..services import Services, accept
 
 
 def _value(view: dict, block: str) -> str:
@@ -19,6 +21,8 @@ def register(app, services: Services) -> None:
             parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"))
         except grammar.CommandError as exc:
             return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
-        ack()
         caller = Caller(body["user"]["id"], view.get("private_metadata", ""), None)
-        services.work.submit("form", services.workflow.submit, caller, parsed)
+        problem = accept(services, task_for(caller, parsed))
+        if problem:
+            return ack(response_action="errors", errors={"job_ids": problem[:150]})
+        ack()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
+from bot.domain.execution import execute_task
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, ONCALL2, OUTSIDER, Bot, bot_env
 from tests.slack.blockkit import assert_all_sent_blocks_valid
@@ -27,13 +28,14 @@ def test_approval_removes_buttons_then_shows_outcome_and_tells_requester(bot, ci
     assert status == 200
     updates = slack.wait_calls("chat.update", 2, channel=APPROVALS)
     first, final = json.dumps(updates[0].args["blocks"]), json.dumps(updates[1].args["blocks"])
-    assert "Approved by <@U0ONCALL1>, cancelling" in first and "approve_request" not in first
+    # Each update shows the request as it is when delivered: buttons gone, approver named.
+    assert "Approved by <@U0ONCALL1>" in first and "approve_request" not in first
     assert "Cancelled 2 job(s)" in final and "approve_request" not in final
     dm = slack.wait_calls("chat.postMessage", channel=MOD)
     assert "approved by <@U0ONCALL1>" in dm[0].args["text"]
     assert ci.jobs[job(1)].state == ci.jobs[job(2)].state == "Cancelled"
-    slack.wait_calls("chat.postMessage", 3, channel=AUDIT)
-    assert events(bot) == ["requested", "approved", "cancelled"]
+    slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
+    assert events(bot) == ["requested", "approved", "started", "cancelled"]
     assert_all_sent_blocks_valid(slack)
 
 
@@ -50,8 +52,8 @@ def test_requester_and_outsider_cannot_decide(make_bot, ci, slack):
     bot.click(ONCALL2, "approve_request", request_id)
     slack.wait_calls("chat.update", 2, channel=APPROVALS)
     assert ci.jobs[job(1)].state == "Cancelled"
-    slack.wait_calls("chat.postMessage", 5, channel=AUDIT)
-    assert events(bot) == ["requested", "refused", "refused", "approved", "cancelled"]
+    slack.wait_calls("chat.postMessage", 6, channel=AUDIT)
+    assert events(bot) == ["requested", "refused", "refused", "approved", "started", "cancelled"]
 
 
 def test_ten_simultaneous_clicks_on_two_processes_send_one_cancel(make_bot, ci, slack):
@@ -74,8 +76,8 @@ def test_ten_simultaneous_clicks_on_two_processes_send_one_cancel(make_bot, ci, 
                    what="nine 'already approved' answers")
     slack.wait_calls("chat.update", 2, channel=APPROVALS)
     assert len(ci.requests_for("cancel_auditing")) == 1
-    slack.wait_calls("chat.postMessage", 3, channel=AUDIT)
-    assert events(first) == ["requested", "approved", "cancelled"]
+    slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
+    assert events(first) == ["requested", "approved", "started", "cancelled"]
 
 
 def test_expired_request_loses_its_buttons_and_cannot_be_approved(make_bot, ci, slack):
@@ -109,15 +111,18 @@ def test_request_survives_a_restart(ci, slack, database_url):
         after.stop()
 
 
-def test_approved_but_unfinished_request_is_finished_by_the_sweeper(bot, ci, slack):
-    """A process died between the approval and the CI call: the lease runs out, another finishes it."""
+def test_execution_of_a_dead_worker_is_taken_over(bot, ci, slack):
+    """A worker on another host approved a request and died before the CI call: once its
+    heartbeat is older than the timeout, a live worker takes the execution over and finishes it."""
     store = bot.runtime.store
     ci.add_job(job(1))
-    request = store.create_request(kind="approval", state="pending", requester=MOD, origin_channel="C0WORK",
-                                   reason="r", job_ids=[job(1)], ttl=600)
-    assert store.decide(request.id, "approved", ONCALL)
-    with store.engine.begin() as conn:  # the dead process's lease has run out
-        conn.exec_driver_sql("UPDATE requests SET lease_until = 0")
-    slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", what="the sweeper to finish the cancel")
+    request, _ = store.create_request(request_id="a" * 32, kind="approval", state="pending", requester=MOD,
+                                      origin_channel="C0WORK", reason="r", job_ids=[job(1)], ttl=600)
+    store.register_worker("dead" * 8, "another-host", 4242, "x" * 32)
+    assert store.decide(request.id, "approved", ONCALL, tasks=[execute_task(request.id)])
+    with store.engine.begin() as conn:  # owned by the dead worker, whose last heartbeat was long ago
+        conn.exec_driver_sql(f"UPDATE tasks SET owner = '{'dead' * 8}'")
+        conn.exec_driver_sql("UPDATE workers SET heartbeat_at = 0 WHERE host = 'another-host'")
+    slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", what="a live worker to finish the cancel")
     slack.wait_for(lambda: "cancelled" in events(bot), what="the outcome audited")
     assert len(ci.requests_for("cancel_auditing")) == 1

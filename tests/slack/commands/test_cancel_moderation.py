@@ -22,9 +22,9 @@ def test_on_call_cancels_directly_and_sees_the_result_in_channel(bot, ci, slack)
     text = json.dumps(post.args["blocks"])
     assert job(1) in text and "biz-1" in text and "req-" in text and "2026-11-24T10:00:00+0800" in text
     assert ci.jobs[job(1)].state == "Cancelled"
-    audit = slack.wait_calls("chat.postMessage", channel=AUDIT)
-    assert "cancelled" in audit[0].args["text"]
-    assert audit_events(bot) == [("cancelled", ONCALL)]
+    audit = slack.wait_calls("chat.postMessage", 2, channel=AUDIT)
+    assert "started" in audit[0].args["text"] and "cancelled" in audit[1].args["text"]
+    assert audit_events(bot) == [("started", ONCALL), ("cancelled", ONCALL)]
     assert assert_all_sent_blocks_valid(slack) >= 2
 
 
@@ -34,8 +34,8 @@ def test_failures_show_code_message_request_id_and_hint(bot, ci, slack):
     [post] = slack.wait_calls("chat.postMessage", channel=CHANNEL)
     text = json.dumps(post.args["blocks"])
     assert "InvalidArgument" in text and "err-req-InvalidArgument" in text and "already finished" in text
-    slack.wait_calls("chat.postMessage", channel=AUDIT)
-    assert audit_events(bot) == [("failed", ONCALL)]
+    slack.wait_calls("chat.postMessage", 2, channel=AUDIT)
+    assert audit_events(bot) == [("started", ONCALL), ("failed", ONCALL)]
 
 
 def test_requester_gets_an_approval_request_posted(bot, ci, slack):

@@ -1,0 +1,105 @@
+"""`python -m bot cancel`: an operator's cancel, journaled and audited like any other.
+
+It shares the bots' database (the rate limit, the audit log the bots post), stores the
+request and its `started` entry before the first request is sent, records each job as soon
+as Tencent answers (printing it then), and on Ctrl-C stops sending, waits for what is in
+flight and records the rest as not sent: every job that was sent is in the audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import re
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+
+from .domain import outcomes as oc
+from .domain.execution import Executor, execute_task, finish
+from .store import Request, Store, Task
+from .tencent import CIClient
+from .worker import BOOT
+
+HEARTBEAT_SECONDS = 5.0
+
+
+def operator_name() -> str:
+    """`cli:<login>`, reduced to characters that are safe in Slack mrkdwn and CSV."""
+    try:
+        login = getpass.getuser()
+    except Exception:
+        login = "unknown"
+    return "cli:" + (re.sub(r"[^A-Za-z0-9._-]", "_", login)[:32] or "unknown")
+
+
+class OperatorCancel:
+    def __init__(self, store: Store, ci: CIClient) -> None:
+        self.store = store
+        self.executor = Executor(store, ci)
+        self.worker_id = uuid.uuid4().hex
+        self.stop = threading.Event()
+
+    def run(self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[dict], None]) -> tuple[Request, list[dict]]:
+        """Cancel the jobs; return the request and every outcome. KeyboardInterrupt once: stop
+        sending, finish what is in flight, record the rest as not sent."""
+        actor = operator_name()
+        self.store.register_worker(self.worker_id, socket.gethostname(), os.getpid(), BOOT)
+        beating = threading.Event()
+        threading.Thread(target=self._beat, args=(beating,), name="cli-heartbeat", daemon=True).start()
+        try:
+            request_id = uuid.uuid4().hex
+            request, _ = self.store.create_request(
+                request_id=request_id, kind="cli", state="approved", requester=actor, origin_channel="",
+                reason=reason, job_ids=job_ids, ttl=0, decided_by=actor, tasks=[execute_task(request_id)],
+                task_owner=self.worker_id)
+            task = Task(0, f"exec:{request_id}", "execute", "urgent", None, {"request_id": request_id}, self.worker_id, 0)
+            outcomes = self._execute(task, request, on_outcome)
+            finish(self.store, task, request, outcomes, [])
+            self.store.complete_task(task.key, self.worker_id)
+            return request, outcomes
+        finally:
+            beating.set()
+            self.store.retire_worker(self.worker_id)
+
+    def _execute(self, task: Task, request: Request, on_outcome: Callable[[dict], None]) -> list[dict]:
+        result: list[list[dict]] = []
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                result.append(self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop))
+            except BaseException as exc:  # handed to the main thread
+                errors.append(exc)
+
+        runner = threading.Thread(target=work, name="cli-cancel")
+        runner.start()
+        try:
+            while runner.is_alive():
+                runner.join(0.2)
+        except KeyboardInterrupt:
+            self.stop.set()  # jobs not yet sent are recorded as not sent; in-flight ones finish
+            runner.join()
+        if errors:
+            raise errors[0]
+        return result[0]
+
+    def _beat(self, done: threading.Event) -> None:
+        while not done.wait(HEARTBEAT_SECONDS):
+            with contextlib.suppress(Exception):  # a missed beat only matters if it lasts
+                self.store.heartbeat(self.worker_id)
+
+
+def describe_outcome(outcome: dict) -> str:
+    """One line per job, as the operator sees it."""
+    job = outcome["job_id"]
+    if outcome["result"] == oc.CANCELLED:
+        confirmed = " (confirmed by a status query)" if outcome.get("confirmed") else ""
+        return (f"CANCELLED {job}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
+                f" RequestId={outcome.get('request_id') or '-'}{confirmed}")
+    label = "UNKNOWN  " if outcome["result"] == oc.UNKNOWN else "FAILED   "
+    request_id = f" (RequestId {outcome['request_id']})" if outcome.get("request_id") else ""
+    state = f" job is {outcome['state']};" if outcome.get("state") else ""
+    return f"{label} {job}  {outcome.get('code')}: {outcome.get('message')}{request_id}\n         {state} hint: {outcome.get('hint')}"

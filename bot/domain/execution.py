@@ -1,0 +1,147 @@
+"""Executing an approved request: one send per job unless its outcome is unknown, each
+outcome journaled as soon as it is known, only by the current holder of the execution."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from ..logs import event
+from ..store import JobRecord, NewTask, Request, Store, Task
+from ..tencent.results import CancelResult, CIError, JobStatus
+from . import outcomes as oc
+
+log = logging.getLogger(__name__)
+
+EXECUTE = "execute"
+LANE = "urgent"
+
+
+class LostHold(Exception):
+    """Another worker holds this execution now (we were presumed dead, or are stopping)."""
+
+
+class CIPort(Protocol):
+    def cancel(self, job_id: str) -> CancelResult: ...
+
+    def describe(self, job_id: str) -> JobStatus: ...
+
+
+def execute_task(request_id: str, caller=None) -> NewTask:
+    """The execution of an approved request: one per request (a second store is a no-op)."""
+    payload = {"request_id": request_id, **({"caller": caller.to_dict()} if caller else {})}
+    return NewTask(key=f"exec:{request_id}", kind=EXECUTE, lane=LANE, payload=payload)
+
+
+class Executor:
+    def __init__(self, store: Store, ci: CIPort, concurrency: int = 20) -> None:
+        self.store = store
+        self.ci = ci
+        self.concurrency = max(1, concurrency)
+
+    def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None,
+            stop: threading.Event | None = None) -> list[dict]:
+        """Send every job without a known outcome; return all outcomes in the request's order.
+
+        `stop` (the CLI's Ctrl-C) ends the batch early: jobs not yet sent are recorded as not sent.
+        Raises LostHold if the execution was taken over; jobs whose outcome could not be stored
+        (a database blip) stay open and the task is retried.
+        """
+        started = time.monotonic()
+        self.store.mark_started(request.id, request.decided_by or "system", {
+            "reason": request.reason, "kind": request.kind, "requester": request.requester,
+            "channel": request.origin_channel, "job_ids": list(request.job_ids)})
+        todo = [r for r in self.store.job_records(request.id) if r.outcome is None]
+        lost = threading.Event()
+
+        def one(record: JobRecord) -> None:
+            if lost.is_set():
+                return
+            try:
+                outcome = self._job(request.id, record, task, stop)
+            except LostHold:
+                lost.set()
+                return
+            except Exception:  # a store failure: the job stays open, the task is retried
+                log.exception("execution.job_unrecorded", extra={"fields": {"request_id": request.id,
+                                                                             "job_id": record.job_id}})
+                return
+            on_outcome(outcome)
+
+        if todo:
+            with ThreadPoolExecutor(max_workers=min(len(todo), self.concurrency), thread_name_prefix="job") as pool:
+                list(pool.map(one, todo))
+        if lost.is_set():
+            raise LostHold(request.id)
+        records = self.store.job_records(request.id)
+        missing = [r.job_id for r in records if r.outcome is None]
+        if missing:
+            raise RuntimeError(f"{len(missing)} job outcome(s) not stored yet")
+        event(log, "execution.done", request_id=request.id, jobs=len(records), resumed=len(records) - len(todo),
+              ms=round((time.monotonic() - started) * 1000))
+        return [r.outcome for r in records]
+
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: threading.Event | None) -> dict:
+        job_id = record.job_id
+        if stop is not None and stop.is_set():
+            outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
+            if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+                raise LostHold(request_id)
+            return outcome
+        if not self.store.mark_sending(request_id, job_id, task.key, task.owner):
+            raise LostHold(request_id)
+        outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
+        if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+            raise LostHold(request_id)
+        event(log, "execution.job", request_id=request_id, job_id=job_id, result=outcome["result"],
+              code=outcome.get("code", ""), confirmed=outcome.get("confirmed", False))
+        return outcome
+
+    def outcome_of(self, job_id: str, sent_before: bool) -> dict:
+        """Cancel one job and say truthfully what happened; never raises."""
+        try:
+            return oc.cancelled(job_id, self.ci.cancel(job_id))
+        except CIError as error:
+            return self._explain(job_id, error, sent_before)
+        except Exception as exc:  # anything else: the job may or may not have been sent
+            log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
+            error = CIError("BotError", f"the bot failed while sending ({type(exc).__name__})")
+            return self._confirm(job_id, error)
+
+    def _explain(self, job_id: str, error: CIError, sent_before: bool) -> dict:
+        if oc.is_definite_refusal(error) or not oc.may_have_applied(error, sent_before):
+            return oc.failed(job_id, error)
+        return self._confirm(job_id, error)
+
+    def _confirm(self, job_id: str, error: CIError) -> dict:
+        """The cancel may have happened: ask Tencent for the job's state."""
+        try:
+            status = self.ci.describe(job_id)
+        except CIError as query_error:
+            event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code,
+                  query_code=query_error.code)
+            return oc.unknown(job_id, error)
+        except Exception:
+            log.exception("execution.unconfirmed", extra={"fields": {"job_id": job_id}})
+            return oc.unknown(job_id, error)
+        if (status.state or "").lower() == "cancelled":
+            return oc.cancelled(job_id, status, confirmed=True)
+        return oc.failed(job_id, error, state=status.state, confirmed=True)
+
+
+def finish(store: Store, task: Task, request: Request, outcomes: list[dict], announcements: list[NewTask]) -> bool:
+    """Store the outcome of an execution once, only by its holder, with its audit entry and
+    announcements in one transaction; True if this call stored it."""
+    verdict, summary = oc.summarize(outcomes)
+    detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester,
+              "channel": request.origin_channel, **summary}
+    won = store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail,
+                       task_key=task.key, me=task.owner, tasks=announcements)
+    if won:
+        event(log, "request.finished", request_id=request.id, verdict=verdict, jobs=len(outcomes),
+              failed=len(summary["failed_jobs"]), unknown=len(summary["unknown_jobs"]))
+    return won

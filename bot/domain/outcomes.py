@@ -1,0 +1,71 @@
+"""Per-job outcomes: cancelled, failed or unknown, and how a batch is summarised.
+
+A job is reported failed only when Tencent's answer (or a status query) shows it was not
+cancelled; an answer that may have been lost after the job was cancelled is confirmed with
+the query API, and stays *unknown* only when that query cannot tell.
+"""
+
+from __future__ import annotations
+
+from ..tencent.results import CancelResult, CIError, CIServiceError, JobStatus
+
+CANCELLED, FAILED, UNKNOWN = "cancelled", "failed", "unknown"
+UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."
+
+
+def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> dict:
+    return {
+        "job_id": job_id, "result": CANCELLED, "ok": True, "data_id": result.data_id,
+        "creation_time": result.creation_time, "request_id": result.request_id,
+        "state": getattr(result, "state", "") or "", "confirmed": confirmed,
+    }
+
+
+def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> dict:
+    return {
+        "job_id": job_id, "result": FAILED, "ok": False, "code": error.code, "message": error.message,
+        "request_id": error.request_id, "status": error.status, "hint": error.hint, "state": state,
+        "confirmed": confirmed,
+    }
+
+
+def unknown(job_id: str, error: CIError | None, why: str = "") -> dict:
+    return {
+        "job_id": job_id, "result": UNKNOWN, "ok": False, "code": error.code if error else "Unknown",
+        "message": (error.message if error else why) or why, "request_id": error.request_id if error else "",
+        "status": error.status if error else None, "hint": UNKNOWN_HINT, "confirmed": False,
+    }
+
+
+def not_sent(job_id: str, why: str) -> dict:
+    """A job the bot never sent (stopped before it): certainly not cancelled by us."""
+    return {"job_id": job_id, "result": FAILED, "ok": False, "code": "NotSent", "message": why,
+            "request_id": "", "status": None, "hint": "Nothing was sent for this job; send it again if needed.",
+            "confirmed": False}
+
+
+def may_have_applied(error: CIError, sent_before: bool) -> bool:
+    """Could this job have been cancelled although the answer says otherwise (or was lost)?"""
+    return bool(sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
+
+
+def is_definite_refusal(error: CIError) -> bool:
+    """A 4xx that says the cancel was not done (InvalidArgument may mean 'already cancelled')."""
+    return isinstance(error, CIServiceError) and error.code != "InvalidArgument"
+
+
+def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
+    if isinstance(status, CIError):
+        return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message,
+                "request_id": status.request_id, "hint": status.hint}
+    return {"job_id": job_id, "ok": True, "state": status.state, "stream_url": status.stream_url,
+            "data_id": status.data_id, "creation_time": status.creation_time, "request_id": status.request_id}
+
+
+def summarize(outcomes: list[dict]) -> tuple[str, dict]:
+    """The audit verdict of a batch ("cancelled" only if every job was) and its summary."""
+    count = {kind: [o["job_id"] for o in outcomes if o.get("result", CANCELLED if o["ok"] else FAILED) == kind]
+             for kind in (CANCELLED, FAILED, UNKNOWN)}
+    summary = {"jobs": len(outcomes), "cancelled": len(count[CANCELLED]), "failed_jobs": count[FAILED],
+               "unknown_jobs": count[UNKNOWN], "results": outcomes}
+    return (CANCELLED if len(count[CANCELLED]) == len(outcomes) else FAILED), summary

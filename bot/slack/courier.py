@@ -1,0 +1,154 @@
+"""Delivers the workflow's stored announcements to Slack (the handlers of `slack.*` tasks).
+
+A delivery that Slack refuses for a passing reason (rate limit, 5xx, network) raises
+RetryLater and the task runs again; one it refuses for good (not in channel, bad blocks) is
+logged and, where there is one, sent by a fallback route. Either way the workflow is never
+held up: it stored its decision before any of this ran.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from ..domain import announce
+from ..domain.announce import Caller
+from ..logs import event
+from ..store import Request, Store, Task
+from ..worker import RetryLater
+from . import blocks as bk
+from .history import find_posted
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+REQUEST_EVENT = "cancel_moderation_request"
+
+
+def retry_or_raise(exc: Exception) -> None:
+    """Turn a passing Slack failure into RetryLater; let a final one through as SlackApiError."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        if status == 429:
+            raise RetryLater(float(exc.response.headers.get("Retry-After", 1) or 1), "rate limited", refused=True) from None
+        if status >= 500 or exc.response.get("error") in TRANSIENT_ERRORS:
+            raise RetryLater(5.0, str(exc.response.get("error")), refused=status < 500) from None
+        return
+    raise RetryLater(5.0, type(exc).__name__) from None  # network trouble
+
+
+class Courier:
+    def __init__(self, client: WebClient, store: Store, approval_channel: str) -> None:
+        self.client = client
+        self.store = store
+        self.approval_channel = approval_channel
+
+    def handlers(self) -> dict:
+        return {announce.TELL: self.tell, announce.STATUS: self.status, announce.APPROVAL_POST: self.approval_post,
+                announce.APPROVAL_UPDATE: self.approval_update, announce.RESULT: self.result,
+                announce.REQUESTER_DM: self.requester_dm}
+
+    # -- caller-only -----------------------------------------------------------------
+    def tell(self, task: Task) -> None:
+        self._tell(Caller.from_dict(task.payload["caller"]), task.payload["text"])
+
+    def status(self, task: Task) -> None:
+        text, blocks = bk.status_message(task.payload["statuses"])
+        self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
+
+    def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
+        payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
+        if caller.response_url and _respond(caller.response_url, response_type="ephemeral", replace_original=False,
+                                            **payload):
+            return
+        try:
+            self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
+        except SlackApiError as exc:
+            retry_or_raise(exc)
+            self._dm(caller.user_id, **payload)  # e.g. the bot is not in that channel
+        except Exception as exc:
+            retry_or_raise(exc)
+
+    # -- results -----------------------------------------------------------------------
+    def result(self, task: Task) -> None:
+        request = self._request(task)
+        caller = Caller.from_dict(task.payload["caller"])
+        text, blocks = bk.result_message(request)
+        payload = {"text": text, "blocks": bk.as_dicts(blocks)}
+        try:
+            self.client.chat_postMessage(channel=caller.channel_id, **payload)
+            return
+        except SlackApiError as exc:
+            retry_or_raise(exc)
+            event(log, "slack.post_failed", logging.WARNING, channel=caller.channel_id, error=exc.response.get("error"))
+        except Exception as exc:
+            retry_or_raise(exc)
+        if caller.response_url and _respond(caller.response_url, response_type="in_channel", **payload):
+            return
+        self._dm(caller.user_id, **payload)
+
+    # -- approvals ---------------------------------------------------------------------
+    def approval_post(self, task: Task) -> None:
+        request = self._request(task)
+        if request.message_ts:
+            return  # posted already (a click told us where)
+        if task.attempts:  # an earlier try may have been posted before its answer was lost
+            found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id,
+                                oldest=request.created_at - 5)
+            if found:
+                self.store.set_message(request.id, self.approval_channel, found)
+                return
+        text, blocks = bk.approval_message(request, task.payload.get("statuses"))
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.approval_channel, text=text, blocks=bk.as_dicts(blocks),
+                metadata={"event_type": REQUEST_EVENT, "event_payload": {"request_id": request.id}})
+        except Exception as exc:
+            retry_or_raise(exc)
+            event(log, "slack.approval_post_failed", logging.ERROR, request_id=request.id,
+                  error=exc.response.get("error"))
+            return
+        self.store.set_message(request.id, response["channel"], response["ts"])
+
+    def approval_update(self, task: Task) -> None:
+        request = self._request(task)
+        if not (request.message_channel and request.message_ts):
+            return  # never posted: nothing to update
+        post = self.store.get_task(f"{request.id}:post")
+        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None)
+        try:
+            self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
+                                    blocks=bk.as_dicts(blocks))
+        except Exception as exc:
+            retry_or_raise(exc)
+            event(log, "slack.update_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))
+
+    def requester_dm(self, task: Task) -> None:
+        request = self._request(task)
+        self._dm(request.requester, text=bk.requester_update(request))
+
+    # -- shared ------------------------------------------------------------------------
+    def _request(self, task: Task) -> Request:
+        request = self.store.get_request(task.payload["request_id"])
+        if request is None:
+            raise LookupError(f"request {task.payload['request_id']} is not stored")
+        return request
+
+    def _dm(self, user_id: str, **payload) -> None:
+        try:
+            self.client.chat_postMessage(channel=user_id, **payload)
+        except Exception as exc:
+            retry_or_raise(exc)
+            event(log, "slack.dm_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
+
+
+def _respond(response_url: str, **payload) -> bool:
+    """Answer through the command's or click's response_url; False if Slack did not take it."""
+    try:
+        return WebhookClient(response_url, timeout=10).send(**payload).status_code == 200
+    except Exception as exc:
+        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        return False

@@ -1,0 +1,183 @@
+"""Durable work: live workers (heartbeats), tasks they own, and named singleton leases.
+
+A worker is one running Runtime (or CLI run). It owns the tasks it is running; another
+worker takes them over only when the owner is dead: its heartbeat is older than the
+timeout, or it ran on this host in a process that no longer exists (a restart is noticed
+at once). Writes that matter (a job's outcome, finishing a request) re-check ownership in
+the same transaction, so a worker that lost its tasks cannot record over the new owner.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .database import Database
+from .schema import leases_table, tasks_table, workers_table
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task to store: `key` makes storing it idempotent (a second insert is a no-op)."""
+
+    key: str
+    kind: str
+    lane: str
+    payload: dict
+    stream: str | None = None
+    done: bool = False  # a marker only (e.g. "this refusal was audited"), nothing to run
+
+
+@dataclass(frozen=True)
+class Task:
+    seq: int
+    key: str
+    kind: str
+    lane: str
+    stream: str | None
+    payload: dict
+    owner: str | None
+    attempts: int
+
+
+def _row_to_task(row) -> Task:
+    m = row._mapping
+    return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"],
+                m["attempts"])
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+class WorkMixin(Database):
+    # -- workers ----------------------------------------------------------------------
+    def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
+        with self._tx() as conn:
+            now = self.db_now(conn)
+            conn.execute(workers_table.insert().values(
+                id=worker_id, name=f"{host}:{pid}", host=host, pid=pid, boot=boot, started_at=now, heartbeat_at=now))
+
+    def heartbeat(self, worker_id: str) -> bool:
+        """Prove we are alive; False if another worker declared us dead (our work is gone)."""
+        with self._tx() as conn:
+            now = self.db_now(conn)
+            return conn.execute(workers_table.update().where(workers_table.c.id == worker_id)
+                                .values(heartbeat_at=now)).rowcount == 1
+
+    def reap_workers(self, me: str, host: str, boot: str, timeout: float) -> list[str]:
+        """Delete workers that are dead; return their ids. Their tasks become free to claim."""
+        with self.engine.connect() as conn:
+            now = self.db_now(conn)
+            rows = conn.execute(sa.select(workers_table).where(workers_table.c.id != me)).all()
+        dead = [r.id for r in rows if r.heartbeat_at < now - timeout
+                or (r.host == host and (r.boot != boot and (r.pid == os.getpid() or not _pid_alive(r.pid))))]
+        if dead:
+            with self._tx() as conn:
+                conn.execute(workers_table.delete().where(workers_table.c.id.in_(dead)))
+                conn.execute(tasks_table.update().where(tasks_table.c.owner.in_(dead)).values(owner=None))
+                conn.execute(leases_table.update().where(leases_table.c.holder.in_(dead)).values(holder=None))
+        return dead
+
+    def retire_worker(self, worker_id: str) -> int:
+        """A clean stop: free this worker's unfinished tasks for others at once; return how many."""
+        with self._tx() as conn:
+            freed = conn.execute(tasks_table.update().where(tasks_table.c.owner == worker_id)
+                                 .where(tasks_table.c.done_at.is_(None)).values(owner=None)).rowcount
+            conn.execute(leases_table.update().where(leases_table.c.holder == worker_id).values(holder=None))
+            conn.execute(workers_table.delete().where(workers_table.c.id == worker_id))
+        return freed
+
+    # -- tasks -----------------------------------------------------------------------
+    def enqueue(self, tasks: Iterable[NewTask], owner: str | None = None) -> None:
+        with self._tx() as conn:
+            self._enqueue(conn, tasks, owner)
+
+    def _enqueue(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
+        """Store tasks not stored yet; return how many were new."""
+        now, added = self.clock(), 0
+        for task in tasks:
+            values = dict(key=task.key, kind=task.kind, lane=task.lane, stream=task.stream,
+                          payload=json.dumps(task.payload, default=str), owner=owner, created_at=now, next_at=now,
+                          done_at=now if task.done else None)
+            added += conn.execute(self._insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
+        return added
+
+    def _insert_ignore(self, table: sa.Table, keys: list[str]):
+        """INSERT … ON CONFLICT DO NOTHING, in the dialect at hand."""
+        if self.is_postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing(index_elements=keys)
+
+    def get_task(self, key: str) -> Task | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()
+        return _row_to_task(row) if row else None
+
+    def claim_tasks(self, me: str, lanes: Sequence[str], running: Iterable[str], limit: int = 20) -> list[Task]:
+        """Claim due, unfinished tasks that are free (or ours but not running here), oldest first.
+
+        A task with a stream waits while an earlier task of its stream is unfinished.
+        """
+        now = self.clock()
+        running = set(running)
+        earlier = tasks_table.alias("earlier")
+        blocked = sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(
+            earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
+        free = sa.or_(tasks_table.c.owner.is_(None), tasks_table.c.owner == me)
+        due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
+        query = (sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
+                 .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
+                 .order_by(tasks_table.c.seq).limit(limit + len(running)))
+        with self.engine.connect() as conn:
+            candidates = [r for r in conn.execute(query) if r.key not in running][:limit]
+        won = []
+        for row in candidates:
+            with self._tx() as conn:
+                took = conn.execute(
+                    tasks_table.update().where(tasks_table.c.seq == row.seq).where(tasks_table.c.done_at.is_(None))
+                    .where(tasks_table.c.owner.is_(None) if row.owner is None else tasks_table.c.owner == me)
+                    .values(owner=me)).rowcount == 1
+                if took:
+                    won.append(_row_to_task(conn.execute(sa.select(tasks_table).where(tasks_table.c.seq == row.seq)).one()))
+        return won
+
+    def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
+        with self._tx() as conn:
+            return conn.execute(tasks_table.update().where(tasks_table.c.key == key).where(tasks_table.c.owner == me)
+                                .values(done_at=self.clock(), owner=None, error=error)).rowcount == 1
+
+    def retry_task(self, key: str, me: str, delay: float, error: str) -> None:
+        """Give the task back to run again after `delay` seconds (by any worker)."""
+        with self._tx() as conn:
+            conn.execute(tasks_table.update().where(tasks_table.c.key == key).where(tasks_table.c.owner == me)
+                         .values(owner=None, next_at=self.clock() + delay, attempts=tasks_table.c.attempts + 1,
+                                 error=error[:500]))
+
+    def open_task_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(tasks_table)
+                                .where(tasks_table.c.done_at.is_(None))).scalar_one()
+
+    # -- singleton leases --------------------------------------------------------------
+    def hold_lease(self, name: str, me: str) -> bool:
+        """Take or keep the named lease; True while we hold it (dead holders are reaped first)."""
+        with self._tx() as conn:
+            conn.execute(self._insert_ignore(leases_table, ["name"]).values(name=name, holder=None))
+            conn.execute(leases_table.update().where(leases_table.c.name == name)
+                         .where(leases_table.c.holder.is_(None)).values(holder=me))
+            holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
+        return holder == me
