@@ -68,9 +68,16 @@ class WorkQueue:
 
     def shutdown(self, timeout: float) -> bool:
         """Stop taking work, let running tasks finish within `timeout`, then hand back the rest."""
+        deadline = time.monotonic() + timeout
         with self._lock:
             self.accepting = False
-            finished = self._lock.wait_for(lambda: not self._running, timeout)
+        finished = False
+        while not finished and time.monotonic() < deadline:
+            with self._lock:
+                idle = self._lock.wait_for(lambda: not self._running, max(0.0, deadline - time.monotonic()))
+            # What the finished work announced is delivered before we go, where time allows.
+            finished = idle and not self._claim(["slack"])
+        with self._lock:
             left = len(self._running)
         self._stop.set()
         self._wake.set()
@@ -172,14 +179,22 @@ class WorkQueue:
             dead = self.store.reap_workers(self.id, self.host, BOOT, self.dead_after)
             if dead:
                 event(log, "work.reaped", workers=dead)
-            for lane, size in self.lanes.items():
-                with self._lock:
-                    busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
-                    running = list(self._running)
-                room = size - busy
-                if room <= 0 or self._stop.is_set():
-                    continue
-                for task in self.store.claim_tasks(self.id, [lane], running, limit=room):
-                    self._start(task)
+            if self.accepting:
+                self._claim(list(self.lanes))
         except Exception:
             log.exception("work.claim_failed")
+
+    def _claim(self, lanes: list[str]) -> int:
+        """Claim free tasks for every lane with room; return how many were started."""
+        started = 0
+        for lane in lanes:
+            with self._lock:
+                busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
+                running = list(self._running)
+            room = self.lanes[lane] - busy
+            if room <= 0 or self._stop.is_set():
+                continue
+            for task in self.store.claim_tasks(self.id, [lane], running, limit=room):
+                self._start(task)
+                started += 1
+        return started

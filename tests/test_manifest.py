@@ -19,6 +19,10 @@ SCOPES_BY_METHOD = {
     "chat_update": "chat:write",
     "usergroups_users_list": "usergroups:read",
     "conversations_info": {"channels:read", "groups:read"},
+    # Before posting again after a lost answer, the bot looks for its earlier post (by its message
+    # metadata) in the audit or approval channel: channels:history for a public channel,
+    # groups:history for a private one. No other history scope (DMs, group DMs) is needed.
+    "conversations_history": {"channels:history", "groups:history"},
     "views_open": None,  # needs a trigger_id, not a scope
     "auth_test": None,
 }

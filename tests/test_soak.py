@@ -47,7 +47,7 @@ def captured_logs():
 def test_soak(make_bot, ci, slack, captured_logs):
     rng = random.Random(20261124)
     log_stream = captured_logs
-    bot = make_bot(CI_MAX_ATTEMPTS="4", CI_READ_TIMEOUT="2")
+    bot = make_bot(CI_MAX_ATTEMPTS="4", CI_READ_TIMEOUT="2", MAX_PENDING_PER_USER="100")
     logs.configure("DEBUG", "json", bot.settings.secrets(), stream=log_stream)
     users = [ONCALL, ONCALL2, MOD, OUTSIDER]
     commands = []
@@ -81,7 +81,12 @@ def test_soak(make_bot, ci, slack, captured_logs):
         return len(finals) == 200 and store.unposted_count() == 0 and entries
 
     entries = slack.wait_for(settled, timeout=120, what="200 final outcomes, all posted")
+    started = {e.request_id for e in entries if e.event == "started"}
     for e in entries:
+        if e.event == "started":
+            continue
+        if e.event in {"cancelled", "failed"}:
+            assert e.request_id in started, "an outcome without its started entry"
         jobs = e.detail.get("job_ids") or [r["job_id"] for r in e.detail.get("results", [])]
         for jid in jobs:
             assert jid not in outcome_of, f"{jid} has two outcomes"
@@ -96,10 +101,15 @@ def test_soak(make_bot, ci, slack, captured_logs):
     assert set(posted_ids) == {f"audit #{e.id}" for e in entries}
     assert set(posted_ids.values()) == {1}, "an audit entry was posted twice"
 
-    # Every cancel that reported success really cancelled the job at the stand-in.
-    for user, jid in commands:
-        if outcome_of[jid] == "cancelled":
-            assert ci.jobs[jid].state == "Cancelled"
+    # Every outcome is true at the stand-in: cancelled jobs were cancelled, failed ones were not.
+    results = {r["job_id"]: r for e in entries for r in e.detail.get("results", [])}
+    for jid, result in results.items():
+        if result["result"] == "cancelled":
+            assert ci.jobs[jid].state == "Cancelled", result
+        elif result["result"] == "failed":
+            assert ci.jobs[jid].state != "Cancelled", result
+    sends = Counter(a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing"))
+    assert max(sends.values()) <= 4, "a job was sent more often than its attempts allow"
     everything = log_stream.getvalue() + json.dumps([c.args for c in slack.calls]) + json.dumps(
         [c.args for c in slack.responses])
     for secret in (SECRET_KEY, SIGNING_SECRET, BOT_TOKEN):
