@@ -38,6 +38,7 @@ class SlackStandIn(LocalServer):
         self.group_error: str | None = None
         self.history: dict[str, list[dict]] = {}  # channel -> messages posted there (newest last)
         self.lose_answers: dict[tuple[str, str | None], int] = {}  # accept the call, then drop the connection
+        self.delays: dict[tuple[str, str | None], float] = {}  # answer every such call this much later
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -56,6 +57,11 @@ class SlackStandIn(LocalServer):
         body = {"ok": False, "error": error}
         with self.cond:
             self.failures.setdefault((method, channel), []).extend([(status, body, headers or {})] * times)
+
+    def slow(self, method: str, seconds: float, channel: str | None = None) -> None:
+        """Answer every call to `method` (in `channel`) `seconds` late (the call is applied first)."""
+        with self.cond:
+            self.delays[(method, channel)] = seconds
 
     def lose_answer(self, method: str, times: int = 1, channel: str | None = None) -> None:
         """Carry out the next `times` calls, then drop the connection instead of answering."""
@@ -140,6 +146,9 @@ class SlackStandIn(LocalServer):
             self.cond.notify_all()
         if call.result is None and not failure:
             return self._json(h, 200, {"ok": False, "error": "invalid_auth"})
+        delay = self.delays.get((method, args.get("channel")), self.delays.get((method, None), 0.0))
+        if delay:
+            time.sleep(delay)  # a slow Slack: the call already took effect, the answer is late
         if call.result is not None and self._take_lost_answer(method, args.get("channel")):
             h.close_connection = True
             with contextlib.suppress(OSError):
@@ -160,7 +169,7 @@ class SlackStandIn(LocalServer):
 
     def _answer(self, method: str, args: dict) -> dict:
         if method == "chat.postMessage":
-            ts = f"{next(self._ts)}.000100"
+            ts = f"{int(time.time())}.{next(self._ts):06d}"  # like Slack's: epoch seconds, unique
             message = {"type": "message", "ts": ts, "text": args.get("text"), "thread_ts": args.get("thread_ts")}
             if args.get("metadata"):
                 message["metadata"] = args["metadata"] if isinstance(args["metadata"], dict) else json.loads(args["metadata"])
