@@ -54,12 +54,15 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         return 1
     client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit))
     try:
-        request, outcomes = OperatorCancel(store, client).run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
+        operator = OperatorCancel(store, client, settings.ci_rate_limit)
+        request, outcomes = operator.run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
     finally:
         client.close()
         store.close()
     cancelled = sum(1 for o in outcomes if o["result"] == CANCELLED)
     print(f"{cancelled} of {len(outcomes)} cancelled; request {request.id[:8]}; reason: {reason}")
+    if operator.stop.is_set():
+        print("Interrupted: the jobs marked NotSent were not sent.", file=sys.stderr)
     return 0 if cancelled == len(outcomes) else 1
 
 

@@ -13,6 +13,7 @@ import getpass
 import os
 import re
 import socket
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -36,9 +37,10 @@ def operator_name() -> str:
 
 
 class OperatorCancel:
-    def __init__(self, store: Store, ci: CIClient) -> None:
+    def __init__(self, store: Store, ci: CIClient, concurrency: int) -> None:
         self.store = store
-        self.executor = Executor(store, ci)
+        # No more jobs in flight than the rate limit sends a second: Ctrl-C then stops the rest.
+        self.executor = Executor(store, ci, concurrency=concurrency)
         self.worker_id = uuid.uuid4().hex
         self.stop = threading.Event()
 
@@ -67,21 +69,27 @@ class OperatorCancel:
     def _execute(self, task: Task, request: Request, on_outcome: Callable[[dict], None]) -> list[dict]:
         result: list[list[dict]] = []
         errors: list[BaseException] = []
+        done = threading.Event()
 
         def work() -> None:
             try:
                 result.append(self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop))
             except BaseException as exc:  # handed to the main thread
                 errors.append(exc)
+            finally:
+                done.set()
 
-        runner = threading.Thread(target=work, name="cli-cancel")
-        runner.start()
+        # The work runs in a thread so that Ctrl-C reaches this one (an Event wait, not a join,
+        # survives being interrupted).
+        threading.Thread(target=work, name="cli-cancel", daemon=True).start()
         try:
-            while runner.is_alive():
-                runner.join(0.2)
+            while not done.wait(0.2):
+                pass
         except KeyboardInterrupt:
             self.stop.set()  # jobs not yet sent are recorded as not sent; in-flight ones finish
-            runner.join()
+            print("Interrupted: finishing the jobs in flight, recording the rest as not sent…", file=sys.stderr,
+                  flush=True)
+            done.wait()
         if errors:
             raise errors[0]
         return result[0]

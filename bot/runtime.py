@@ -59,6 +59,7 @@ class Runtime:
             store=self.store, ci=self.ci, policy=Policy(rules, SlackGroupDirectory(self.slack)),
             ttl_seconds=settings.approval_ttl_seconds, four_eyes=settings.four_eyes,
             max_pending=settings.max_pending_per_user, wake=self._wake,
+            lookup_concurrency=settings.ci_rate_limit, execution_concurrency=settings.ci_rate_limit,
         )
         self.work.register(self.workflow.handlers())
         self.work.register(Courier(delivery_client, self.store, settings.approval_channel).handlers())

@@ -52,6 +52,12 @@ def reset_database(url: str) -> None:
         engine.dispose()
 
 
+def all_posted(store) -> bool:
+    """At least one entry, and every entry posted (read in one query: no race with a new entry)."""
+    entries = store.audit_entries()
+    return bool(entries) and all(e.posted_at is not None for e in entries)
+
+
 def bot_env(ci, slack, database_url: str, **overrides) -> dict:
     env = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,

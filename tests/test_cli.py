@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import SECRET_ID, SECRET_KEY, job
+from tests.fakes.ci_server import Fault
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(args, ci_url, tmp_path, extra=None):
-    env = {
+def cli_env(ci_url, tmp_path, extra=None) -> dict:
+    return {
         "PATH": os.environ["PATH"],
         "TENCENTCLOUD_SECRET_ID": SECRET_ID,
         "TENCENTCLOUD_SECRET_KEY": SECRET_KEY,
@@ -26,8 +28,11 @@ def run_cli(args, ci_url, tmp_path, extra=None):
         "PYTHONPATH": str(ROOT),
         **(extra or {}),
     }
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60)
+
+
+def run_cli(args, ci_url, tmp_path, extra=None):
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=cli_env(ci_url, tmp_path, extra),
+                          capture_output=True, text=True, timeout=60)
 
 
 def test_dry_run_prints_the_request_and_sends_nothing(ci, tmp_path):
@@ -64,3 +69,71 @@ def test_missing_settings_named_in_one_message(tmp_path):
     assert out.returncode == 2
     for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "CI_BUCKET", "CI_REGION"):
         assert name in out.stderr
+
+
+def audit_rows(tmp_path) -> list[dict]:
+    from bot.store import Store
+
+    store = Store(f"sqlite:///{tmp_path}/cli.db")
+    try:
+        return [{"event": e.event, "actor": e.actor, "detail": e.detail} for e in store.audit_entries()]
+    finally:
+        store.close()
+
+
+def test_cancel_is_audited_started_first_and_names_a_safe_actor(ci, tmp_path):
+    ci.add_job(job(1), data_id="biz-1")
+    out = run_cli(["cancel", job(1), "--reason", "cli audit"], ci.url, tmp_path, {"USER": "eve<!channel>", "LOGNAME": ""})
+    assert out.returncode == 0, out.stderr
+    rows = audit_rows(tmp_path)
+    assert [r["event"] for r in rows] == ["started", "cancelled"]
+    assert rows[0]["detail"]["job_ids"] == [job(1)]  # stored before anything was sent
+    assert rows[0]["actor"] == rows[1]["actor"] == "cli:eve__channel_"
+    assert rows[1]["detail"]["results"][0]["request_id"].startswith("req-")
+
+
+def test_reason_longer_than_slack_allows_is_refused_before_sending(ci, tmp_path):
+    ci.add_job(job(1))
+    out = run_cli(["cancel", job(1), "--reason", "x" * 501], ci.url, tmp_path)
+    assert out.returncode == 2 and "500" in out.stderr
+    assert ci.arrivals == []
+
+
+def test_ctrl_c_stops_sending_and_every_sent_job_is_audited(ci, tmp_path):
+    ids = [job(40 + n) for n in range(5)]
+    for j in ids:
+        ci.add_job(j)
+        ci.script(j, Fault.delay(0.5))
+    env = {**cli_env(ci.url, tmp_path), "CI_RATE_LIMIT": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "cancel", *ids, "--reason", "interrupted"], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first_line = proc.stdout.readline()  # printed as soon as the first job's answer arrives
+    assert first_line.startswith("CANCELLED "), first_line
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    [final] = [r for r in audit_rows(tmp_path) if r["event"] in {"cancelled", "failed"}]
+    results = {r["job_id"]: r for r in final["detail"]["results"]}
+    assert set(results) == set(ids)
+    sent = {a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing")}
+    assert sent and len(sent) < len(ids)
+    for j in ids:
+        if j in sent:
+            assert results[j]["result"] == "cancelled" and ci.jobs[j].state == "Cancelled"
+        else:
+            assert results[j]["code"] == "NotSent" and ci.jobs[j].state == "Auditing"
+    assert "NotSent" in rest
+
+
+def test_two_cli_runs_share_the_rate_limit(ci, tmp_path):
+    ids = [job(60 + n) for n in range(30)]
+    for j in ids:
+        ci.add_job(j)
+    env = cli_env(ci.url, tmp_path)
+    runs = [subprocess.Popen([sys.executable, "-m", "bot", "cancel", *half, "--reason", "shared"], cwd=tmp_path, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for half in (ids[:15], ids[15:])]
+    for run in runs:
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+    assert all(ci.jobs[j].state == "Cancelled" for j in ids)
+    assert ci.max_in_window(1.0) <= 20

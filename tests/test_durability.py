@@ -13,7 +13,7 @@ from bot.domain.execution import execute_task
 from bot.store import Store
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2, OUTSIDER
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2, OUTSIDER, all_posted
 
 DEAD = "dead" * 8
 
@@ -189,7 +189,7 @@ def test_an_audit_post_whose_answer_was_lost_is_not_posted_twice(bot, ci, slack)
     slack.lose_answer("chat.postMessage", 1, channel=AUDIT)
     bot.command(OUTSIDER, f"{job(1)} no")
     store = bot.runtime.store
-    slack.wait_for(lambda: store.unposted_count() == 0 and store.audit_entries(), timeout=30, what="the entry posted")
+    slack.wait_for(lambda: all_posted(store), timeout=30, what="the entry posted")
     in_channel = [m for m in slack.history[AUDIT] if m.get("metadata")]
     assert [m["metadata"]["event_payload"]["audit_id"] for m in in_channel] == [1]
     assert slack.calls_to("conversations.history", channel=AUDIT), "the retry looked before posting"

@@ -12,12 +12,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import job
+from tests.fakes.ci_server import Fault
 from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, SlackClient, bot_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +145,77 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)
             ws.stop()
+
+
+def bulk(n: int, ci, delay: float = 0.0) -> list[str]:
+    ids = [job(700 + i) for i in range(n)]
+    for j in ids:
+        ci.add_job(j)
+        if delay:
+            ci.script(j, Fault.delay(delay))
+    return ids
+
+
+def assert_each_job_cancelled_once_or_confirmed(ci, store_url: str, ids: list[str]) -> None:
+    """A job is sent twice only when its first answer was lost, and then the repeat is confirmed."""
+    from bot.store import Store
+
+    sends = Counter(a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing"))
+    assert all(ci.jobs[j].state == "Cancelled" for j in ids)
+    store = Store(store_url)
+    try:
+        [request_id] = {e.request_id for e in store.audit_entries() if e.event == "started"}
+        outcomes = {r.job_id: r.outcome for r in store.job_records(request_id)}
+        events = [e.event for e in store.audit_entries()]
+    finally:
+        store.close()
+    assert events.count("started") == 1 and events.count("cancelled") == 1 and "failed" not in events
+    for j in ids:
+        assert outcomes[j]["result"] == "cancelled"
+        assert sends[j] == 1 or (sends[j] == 2 and outcomes[j]["confirmed"]), (j, sends[j], outcomes[j])
+
+
+@pytest.mark.slow
+def test_kill_9_mid_bulk_then_restart_resumes_at_once(process, ci, slack, database_url):
+    ids = bulk(8, ci)
+    first = process(CI_RATE_LIMIT="2")
+    first.client.command(ONCALL, " ".join(ids) + " crash mid-bulk")
+    slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 2, what="the bulk under way")
+    first.signal(signal.SIGKILL)
+    first.wait(10)
+    assert len(ci.requests_for("cancel_auditing")) < len(ids), "the bulk had finished before the kill"
+    restarted = time.monotonic()
+    process(CI_RATE_LIMIT="2")
+    [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=25)
+    assert time.monotonic() - restarted < 25  # well inside the 30 s heartbeat timeout: noticed at once
+    assert result.args["text"] == f"Cancelled {len(ids)} job(s)"
+    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+
+
+@pytest.mark.slow
+def test_a_live_process_takes_over_the_work_of_one_killed_beside_it(process, ci, slack, database_url):
+    ids = bulk(8, ci)
+    doomed = process(CI_RATE_LIMIT="2")
+    process(CI_RATE_LIMIT="2")  # the survivor, already running
+    doomed.client.command(ONCALL, " ".join(ids) + " one of two processes dies")
+    slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 2, what="the bulk under way")
+    doomed.signal(signal.SIGKILL)
+    doomed.wait(10)
+    [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=60)
+    assert result.args["text"] == f"Cancelled {len(ids)} job(s)"
+    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+
+
+@pytest.mark.slow
+def test_sigterm_past_the_drain_hands_work_back_and_the_next_process_finishes_it(process, ci, slack, database_url):
+    ids = bulk(2, ci, delay=20.0)  # each answer takes longer than the 17.5 s drain
+    bot = process(CI_READ_TIMEOUT="30")
+    bot.client.command(ONCALL, " ".join(ids) + " deploy in the middle")
+    slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) == 2, what="both cancels in flight")
+    bot.signal(signal.SIGTERM)
+    assert bot.wait(30) == 0
+    assert not slack.calls_to("chat.postMessage", channel=CHANNEL)
+    process(CI_READ_TIMEOUT="30")
+    [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=40)
+    assert result.args["text"] == "Cancelled 2 job(s)"
+    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)

@@ -58,6 +58,7 @@ class Workflow:
         wake: Callable[[], None] = lambda: None,
         clock=time.time,
         lookup_concurrency: int = 20,
+        execution_concurrency: int = 20,
     ) -> None:
         self.store = store
         self.ci = ci
@@ -68,7 +69,7 @@ class Workflow:
         self.wake = wake
         self.clock = clock
         self.lookup_concurrency = lookup_concurrency
-        self.executor = Executor(store, ci)
+        self.executor = Executor(store, ci, concurrency=execution_concurrency)
 
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {COMMAND: self.on_command, LOOKUP: self.on_lookup, REQUEST: self.on_request, APPROVE: self.on_approve,

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import job
-from tests.harness import AUDIT, MOD, ONCALL, OUTSIDER
+from tests.harness import AUDIT, MOD, ONCALL, OUTSIDER, all_posted
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_slack_down_keeps_entries_until_it_is_back(bot, ci, slack):
     bot.runtime.outbox.poll = 0.1
     bot.command(OUTSIDER, f"{job(1)} reason")
     store = bot.runtime.store
-    slack.wait_for(lambda: store.unposted_count() == 0 and store.audit_entries(), timeout=30,
+    slack.wait_for(lambda: all_posted(store), timeout=30,
                    what="the entry posted after Slack recovered")
     assert len(slack.calls_to("chat.postMessage", channel=AUDIT)) == 4
 
@@ -49,6 +49,7 @@ def test_slack_down_keeps_entries_until_it_is_back(bot, ci, slack):
 def test_audit_export_jsonl_and_csv(bot, ci, slack, tmp_path, database_url):
     ci.add_job(job(1))
     bot.command(ONCALL, f"{job(1)} jsonl test")
+    slack.wait_for(lambda: len(bot.runtime.store.audit_entries()) == 2, what="the cancel finished")
     bot.command(MOD, f"{job(2)} ask")
     slack.wait_for(lambda: len(bot.runtime.store.audit_entries()) == 3, what="three entries")
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
