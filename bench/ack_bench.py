@@ -66,7 +66,9 @@ def main() -> None:
         slack = SlackStandIn().start()
         for n in range(2 * args.commands):
             ci.add_job(job(n))
-        bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack)
+        # The runtime's own defaults (the test harness polls faster), as in production.
+        bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack, sweep_every=5.0, work_poll=1.0,
+                  outbox_poll=2.0, heartbeat_every=5.0)
         baseline_server, baseline = ack_only(slack)
         try:
             burst(bot, 5, 5, 10_000)  # warm both up (first-request auth.test, connections)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,12 +13,68 @@ from sqlalchemy.engine import Connection
 from . import schema
 
 
+class WriterQueue:
+    """SQLite lets one writer in at a time and makes the others poll, sleeping up to 100 ms a
+    turn. This process's writers queue here instead, so the database is handed over at once,
+    one waiter woken per release, and urgent writers (a task stored before Slack's
+    acknowledgement) go first."""
+
+    def __init__(self) -> None:
+        lock = threading.Lock()
+        self._lock = lock
+        self._urgent = threading.Condition(lock)
+        self._normal = threading.Condition(lock)
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def hold(self, urgent: bool = False) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._lock:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                self._wait_turn(urgent)
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    (self._urgent if self._urgent_waiting else self._normal).notify()
+
+    def _wait_turn(self, urgent: bool) -> None:
+        if urgent:
+            self._urgent_waiting += 1
+            try:
+                while self._owner is not None:
+                    self._urgent.wait()
+            finally:
+                self._urgent_waiting -= 1
+            return
+        while self._owner is not None or self._urgent_waiting:
+            self._normal.wait()
+
+
+_SQLITE_WRITERS: dict[str, WriterQueue] = {}
+_SQLITE_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_queue(url: str) -> WriterQueue:
+    with _SQLITE_WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(url, WriterQueue())
+
+
 class Database:
     def __init__(self, url: str, clock=time.time) -> None:
         self.url = url
         self.engine = schema.create_engine(url)
         self.clock = clock
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._writers = None if self.is_postgres else _writer_queue(url)
 
     def migrate(self) -> None:
         """Create or upgrade the schema; safe to run from several processes at once."""
@@ -38,8 +95,13 @@ class Database:
         return self.clock()
 
     @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+    def _tx(self, urgent: bool = False) -> Iterator[Connection]:
+        if self._writers is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        # Take a connection before queueing: a writer never holds the queue while the pool is empty.
+        with self.engine.connect() as conn, self._writers.hold(urgent), conn.begin():
             yield conn
 
     def _transition_each(self, table: sa.Table, where, values: dict, on_win=None, limit: int | None = None) -> list:

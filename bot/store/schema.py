@@ -116,7 +116,9 @@ def create_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # Many threads read at once (workers, deliveries, jobs): a pool that never makes them queue.
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20,
+                                  max_overflow=200)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -132,7 +134,7 @@ def create_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
 
 
 def migrate(conn: Connection, is_postgres: bool) -> None:

@@ -100,8 +100,9 @@ class WorkMixin(Database):
         return freed
 
     # -- tasks -----------------------------------------------------------------------
-    def enqueue(self, tasks: Iterable[NewTask], owner: str | None = None) -> None:
-        with self._tx() as conn:
+    def enqueue(self, tasks: Iterable[NewTask], owner: str | None = None, urgent: bool = False) -> None:
+        """Store tasks; `urgent`: a Slack request waits for this (its acknowledgement) and goes first."""
+        with self._tx(urgent) as conn:
             self._enqueue(conn, tasks, owner)
 
     def _enqueue(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
