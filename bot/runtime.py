@@ -48,7 +48,7 @@ class Runtime:
         self.work = WorkQueue(self.store, {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4),
                                            "slack": SLACK_LANE_THREADS},
                               heartbeat_every=heartbeat_every, dead_after=dead_after, poll=work_poll)
-        self.outbox = Outbox(self.store, AuditPoster(delivery_client, settings.audit_channel),
+        self.outbox = Outbox(self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
                              worker_id=lambda: self.work.id, poll=outbox_poll)
         rules = PolicyRules(
             requester_users=settings.requester_users, requester_usergroups=settings.requester_usergroups,
@@ -67,6 +67,10 @@ class Runtime:
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
+
+    def _approval_message(self, request_id: str) -> tuple[str, str] | None:
+        request = self.store.get_request(request_id)
+        return (request.message_channel, request.message_ts) if request and request.message_ts else None
 
     def _wake(self) -> None:
         self.work.wake()

@@ -23,6 +23,8 @@ SCOPES_BY_METHOD = {
     # metadata) in the audit or approval channel: channels:history for a public channel,
     # groups:history for a private one. No other history scope (DMs, group DMs) is needed.
     "conversations_history": {"channels:history", "groups:history"},
+    "conversations_replies": {"channels:history", "groups:history"},  # the same, for an entry's thread replies
+    "chat_getPermalink": None,  # the audit entry's link to the approval message; needs no scope
     "views_open": None,  # needs a trigger_id, not a scope
     "auth_test": None,
 }

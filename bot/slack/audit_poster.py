@@ -1,33 +1,38 @@
-"""Posts one audit entry to AUDIT_CHANNEL, with its number in the message metadata, so a
-retry after a lost answer finds the earlier post instead of making a second one."""
+"""Posts one audit entry to AUDIT_CHANNEL (continued in thread replies when long), with its
+number in the message metadata, so a retry after a lost answer finds the earlier post
+instead of making a second one."""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from ..logs import event
 from ..store import AuditEntry
 from ..worker import RetryLater
 from . import blocks as bk
+from .audit_blocks import audit_message
 from .courier import retry_or_raise
-from .history import find_posted
+from .history import find_posted, posted_replies
+
+log = logging.getLogger(__name__)
 
 AUDIT_EVENT = "cancel_moderation_audit"
 
 
 class AuditPoster:
-    def __init__(self, client: WebClient, channel: str) -> None:
+    def __init__(self, client: WebClient, channel: str,
+                 message_of: Callable[[str], tuple[str, str] | None] = lambda _r: None) -> None:
         self.client = client
         self.channel = channel
+        self.message_of = message_of  # request id -> (channel, ts) of its approval message
 
     def __call__(self, entry: AuditEntry, maybe_posted: bool) -> None:
         try:
-            if maybe_posted and find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id,
-                                            oldest=entry.at - 5):
-                return
-            text, blocks = bk.audit_message(entry)
-            self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks),
-                                         metadata={"event_type": AUDIT_EVENT, "event_payload": {"audit_id": entry.id}})
+            self._post(entry, maybe_posted)
         except SlackApiError as exc:
             retry_or_raise(exc)
             # Refused for good (not_in_channel, say): an audit entry is never dropped, so keep
@@ -35,3 +40,33 @@ class AuditPoster:
             raise RetryLater(30.0, f"Slack refused the audit post: {exc.response.get('error')}", refused=True) from None
         except Exception as exc:
             retry_or_raise(exc)
+
+    def _post(self, entry: AuditEntry, maybe_posted: bool) -> None:
+        text, blocks, replies = audit_message(entry, self._link(entry))
+        ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - 5) \
+            if maybe_posted else None
+        done_parts: set[int] = set()
+        if ts is None:
+            ts = self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks),
+                                              metadata=_metadata(entry.id, 1))["ts"]
+        elif replies:
+            done_parts = posted_replies(self.client, self.channel, ts, AUDIT_EVENT, "audit_id", entry.id)
+        for part, reply in enumerate(replies, start=2):
+            if part not in done_parts:
+                self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=f"{text} (continued)",
+                                             blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part))
+
+    def _link(self, entry: AuditEntry) -> str | None:
+        """A link to the request's approval message, where there is one."""
+        message = self.message_of(entry.request_id) if entry.request_id else None
+        if not message:
+            return None
+        try:
+            return self.client.chat_getPermalink(channel=message[0], message_ts=message[1]).get("permalink")
+        except Exception as exc:  # the entry is complete without it
+            event(log, "slack.permalink_failed", logging.WARNING, error=type(exc).__name__)
+            return None
+
+
+def _metadata(entry_id: int, part: int) -> dict:
+    return {"event_type": AUDIT_EVENT, "event_payload": {"audit_id": entry_id, "part": part}}

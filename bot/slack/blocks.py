@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
-from ..store import AuditEntry, Request
+from ..store import Request
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 2900  # Slack allows 3000; leave room for the "…and N more" line
@@ -154,13 +154,26 @@ def _approval_footer(request: Request) -> list[Block]:
 
 
 def requester_update(request: Request) -> str:
+    """The requester's DM: how the request ended, naming each job and what happened to it."""
     short = f"`{request.id[:8]}`"
+    jobs = "\n".join(f"• `{j}`" for j in request.job_ids)
     if request.state == "denied":
         note = f" Reason: {esc(request.decision_note)}" if request.decision_note else ""
-        return f"🚫 Your cancellation request {short} was denied by <@{request.decided_by}>.{note}"
+        return f"🚫 Your cancellation request {short} was denied by <@{request.decided_by}>.{note} Nothing was cancelled:\n{jobs}"
     if request.state == "expired":
-        return f"⌛ Your cancellation request {short} expired before on-call decided. Nothing was cancelled."
-    return f"Your cancellation request {short} was approved by <@{request.decided_by}>: {_tally(request.outcome or [])}."
+        return f"⌛ Your cancellation request {short} expired before on-call decided. Nothing was cancelled:\n{jobs}"
+    lines = "\n".join(_dm_line(o) for o in request.outcome or [])
+    return (f"Your cancellation request {short} was approved by <@{request.decided_by}>: "
+            f"{_tally(request.outcome or [])}.\n{lines}")
+
+
+def _dm_line(o: dict) -> str:
+    result = o.get("result") or ("cancelled" if o["ok"] else "failed")
+    if result == "cancelled":
+        return f"✅ `{o['job_id']}` cancelled (RequestId `{esc(o.get('request_id') or '-')}`)"
+    if result == "unknown":
+        return f"❔ `{o['job_id']}` unknown — check with `/cancel-moderation status {o['job_id']}`"
+    return f"⚠️ `{o['job_id']}` not cancelled: {esc(o.get('code') or '')} {esc(o.get('message') or '')}"
 
 
 def status_message(statuses: list[dict]) -> tuple[str, list[Block]]:
@@ -186,33 +199,6 @@ def _one_status(s: dict) -> tuple[str, list[Block]]:
     return f"Job {s['job_id']}: {s.get('state')}", [
         SectionBlock(text=MarkdownTextObject(text=f"*Job* `{s['job_id']}`"), fields=fields),
         ContextBlock(elements=[MarkdownTextObject(text=f"RequestId `{esc(s.get('request_id') or '-')}`")]),
-    ]
-
-
-def audit_message(entry: AuditEntry) -> tuple[str, list[Block]]:
-    d = entry.detail
-    actor = entry.actor if entry.actor.startswith(("cli:", "system")) else f"<@{entry.actor}>"
-    parts = [f"*{entry.event}* by {actor}", _date(entry.at)]
-    if entry.request_id:
-        parts.append(f"request `{entry.request_id[:8]}`")
-    if "jobs" in d:
-        parts.append(f"{d.get('cancelled', 0)}/{d['jobs']} cancelled")
-    elif d.get("job_ids"):
-        parts.append(f"{len(d['job_ids'])} job(s)")
-    lines = [" · ".join(parts)]
-    if d.get("reason"):
-        lines.append(f"Reason: {esc(str(d['reason']))[:1000]}")
-    if d.get("why"):
-        lines.append(f"Refused ({esc(str(d.get('action')))}): {esc(str(d['why']))}")
-    if d.get("note"):
-        lines.append(f"Note: {esc(str(d['note']))[:1000]}")
-    if d.get("failed_jobs"):
-        shown = ", ".join(f"`{j}`" for j in d["failed_jobs"][:20])
-        lines.append(f"Failed: {shown}" + (" …" if len(d["failed_jobs"]) > 20 else ""))
-    text = "\n".join(lines)[:SECTION_CHARS]
-    return f"audit #{entry.id}: {entry.event} by {entry.actor}", [
-        SectionBlock(text=MarkdownTextObject(text=text)),
-        ContextBlock(elements=[MarkdownTextObject(text=f"audit #{entry.id}")]),
     ]
 
 

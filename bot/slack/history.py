@@ -41,3 +41,20 @@ def find_posted(client: WebClient, channel: str, event_type: str, field: str, va
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if not page.get("has_more") or not cursor:
             return None
+
+
+def posted_replies(client: WebClient, channel: str, thread_ts: str, event_type: str, field: str, value: object) -> set[int]:
+    """The `part` numbers of the bot's replies under `thread_ts` whose metadata has `field == value`."""
+    parts: set[int] = set()
+    cursor = None
+    while True:
+        page = client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True,
+                                            cursor=cursor)
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == event_type and payload.get(field) == value and "part" in payload:
+                parts.add(int(payload["part"]))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            return parts

@@ -173,15 +173,25 @@ class SlackStandIn(LocalServer):
             message = {"type": "message", "ts": ts, "text": args.get("text"), "thread_ts": args.get("thread_ts")}
             if args.get("metadata"):
                 message["metadata"] = args["metadata"] if isinstance(args["metadata"], dict) else json.loads(args["metadata"])
-            if not str(args.get("channel", "")).startswith("U") and not args.get("thread_ts"):
+            if not str(args.get("channel", "")).startswith("U"):
                 self.history.setdefault(args.get("channel"), []).append(message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
         if method == "conversations.history":
             oldest = float(args.get("oldest") or 0)
-            messages = [m for m in reversed(self.history.get(args.get("channel"), [])) if float(m["ts"]) > oldest]
+            messages = [m for m in reversed(self.history.get(args.get("channel"), []))
+                        if float(m["ts"]) > oldest and not m.get("thread_ts")]
             if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
                 messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
             return {"ok": True, "messages": messages[: int(args.get("limit") or 100)], "has_more": False}
+        if method == "conversations.replies":
+            thread = [m for m in self.history.get(args.get("channel"), [])
+                      if args.get("ts") in (m["ts"], m.get("thread_ts"))]
+            if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
+                thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "chat.getPermalink":
+            return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/"
+                                             f"p{str(args.get('message_ts')).replace('.', '')}"}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "usergroups.users.list":
