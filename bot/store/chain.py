@@ -59,12 +59,14 @@ class Link:
 class Verdict:
     ok: bool
     checked: int
-    entry_id: int | None = None
+    entry_id: int | None = None  # the first entry that does not match
     problem: str = ""
+    last: tuple[int, str] | None = None  # the last intact entry's id and hash: compare it with the audit channel
 
     def __str__(self) -> str:
         if self.ok:
-            return f"ok: {self.checked} entries checked, the chain is intact"
+            end = f"; last entry #{self.last[0]}, hash {self.last[1]}" if self.last and self.last[0] else ""
+            return f"ok: {self.checked} entries checked, the chain is intact{end}"
         return f"FAILED at entry #{self.entry_id}: {self.problem} ({self.checked} entries before it are intact)"
 
 
@@ -86,7 +88,7 @@ def verify(links: Iterable[Link], head: tuple[int, str] | None = None) -> Verdic
     if head is not None and head != (prev_id, prev_hash):
         return Verdict(False, checked, head[0], f"the chain head records entry #{head[0]} as the last, but the log ends at "
                                                 f"#{prev_id}: entries at the end were deleted, or added outside the bot")
-    return Verdict(True, checked)
+    return Verdict(True, checked, last=(prev_id, prev_hash))
 
 
 def _link_problem(link: Link, prev_id: int, prev_hash: str) -> str:
