@@ -138,12 +138,12 @@ def _v2_chain_audit_log(conn: Connection) -> None:
     prev_hash, last_id, updates = chain.GENESIS, 0, []
     for row in rows:
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
-        updates.append({"row_id": row.id, "prev": prev_hash, "hash": entry_hash})
+        updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
         prev_hash, last_id = entry_hash, row.id
     if updates:
         conn.execute(
             audit_table.update().where(a.id == sa.bindparam("row_id"))
-            .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("hash")),
+            .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
             updates,
         )
     conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
