@@ -6,13 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
-from . import logs
+from . import audit_cli, logs
 from .config import ConfigError, Settings, load_dotenv_file, load_settings
 from .store.slots import SharedLimiter
 from .tencent import CIClient, CIError, InvalidJobId
@@ -83,47 +80,6 @@ def _open_store(settings: Settings, quiet: bool = False):
         print(f"error: cannot open the database in DATABASE_URL ({type(exc).__name__}). Nothing was sent: the "
               "audit log could not record it. Point DATABASE_URL at the bot's database.", file=sys.stderr)
         return None
-
-
-def cmd_audit(args: argparse.Namespace) -> int:
-    from .store import Store
-
-    settings = _settings(require=[])
-    since = None
-    if args.since:
-        try:
-            parsed = datetime.fromisoformat(args.since)
-        except ValueError:
-            print(f"error: --since {args.since!r} is not ISO-8601 (e.g. 2026-11-24T09:00:00+00:00)", file=sys.stderr)
-            return 2
-        since = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-    store = Store(settings.database_url)
-    try:
-        store.migrate()
-        entries = store.audit_entries(since=since)
-    finally:
-        store.close()
-    rows = [
-        {
-            "id": e.id,
-            "at": datetime.fromtimestamp(e.at, UTC).isoformat(timespec="milliseconds"),
-            "event": e.event,
-            "actor": e.actor,
-            "request_id": e.request_id or "",
-            "posted_to_slack": e.posted_at is not None,
-            "detail": e.detail,
-        }
-        for e in entries
-    ]
-    if args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "detail": json.dumps(row["detail"], sort_keys=True)})
-    else:
-        for row in rows:
-            print(json.dumps(row, sort_keys=True))
-    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -202,10 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate settings, Slack, Tencent credentials and the database")
     check.set_defaults(func=cmd_check)
 
-    audit = sub.add_parser("audit", help="print the audit log")
-    audit.add_argument("--since", help="only entries at or after this ISO-8601 time")
-    audit.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    audit.set_defaults(func=cmd_audit)
+    audit_cli.add_parser(sub)
     return parser
 
 

@@ -2,11 +2,13 @@
 
 schema.py      tables, engine, migrations        database.py  connection and transaction helpers
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
-audit.py       the audit log and its outbox      work.py      workers, durable tasks, leases
-slots.py       the shared CI rate limit          store.py     the Store that combines them
+audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
+work.py        workers, durable tasks, leases    slots.py     the shared CI rate limit
+store.py       the Store that combines them
 """
 
-from .audit import EVENTS, AuditEntry
+from .audit import EVENTS, AuditEntry, AuditFilter
+from .chain import Verdict
 from .jobs import JobRecord
 from .requests import PendingLimit, Request
 from .schema import SCHEMA_VERSION, metadata
@@ -14,5 +16,5 @@ from .slots import SharedLimiter
 from .store import Store
 from .work import NewTask, Task
 
-__all__ = ["EVENTS", "SCHEMA_VERSION", "AuditEntry", "JobRecord", "NewTask", "PendingLimit", "Request", "SharedLimiter",
-           "Store", "Task", "metadata"]
+__all__ = ["EVENTS", "SCHEMA_VERSION", "AuditEntry", "AuditFilter", "JobRecord", "NewTask", "PendingLimit", "Request",
+           "SharedLimiter", "Store", "Task", "Verdict", "metadata"]

@@ -81,6 +81,11 @@ class Database:
         with self._tx() as conn:
             schema.migrate(conn, self.is_postgres)
 
+    def schema_version(self) -> int | None:
+        """The schema version the database holds; None if it holds no bot schema. Creates nothing."""
+        with self.engine.connect() as conn:
+            return schema.current_version(conn)
+
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 1
+from . import chain
+
+SCHEMA_VERSION = 3  # the single source: a fresh database is created at it, older ones are stepped up to it
 
 metadata = sa.MetaData()
 
@@ -99,7 +103,19 @@ audit_table = sa.Table(
     sa.Column("posted_at", sa.Float),
     sa.Column("post_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("claimed_until", sa.Float),  # set while a post attempt's fate is unknown
+    sa.Column("prev_hash", sa.String(64)),  # the hash chain (chain.py); set in the entry's own transaction
+    sa.Column("hash", sa.String(64)),
     sa.Index("ix_audit_unposted", "posted_at"),
+)
+
+# One row (id 1): the last chained entry. Appends lock it, so the chain grows in one order
+# across processes, and --verify notices entries deleted from the end of the log.
+chain_head_table = sa.Table(
+    "audit_chain_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_id", sa.Integer, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
 )
 
 rate_table = sa.Table(
@@ -131,7 +147,10 @@ def create_engine(url: str) -> Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A long read (verifying the whole log) asks for a plain BEGIN: a WAL snapshot
+            # that does not hold the write lock and so does not stall decisions meanwhile.
+            snapshot = conn.get_execution_options().get("read_snapshot")
+            conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
@@ -141,19 +160,66 @@ def migrate(conn: Connection, is_postgres: bool) -> None:
     """Create or upgrade the schema inside `conn`'s transaction; safe from several processes at once."""
     if is_postgres:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(724301)"))
-    metadata.create_all(conn)
-    _add_missing_columns(conn, requests_table)
-    version = conn.execute(sa.select(schema_table.c.version)).scalar()
+    version = current_version(conn)
     if version is None:
-        conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
+        _create(conn)
     elif version > SCHEMA_VERSION:
         raise RuntimeError(f"database schema v{version} is newer than this bot (v{SCHEMA_VERSION})")
+    elif version < SCHEMA_VERSION:
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](conn)
+        conn.execute(schema_table.update().values(version=SCHEMA_VERSION))
 
 
-def _add_missing_columns(conn: Connection, table: sa.Table) -> None:
-    """create_all makes new tables but not new columns of old ones; add those (all nullable)."""
-    present = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
-    for column in table.columns:
-        if column.name not in present:
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
+def current_version(conn: Connection) -> int | None:
+    """The database's schema version; None when it holds no bot schema yet. Creates nothing."""
+    if not sa.inspect(conn).has_table(schema_table.name):
+        return None
+    return conn.execute(sa.select(schema_table.c.version)).scalar()
+
+
+def _create(conn: Connection) -> None:
+    """A fresh database: today's tables from `metadata`, at SCHEMA_VERSION."""
+    metadata.create_all(conn)
+    conn.execute(chain_head_table.insert().values(id=1, last_id=0, last_hash=chain.GENESIS))
+    conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
+
+
+def _v2_chain_audit_log(conn: Connection) -> None:
+    """Add the hash chain to an existing audit log and chain the entries written before it, once, in id order."""
+    for column in ("prev_hash", "hash"):
+        conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN {column} VARCHAR(64)"))
+    chain_head_table.create(conn)
+    # Name the columns: audit_table may gain columns in later versions that this step must not read.
+    a = audit_table.c
+    rows = conn.execute(sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).order_by(a.id)).all()
+    prev_hash, last_id, updates = chain.GENESIS, 0, []
+    for row in rows:
+        entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
+        updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
+        prev_hash, last_id = entry_hash, row.id
+    if updates:
+        conn.execute(
+            audit_table.update().where(a.id == sa.bindparam("row_id"))
+            .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
+            updates,
+        )
+    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
+
+
+# MIGRATIONS[n] upgrades an existing database from version n-1 to n, inside migrate()'s
+# transaction. When you change `metadata`, bump SCHEMA_VERSION and add the step here, so a
+# fresh database (created from metadata) and an upgraded one end up with the same schema.
+def _v3_durable_work(conn: Connection) -> None:
+    """Heartbeats, durable tasks, the per-job journal and leases; when each request's execution started."""
+    for table in (workers_table, tasks_table, job_results_table, leases_table):
+        table.create(conn, checkfirst=True)
+    conn.execute(sa.text("ALTER TABLE requests ADD COLUMN started_at FLOAT"))
+    [by_requester] = [i for i in requests_table.indexes if i.name == "ix_requests_requester_state"]
+    by_requester.create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_chain_audit_log,
+    3: _v3_durable_work,
+}
