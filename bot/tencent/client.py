@@ -15,11 +15,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from ..config import Secret, Settings
 from ..logs import event
 from . import jobid, signer
+from .deadline import Watchdog, WatchedAdapter
 from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
 from .ratelimit import Limiter, SlidingWindowLimiter
 from .results import (
@@ -81,9 +81,10 @@ class CIClient:
         #: Seconds to add to the local clock when signing (learned from RequestTimeTooSkewed).
         self.clock_offset = 0.0
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.concurrency, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=1, pool_maxsize=self.concurrency, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self._watchdog = Watchdog()
 
     @classmethod
     def from_settings(cls, settings: Settings, limiter: Limiter | None = None) -> CIClient:
@@ -156,6 +157,7 @@ class CIClient:
         return self._many(self.describe, job_ids)
 
     def close(self) -> None:
+        self._watchdog.close()
         self.session.close()
 
     # -- internals ----------------------------------------------------------------
@@ -215,13 +217,21 @@ class CIClient:
     def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
         prepared = self.build(method, path)
         deadline = time.monotonic() + sum(self.timeout)
-        try:
-            response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
-        except requests.RequestException as exc:
-            raise CINetworkError("NetworkError", _network_reason(exc), job_id=job_id) from None
-        with response:
-            body = _read_capped(response, deadline, job_id)
-            return _interpret(response, body, job_id, parse)
+        # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
+        # cannot hold send() for ever; the read loop checks the same deadline between chunks.
+        with self._watchdog.watch(deadline) as watch:
+            try:
+                response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
+            except requests.RequestException as exc:
+                raise (_too_slow(job_id) if watch.stop() else _network_error(exc, job_id)) from None
+            with response:
+                try:
+                    body = _read_capped(response, deadline, job_id)
+                except CINetworkError as exc:
+                    raise (_too_slow(job_id) if watch.stop() else exc) from None
+                if watch.stop():  # stopped before `with response` hands the connection back to the pool
+                    raise _too_slow(job_id)
+                return _interpret(response, body, job_id, parse)
 
     def _correct_clock(self, server_time: float) -> None:
         offset = server_time - self._clock()
@@ -264,6 +274,14 @@ def _outcome(call: Callable[[str], Outcome], job_id: str) -> Outcome:
         return exc
 
 
+def _too_slow(job_id: str) -> CINetworkError:
+    return CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
+
+
+def _network_error(exc: requests.RequestException, job_id: str) -> CINetworkError:
+    return CINetworkError("NetworkError", _network_reason(exc), job_id=job_id)
+
+
 def _network_reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return "the CI API did not answer in time"
@@ -291,7 +309,7 @@ def _read_capped(response: requests.Response, deadline: float, job_id: str) -> b
                     request_id=request_id, job_id=job_id,
                 )
             if time.monotonic() > deadline:
-                raise CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
+                raise _too_slow(job_id)
             chunks.append(chunk)
     except CIError:
         raise

@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import hmac
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -39,6 +41,7 @@ class Arrival:
     status: int = 0
     authorization: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    peer: tuple = ()  # the client's (host, port): the same port means a reused connection
 
 
 class Fault:
@@ -71,9 +74,26 @@ class Fault:
         return ("trickle", seconds)
 
     @staticmethod
+    def trickle_headers(seconds: float):
+        """Send the status line and headers one byte every `seconds` (socket timeouts never fire)."""
+        return ("trickle_headers", seconds)
+
+    @staticmethod
     def apply_then_drop():
         """Do the work (cancel the job), then lose the answer: the client sees a broken connection."""
         return ("apply_then_drop",)
+
+
+def self_signed_cert(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 (and its key), for an https stand-in the client verifies."""
+    cert, key = f"{directory}/cert.pem", f"{directory}/key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=30,
+    )
+    return cert, key
 
 
 def _enc(value: str) -> str:
@@ -105,6 +125,7 @@ class CIStandIn(LocalServer):
         tokens: set[str] | None = None,
         latency: float = 0.0,
         clock_offset: float = 0.0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.keys = keys or {"AKIDtest": "test-secret-key"}
         self.tokens = tokens  # None: no STS required; a set: token must be one of them
@@ -116,10 +137,16 @@ class CIStandIn(LocalServer):
         self.lock = threading.Lock()
         self._release = threading.Event()  # frees hung handlers at shutdown
         super().__init__(self._handler_class())
+        self.tls = tls
+        if tls:  # (certfile, keyfile): serve https; the handshake runs in the handler thread
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
 
     @property
     def url(self) -> str:
-        return self.base_url
+        return self.base_url.replace("http://", "https://") if self.tls else self.base_url
 
     def stop(self) -> None:
         self._release.set()
@@ -230,7 +257,7 @@ class CIStandIn(LocalServer):
             h.rfile.read(length)
         ok, code = self._verify(h, path, query)
         record = Arrival(arrived, h.command, path, ok, authorization=h.headers.get("Authorization", ""),
-                         headers=dict(h.headers.items()))
+                         headers=dict(h.headers.items()), peer=tuple(h.client_address))
         with self.lock:
             self.arrivals.append(record)
         if self.latency:
@@ -301,7 +328,24 @@ class CIStandIn(LocalServer):
                 pass
             h.close_connection = True
             return True
+        if kind == "trickle_headers":
+            record.status = 200
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nx-ci-request-id: slow\r\nContent-Length: 0\r\n\r\n"
+            self._trickle(h, head, fault[1])
+            return True
         raise ValueError(f"unknown fault {fault!r}")
+
+    def _trickle(self, h, data: bytes, seconds: float) -> None:
+        """Write `data` one byte at a time, until the client hangs up or the stand-in stops."""
+        try:
+            for i in range(len(data)):
+                h.wfile.write(data[i:i + 1])
+                h.wfile.flush()
+                if self._release.wait(seconds):
+                    break
+        except OSError:
+            pass
+        h.close_connection = True
 
     def _drop(self, h) -> None:
         with contextlib.suppress(OSError):

@@ -23,7 +23,7 @@ from bot.tencent.results import (
     CIServiceError,
 )
 from tests.conftest import SECRET_ID, SECRET_KEY, job
-from tests.fakes.ci_server import CIStandIn, Fault
+from tests.fakes.ci_server import CIStandIn, Fault, self_signed_cert
 
 
 def test_cancel_returns_typed_result(ci, make_client):
@@ -261,6 +261,76 @@ def test_silent_or_trickling_server_fails_within_the_timeouts(ci, make_client, f
         client.cancel(job(16))
     # Two attempts, each bounded by connect + read timeout, plus a tiny backoff.
     assert time.monotonic() - started < 2 * (0.5 + 0.5) + 1.0
+
+
+def _fails_too_slowly_within(client, job_id: str, bound: float) -> CINetworkError:
+    started = time.monotonic()
+    with pytest.raises(CINetworkError) as err:
+        client.cancel(job_id)
+    assert time.monotonic() - started < bound
+    assert err.value.message == "the CI API answered too slowly"
+    return err.value
+
+
+def test_trickled_status_line_and_headers_fail_at_the_deadline(ci, make_client):
+    """Each byte arrives well within the read timeout, so only the attempt's deadline can stop it."""
+    ci.add_job(job(40))
+    ci.script(job(40), Fault.trickle_headers(0.3))
+    client = make_client(connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
+    _fails_too_slowly_within(client, job(40), bound=2.5)
+    assert len(ci.arrivals) == 1
+
+
+@pytest.fixture
+def tls_ci(tmp_path):
+    with CIStandIn(keys={SECRET_ID: SECRET_KEY}, tls=self_signed_cert(tmp_path)) as server:
+        yield server
+
+
+def _tls_client(server, **options) -> CIClient:
+    client = CIClient(endpoint=server.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
+                      limiter=SlidingWindowLimiter(20), backoff_base=0.01, backoff_cap=0.05, **options)
+    client.session.verify = server.tls[0]  # trust the stand-in's certificate, and check it
+    return client
+
+
+@pytest.mark.parametrize("fault", [Fault.trickle_headers(0.3), Fault.trickle(0.3)], ids=["headers", "body"])
+def test_trickling_over_https_also_fails_at_the_deadline(tls_ci, fault):
+    tls_ci.add_job(job(41))
+    tls_ci.script(job(41), fault)
+    client = _tls_client(tls_ci, connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
+    try:
+        _fails_too_slowly_within(client, job(41), bound=2.5)
+        tls_ci.add_job(job(42))
+        assert client.cancel(job(42)).job_id == job(42)  # and the client still works over https
+    finally:
+        client.close()
+
+
+def test_a_finished_attempts_deadline_never_cuts_the_next_request_on_its_connection(ci, make_client):
+    """Attempt A ends before its deadline; B reuses A's pooled connection and is in flight when
+    A's deadline passes. B must be unaffected (the watchdog follows attempts, not connections)."""
+    client = make_client(connect_timeout=0.1, read_timeout=0.9, max_attempts=1)  # deadline 1.0 s
+    ci.add_job(job(43))
+    ci.add_job(job(44))
+    ci.script(job(43), Fault.delay(0.6))
+    ci.script(job(44), Fault.delay(0.6))
+    assert client.cancel(job(43)).job_id == job(43)
+    assert client.cancel(job(44)).job_id == job(44)
+    first, second = ci.arrivals
+    assert first.peer == second.peer  # one connection carried both
+    assert second.at - first.at < 1.0  # so A's deadline passed while B was in flight
+
+
+def test_one_watchdog_thread_per_client_however_many_requests(ci, make_client):
+    before = set(threading.enumerate())
+    client = make_client()
+    ids = [job(n) for n in range(50, 70)]
+    for j in ids:
+        ci.add_job(j)
+    assert all(o.ok for o in client.cancel_many(ids))
+    started = [t for t in set(threading.enumerate()) - before if t.name == "ci-watchdog"]
+    assert len(started) == 1
 
 
 def test_connection_refused_is_a_network_error(make_client):
