@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from ..config import Secret, Settings
 from ..logs import event
@@ -190,7 +191,7 @@ class CIClient:
     def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
         attempt = 0
         skew_fixed = False
-        ambiguous = False  # an earlier attempt may have reached the server
+        ambiguous = False  # some attempt so far may have taken effect at the server
         while True:
             attempt += 1
             self.limiter.acquire()
@@ -202,16 +203,17 @@ class CIClient:
             except CIClockSkewed as exc:
                 self._log(method, job_id, attempt, started, error=exc)
                 if skew_fixed or exc.server_time is None:
+                    exc.after_ambiguous = ambiguous
                     raise
                 skew_fixed = True
                 self._correct_clock(exc.server_time)
                 attempt -= 1  # the corrected retry is free: the first one could never pass
             except CIError as exc:
                 self._log(method, job_id, attempt, started, error=exc)
+                ambiguous = ambiguous or exc.maybe_applied
                 if not exc.retryable or attempt >= self.max_attempts:
                     exc.after_ambiguous = ambiguous
                     raise
-                ambiguous = ambiguous or isinstance(exc, CINetworkError | CIServerError)
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
     def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
@@ -279,7 +281,29 @@ def _too_slow(job_id: str) -> CINetworkError:
 
 
 def _network_error(exc: requests.RequestException, job_id: str) -> CINetworkError:
-    return CINetworkError("NetworkError", _network_reason(exc), job_id=job_id)
+    return CINetworkError("NetworkError", _network_reason(exc), job_id=job_id, maybe_applied=not _never_connected(exc))
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True when no connection was made, so the request cannot have reached the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError):
+        return False
+    # requests wraps urllib3's MaxRetryError, whose `reason` is the NewConnectionError
+    # (refused, unreachable, DNS: NameResolutionError is a subclass).
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, NewConnectionError):
+            return True
+        seen.add(id(current))
+        pending += [getattr(current, "reason", None), current.__cause__, current.__context__]
+        pending += [a for a in current.args if isinstance(a, BaseException)]
+    return False
 
 
 def _network_reason(exc: requests.RequestException) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import select
 import socket
 import ssl
 import subprocess
@@ -82,6 +83,33 @@ class Fault:
     def apply_then_drop():
         """Do the work (cancel the job), then lose the answer: the client sees a broken connection."""
         return ("apply_then_drop",)
+
+
+class FullBacklog:
+    """A listening port whose accept queue is full: new connections are never accepted (connect timeout)."""
+
+    def __init__(self, fillers: int = 3) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(0)  # never accept(): the kernel queues one or two, then drops SYNs
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.fillers = [self._fill() for _ in range(fillers)]
+        # The first filler's handshake completing means the queue is being taken up.
+        select.select([], [self.fillers[0]], [], 5.0)
+
+    def _fill(self) -> socket.socket:
+        sock = socket.socket()
+        sock.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            sock.connect(self.server.getsockname())
+        return sock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sock in [*self.fillers, self.server]:
+            sock.close()
 
 
 def self_signed_cert(directory) -> tuple[str, str]:

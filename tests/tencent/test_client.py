@@ -23,7 +23,7 @@ from bot.tencent.results import (
     CIServiceError,
 )
 from tests.conftest import SECRET_ID, SECRET_KEY, job
-from tests.fakes.ci_server import CIStandIn, Fault, self_signed_cert
+from tests.fakes.ci_server import CIStandIn, Fault, FullBacklog, self_signed_cert
 
 
 def test_cancel_returns_typed_result(ci, make_client):
@@ -277,8 +277,9 @@ def test_trickled_status_line_and_headers_fail_at_the_deadline(ci, make_client):
     ci.add_job(job(40))
     ci.script(job(40), Fault.trickle_headers(0.3))
     client = make_client(connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
-    _fails_too_slowly_within(client, job(40), bound=2.5)
+    err = _fails_too_slowly_within(client, job(40), bound=2.5)
     assert len(ci.arrivals) == 1
+    assert err.maybe_applied and err.after_ambiguous  # the request was sent; only its answer was slow
 
 
 @pytest.fixture
@@ -338,6 +339,72 @@ def test_connection_refused_is_a_network_error(make_client):
     with pytest.raises(CINetworkError) as err:
         client.cancel(job(17))
     assert err.value.hint == HINTS["NetworkError"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "maybe_applied"),
+    [
+        (Fault.hang(), True),  # read timeout: the request was sent
+        (Fault.apply_then_drop(), True),
+        (Fault.drop(), True),
+        (Fault.trickle(0.2), True),
+        (Fault.error(500, "InternalError"), True),
+        (Fault.error(503, "ServiceUnavailable"), True),
+        (Fault.raw(200, b"not xml"), True),
+        (Fault.error(429, "RateLimited"), False),
+        (Fault.error(503, "SlowDown"), False),
+        (Fault.error(400, "InvalidArgument"), False),
+        (Fault.error(403, "AccessDenied"), False),
+    ],
+    ids=["read-timeout", "applied-then-dropped", "dropped", "too-slow", "500", "503", "bad-200", "429",
+         "slowdown", "400", "403"],
+)
+def test_each_error_says_whether_its_attempt_may_have_been_applied(ci, make_client, fault, maybe_applied):
+    ci.add_job(job(31))
+    ci.script(job(31), fault)
+    with pytest.raises(CIError) as err:
+        make_client(connect_timeout=0.5, read_timeout=0.5, max_attempts=1).cancel(job(31))
+    assert err.value.maybe_applied is maybe_applied
+    assert err.value.after_ambiguous is maybe_applied  # a single attempt: the call is as ambiguous as it
+
+
+def test_refused_connection_was_never_applied(make_client):
+    with pytest.raises(CINetworkError) as err:
+        make_client(endpoint="http://127.0.0.1:9", max_attempts=2).cancel(job(32))
+    assert not err.value.maybe_applied and not err.value.after_ambiguous
+
+
+def test_unresolvable_host_was_never_applied(make_client):
+    with pytest.raises(CINetworkError) as err:  # .invalid never resolves (RFC 2606)
+        make_client(endpoint="http://ci.invalid", max_attempts=1).cancel(job(32))
+    assert not err.value.maybe_applied
+
+
+def test_connect_timeout_was_never_applied(make_client):
+    with FullBacklog() as server, pytest.raises(CINetworkError) as err:
+        make_client(endpoint=server.url, connect_timeout=0.3, read_timeout=5.0, max_attempts=1).cancel(job(33))
+    assert err.value.message == "the CI API did not answer in time"
+    assert not err.value.maybe_applied
+
+
+@pytest.mark.parametrize(
+    ("faults", "after_ambiguous"),
+    [
+        ([Fault.drop(), Fault.error(403, "AccessDenied")], True),  # the dropped attempt may have acted
+        ([Fault.error(429, "RateLimited"), Fault.error(403, "AccessDenied")], False),
+        ([Fault.error(429, "RateLimited")] * 3, False),
+        ([Fault.error(429, "RateLimited"), Fault.error(500, "InternalError"), Fault.error(429, "RateLimited")], True),
+    ],
+    ids=["dropped-then-denied", "limited-then-denied", "limited-thrice", "5xx-in-between"],
+)
+def test_after_ambiguous_covers_every_attempt_of_the_call(ci, make_client, faults, after_ambiguous):
+    ci.add_job(job(34))
+    ci.script(job(34), *faults)
+    with pytest.raises(CIError) as err:
+        make_client(max_attempts=3).cancel(job(34))
+    assert not err.value.maybe_applied  # the last answer was a definite refusal
+    assert err.value.after_ambiguous is after_ambiguous
+    assert len(ci.arrivals) == len(faults)
 
 
 def test_cancel_many_keeps_order_and_reports_each_outcome(ci, make_client):
