@@ -135,13 +135,17 @@ class CIClient:
     def describe_path(job_id: str) -> str:
         return "/video/auditing/" + jobid.checked(job_id)
 
-    def cancel(self, job_id: str) -> CancelResult:
-        """Cancel one live moderation job. Raises InvalidJobId before any I/O, or CIError."""
+    def cancel(self, job_id: str, ambiguous: bool = False) -> CancelResult:
+        """Cancel one live moderation job. Raises InvalidJobId before any I/O, or CIError.
+
+        `ambiguous`: an earlier call (before a crash, say) may already have cancelled the job,
+        so an InvalidArgument answer is checked with the query API, as after a lost answer.
+        """
         path = self.cancel_path(job_id)
         try:
             return self._call("POST", path, job_id, parse_cancel)
         except CIServiceError as exc:
-            if exc.code == "InvalidArgument" and exc.after_ambiguous:
+            if exc.code == "InvalidArgument" and (ambiguous or exc.after_ambiguous):
                 confirmed = self._confirm_cancelled(job_id)
                 if confirmed is not None:
                     return confirmed
@@ -173,7 +177,7 @@ class CIClient:
             return list(pool.map(lambda j: _outcome(call, j), job_ids))
 
     def _confirm_cancelled(self, job_id: str) -> CancelResult | None:
-        """After an attempt whose answer was lost, 'InvalidArgument' may mean 'already cancelled by us'."""
+        """After an attempt (or call) whose answer was lost, 'InvalidArgument' may mean 'already cancelled by us'."""
         try:
             status = self.describe(job_id)
         except CIError:

@@ -145,6 +145,34 @@ def test_lost_answer_then_invalid_argument_is_confirmed_as_cancelled(ci, make_cl
     assert [a.method for a in ci.arrivals] == ["POST", "POST", "GET"]
 
 
+def test_cancel_told_an_earlier_call_may_have_acted_confirms_with_the_query_api(ci, make_client):
+    """A crash after the first call: the job is already Cancelled, so the retry's InvalidArgument is success."""
+    ci.add_job(job(35), data_id="biz-35", state="Cancelled")
+    result = make_client().cancel(job(35), ambiguous=True)
+    assert isinstance(result, CancelResult)
+    assert (result.job_id, result.state, result.data_id) == (job(35), "Cancelled", "biz-35")
+    assert result.request_id == "req-q-" + job(35)[-6:]  # the query API's answer
+    assert [a.method for a in ci.arrivals] == ["POST", "GET"]
+
+
+@pytest.mark.parametrize("ambiguous", [True, False])
+def test_cancel_of_a_job_that_ended_otherwise_stays_invalid_argument(ci, make_client, ambiguous):
+    ci.add_job(job(36), state="Success")
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(36), ambiguous=ambiguous)
+    assert err.value.code == "InvalidArgument"
+    assert [a.method for a in ci.arrivals] == (["POST", "GET"] if ambiguous else ["POST"])
+
+
+def test_ambiguous_cancel_whose_check_fails_reports_the_invalid_argument(ci, make_client):
+    ci.add_job(job(37), state="Cancelled")
+    ci.script(job(37), Fault.error(400, "InvalidArgument"), Fault.error(403, "AccessDenied"))
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(37), ambiguous=True)
+    assert err.value.code == "InvalidArgument"
+    assert [a.status for a in ci.arrivals] == [400, 403]
+
+
 def test_invalid_argument_without_ambiguity_is_final(ci, make_client):
     ci.add_job(job(10), state="Success")
     with pytest.raises(CIServiceError) as err:
