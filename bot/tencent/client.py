@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from .results import (
     CIBadResponse,
     CIClockSkewed,
     CIError,
+    CILocalError,
     CINetworkError,
     CIRateLimited,
     CIServerError,
@@ -193,30 +195,41 @@ class CIClient:
         )
 
     def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+        progress = _Progress()
+        try:
+            return self._attempts(progress, method, path, job_id, parse)
+        except CIError:
+            raise
+        except Exception as exc:  # a locked limiter database, a bug: still a typed CI outcome
+            raise _local_error(exc, job_id, progress) from None
+
+    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
         attempt = 0
         skew_fixed = False
-        ambiguous = False  # some attempt so far may have taken effect at the server
         while True:
             attempt += 1
             self.limiter.acquire()
             started = time.monotonic()
+            progress.in_flight = True
             try:
                 result = self._once(method, path, job_id, parse)
                 self._log(method, job_id, attempt, started, result=result)
                 return result
             except CIClockSkewed as exc:
+                progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
                 if skew_fixed or exc.server_time is None:
-                    exc.after_ambiguous = ambiguous
+                    exc.after_ambiguous = progress.ambiguous
                     raise
                 skew_fixed = True
                 self._correct_clock(exc.server_time)
                 attempt -= 1  # the corrected retry is free: the first one could never pass
             except CIError as exc:
+                progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
-                ambiguous = ambiguous or exc.maybe_applied
+                progress.ambiguous = progress.ambiguous or exc.maybe_applied
                 if not exc.retryable or attempt >= self.max_attempts:
-                    exc.after_ambiguous = ambiguous
+                    exc.after_ambiguous = progress.ambiguous
                     raise
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
@@ -272,12 +285,35 @@ class CIClient:
             )
 
 
+@dataclass
+class _Progress:
+    """What one call's attempts so far imply about the server's state."""
+
+    ambiguous: bool = False  # some finished attempt may have taken effect
+    in_flight: bool = False  # an attempt is under way: it may have been sent
+
+
+def _local_error(exc: Exception, job_id: str, progress: _Progress | None = None) -> CILocalError:
+    """A failure inside the bot, typed. Only the exception's type is named: its text may hold a secret."""
+    # The traceback is for the operator's log, which redacts secrets; the error itself stays bare.
+    log.error("ci.local_error", exc_info=exc, extra={"fields": {"job_id": job_id, "error_type": type(exc).__name__}})
+    progress = progress or _Progress(in_flight=True)  # nothing known about the attempts: assume the worst
+    error = CILocalError(
+        "BotError", f"the bot failed during the CI call ({type(exc).__name__})",
+        job_id=job_id, maybe_applied=progress.in_flight,
+    )
+    error.after_ambiguous = progress.in_flight or progress.ambiguous
+    return error
+
+
 def _outcome(call: Callable[[str], Outcome], job_id: str) -> Outcome:
     try:
         return call(job_id)
     except CIError as exc:
         exc.job_id = exc.job_id or job_id
         return exc
+    except Exception as exc:  # one job's surprise must not lose the batch's other outcomes
+        return _local_error(exc, job_id)
 
 
 def _too_slow(job_id: str) -> CINetworkError:

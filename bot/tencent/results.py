@@ -19,6 +19,7 @@ HINTS = {
     "NoSuchBucket": "CI_BUCKET does not exist in CI_REGION, or CI is not enabled on it.",
     "NetworkError": "The CI API could not be reached. Check the network or CI_ENDPOINT, then try again.",
     "BadResponse": "Tencent answered 200 with a body the bot cannot read; the job was most likely cancelled. Check with `status`.",
+    "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
 
 RATE_LIMIT_CODES = frozenset({"RateLimited", "SlowDown", "TooManyRequests", "RequestLimitExceeded", "ApiRateLimited"})
@@ -143,3 +144,7 @@ class CIBadResponse(CIError):
     """A 2xx whose body cannot be read. For a cancel, the job was most likely cancelled."""
 
     maybe_applied = True
+
+
+class CILocalError(CIError):
+    """The bot failed during a CI call (a locked limiter database, a bug): never retried."""

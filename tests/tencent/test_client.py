@@ -8,6 +8,9 @@ import time
 import pytest
 
 from bot.config import Secret
+from bot.store import schema
+from bot.store.slots import SharedLimiter
+from bot.store.store import Store
 from bot.tencent import CIClient
 from bot.tencent.jobid import InvalidJobId
 from bot.tencent.ratelimit import SlidingWindowLimiter
@@ -17,6 +20,7 @@ from bot.tencent.results import (
     CIBadResponse,
     CIClockSkewed,
     CIError,
+    CILocalError,
     CINetworkError,
     CIRateLimited,
     CIServerError,
@@ -433,6 +437,47 @@ def test_after_ambiguous_covers_every_attempt_of_the_call(ci, make_client, fault
     assert not err.value.maybe_applied  # the last answer was a definite refusal
     assert err.value.after_ambiguous is after_ambiguous
     assert len(ci.arrivals) == len(faults)
+
+
+def test_broken_limiter_database_gives_a_typed_local_error(ci, make_client, tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/bot.db")  # never migrated: the shared limiter's table is missing
+    client = make_client(limiter=SharedLimiter(store, 20))
+    try:
+        with pytest.raises(CILocalError) as err:
+            client.cancel(job(38))
+        e = err.value
+        assert isinstance(e, CIError) and not e.retryable
+        assert (e.code, e.message, e.job_id) == ("BotError", "the bot failed during the CI call (OperationalError)", job(38))
+        assert e.hint == HINTS["BotError"]
+        assert not e.maybe_applied and not e.after_ambiguous  # nothing was sent
+        assert "ci_rate_slots" not in str(e) and "SELECT" not in str(e)  # the exception's text stays out
+        outcomes = client.cancel_many([job(38), job(39)])
+        assert [(type(o), o.job_id) for o in outcomes] == [(CILocalError, job(38)), (CILocalError, job(39))]
+        assert ci.arrivals == []
+    finally:
+        store.close()
+
+
+def test_local_error_after_a_lost_answer_keeps_the_call_ambiguous(ci, make_client, tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/bot.db")
+    store.migrate()
+
+    def database_fails_during_backoff(_seconds: float) -> None:
+        with store.engine.begin() as conn:
+            conn.execute(schema.rate_table.delete())
+            schema.rate_table.drop(conn)
+
+    ci.add_job(job(39))
+    ci.script(job(39), Fault.apply_then_drop())
+    client = make_client(limiter=SharedLimiter(store, 20), sleep=database_fails_during_backoff)
+    try:
+        with pytest.raises(CILocalError) as err:
+            client.cancel(job(39))
+        assert not err.value.maybe_applied  # the failing attempt never got to send
+        assert err.value.after_ambiguous  # but the first one may have cancelled the job (it did)
+        assert len(ci.arrivals) == 1 and ci.jobs[job(39)].state == "Cancelled"
+    finally:
+        store.close()
 
 
 def test_cancel_many_keeps_order_and_reports_each_outcome(ci, make_client):
