@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -402,7 +402,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
     header_request_id = response.headers.get("x-ci-request-id", "")
     if 200 <= status < 300:
         try:
-            return parse(body)
+            result = parse(body)
         except UnreadableXml as exc:
             raise CIBadResponse(
                 "BadResponse",
@@ -411,6 +411,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
                 request_id=header_request_id,
                 job_id=job_id,
             ) from None
+        return _for_asked_job(result, job_id, status, header_request_id)
     fields = parse_error(body)
     code = fields.get("Code") or _code_for_status(status)
     kwargs = dict(
@@ -428,6 +429,25 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
     if status >= 500:
         raise CIServerError(code, message, retry_after=_retry_after(response), **kwargs)
     raise CIServiceError(code, message, **kwargs)
+
+
+def _for_asked_job(result: CancelResult | JobStatus, job_id: str, status: int, header_request_id: str):
+    """The result for the job asked about; an answer about another job is not one we can use."""
+    named = result.job_id
+    if named and named != job_id:
+        raise CIBadResponse(
+            "BadResponse",
+            f"the answer names job {_printable(named)}, not the one asked for",
+            status=status,
+            request_id=result.request_id or header_request_id,
+            job_id=job_id,
+        )
+    return replace(result, job_id=job_id)
+
+
+def _printable(text: str, limit: int = 64) -> str:
+    """Untrusted text made safe to show: escaped to printable ASCII, then cut."""
+    return text.encode("unicode_escape").decode("ascii")[:limit]
 
 
 def _code_for_status(status: int) -> str:

@@ -268,6 +268,42 @@ def test_unreadable_200_is_reported_with_request_id(ci, make_client, body):
     assert len(ci.arrivals) == 1  # the request was accepted; retrying could double-act
 
 
+def _answer_naming(job_id: str) -> bytes:
+    return (f"<Response><JobsDetail><JobId>{job_id}</JobId><State>Cancelled</State></JobsDetail>"
+            "<RequestId>req-other</RequestId></Response>").encode()
+
+
+@pytest.mark.parametrize("call", ["cancel", "describe"])
+def test_an_answer_about_another_job_is_a_bad_response(ci, make_client, call):
+    ci.add_job(job(45))
+    ci.script(job(45), Fault.raw(200, _answer_naming(job(99))))
+    with pytest.raises(CIBadResponse) as err:
+        getattr(make_client(), call)(job(45))
+    e = err.value
+    assert e.message == f"the answer names job {job(99)}, not the one asked for"
+    assert (e.job_id, e.request_id) == (job(45), "req-other")
+    assert e.maybe_applied and e.after_ambiguous
+    assert len(ci.arrivals) == 1  # not retried: the request was accepted
+
+
+def test_a_hostile_job_id_in_the_answer_is_escaped_and_cut(ci, make_client):
+    ci.add_job(job(46))
+    named = "\u202eav\tx\u00e9" + "A" * 200  # a direction override, a tab, non-ASCII; all legal in XML
+    ci.script(job(46), Fault.raw(200, _answer_naming(named)))
+    with pytest.raises(CIBadResponse) as err:
+        make_client().cancel(job(46))
+    shown = err.value.message.removeprefix("the answer names job ").removesuffix(", not the one asked for")
+    assert shown == ("\\u202eav\\tx\\xe9" + "A" * 200)[:64]
+    assert len(shown) == 64 and shown.isprintable() and shown.isascii()
+
+
+@pytest.mark.parametrize("call", ["cancel", "describe"])
+def test_results_carry_the_job_asked_for_even_when_the_answer_names_none(ci, make_client, call):
+    ci.add_job(job(47))
+    ci.script(job(47), Fault.raw(200, _answer_naming("")))
+    assert getattr(make_client(), call)(job(47)).job_id == job(47)
+
+
 def test_hostile_error_body_still_gives_a_typed_error(ci, make_client):
     ci.add_job(job(14))
     ci.script(job(14), Fault.raw(400, ENTITY_BOMB))
