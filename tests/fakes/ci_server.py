@@ -85,6 +85,45 @@ class Fault:
         return ("apply_then_drop",)
 
 
+class Trickler:
+    """A TCP server that answers every connection with `data`, one byte every `seconds`.
+
+    With a TLS record header announcing a long record, a client's handshake waits for ever
+    (each byte resets its socket timeout): only a deadline on the whole attempt ends it.
+    """
+
+    TLS_RECORD_HEADER = b"\x16\x03\x03\x40\x00"  # handshake record, 16384 bytes to follow
+
+    def __init__(self, data: bytes, seconds: float) -> None:
+        self.data = data
+        self.seconds = seconds
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"https://127.0.0.1:{self.server.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while not self._stop.is_set():
+                conn, _ = self.server.accept()
+                threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            for i in range(len(self.data)):
+                conn.sendall(self.data[i:i + 1])
+                if self._stop.wait(self.seconds):
+                    return
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.server.close()
+
+
 class FullBacklog:
     """A listening port whose accept queue is full: new connections are never accepted (connect timeout)."""
 
