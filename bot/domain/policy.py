@@ -17,9 +17,28 @@ class Role(enum.Enum):
     APPROVER = "approver"
 
 
+class MembershipUnavailable(Exception):
+    """A group's membership cannot be read, and no copy recent enough to trust is at hand."""
+
+    def __init__(self, group_id: str, stale: bool) -> None:
+        self.group_id = group_id
+        self.stale = stale  # True: a copy exists but is too old; False: none was ever read
+        why = "the last copy is too old" if stale else "it was never read"
+        super().__init__(f"membership of {group_id} is unavailable ({why})")
+
+
 class GroupDirectory(Protocol):
     def members(self, group_id: str) -> Set[str]:
-        """Current members of a user group (may be cached briefly). Raises on failure."""
+        """Current members of a user group (may be cached briefly). Raises on failure,
+        MembershipUnavailable when the source is down and no recent copy is left."""
+
+
+@dataclass(frozen=True)
+class RoleCheck:
+    """A user's role, and the groups that could have raised it but could not be read."""
+
+    role: Role
+    unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,23 +59,36 @@ class Policy:
         return not self.rules.allowed_channels or channel_id in self.rules.allowed_channels
 
     def is_approver(self, user_id: str) -> bool:
-        return user_id in self.rules.approver_users or self._in_groups(user_id, self.rules.approver_usergroups)
+        return user_id in self.rules.approver_users or self._member_of_any(user_id, self.rules.approver_usergroups)[0]
 
     def role(self, user_id: str) -> Role:
-        if self.is_approver(user_id):
-            return Role.APPROVER
+        return self.check(user_id).role
+
+    def check(self, user_id: str) -> RoleCheck:
+        """The role, failing closed: a group that cannot be read grants nothing, and is named."""
+        if user_id in self.rules.approver_users:
+            return RoleCheck(Role.APPROVER)
+        approver, approver_unread = self._member_of_any(user_id, self.rules.approver_usergroups)
+        if approver:
+            return RoleCheck(Role.APPROVER)  # nothing higher: unread groups could not change it
         open_to_all = not (self.rules.requester_users or self.rules.requester_usergroups)
         if open_to_all or user_id in self.rules.requester_users:
-            return Role.REQUESTER
-        if self._in_groups(user_id, self.rules.requester_usergroups):
-            return Role.REQUESTER
-        return Role.NONE
+            return RoleCheck(Role.REQUESTER, approver_unread)
+        requester, requester_unread = self._member_of_any(user_id, self.rules.requester_usergroups)
+        if requester:
+            return RoleCheck(Role.REQUESTER, approver_unread)
+        return RoleCheck(Role.NONE, approver_unread + requester_unread)
 
-    def _in_groups(self, user_id: str, groups: frozenset[str]) -> bool:
+    def _member_of_any(self, user_id: str, groups: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
+        """Whether the user is in one of the groups, and which groups were read before and could not be."""
+        unread: list[str] = []
         for group in sorted(groups):
             try:
                 if user_id in self.directory.members(group):
-                    return True
+                    return True, tuple(unread)
             except Exception as exc:  # fail closed: an unreadable group grants nothing
-                log.warning("policy.group_unavailable", extra={"fields": {"group": group, "error": str(exc)}})
-        return False
+                stale = isinstance(exc, MembershipUnavailable) and exc.stale
+                log.warning("policy.group_unavailable",
+                            extra={"fields": {"group": group, "stale": stale, "error": str(exc)}})
+                unread.append(group)
+        return False, tuple(unread)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from slack_sdk import WebClient
 
+from ..domain.policy import MembershipUnavailable
+from ..logs import event
+
+log = logging.getLogger(__name__)
+
 
 class SlackGroupDirectory:
-    """Caches each group's members for `ttl` seconds; keeps the last good answer if Slack fails."""
+    """Caches each group's members for `ttl` seconds.
 
-    def __init__(self, client: WebClient, ttl: float = 60.0, clock=time.monotonic) -> None:
+    When Slack fails after that, the last good answer still serves until `stale_limit` seconds
+    past its expiry (a Slack blip should not lock on-call out); beyond that the group is
+    MembershipUnavailable, so a long outage cannot keep a removed approver approving.
+    """
+
+    def __init__(self, client: WebClient, ttl: float = 60.0, stale_limit: float = 600.0,
+                 clock=time.monotonic) -> None:
         self.client = client
         self.ttl = ttl
+        self.stale_limit = stale_limit
         self.clock = clock
-        self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+        self._cache: dict[str, tuple[float, frozenset[str]]] = {}  # group -> (read at, members)
         self._lock = threading.Lock()
 
     def members(self, group_id: str) -> frozenset[str]:
@@ -25,11 +38,20 @@ class SlackGroupDirectory:
             return cached[1]
         try:
             response = self.client.usergroups_users_list(usergroup=group_id)
-        except Exception:
-            if cached:  # Slack is having a moment: the last known membership is better than none
-                return cached[1]
-            raise
+        except Exception as exc:
+            return self._last_good(group_id, cached, exc)
         users = frozenset(response.get("users") or [])
         with self._lock:
             self._cache[group_id] = (self.clock(), users)
         return users
+
+    def _last_good(self, group_id: str, cached: tuple[float, frozenset[str]] | None, exc: Exception) -> frozenset[str]:
+        """Slack failed: the last good answer if it is recent enough, else fail closed."""
+        if cached is None:
+            raise MembershipUnavailable(group_id, stale=False) from exc
+        age = self.clock() - cached[0]
+        if age >= self.ttl + self.stale_limit:
+            raise MembershipUnavailable(group_id, stale=True) from exc
+        event(log, "slack.group_stale", logging.WARNING, group=group_id, age_seconds=round(age, 1),
+              error=type(exc).__name__)
+        return cached[1]

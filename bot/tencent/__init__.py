@@ -2,12 +2,13 @@
 
 from .client import CIClient
 from .jobid import InvalidJobId, is_job_id
-from .results import CancelResult, CIBadResponse, CIError, CINetworkError, CIServiceError, JobStatus
+from .results import CancelResult, CIBadResponse, CIError, CILocalError, CINetworkError, CIServiceError, JobStatus
 
 __all__ = [
     "CIBadResponse",
     "CIClient",
     "CIError",
+    "CILocalError",
     "CINetworkError",
     "CIServiceError",
     "CancelResult",

@@ -11,15 +11,17 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from ..config import Secret, Settings
 from ..logs import event
 from . import jobid, signer
+from .deadline import Watchdog, WatchedAdapter
 from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
 from .ratelimit import Limiter, SlidingWindowLimiter
 from .results import (
@@ -28,6 +30,7 @@ from .results import (
     CIBadResponse,
     CIClockSkewed,
     CIError,
+    CILocalError,
     CINetworkError,
     CIRateLimited,
     CIServerError,
@@ -81,9 +84,10 @@ class CIClient:
         #: Seconds to add to the local clock when signing (learned from RequestTimeTooSkewed).
         self.clock_offset = 0.0
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.concurrency, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=1, pool_maxsize=self.concurrency, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self._watchdog = Watchdog()
 
     @classmethod
     def from_settings(cls, settings: Settings, limiter: Limiter | None = None) -> CIClient:
@@ -133,13 +137,17 @@ class CIClient:
     def describe_path(job_id: str) -> str:
         return "/video/auditing/" + jobid.checked(job_id)
 
-    def cancel(self, job_id: str) -> CancelResult:
-        """Cancel one live moderation job. Raises InvalidJobId before any I/O, or CIError."""
+    def cancel(self, job_id: str, ambiguous: bool = False) -> CancelResult:
+        """Cancel one live moderation job. Raises InvalidJobId before any I/O, or CIError.
+
+        `ambiguous`: an earlier call (before a crash, say) may already have cancelled the job,
+        so an InvalidArgument answer is checked with the query API, as after a lost answer.
+        """
         path = self.cancel_path(job_id)
         try:
             return self._call("POST", path, job_id, parse_cancel)
         except CIServiceError as exc:
-            if exc.code == "InvalidArgument" and exc.after_ambiguous:
+            if exc.code == "InvalidArgument" and (ambiguous or exc.after_ambiguous):
                 confirmed = self._confirm_cancelled(job_id)
                 if confirmed is not None:
                     return confirmed
@@ -156,6 +164,7 @@ class CIClient:
         return self._many(self.describe, job_ids)
 
     def close(self) -> None:
+        self._watchdog.close()
         self.session.close()
 
     # -- internals ----------------------------------------------------------------
@@ -170,7 +179,7 @@ class CIClient:
             return list(pool.map(lambda j: _outcome(call, j), job_ids))
 
     def _confirm_cancelled(self, job_id: str) -> CancelResult | None:
-        """After an attempt whose answer was lost, 'InvalidArgument' may mean 'already cancelled by us'."""
+        """After an attempt (or call) whose answer was lost, 'InvalidArgument' may mean 'already cancelled by us'."""
         try:
             status = self.describe(job_id)
         except CIError:
@@ -186,42 +195,62 @@ class CIClient:
         )
 
     def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+        progress = _Progress()
+        try:
+            return self._attempts(progress, method, path, job_id, parse)
+        except CIError:
+            raise
+        except Exception as exc:  # a locked limiter database, a bug: still a typed CI outcome
+            raise _local_error(exc, job_id, progress) from None
+
+    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
         attempt = 0
         skew_fixed = False
-        ambiguous = False  # an earlier attempt may have reached the server
         while True:
             attempt += 1
             self.limiter.acquire()
             started = time.monotonic()
+            progress.in_flight = True
             try:
                 result = self._once(method, path, job_id, parse)
                 self._log(method, job_id, attempt, started, result=result)
                 return result
             except CIClockSkewed as exc:
+                progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
                 if skew_fixed or exc.server_time is None:
+                    exc.after_ambiguous = progress.ambiguous
                     raise
                 skew_fixed = True
                 self._correct_clock(exc.server_time)
                 attempt -= 1  # the corrected retry is free: the first one could never pass
             except CIError as exc:
+                progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
+                progress.ambiguous = progress.ambiguous or exc.maybe_applied
                 if not exc.retryable or attempt >= self.max_attempts:
-                    exc.after_ambiguous = ambiguous
+                    exc.after_ambiguous = progress.ambiguous
                     raise
-                ambiguous = ambiguous or isinstance(exc, CINetworkError | CIServerError)
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
     def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
         prepared = self.build(method, path)
         deadline = time.monotonic() + sum(self.timeout)
-        try:
-            response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
-        except requests.RequestException as exc:
-            raise CINetworkError("NetworkError", _network_reason(exc), job_id=job_id) from None
-        with response:
-            body = _read_capped(response, deadline, job_id)
-            return _interpret(response, body, job_id, parse)
+        # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
+        # cannot hold send() for ever; the read loop checks the same deadline between chunks.
+        with self._watchdog.watch(deadline) as watch:
+            try:
+                response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
+            except requests.RequestException as exc:
+                raise (_too_slow(job_id) if watch.stop() else _network_error(exc, job_id)) from None
+            with response:
+                try:
+                    body = _read_capped(response, deadline, job_id)
+                except CINetworkError as exc:
+                    raise (_too_slow(job_id) if watch.stop() else exc) from None
+                if watch.stop():  # stopped before `with response` hands the connection back to the pool
+                    raise _too_slow(job_id)
+                return _interpret(response, body, job_id, parse)
 
     def _correct_clock(self, server_time: float) -> None:
         offset = server_time - self._clock()
@@ -256,12 +285,65 @@ class CIClient:
             )
 
 
+@dataclass
+class _Progress:
+    """What one call's attempts so far imply about the server's state."""
+
+    ambiguous: bool = False  # some finished attempt may have taken effect
+    in_flight: bool = False  # an attempt is under way: it may have been sent
+
+
+def _local_error(exc: Exception, job_id: str, progress: _Progress | None = None) -> CILocalError:
+    """A failure inside the bot, typed. Only the exception's type is named: its text may hold a secret."""
+    # The traceback is for the operator's log, which redacts secrets; the error itself stays bare.
+    log.error("ci.local_error", exc_info=exc, extra={"fields": {"job_id": job_id, "error_type": type(exc).__name__}})
+    progress = progress or _Progress(in_flight=True)  # nothing known about the attempts: assume the worst
+    error = CILocalError(
+        "BotError", f"the bot failed during the CI call ({type(exc).__name__})",
+        job_id=job_id, maybe_applied=progress.in_flight,
+    )
+    error.after_ambiguous = progress.in_flight or progress.ambiguous
+    return error
+
+
 def _outcome(call: Callable[[str], Outcome], job_id: str) -> Outcome:
     try:
         return call(job_id)
     except CIError as exc:
         exc.job_id = exc.job_id or job_id
         return exc
+    except Exception as exc:  # one job's surprise must not lose the batch's other outcomes
+        return _local_error(exc, job_id)
+
+
+def _too_slow(job_id: str) -> CINetworkError:
+    return CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
+
+
+def _network_error(exc: requests.RequestException, job_id: str) -> CINetworkError:
+    return CINetworkError("NetworkError", _network_reason(exc), job_id=job_id, maybe_applied=not _never_connected(exc))
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True when no connection was made, so the request cannot have reached the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError):
+        return False
+    # requests wraps urllib3's MaxRetryError, whose `reason` is the NewConnectionError
+    # (refused, unreachable, DNS: NameResolutionError is a subclass).
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, NewConnectionError):
+            return True
+        seen.add(id(current))
+        pending += [getattr(current, "reason", None), current.__cause__, current.__context__]
+        pending += [a for a in current.args if isinstance(a, BaseException)]
+    return False
 
 
 def _network_reason(exc: requests.RequestException) -> str:
@@ -291,7 +373,7 @@ def _read_capped(response: requests.Response, deadline: float, job_id: str) -> b
                     request_id=request_id, job_id=job_id,
                 )
             if time.monotonic() > deadline:
-                raise CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
+                raise _too_slow(job_id)
             chunks.append(chunk)
     except CIError:
         raise
@@ -320,7 +402,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
     header_request_id = response.headers.get("x-ci-request-id", "")
     if 200 <= status < 300:
         try:
-            return parse(body)
+            result = parse(body)
         except UnreadableXml as exc:
             raise CIBadResponse(
                 "BadResponse",
@@ -329,6 +411,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
                 request_id=header_request_id,
                 job_id=job_id,
             ) from None
+        return _for_asked_job(result, job_id, status, header_request_id)
     fields = parse_error(body)
     code = fields.get("Code") or _code_for_status(status)
     kwargs = dict(
@@ -346,6 +429,25 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
     if status >= 500:
         raise CIServerError(code, message, retry_after=_retry_after(response), **kwargs)
     raise CIServiceError(code, message, **kwargs)
+
+
+def _for_asked_job(result: CancelResult | JobStatus, job_id: str, status: int, header_request_id: str):
+    """The result for the job asked about; an answer about another job is not one we can use."""
+    named = result.job_id
+    if named and named != job_id:
+        raise CIBadResponse(
+            "BadResponse",
+            f"the answer names job {_printable(named)}, not the one asked for",
+            status=status,
+            request_id=result.request_id or header_request_id,
+            job_id=job_id,
+        )
+    return replace(result, job_id=job_id)
+
+
+def _printable(text: str, limit: int = 64) -> str:
+    """Untrusted text made safe to show: escaped to printable ASCII, then cut."""
+    return text.encode("unicode_escape").decode("ascii")[:limit]
 
 
 def _code_for_status(status: int) -> str:

@@ -19,6 +19,7 @@ HINTS = {
     "NoSuchBucket": "CI_BUCKET does not exist in CI_REGION, or CI is not enabled on it.",
     "NetworkError": "The CI API could not be reached. Check the network or CI_ENDPOINT, then try again.",
     "BadResponse": "Tencent answered 200 with a body the bot cannot read; the job was most likely cancelled. Check with `status`.",
+    "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
 
 RATE_LIMIT_CODES = frozenset({"RateLimited", "SlowDown", "TooManyRequests", "RequestLimitExceeded", "ApiRateLimited"})
@@ -50,11 +51,17 @@ class JobStatus:
 
 
 class CIError(Exception):
-    """A CI call that did not succeed. `retryable`: whether a retry could change the answer."""
+    """A CI call that did not succeed. `retryable`: whether a retry could change the answer.
+
+    `maybe_applied`: this error's attempt may have reached the server and taken effect (an
+    answer lost or unreadable after the request went out). `after_ambiguous`: some attempt of
+    the call, this last one included, may have taken effect; set by the client on the error
+    it raises. A caller that sees it must not assume the job was left untouched.
+    """
 
     ok = False
     retryable = False
-    #: Set when an earlier attempt may have reached the server before this answer.
+    maybe_applied = True  # when in doubt, assume the server may have acted
     after_ambiguous = False
 
     def __init__(
@@ -68,6 +75,7 @@ class CIError(Exception):
         resource: str = "",
         job_id: str = "",
         retry_after: float | None = None,
+        maybe_applied: bool | None = None,
     ) -> None:
         self.code = code
         self.message = message
@@ -77,6 +85,8 @@ class CIError(Exception):
         self.resource = resource
         self.job_id = job_id
         self.retry_after = retry_after
+        if maybe_applied is not None:
+            self.maybe_applied = maybe_applied
         super().__init__(self.describe())
 
     @property
@@ -100,21 +110,26 @@ class CIError(Exception):
 class CIServiceError(CIError):
     """The CI API answered with an error body; final unless it is a 5xx or rate limit."""
 
+    maybe_applied = False  # a definite refusal
+
 
 class CIRetryableError(CIError):
     retryable = True
 
 
 class CIRateLimited(CIRetryableError):
-    pass
+    maybe_applied = False  # turned away before any work
 
 
 class CIServerError(CIRetryableError):
-    pass
+    maybe_applied = True  # a 5xx may come after the work was done
 
 
 class CINetworkError(CIRetryableError):
-    """No usable answer: connection refused, reset, timed out. Cancels are safe to retry."""
+    """No usable answer: connection refused, reset, timed out. Cancels are safe to retry.
+
+    `maybe_applied` is False only when no connection was made (refused, DNS, connect timeout).
+    """
 
 
 class CIClockSkewed(CIServiceError):
@@ -127,3 +142,9 @@ class CIClockSkewed(CIServiceError):
 
 class CIBadResponse(CIError):
     """A 2xx whose body cannot be read. For a cancel, the job was most likely cancelled."""
+
+    maybe_applied = True
+
+
+class CILocalError(CIError):
+    """The bot failed during a CI call (a locked limiter database, a bug): never retried."""

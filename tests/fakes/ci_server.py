@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import select
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -39,6 +42,7 @@ class Arrival:
     status: int = 0
     authorization: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    peer: tuple = ()  # the client's (host, port): the same port means a reused connection
 
 
 class Fault:
@@ -71,9 +75,92 @@ class Fault:
         return ("trickle", seconds)
 
     @staticmethod
+    def trickle_headers(seconds: float):
+        """Send the status line and headers one byte every `seconds` (socket timeouts never fire)."""
+        return ("trickle_headers", seconds)
+
+    @staticmethod
     def apply_then_drop():
         """Do the work (cancel the job), then lose the answer: the client sees a broken connection."""
         return ("apply_then_drop",)
+
+
+class Trickler:
+    """A TCP server that answers every connection with `data`, one byte every `seconds`.
+
+    With a TLS record header announcing a long record, a client's handshake waits for ever
+    (each byte resets its socket timeout): only a deadline on the whole attempt ends it.
+    """
+
+    TLS_RECORD_HEADER = b"\x16\x03\x03\x40\x00"  # handshake record, 16384 bytes to follow
+
+    def __init__(self, data: bytes, seconds: float) -> None:
+        self.data = data
+        self.seconds = seconds
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"https://127.0.0.1:{self.server.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while not self._stop.is_set():
+                conn, _ = self.server.accept()
+                threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            for i in range(len(self.data)):
+                conn.sendall(self.data[i:i + 1])
+                if self._stop.wait(self.seconds):
+                    return
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.server.close()
+
+
+class FullBacklog:
+    """A listening port whose accept queue is full: new connections are never accepted (connect timeout)."""
+
+    def __init__(self, fillers: int = 3) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(0)  # never accept(): the kernel queues one or two, then drops SYNs
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.fillers = [self._fill() for _ in range(fillers)]
+        # The first filler's handshake completing means the queue is being taken up.
+        select.select([], [self.fillers[0]], [], 5.0)
+
+    def _fill(self) -> socket.socket:
+        sock = socket.socket()
+        sock.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            sock.connect(self.server.getsockname())
+        return sock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sock in [*self.fillers, self.server]:
+            sock.close()
+
+
+def self_signed_cert(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 (and its key), for an https stand-in the client verifies."""
+    cert, key = f"{directory}/cert.pem", f"{directory}/key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=30,
+    )
+    return cert, key
 
 
 def _enc(value: str) -> str:
@@ -105,6 +192,7 @@ class CIStandIn(LocalServer):
         tokens: set[str] | None = None,
         latency: float = 0.0,
         clock_offset: float = 0.0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.keys = keys or {"AKIDtest": "test-secret-key"}
         self.tokens = tokens  # None: no STS required; a set: token must be one of them
@@ -116,10 +204,16 @@ class CIStandIn(LocalServer):
         self.lock = threading.Lock()
         self._release = threading.Event()  # frees hung handlers at shutdown
         super().__init__(self._handler_class())
+        self.tls = tls
+        if tls:  # (certfile, keyfile): serve https; the handshake runs in the handler thread
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
 
     @property
     def url(self) -> str:
-        return self.base_url
+        return self.base_url.replace("http://", "https://") if self.tls else self.base_url
 
     def stop(self) -> None:
         self._release.set()
@@ -230,7 +324,7 @@ class CIStandIn(LocalServer):
             h.rfile.read(length)
         ok, code = self._verify(h, path, query)
         record = Arrival(arrived, h.command, path, ok, authorization=h.headers.get("Authorization", ""),
-                         headers=dict(h.headers.items()))
+                         headers=dict(h.headers.items()), peer=tuple(h.client_address))
         with self.lock:
             self.arrivals.append(record)
         if self.latency:
@@ -301,7 +395,24 @@ class CIStandIn(LocalServer):
                 pass
             h.close_connection = True
             return True
+        if kind == "trickle_headers":
+            record.status = 200
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nx-ci-request-id: slow\r\nContent-Length: 0\r\n\r\n"
+            self._trickle(h, head, fault[1])
+            return True
         raise ValueError(f"unknown fault {fault!r}")
+
+    def _trickle(self, h, data: bytes, seconds: float) -> None:
+        """Write `data` one byte at a time, until the client hangs up or the stand-in stops."""
+        try:
+            for i in range(len(data)):
+                h.wfile.write(data[i:i + 1])
+                h.wfile.flush()
+                if self._release.wait(seconds):
+                    break
+        except OSError:
+            pass
+        h.close_connection = True
 
     def _drop(self, h) -> None:
         with contextlib.suppress(OSError):

@@ -8,6 +8,9 @@ import time
 import pytest
 
 from bot.config import Secret
+from bot.store import schema
+from bot.store.slots import SharedLimiter
+from bot.store.store import Store
 from bot.tencent import CIClient
 from bot.tencent.jobid import InvalidJobId
 from bot.tencent.ratelimit import SlidingWindowLimiter
@@ -17,13 +20,14 @@ from bot.tencent.results import (
     CIBadResponse,
     CIClockSkewed,
     CIError,
+    CILocalError,
     CINetworkError,
     CIRateLimited,
     CIServerError,
     CIServiceError,
 )
 from tests.conftest import SECRET_ID, SECRET_KEY, job
-from tests.fakes.ci_server import CIStandIn, Fault
+from tests.fakes.ci_server import CIStandIn, Fault, FullBacklog, Trickler, self_signed_cert
 
 
 def test_cancel_returns_typed_result(ci, make_client):
@@ -145,6 +149,34 @@ def test_lost_answer_then_invalid_argument_is_confirmed_as_cancelled(ci, make_cl
     assert [a.method for a in ci.arrivals] == ["POST", "POST", "GET"]
 
 
+def test_cancel_told_an_earlier_call_may_have_acted_confirms_with_the_query_api(ci, make_client):
+    """A crash after the first call: the job is already Cancelled, so the retry's InvalidArgument is success."""
+    ci.add_job(job(35), data_id="biz-35", state="Cancelled")
+    result = make_client().cancel(job(35), ambiguous=True)
+    assert isinstance(result, CancelResult)
+    assert (result.job_id, result.state, result.data_id) == (job(35), "Cancelled", "biz-35")
+    assert result.request_id == "req-q-" + job(35)[-6:]  # the query API's answer
+    assert [a.method for a in ci.arrivals] == ["POST", "GET"]
+
+
+@pytest.mark.parametrize("ambiguous", [True, False])
+def test_cancel_of_a_job_that_ended_otherwise_stays_invalid_argument(ci, make_client, ambiguous):
+    ci.add_job(job(36), state="Success")
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(36), ambiguous=ambiguous)
+    assert err.value.code == "InvalidArgument"
+    assert [a.method for a in ci.arrivals] == (["POST", "GET"] if ambiguous else ["POST"])
+
+
+def test_ambiguous_cancel_whose_check_fails_reports_the_invalid_argument(ci, make_client):
+    ci.add_job(job(37), state="Cancelled")
+    ci.script(job(37), Fault.error(400, "InvalidArgument"), Fault.error(403, "AccessDenied"))
+    with pytest.raises(CIServiceError) as err:
+        make_client().cancel(job(37), ambiguous=True)
+    assert err.value.code == "InvalidArgument"
+    assert [a.status for a in ci.arrivals] == [400, 403]
+
+
 def test_invalid_argument_without_ambiguity_is_final(ci, make_client):
     ci.add_job(job(10), state="Success")
     with pytest.raises(CIServiceError) as err:
@@ -236,6 +268,42 @@ def test_unreadable_200_is_reported_with_request_id(ci, make_client, body):
     assert len(ci.arrivals) == 1  # the request was accepted; retrying could double-act
 
 
+def _answer_naming(job_id: str) -> bytes:
+    return (f"<Response><JobsDetail><JobId>{job_id}</JobId><State>Cancelled</State></JobsDetail>"
+            "<RequestId>req-other</RequestId></Response>").encode()
+
+
+@pytest.mark.parametrize("call", ["cancel", "describe"])
+def test_an_answer_about_another_job_is_a_bad_response(ci, make_client, call):
+    ci.add_job(job(45))
+    ci.script(job(45), Fault.raw(200, _answer_naming(job(99))))
+    with pytest.raises(CIBadResponse) as err:
+        getattr(make_client(), call)(job(45))
+    e = err.value
+    assert e.message == f"the answer names job {job(99)}, not the one asked for"
+    assert (e.job_id, e.request_id) == (job(45), "req-other")
+    assert e.maybe_applied and e.after_ambiguous
+    assert len(ci.arrivals) == 1  # not retried: the request was accepted
+
+
+def test_a_hostile_job_id_in_the_answer_is_escaped_and_cut(ci, make_client):
+    ci.add_job(job(46))
+    named = "\u202eav\tx\u00e9" + "A" * 200  # a direction override, a tab, non-ASCII; all legal in XML
+    ci.script(job(46), Fault.raw(200, _answer_naming(named)))
+    with pytest.raises(CIBadResponse) as err:
+        make_client().cancel(job(46))
+    shown = err.value.message.removeprefix("the answer names job ").removesuffix(", not the one asked for")
+    assert shown == ("\\u202eav\\tx\\xe9" + "A" * 200)[:64]
+    assert len(shown) == 64 and shown.isprintable() and shown.isascii()
+
+
+@pytest.mark.parametrize("call", ["cancel", "describe"])
+def test_results_carry_the_job_asked_for_even_when_the_answer_names_none(ci, make_client, call):
+    ci.add_job(job(47))
+    ci.script(job(47), Fault.raw(200, _answer_naming("")))
+    assert getattr(make_client(), call)(job(47)).job_id == job(47)
+
+
 def test_hostile_error_body_still_gives_a_typed_error(ci, make_client):
     ci.add_job(job(14))
     ci.script(job(14), Fault.raw(400, ENTITY_BOMB))
@@ -263,11 +331,204 @@ def test_silent_or_trickling_server_fails_within_the_timeouts(ci, make_client, f
     assert time.monotonic() - started < 2 * (0.5 + 0.5) + 1.0
 
 
+def _fails_within(client, job_id: str, bound: float) -> CINetworkError:
+    started = time.monotonic()
+    with pytest.raises(CINetworkError) as err:
+        client.cancel(job_id)
+    assert time.monotonic() - started < bound
+    return err.value
+
+
+def _fails_too_slowly_within(client, job_id: str, bound: float) -> CINetworkError:
+    error = _fails_within(client, job_id, bound)
+    assert error.message == "the CI API answered too slowly"
+    return error
+
+
+def test_trickled_status_line_and_headers_fail_at_the_deadline(ci, make_client):
+    """Each byte arrives well within the read timeout, so only the attempt's deadline can stop it."""
+    ci.add_job(job(40))
+    ci.script(job(40), Fault.trickle_headers(0.3))
+    client = make_client(connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
+    err = _fails_too_slowly_within(client, job(40), bound=2.5)
+    assert len(ci.arrivals) == 1
+    assert err.maybe_applied and err.after_ambiguous  # the request was sent; only its answer was slow
+
+
+@pytest.fixture
+def tls_ci(tmp_path):
+    with CIStandIn(keys={SECRET_ID: SECRET_KEY}, tls=self_signed_cert(tmp_path)) as server:
+        yield server
+
+
+def _tls_client(server, **options) -> CIClient:
+    client = CIClient(endpoint=server.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
+                      limiter=SlidingWindowLimiter(20), backoff_base=0.01, backoff_cap=0.05, **options)
+    client.session.verify = server.tls[0]  # trust the stand-in's certificate, and check it
+    return client
+
+
+@pytest.mark.parametrize("fault", [Fault.trickle_headers(0.3), Fault.trickle(0.3)], ids=["headers", "body"])
+def test_trickling_over_https_also_fails_at_the_deadline(tls_ci, fault):
+    tls_ci.add_job(job(41))
+    tls_ci.script(job(41), fault)
+    client = _tls_client(tls_ci, connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
+    try:
+        _fails_too_slowly_within(client, job(41), bound=2.5)
+        tls_ci.add_job(job(42))
+        assert client.cancel(job(42)).job_id == job(42)  # and the client still works over https
+    finally:
+        client.close()
+
+
+def test_a_trickled_tls_handshake_also_fails_within_the_timeouts(make_client):
+    """Python bounds a whole TLS handshake by the socket timeout; this keeps that promise checked."""
+    with Trickler(Trickler.TLS_RECORD_HEADER + bytes(16384), 0.3) as server:
+        client = make_client(endpoint=server.url, connect_timeout=0.5, read_timeout=1.0, max_attempts=1)
+        _fails_within(client, job(48), bound=2.5)
+
+
+def test_a_finished_attempts_deadline_never_cuts_the_next_request_on_its_connection(ci, make_client):
+    """Attempt A ends before its deadline; B reuses A's pooled connection and is in flight when
+    A's deadline passes. B must be unaffected (the watchdog follows attempts, not connections)."""
+    deadline = 0.1 + 1.5
+    client = make_client(connect_timeout=0.1, read_timeout=1.5, max_attempts=1)
+    ci.add_job(job(43))
+    ci.add_job(job(44))
+    ci.script(job(43), Fault.delay(0.8))
+    ci.script(job(44), Fault.delay(1.1))
+    started = time.monotonic()
+    assert client.cancel(job(43)).job_id == job(43)
+    assert client.cancel(job(44)).job_id == job(44)
+    first, second = ci.arrivals
+    assert first.peer == second.peer  # one connection carried both
+    # The scenario held: B was sent before A's deadline and answered after it.
+    assert second.at - started < deadline < time.monotonic() - started
+
+
+def test_one_watchdog_thread_per_client_however_many_requests(ci, make_client):
+    before = set(threading.enumerate())
+    client = make_client()
+    ids = [job(n) for n in range(50, 70)]
+    for j in ids:
+        ci.add_job(j)
+    assert all(o.ok for o in client.cancel_many(ids))
+    started = [t for t in set(threading.enumerate()) - before if t.name == "ci-watchdog"]
+    assert len(started) == 1
+
+
 def test_connection_refused_is_a_network_error(make_client):
     client = make_client(endpoint="http://127.0.0.1:9", max_attempts=2)
     with pytest.raises(CINetworkError) as err:
         client.cancel(job(17))
     assert err.value.hint == HINTS["NetworkError"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "maybe_applied"),
+    [
+        (Fault.hang(), True),  # read timeout: the request was sent
+        (Fault.apply_then_drop(), True),
+        (Fault.drop(), True),
+        (Fault.trickle(0.2), True),
+        (Fault.error(500, "InternalError"), True),
+        (Fault.error(503, "ServiceUnavailable"), True),
+        (Fault.raw(200, b"not xml"), True),
+        (Fault.error(429, "RateLimited"), False),
+        (Fault.error(503, "SlowDown"), False),
+        (Fault.error(400, "InvalidArgument"), False),
+        (Fault.error(403, "AccessDenied"), False),
+    ],
+    ids=["read-timeout", "applied-then-dropped", "dropped", "too-slow", "500", "503", "bad-200", "429",
+         "slowdown", "400", "403"],
+)
+def test_each_error_says_whether_its_attempt_may_have_been_applied(ci, make_client, fault, maybe_applied):
+    ci.add_job(job(31))
+    ci.script(job(31), fault)
+    with pytest.raises(CIError) as err:
+        make_client(connect_timeout=0.5, read_timeout=0.5, max_attempts=1).cancel(job(31))
+    assert err.value.maybe_applied is maybe_applied
+    assert err.value.after_ambiguous is maybe_applied  # a single attempt: the call is as ambiguous as it
+
+
+def test_refused_connection_was_never_applied(make_client):
+    with pytest.raises(CINetworkError) as err:
+        make_client(endpoint="http://127.0.0.1:9", max_attempts=2).cancel(job(32))
+    assert not err.value.maybe_applied and not err.value.after_ambiguous
+
+
+def test_unresolvable_host_was_never_applied(make_client):
+    with pytest.raises(CINetworkError) as err:  # .invalid never resolves (RFC 2606)
+        make_client(endpoint="http://ci.invalid", max_attempts=1).cancel(job(32))
+    assert not err.value.maybe_applied
+
+
+def test_connect_timeout_was_never_applied(make_client):
+    with FullBacklog() as server, pytest.raises(CINetworkError) as err:
+        make_client(endpoint=server.url, connect_timeout=0.3, read_timeout=5.0, max_attempts=1).cancel(job(33))
+    assert err.value.message == "the CI API did not answer in time"
+    assert not err.value.maybe_applied
+
+
+@pytest.mark.parametrize(
+    ("faults", "after_ambiguous"),
+    [
+        ([Fault.drop(), Fault.error(403, "AccessDenied")], True),  # the dropped attempt may have acted
+        ([Fault.error(429, "RateLimited"), Fault.error(403, "AccessDenied")], False),
+        ([Fault.error(429, "RateLimited")] * 3, False),
+        ([Fault.error(429, "RateLimited"), Fault.error(500, "InternalError"), Fault.error(429, "RateLimited")], True),
+    ],
+    ids=["dropped-then-denied", "limited-then-denied", "limited-thrice", "5xx-in-between"],
+)
+def test_after_ambiguous_covers_every_attempt_of_the_call(ci, make_client, faults, after_ambiguous):
+    ci.add_job(job(34))
+    ci.script(job(34), *faults)
+    with pytest.raises(CIError) as err:
+        make_client(max_attempts=3).cancel(job(34))
+    assert not err.value.maybe_applied  # the last answer was a definite refusal
+    assert err.value.after_ambiguous is after_ambiguous
+    assert len(ci.arrivals) == len(faults)
+
+
+def test_broken_limiter_database_gives_a_typed_local_error(ci, make_client, tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/bot.db")  # never migrated: the shared limiter's table is missing
+    client = make_client(limiter=SharedLimiter(store, 20))
+    try:
+        with pytest.raises(CILocalError) as err:
+            client.cancel(job(38))
+        e = err.value
+        assert isinstance(e, CIError) and not e.retryable
+        assert (e.code, e.message, e.job_id) == ("BotError", "the bot failed during the CI call (OperationalError)", job(38))
+        assert e.hint == HINTS["BotError"]
+        assert not e.maybe_applied and not e.after_ambiguous  # nothing was sent
+        assert "ci_rate_slots" not in str(e) and "SELECT" not in str(e)  # the exception's text stays out
+        outcomes = client.cancel_many([job(38), job(39)])
+        assert [(type(o), o.job_id) for o in outcomes] == [(CILocalError, job(38)), (CILocalError, job(39))]
+        assert ci.arrivals == []
+    finally:
+        store.close()
+
+
+def test_local_error_after_a_lost_answer_keeps_the_call_ambiguous(ci, make_client, tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/bot.db")
+    store.migrate()
+
+    def database_fails_during_backoff(_seconds: float) -> None:
+        with store.engine.begin() as conn:
+            conn.execute(schema.rate_table.delete())
+            schema.rate_table.drop(conn)
+
+    ci.add_job(job(39))
+    ci.script(job(39), Fault.apply_then_drop())
+    client = make_client(limiter=SharedLimiter(store, 20), sleep=database_fails_during_backoff)
+    try:
+        with pytest.raises(CILocalError) as err:
+            client.cancel(job(39))
+        assert not err.value.maybe_applied  # the failing attempt never got to send
+        assert err.value.after_ambiguous  # but the first one may have cancelled the job (it did)
+        assert len(ci.arrivals) == 1 and ci.jobs[job(39)].state == "Cancelled"
+    finally:
+        store.close()
 
 
 def test_cancel_many_keeps_order_and_reports_each_outcome(ci, make_client):
