@@ -132,8 +132,8 @@ def test_plain_user_lists_work_without_user_groups(make_bot, ci, slack):
     ci.add_job(job(1))
     bot.command(ONCALL, f"{job(1)} reason")  # in APPROVER_USERS
     slack.wait_calls("chat.postMessage", channel=CHANNEL)
-    bot.command("U0GROUPIE", f"{job(2)} reason")  # only a group could have allowed this
-    slack.wait_response(lambda c: "not allowed" in c.args.get("text", ""))
+    bot.command("U0GROUPIE", f"{job(2)} reason")  # only a group could have allowed this: unreadable, fail closed
+    slack.wait_response(lambda c: "could not confirm your user-group membership" in c.args.get("text", ""))
     assert ci.jobs[job(1)].state == "Cancelled"
 
 
