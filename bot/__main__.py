@@ -9,6 +9,7 @@ import argparse
 import csv
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -27,7 +28,13 @@ def _settings(require: Sequence[str], http_mode: bool | None = None) -> Settings
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
+    from .domain.commands import MAX_REASON
+
     settings = _settings(require=["tencent"])
+    reason = " ".join(args.reason.split())
+    if not reason or len(reason) > MAX_REASON:  # the same limit as in Slack, before anything is sent
+        print(f"error: --reason must be 1 to {MAX_REASON} characters (it is {len(reason)}). Nothing was sent.", file=sys.stderr)
+        return 2
     client = CIClient.from_settings(settings)
     job_ids = list(dict.fromkeys(j.strip(",") for j in args.job_ids if j.strip(",")))
     try:
@@ -40,6 +47,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             _print_request(client.build("POST", path))
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {args.reason}")
         return 0
+    _open_database(settings).close()  # a cancel the audit log cannot record is not sent
     outcomes = client.cancel_many(job_ids)
     _audit_cli_cancel(settings, job_ids, outcomes, args.reason)
     failed = 0
@@ -49,8 +57,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
             print(f"FAILED    {job}  {outcome.describe()}\n          hint: {outcome.hint}")
         else:
             print(
-                f"CANCELLED {job}  DataId={outcome.data_id or '-'} CreationTime={outcome.creation_time or '-'}"
-                f" RequestId={outcome.request_id or '-'}"
+                f"CANCELLED {job}  DataId={outcome.data_id or '-'} CreationTime={outcome.creation_time or '-'} RequestId={outcome.request_id or '-'}"
             )
     print(f"{len(job_ids) - failed} cancelled, {failed} failed; reason: {args.reason}")
     return 1 if failed else 0
@@ -70,10 +77,37 @@ def _audit_cli_cancel(settings: Settings, job_ids: list[str], outcomes: list, re
         store.close()
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
-    from .store import Store
+def _open_database(settings: Settings):
+    """The bot's database, or ConfigError (one message, exit 2) naming DATABASE_URL and what to do."""
+    from .preflight import StartupProblem, open_database
 
+    try:
+        return open_database(settings.database_url)
+    except StartupProblem as exc:
+        raise ConfigError([f"{exc}; point DATABASE_URL at the bot's database"]) from None
+
+
+def _existing_database(settings: Settings) -> bool:
+    """Say on stderr which database is read; a SQLite file that is not there is never created."""
+    from .preflight import describe_database
+
+    shown = describe_database(settings.database_url)
+    path = shown.removeprefix("sqlite:///") if shown.startswith("sqlite:///") else None
+    if path is not None and not os.path.isfile(path):
+        print(
+            f"error: no database at {path} (DATABASE_URL={settings.database_url}); nothing to read. "
+            "Point DATABASE_URL at the bot's database (as in the bot's .env or environment).",
+            file=sys.stderr,
+        )
+        return False
+    print(f"reading the audit log from {shown}", file=sys.stderr)
+    return True
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
     settings = _settings(require=[])
+    if not _existing_database(settings):
+        return 1
     since = None
     if args.since:
         try:
@@ -82,9 +116,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"error: --since {args.since!r} is not ISO-8601 (e.g. 2026-11-24T09:00:00+00:00)", file=sys.stderr)
             return 2
         since = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-    store = Store(settings.database_url)
+    store = _open_database(settings)
     try:
-        store.migrate()
         entries = store.audit_entries(since=since)
     finally:
         store.close()
@@ -116,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     load_dotenv_file()
     logs.configure("WARNING", "text")
-    results = run_checks()
+    results = run_checks(mode=args.mode)
     print(render(results))
     return 0 if all(r.ok for r in results) else 1
 
@@ -131,6 +164,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
+        if exc.code == "NetworkError":
+            from .check import ci_host_note, region_hint
+
+            print(f"CI host: {ci_host_note(settings)}.{region_hint(settings)}", file=sys.stderr)
         return 1
     for label, value in (
         ("JobId", status.job_id),
@@ -176,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=cmd_status)
 
     check = sub.add_parser("check", help="validate settings, Slack, Tencent credentials and the database")
+    check.add_argument("--mode", choices=["http", "socket"], help="check for this mode (default: as `python -m bot` would run)")
     check.set_defaults(func=cmd_check)
 
     audit = sub.add_parser("audit", help="print the audit log")

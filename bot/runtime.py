@@ -17,6 +17,7 @@ from .domain.policy import Policy, PolicyRules
 from .domain.workflow import Workflow
 from .logs import event
 from .outbox import Outbox
+from .preflight import preflight
 from .slack.announcer import AuditPoster, SlackAnnouncer
 from .slack.app import create_app
 from .slack.directory import SlackGroupDirectory
@@ -113,6 +114,7 @@ class Runtime:
 
 def run(settings: Settings, mode: str | None = None) -> int:
     mode = mode or ("socket" if settings.socket_mode else "http")
+    preflight(settings, mode)  # database and Slack tokens, before any fork or thread: one message, not a traceback
     if mode == "socket":
         return _run_socket(settings)
     return _run_http(settings)
