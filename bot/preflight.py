@@ -144,5 +144,5 @@ def _run_within(seconds: float, checks: dict[str, Callable[[], object]]) -> list
             problems.append(str(outcomes[name]))
         elif outcomes[name] is not None:
             # Slack unreachable or failing is not a setting to fix: start, and let retries and the outbox cope.
-            event(log, "bot.preflight_skipped", logging.WARNING, check=name, error=type(outcomes[name]).__name__)
+            event(log, "bot.start_unverified", logging.WARNING, check=name, error=type(outcomes[name]).__name__)
     return problems
