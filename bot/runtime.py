@@ -22,6 +22,7 @@ from .slack.announcer import AuditPoster, SlackAnnouncer
 from .slack.app import create_app
 from .slack.directory import SlackGroupDirectory
 from .slack.services import Services
+from .slack.signature import verify_signatures
 from .store import SharedLimiter, Store
 from .tencent import CIClient
 from .worker import BackgroundWork
@@ -93,6 +94,8 @@ class Runtime:
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
         slack = SlackRequestHandler(self.app)
+        if self.settings.slack_signing_secret:  # refused before Bolt, which would log the whole body
+            slack = verify_signatures(slack, self.settings.slack_signing_secret.reveal())
 
         def application(environ, start_response):
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):

@@ -209,3 +209,31 @@ def test_the_command_line_ignores_slack_and_policy_settings():
     env["SLACK_APP_TOKEN"] = "xoxb-in-the-wrong-place"
     assert load_settings(env, require=["tencent"]).ci_region == "ap-beijing"
     assert any("SLACK_APP_TOKEN" in p for p in problems(env))
+
+
+@pytest.mark.parametrize("shape", ["form", "dict", "json", "payload"])
+def test_slack_payload_fields_never_reach_a_log_line(shape):
+    """Libraries print request bodies (Bolt on a failed verification, for one): what grants access is removed."""
+    import io
+    import json
+    import urllib.parse
+
+    fields = {
+        "token": "legacy-verification-abc",
+        "team_id": "T1",
+        "trigger_id": "1337.42.trigger9",
+        "response_url": "https://hooks.slack.com/commands/T1/42/hook-secret-xyz",
+    }
+    body = {
+        "form": urllib.parse.urlencode(fields),
+        "dict": repr(fields),
+        "json": json.dumps(fields),
+        "payload": urllib.parse.urlencode({"payload": json.dumps({"type": "block_actions", **fields})}),
+    }[shape]
+    stream = io.StringIO()
+    logs.configure("INFO", "json", [], stream=stream)
+    logging.getLogger("slack_bolt.RequestVerification").info(f"Invalid request signature detected (signature: v0=abc, timestamp: 1, body: {body})")
+    out = stream.getvalue()
+    for value in ("legacy-verification-abc", "1337.42.trigger9", "hook-secret-xyz", "hooks.slack.com"):
+        assert value not in out and urllib.parse.quote(value, safe="") not in out, (value, out)
+    assert "T1" in out

@@ -229,3 +229,27 @@ def test_a_bare_directory_and_an_unchanged_env_example_each_say_what_to_do(tmp_p
     text = start_expecting_failure("http", {}, tmp_path)
     for name in ("SLACK_BOT_TOKEN", "APPROVER_USERS", "APPROVAL_CHANNEL", "AUDIT_CHANNEL", "TENCENTCLOUD_SECRET_ID", "CI_BUCKET"):
         assert f"\n  - {name}" in text and "placeholder from .env.example" in text.split(f"\n  - {name}", 1)[1].split("\n")[0], name
+
+
+def wait_for_line(path: Path, needle: str, timeout: float = 10) -> str:
+    """The bot's log, once a line with `needle` is in it (the process writes it after answering)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text()
+        if needle in text:
+            return text
+        time.sleep(0.05)  # polling a condition (a line being written), bounded by the deadline
+    raise AssertionError(f"no {needle!r} in the log:\n{path.read_text()}")
+
+
+def test_a_forged_request_is_logged_without_its_body(process, ci, slack, tmp_path):
+    bot = process()
+    status, body, _ = bot.client.command(ONCALL, f"{job(1)} forged", secret="not-the-signing-secret", response_name="hook-secret-xyz")
+    assert (status, body) == (401, {"error": "invalid request"})
+    text = wait_for_line(tmp_path / "bot-0.log", "slack.bad_signature")
+    [line] = [json.loads(x) for x in text.splitlines() if "slack.bad_signature" in x]
+    assert line["reason"] == "signature does not match: check SLACK_SIGNING_SECRET"
+    assert line["path"] == "/slack/events" and line["request_timestamp"].isdigit() and line["ts"]
+    for leaked in ("hook-secret-xyz", "trig-1", "token=unused", "forged", "v0="):
+        assert leaked not in text, leaked
+    assert ci.arrivals == []
