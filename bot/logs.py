@@ -56,8 +56,7 @@ class _Formatter(logging.Formatter):
         fields = dict(getattr(record, "fields", {}) or {})
         if self.as_json:
             doc = {
-                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-                + f".{int(record.msecs):03d}Z",
+                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
                 "level": record.levelname.lower(),
                 "logger": record.name,
                 "event": record.getMessage(),
