@@ -341,7 +341,7 @@ def load_settings(
 
 
 def _signing_help(http_mode: bool | None) -> str:
-    where = "`python -m bot http`, the Procfile's web process" if http_mode else "no SLACK_APP_TOKEN, so HTTP mode"
+    where = "`python -m bot http`, the Procfile's web process" if http_mode else "the default without SLACK_APP_TOKEN"
     return (
         f"HTTP mode ({where}) verifies Slack's requests with it: copy Basic Information → App Credentials → "
         "Signing Secret; or run Socket Mode (`python -m bot socket`, needs SLACK_APP_TOKEN)"
