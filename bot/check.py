@@ -45,6 +45,7 @@ class Result:
     name: str
     ok: bool
     detail: str
+    note: bool = False  # information, not a check: never counted as a problem
 
 
 def mode_for(env: Mapping[str, str], mode: str | None) -> str:
@@ -62,7 +63,7 @@ def run_checks(env: Mapping[str, str] | None = None, mode: str | None = None) ->
         settings = load_settings(env, http_mode=mode == "http")
     except ConfigError as exc:
         results += [Result("settings", False, p) for p in exc.problems]
-        return results + ([Result("settings", False, exc.note)] if exc.note else [])
+        return results + ([Result("settings", True, exc.note, note=True)] if exc.note else [])
     results += [Result("settings", True, "all valid"), Result("CI host", True, ci_host_note(settings))]
     for check in (check_database, check_slack, check_app_token if mode == "socket" else None, check_tencent):
         if check:
@@ -172,10 +173,14 @@ def check_tencent(settings: Settings) -> list[Result]:
         client.close()
 
 
+def _status(result: Result) -> str:
+    return "note" if result.note else "ok" if result.ok else "FIX"
+
+
 def render(results: list[Result]) -> str:
     width = max(len(r.name) for r in results)
     lines = [f"{'CHECK':<{width}}  STATUS  DETAIL / WHAT TO FIX"]
-    lines += [f"{r.name:<{width}}  {'ok' if r.ok else 'FIX':<6}  {r.detail}" for r in results]
+    lines += [f"{r.name:<{width}}  {_status(r):<6}  {r.detail}" for r in results]
     failed = sum(1 for r in results if not r.ok)
     lines.append("all good" if not failed else f"{failed} problem(s) to fix")
     return "\n".join(lines)

@@ -72,6 +72,7 @@ def test_the_procfile_web_process_is_checked_in_http_mode(ci, slack, tmp_path):
     assert out.returncode == 1
     assert "HTTP mode" in row(out, "mode") and "SLACK_SIGNING_SECRET" in row(out, "needs")
     assert "SLACK_SIGNING_SECRET is required" in row(out, "settings") and "Procfile's web process" in row(out, "settings")
+    assert "settings  note    Settings come from the environment" in out.stdout and "1 problem(s) to fix" in out.stdout
 
 
 def test_the_ci_host_and_where_it_came_from_are_shown(ci, slack, tmp_path):
