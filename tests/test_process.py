@@ -253,3 +253,11 @@ def test_a_forged_request_is_logged_without_its_body(process, ci, slack, tmp_pat
     for leaked in ("hook-secret-xyz", "trig-1", "token=unused", "forged", "v0="):
         assert leaked not in text, leaked
     assert ci.arrivals == []
+
+
+def test_slack_not_answering_at_start_is_logged_and_the_bot_starts_anyway(process, tmp_path):
+    """Only a refused token stops the start: an outage at Slack is what the retries and the audit outbox are for."""
+    process(SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/")
+    text = wait_for_line(tmp_path / "bot-0.log", "bot.start_unverified")
+    [line] = [json.loads(x) for x in text.splitlines() if "bot.start_unverified" in x]
+    assert (line["check"], line["error"]) == ("SLACK_BOT_TOKEN", "URLError")
