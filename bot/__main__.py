@@ -47,8 +47,6 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {reason}")
         return 0
     store = _open_store(settings)
-    if store is None:
-        return 1
     client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit))
     try:
         operator = OperatorCancel(store, client, settings.ci_rate_limit)
@@ -64,22 +62,18 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def _open_store(settings: Settings, quiet: bool = False):
-    """The bots' database, for the shared rate limit and the audit log; None (with a message) if it
-    cannot be opened: then no cancel is sent, since nothing could be recorded."""
-    from .store import Store
+    """The bots' database, for the shared rate limit and the audit log. A cancel the audit log
+    cannot record is not sent: without it, ConfigError (one message naming DATABASE_URL).
+    `quiet` (a read-only look-up): None with a warning instead."""
+    from .preflight import StartupProblem, open_database
 
     try:
-        store = Store(settings.database_url)
-        store.migrate()
-        return store
-    except Exception as exc:
+        return open_database(settings.database_url)
+    except StartupProblem as exc:
         if quiet:
-            print(f"warning: cannot open DATABASE_URL ({type(exc).__name__}); not sharing the bots' rate limit",
-                  file=sys.stderr)
+            print(f"warning: {exc}; not sharing the bots' rate limit", file=sys.stderr)
             return None
-        print(f"error: cannot open the database in DATABASE_URL ({type(exc).__name__}). Nothing was sent: the "
-              "audit log could not record it. Point DATABASE_URL at the bot's database.", file=sys.stderr)
-        return None
+        raise ConfigError([f"{exc}; point DATABASE_URL at the bot's database. Nothing was sent."]) from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -87,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     load_dotenv_file()
     logs.configure("WARNING", "text")
-    results = run_checks()
+    results = run_checks(mode=args.mode)
     print(render(results))
     return 0 if all(r.ok for r in results) else 1
 
@@ -107,6 +101,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         status = client.describe(args.job_id)
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
+        if exc.code == "NetworkError":
+            from .check import ci_host_note, region_hint
+
+            print(f"CI host: {ci_host_note(settings)}.{region_hint(settings)}", file=sys.stderr)
         return 1
     finally:
         client.close()
@@ -156,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=cmd_status)
 
     check = sub.add_parser("check", help="validate settings, Slack, Tencent credentials and the database")
+    check.add_argument("--mode", choices=["http", "socket"], help="check for this mode (default: as `python -m bot` would run)")
     check.set_defaults(func=cmd_check)
 
     audit_cli.add_parser(sub)

@@ -1,15 +1,18 @@
-"""`python -m bot check`: prove every setting and connection works; one table of what to fix."""
+"""`python -m bot check`: prove every setting and connection works, for the mode the bot will run in;
+one table of what to fix."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from .config import ConfigError, Settings, load_settings
-from .store import Store
+from .preflight import StartupProblem, describe_database, open_database, verify_app_token, verify_bot_token
 from .tencent import CIClient, CIError
 from .tencent.ratelimit import SlidingWindowLimiter
 
@@ -17,57 +20,124 @@ from .tencent.ratelimit import SlidingWindowLimiter
 PROBE_JOB_ID = "av" + "0" * 32
 SIGNATURE_ACCEPTED = {"InvalidArgument", "NoSuchJob", "NotExist", "ResourceNotFound"}
 
+#: Regions with Cloud Infinite, to spot a misspelt CI_REGION behind a network error.
+KNOWN_REGIONS = (
+    "ap-beijing", "ap-shanghai", "ap-guangzhou", "ap-chengdu", "ap-chongqing", "ap-nanjing", "ap-hongkong",
+    "ap-singapore", "ap-mumbai", "ap-seoul", "ap-bangkok", "ap-tokyo", "ap-jakarta", "na-siliconvalley",
+    "na-ashburn", "na-toronto", "sa-saopaulo", "eu-frankfurt", "eu-moscow",
+)  # fmt: skip
+
+MODES = {
+    "http": "HTTP mode (`python -m bot http`, the Procfile's web process)",
+    "socket": "Socket Mode (`python -m bot socket`, the Procfile's worker process)",
+}
+COMMON_NEEDS = (
+    "APPROVER_USERS or APPROVER_USERGROUPS, APPROVAL_CHANNEL, AUDIT_CHANNEL, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, CI_BUCKET, CI_REGION"
+)
+NEEDS = {
+    "http": f"SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, {COMMON_NEEDS}",
+    "socket": f"SLACK_BOT_TOKEN, SLACK_APP_TOKEN, {COMMON_NEEDS}",
+}
+
 
 @dataclass(frozen=True)
 class Result:
     name: str
     ok: bool
     detail: str
+    note: bool = False  # information, not a check: never counted as a problem
 
 
-def run_checks(env: Mapping[str, str] | None = None) -> list[Result]:
+def mode_for(env: Mapping[str, str], mode: str | None) -> str:
+    """The mode `python -m bot` (run) would start in, unless one is asked for."""
+    return mode or ("socket" if env.get("SLACK_APP_TOKEN", "").strip() else "http")
+
+
+def run_checks(env: Mapping[str, str] | None = None, mode: str | None = None) -> list[Result]:
+    import os
+
+    env = os.environ if env is None else env
+    mode = mode_for(env, mode)
+    results = [Result("mode", True, _mode_detail(env, mode)), Result("needs", True, NEEDS[mode])]
     try:
-        settings = load_settings(env)
+        settings = load_settings(env, http_mode=mode == "http")
     except ConfigError as exc:
-        return [Result("settings", False, p) for p in exc.problems]
-    results = [Result("settings", True, f"all valid ({'Socket Mode' if settings.socket_mode else 'HTTP mode'})")]
-    for check in (check_database, check_slack, check_tencent):
-        results.extend(_guard(check, settings))
+        results += [Result("settings", False, p) for p in exc.problems]
+        return results + ([Result("settings", True, exc.note, note=True)] if exc.note else [])
+    results += [Result("settings", True, "all valid"), Result("CI host", True, ci_host_note(settings))]
+    for check in (check_database, check_slack, check_app_token if mode == "socket" else None, check_tencent):
+        if check:
+            results.extend(_guard(check, settings))
     return results
+
+
+def _mode_detail(env: Mapping[str, str], mode: str) -> str:
+    detail = MODES[mode]
+    if mode == "socket" and env.get("SLACK_APP_TOKEN", "").strip():
+        detail += ", as `python -m bot` starts with SLACK_APP_TOKEN set; the Procfile's web process runs HTTP mode: `check --mode http`"
+    elif mode == "http":
+        detail += "; for Socket Mode: `check --mode socket`"
+    return detail
+
+
+def ci_host_note(settings: Settings) -> str:
+    """The CI API base URL and where it came from, so a misspelt bucket or region shows in the host."""
+    if settings.ci_bucket and settings.ci_region and settings.ci_endpoint == f"https://{settings.ci_bucket}.ci.{settings.ci_region}.myqcloud.com":
+        return f"{settings.ci_endpoint} (built from CI_BUCKET={settings.ci_bucket} and CI_REGION={settings.ci_region})"
+    return f"{settings.ci_endpoint} (from CI_ENDPOINT)"
+
+
+def region_hint(settings: Settings) -> str:
+    """A misspelt region is only a network error to the client: say so when the region is not a known one."""
+    if settings.ci_region in KNOWN_REGIONS or urlsplit(settings.ci_endpoint).hostname != f"{settings.ci_bucket}.ci.{settings.ci_region}.myqcloud.com":
+        return ""
+    close = difflib.get_close_matches(settings.ci_region, KNOWN_REGIONS, n=1)
+    guess = f"; did you mean {close[0]}?" if close else f" ({', '.join(KNOWN_REGIONS[:4])}, …)"
+    return f" CI_REGION={settings.ci_region} is not a region with Cloud Infinite{guess}"
 
 
 def _guard(check: Callable[[Settings], list[Result]], settings: Settings) -> list[Result]:
     try:
         return check(settings)
+    except StartupProblem as exc:
+        return [Result(check.__name__.removeprefix("check_"), False, str(exc))]
     except Exception as exc:  # a check must report, never crash the table
         return [Result(check.__name__.removeprefix("check_"), False, f"{type(exc).__name__}: {exc}")]
 
 
 def check_database(settings: Settings) -> list[Result]:
-    store = Store(settings.database_url)
+    store = open_database(settings.database_url)
     try:
-        store.migrate()
-        store.ping()
-        return [Result("database", True, f"{store.engine.dialect.name} reachable, schema up to date, "
-                                         f"{store.unposted_count()} audit post(s) waiting")]
+        return [
+            Result(
+                "database",
+                True,
+                f"{describe_database(settings.database_url)}: reachable, schema up to date, {store.unposted_count()} audit post(s) waiting",
+            )
+        ]
     finally:
         store.close()
 
 
 def check_slack(settings: Settings) -> list[Result]:
-    client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=10)
     try:
-        auth = client.auth_test()
+        auth = verify_bot_token(settings)
     except SlackApiError as exc:
         return [Result("slack auth", False, f"auth.test: {exc.response.get('error')}: check SLACK_BOT_TOKEN")]
+    except StartupProblem as exc:
+        return [Result("slack auth", False, str(exc))]
+    client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=10)
     results = [Result("slack auth", True, f"bot {auth.get('user_id')} in workspace {auth.get('team')}")]
     for label, channel in (("approval channel", settings.approval_channel), ("audit channel", settings.audit_channel)):
         try:
             info = client.conversations_info(channel=channel)["channel"]
         except SlackApiError as exc:
             error = exc.response.get("error")
-            hint = "reinstall the app to grant channels:read/groups:read" if error == "missing_scope" else \
-                "check the channel ID, and invite the bot (/invite @cancel-moderation)"
+            hint = (
+                "reinstall the app to grant channels:read/groups:read"
+                if error == "missing_scope"
+                else "check the channel ID, and invite the bot (/invite @cancel-moderation)"
+            )
             results.append(Result(label, False, f"{channel}: {error}: {hint}"))
             continue
         if info.get("is_member") or info.get("is_im"):
@@ -75,6 +145,16 @@ def check_slack(settings: Settings) -> list[Result]:
         else:
             results.append(Result(label, False, f"{channel}: the bot is not a member: /invite @cancel-moderation"))
     return results
+
+
+def check_app_token(settings: Settings) -> list[Result]:
+    try:
+        verify_app_token(settings)
+    except StartupProblem as exc:
+        return [Result("slack app token", False, str(exc))]
+    except SlackApiError as exc:
+        return [Result("slack app token", False, f"apps.connections.open: {exc.response.get('error')}: check SLACK_APP_TOKEN")]
+    return [Result("slack app token", True, "apps.connections.open accepted SLACK_APP_TOKEN: Socket Mode can connect")]
 
 
 def check_tencent(settings: Settings) -> list[Result]:
@@ -85,17 +165,22 @@ def check_tencent(settings: Settings) -> list[Result]:
         return [Result("tencent", True, f"{settings.ci_endpoint}: signed request accepted")]
     except CIError as exc:
         if exc.code in SIGNATURE_ACCEPTED:
-            return [Result("tencent", True, f"{settings.ci_endpoint}: signed request accepted ({exc.code} for a "
-                                            "probe job, as expected)")]
+            return [Result("tencent", True, f"{settings.ci_endpoint}: signed request accepted ({exc.code} for a probe job, as expected)")]
+        if exc.code == "NetworkError":
+            return [Result("tencent", False, f"{exc.describe()}: no answer from {ci_host_note(settings)}.{region_hint(settings)}")]
         return [Result("tencent", False, f"{exc.describe()}: {exc.hint}")]
     finally:
         client.close()
 
 
+def _status(result: Result) -> str:
+    return "note" if result.note else "ok" if result.ok else "FIX"
+
+
 def render(results: list[Result]) -> str:
     width = max(len(r.name) for r in results)
     lines = [f"{'CHECK':<{width}}  STATUS  DETAIL / WHAT TO FIX"]
-    lines += [f"{r.name:<{width}}  {'ok' if r.ok else 'FIX':<6}  {r.detail}" for r in results]
+    lines += [f"{r.name:<{width}}  {_status(r):<6}  {r.detail}" for r in results]
     failed = sum(1 for r in results if not r.ok)
     lines.append("all good" if not failed else f"{failed} problem(s) to fix")
     return "\n".join(lines)

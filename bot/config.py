@@ -23,7 +23,26 @@ DEFAULT_DATABASE_URL = "sqlite:///cancel-moderation.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 #: Sections a command can require; `run` needs all, `cancel` from the CLI needs no Slack.
+#: Problems are reported only for the sections a command needs, plus "runtime" (database, logs).
 ALL_SECTIONS = frozenset({"slack", "tencent", "policy"})
+
+#: The example values of `.env.example`: copied unchanged they look valid, but are nobody's.
+PLACEHOLDERS = frozenset({"xoxb-your-bot-token", "U0123ONCALL", "C0123APPROVALS", "C0123AUDIT", "AKID...", "your-bucket-1250000000"})
+
+#: What each kind of Slack ID looks like, and where an operator copies one from.
+ID_HELP = {
+    "user ID": "a user ID (like U0123ABCD: in Slack open the person's profile, click ⋮ (More) and choose Copy member ID)",
+    "user-group ID": "a user-group ID (like S0123ABCD: the last part of the group's URL in Slack, under People → User groups)",
+    "channel ID": "a channel ID (like C0123ABCD: in Slack open the channel, click its name at the top, "
+    "and copy the Channel ID at the bottom of the About tab)",
+}
+
+#: Where each Slack token is found, and its prefix, so a token in the wrong variable is named.
+TOKENS = {
+    "SLACK_BOT_TOKEN": ("xoxb-", "the Bot User OAuth Token (xoxb-…) under OAuth & Permissions"),
+    "SLACK_APP_TOKEN": ("xapp-", "an app-level token (xapp-…) with connections:write under Basic Information → App-Level Tokens"),
+}
+OTHER_TOKEN_KINDS = {"xoxp-": "a user token (xoxp-…)", "xoxe-": "a refresh token (xoxe-…)"}
 
 
 class Secret:
@@ -53,12 +72,17 @@ class Secret:
 
 
 class ConfigError(Exception):
-    """Raised with every problem found; str() is the message shown to the operator."""
+    """Raised with every problem found; str() is the message shown to the operator.
 
-    def __init__(self, problems: list[str]) -> None:
+    `note` follows the list: where settings come from, when one is missing.
+    """
+
+    def __init__(self, problems: list[str], note: str = "") -> None:
         self.problems = problems
+        self.note = note
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Cannot start: {len(problems)} setting(s) need attention:\n{lines}")
+        text = f"Cannot start: {len(problems)} setting(s) need attention:\n{lines}"
+        super().__init__(f"{text}\n{note}" if note else text)
 
 
 @dataclass(frozen=True)
@@ -122,50 +146,84 @@ def load_dotenv_file(path: str | os.PathLike[str] = ".env") -> None:
 
 
 class _Reader:
-    """Reads raw strings from a mapping, recording problems instead of raising."""
+    """Reads raw strings from a mapping, recording problems (by section) instead of raising."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
-        self.problems: list[str] = []
+        self.section = "runtime"
+        self.found: list[tuple[str, str]] = []  # (section, problem)
+        self.missing = False
 
-    def text(self, name: str, default: str = "", required: bool = False) -> str:
+    def problem(self, text: str) -> None:
+        self.found.append((self.section, text))
+
+    def problems_for(self, need: Iterable[str]) -> list[str]:
+        wanted = {*need, "runtime"}
+        return [text for section, text in self.found if section in wanted]
+
+    def text(self, name: str, default: str = "", required: bool = False, help: str = "") -> str:
         value = self.env.get(name, "").strip()
         if not value:
             if required:
-                self.problems.append(f"{name} is required")
+                self.missing = True
+                self.problem(f"{name} is required" + (f": {help}" if help else ""))
+            return default
+        if value in PLACEHOLDERS or "your-" in value or value.endswith("..."):
+            shown = f"={value!r}" if value in PLACEHOLDERS else ""  # known examples only: never echo a secret
+            self.problem(f"{name}{shown} is the placeholder from .env.example" + (f"; replace it with {help}" if help else ""))
             return default
         return value
 
-    def secret(self, name: str, required: bool = False, prefix: str = "") -> Secret:
-        value = self.text(name, required=required)
-        if value and prefix and not value.startswith(prefix):
-            self.problems.append(f"{name} must start with {prefix!r}")
-        return Secret(value)
+    def token(self, name: str, required: bool = False) -> Secret:
+        """A Slack token; one of another kind names the variable it belongs in. Never echoes the value."""
+        prefix, where = TOKENS[name]
+        value = self.text(name, required=required, help=where)
+        if not value or value.startswith(prefix):
+            return Secret(value)
+        other = next((n for n, (p, _) in TOKENS.items() if value.startswith(p)), None)
+        if other:
+            kind = TOKENS[other][0]
+            self.problem(f"{name} holds a {kind}… token, which belongs in {other}; {name} is {where}")
+        else:
+            kind = next((k for p, k in OTHER_TOKEN_KINDS.items() if value.startswith(p)), "a value")
+            self.problem(f"{name} holds {kind} that does not start with {prefix!r}: {name} is {where}")
+        return Secret("")
+
+    def secret(self, name: str, required: bool = False, help: str = "") -> Secret:
+        return Secret(self.text(name, required=required, help=help))
 
     def pattern(self, name: str, regex: re.Pattern[str], what: str, required: bool = False) -> str:
-        value = self.text(name, required=required)
+        help = ID_HELP.get(what, f"a {what}")
+        value = self.text(name, required=required, help=help)
         if value and not regex.match(value):
-            self.problems.append(f"{name}={value!r} is not a valid {what}")
+            self.problem(f"{name}={value!r} {_not_a(value, what)}: use {help}")
+            return ""
         return value
 
     def id_set(self, name: str, regex: re.Pattern[str], what: str) -> frozenset[str]:
         items = [p for p in re.split(r"[\s,]+", self.env.get(name, "").strip()) if p]
-        bad = [p for p in items if not regex.match(p)]
+        placeholders = [p for p in items if p in PLACEHOLDERS]
+        if placeholders:
+            self.problem(f"{name}: {', '.join(placeholders)} is the placeholder from .env.example; replace it with {ID_HELP[what]}")
+        bad = [p for p in items if not regex.match(p) and p not in PLACEHOLDERS]
         if bad:
-            self.problems.append(f"{name} has invalid {what}(s): {', '.join(bad)}")
-        return frozenset(p for p in items if regex.match(p))
+            self.problem(f"{name} has values that are not {what}s: {', '.join(bad)}; use {ID_HELP[what]}")
+        return frozenset(p for p in items if regex.match(p) and p not in PLACEHOLDERS)
 
-    def number(self, name: str, default: float, cast: Callable[[str], float], low: float, high: float) -> float:
+    def number(self, name: str, default: float, cast: Callable[[str], float], low: float, high: float, unit: str) -> float:
+        """A number within [low, high]; every error states the range and the unit."""
         raw = self.env.get(name, "").strip()
         if not raw:
             return default
+        allowed = f"use {low:g} to {high:g} ({unit}); default {default:g}"
         try:
             value = cast(raw)
         except ValueError:
-            self.problems.append(f"{name}={raw!r} is not a number")
+            kind = "a whole number" if cast is int else "a number"
+            self.problem(f"{name}={raw!r} is not {kind}: {allowed}")
             return default
         if not low <= value <= high:
-            self.problems.append(f"{name}={raw!r} must be between {low:g} and {high:g}")
+            self.problem(f"{name}={raw!r} is out of range: {allowed}")
             return default
         return value
 
@@ -177,7 +235,7 @@ class _Reader:
             return True
         if raw in {"0", "false", "no", "off"}:
             return False
-        self.problems.append(f"{name}={raw!r} must be true or false")
+        self.problem(f"{name}={raw!r} must be true or false")
         return default
 
     def choice(self, name: str, default: str, choices: Iterable[str]) -> str:
@@ -186,7 +244,7 @@ class _Reader:
             return default
         allowed = sorted(choices)
         if raw not in allowed:
-            self.problems.append(f"{name}={raw!r} must be one of {', '.join(allowed)}")
+            self.problem(f"{name}={raw!r} must be one of {', '.join(allowed)}")
             return default
         return raw
 
@@ -194,8 +252,25 @@ class _Reader:
         value = self.text(name, default)
         parts = urlsplit(value)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
-            self.problems.append(f"{name}={value!r} must be an http(s) URL")
+            self.problem(f"{name}={value!r} must be an http(s) URL")
         return value
+
+
+def _not_a(value: str, what: str) -> str:
+    if what == "channel ID" and (value.startswith("#") or value != value.upper()):
+        return "is a channel name, not a channel ID"
+    return f"is not a {what}"
+
+
+def source_note(cwd: Path | None = None) -> str:
+    """Where settings come from: said whenever one is missing, since a newcomer may have no `.env` yet."""
+    env_file = (cwd or Path.cwd()) / ".env"
+    if env_file.is_file():
+        return f"Settings come from the environment and from {env_file} (real environment variables win): add them there."
+    return (
+        f"Settings come from the environment or from a .env file in the working directory, and there is no {env_file}: "
+        "copy .env.example to .env, fill it in, and run `python3 -m bot check`."
+    )
 
 
 def load_settings(
@@ -206,35 +281,33 @@ def load_settings(
     """Build Settings from `env` (default: os.environ); raise ConfigError listing every problem.
 
     `require` names the sections this entry point needs, so an operator can cancel from the
-    command line while Slack is down without Slack settings. `http_mode` forces the
-    signing-secret requirement (None: HTTP mode unless SLACK_APP_TOKEN is set).
+    command line while Slack is down without Slack settings: problems in other sections are not
+    reported (their values fall back to defaults). `http_mode` forces the signing-secret
+    requirement (None: HTTP mode unless SLACK_APP_TOKEN is set).
     """
     env = os.environ if env is None else env
     need = frozenset(require)
     r = _Reader(env)
 
-    app_token = r.secret("SLACK_APP_TOKEN", prefix="xapp-")
+    r.section = "slack"
+    app_token = r.token("SLACK_APP_TOKEN")
     is_http = (not app_token) if http_mode is None else http_mode
     slack_api_url = r.url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
     if not slack_api_url.endswith("/"):
         slack_api_url += "/"  # slack_sdk joins method names onto it
-    bucket = r.pattern("CI_BUCKET", BUCKET, "bucket (BucketName-APPID)", required="tencent" in need)
-    region = r.pattern("CI_REGION", REGION, "region (e.g. ap-beijing)", required="tencent" in need)
-    default_endpoint = f"https://{bucket}.ci.{region}.myqcloud.com" if bucket and region else ""
-    endpoint = r.text("CI_ENDPOINT", default_endpoint)
-    if endpoint:
-        parts = urlsplit(endpoint)
-        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
-            r.problems.append(f"CI_ENDPOINT={endpoint!r} must be an http(s) base URL with no path")
-        endpoint = endpoint.rstrip("/")
-
-    settings = Settings(
-        slack_bot_token=r.secret("SLACK_BOT_TOKEN", required="slack" in need, prefix="xoxb-"),
-        slack_signing_secret=r.secret("SLACK_SIGNING_SECRET", required="slack" in need and is_http),
+    slack = dict(
+        slack_bot_token=r.token("SLACK_BOT_TOKEN", required="slack" in need),
+        slack_signing_secret=r.secret("SLACK_SIGNING_SECRET", required="slack" in need and is_http, help=_signing_help(http_mode)),
         slack_app_token=app_token,
         slack_api_url=slack_api_url,
-        port=int(r.number("PORT", 3000, int, 1, 65535)),
-        database_url=_database_url(r),
+        port=int(r.number("PORT", 3000, int, 1, 65535, "TCP port")),
+    )
+    if "slack" in need and http_mode is False and not app_token:
+        r.missing = True
+        r.problem(f"SLACK_APP_TOKEN is required in Socket Mode: {TOKENS['SLACK_APP_TOKEN'][1]}")
+
+    r.section = "policy"
+    policy = dict(
         requester_users=r.id_set("REQUESTER_USERS", USER_ID, "user ID"),
         requester_usergroups=r.id_set("REQUESTER_USERGROUPS", USERGROUP_ID, "user-group ID"),
         approver_users=r.id_set("APPROVER_USERS", USER_ID, "user ID"),
@@ -242,30 +315,63 @@ def load_settings(
         allowed_channels=r.id_set("ALLOWED_CHANNELS", CHANNEL_ID, "channel ID"),
         approval_channel=r.pattern("APPROVAL_CHANNEL", CHANNEL_ID, "channel ID", required="policy" in need),
         audit_channel=r.pattern("AUDIT_CHANNEL", CHANNEL_ID, "channel ID", required="policy" in need),
-        approval_ttl_seconds=int(r.number("APPROVAL_TTL_SECONDS", 1800, int, 10, 7 * 86400)),
+        approval_ttl_seconds=int(r.number("APPROVAL_TTL_SECONDS", 1800, int, 10, 7 * 86400, "seconds; at most 7 days")),
         four_eyes=r.boolean("FOUR_EYES", False),
-        max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100)),
-        tencentcloud_secret_id=r.text("TENCENTCLOUD_SECRET_ID", required="tencent" in need),
-        tencentcloud_secret_key=r.secret("TENCENTCLOUD_SECRET_KEY", required="tencent" in need),
+        max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100, "open requests per requester")),
+    )
+    if "policy" in need and not (policy["approver_users"] or policy["approver_usergroups"]):
+        r.missing = True
+        r.problem(f"APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?): {ID_HELP['user ID']}, or a user group's")
+
+    r.section = "tencent"
+    tencent = _tencent_settings(r, "tencent" in need)
+
+    r.section = "runtime"
+    settings = Settings(
+        **slack,
+        **policy,
+        **tencent,
+        database_url=_database_url(r),
+        worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
+        log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
+        log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
+    )
+    problems = r.problems_for(need)
+    if problems:
+        raise ConfigError(problems, source_note() if r.missing else "")
+    return settings
+
+
+def _signing_help(http_mode: bool | None) -> str:
+    where = "`python -m bot http`, the Procfile's web process" if http_mode else "the default without SLACK_APP_TOKEN"
+    return (
+        f"HTTP mode ({where}) verifies Slack's requests with it: copy Basic Information → App Credentials → "
+        "Signing Secret; or run Socket Mode (`python -m bot socket`, needs SLACK_APP_TOKEN)"
+    )
+
+
+def _tencent_settings(r: _Reader, required: bool) -> dict:
+    bucket = r.pattern("CI_BUCKET", BUCKET, "bucket (BucketName-APPID, e.g. mybucket-1250000000)", required=required)
+    region = r.pattern("CI_REGION", REGION, "region (e.g. ap-beijing)", required=required)
+    default_endpoint = f"https://{bucket}.ci.{region}.myqcloud.com" if bucket and region else ""
+    endpoint = r.text("CI_ENDPOINT", default_endpoint)
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+            r.problem(f"CI_ENDPOINT={endpoint!r} must be an http(s) base URL with no path")
+        endpoint = endpoint.rstrip("/")
+    return dict(
+        tencentcloud_secret_id=r.text("TENCENTCLOUD_SECRET_ID", required=required, help="the API key's SecretId (AKID…, CAM → API keys)"),
+        tencentcloud_secret_key=r.secret("TENCENTCLOUD_SECRET_KEY", required=required, help="the API key's SecretKey"),
         tencentcloud_session_token=r.secret("TENCENTCLOUD_SESSION_TOKEN"),
         ci_bucket=bucket,
         ci_region=region,
         ci_endpoint=endpoint,
-        ci_rate_limit=int(r.number("CI_RATE_LIMIT", 20, int, 1, 1000)),
-        ci_connect_timeout=r.number("CI_CONNECT_TIMEOUT", 3.05, float, 0.01, 60),
-        ci_read_timeout=r.number("CI_READ_TIMEOUT", 10.0, float, 0.01, 120),
-        ci_max_attempts=int(r.number("CI_MAX_ATTEMPTS", 4, int, 1, 10)),
-        worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256)),
-        log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
-        log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
+        ci_rate_limit=int(r.number("CI_RATE_LIMIT", 20, int, 1, 1000, "requests per second, all bot processes together")),
+        ci_connect_timeout=r.number("CI_CONNECT_TIMEOUT", 3.05, float, 0.01, 60, "seconds"),
+        ci_read_timeout=r.number("CI_READ_TIMEOUT", 10.0, float, 0.01, 120, "seconds"),
+        ci_max_attempts=int(r.number("CI_MAX_ATTEMPTS", 4, int, 1, 10, "attempts per call")),
     )
-    if "slack" in need and http_mode is False and not app_token:
-        r.problems.append("SLACK_APP_TOKEN is required in Socket Mode (an xapp- token with connections:write)")
-    if "policy" in need and not (settings.approver_users or settings.approver_usergroups):
-        r.problems.append("APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?)")
-    if r.problems:
-        raise ConfigError(r.problems)
-    return settings
 
 
 def _database_url(r: _Reader) -> str:
@@ -274,5 +380,5 @@ def _database_url(r: _Reader) -> str:
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if not (url.startswith("sqlite:///") or url.startswith("postgresql://") or url.startswith("postgresql+")):
-        r.problems.append("DATABASE_URL must be sqlite:///path or postgresql://...")
+        r.problem("DATABASE_URL must be sqlite:///path or postgresql://...")
     return url

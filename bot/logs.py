@@ -23,6 +23,10 @@ _PATTERNS = [
     re.compile(r"()xapp-[0-9A-Za-z-]+"),
     re.compile(r"(x-ci-security-token['\"]?\s*[:=]\s*['\"]?)[^'\",}\s]+", re.IGNORECASE),
     re.compile(r"(://[^:/@\s]+:)[^@\s]+(?=@)"),  # password in a URL
+    # Slack payload fields that grant something, in form, dict or JSON shape (libraries print request bodies):
+    # the legacy verification token, a response_url (posts to the channel for 30 minutes), a trigger_id.
+    re.compile(r"((?<![\w-])(?:token|response_url|trigger_id)(?:\\?['\"])?\s*[:=]\s*(?:\\?['\"])?)[^'\"\\&,}\s]+"),
+    re.compile(r"(%22(?:token|response_url|trigger_id)%22%3A(?:\+|%20)*%22)(?:(?!%22)[^&\s])+"),  # inside payload=<url-quoted JSON>
 ]
 
 REDACTED = "[redacted]"
@@ -52,8 +56,7 @@ class _Formatter(logging.Formatter):
         fields = dict(getattr(record, "fields", {}) or {})
         if self.as_json:
             doc = {
-                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-                + f".{int(record.msecs):03d}Z",
+                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
                 "level": record.levelname.lower(),
                 "logger": record.name,
                 "event": record.getMessage(),

@@ -17,11 +17,13 @@ from .domain.policy import Policy, PolicyRules
 from .domain.workflow import LOOKUPS, URGENT, Workflow
 from .logs import event
 from .outbox import Outbox
+from .preflight import preflight
 from .slack.app import create_app
 from .slack.audit_poster import AuditPoster
 from .slack.courier import Courier
 from .slack.directory import SlackGroupDirectory
 from .slack.services import Services
+from .slack.signature import verify_signatures
 from .store import SharedLimiter, Store
 from .tencent import CIClient
 from .worker import WorkQueue
@@ -116,6 +118,8 @@ class Runtime:
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
         slack = SlackRequestHandler(self.app)
+        if self.settings.slack_signing_secret:  # refused before Bolt, which would log the whole body
+            slack = verify_signatures(slack, self.settings.slack_signing_secret.reveal())
 
         def application(environ, start_response):
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -137,6 +141,7 @@ class Runtime:
 
 def run(settings: Settings, mode: str | None = None) -> int:
     mode = mode or ("socket" if settings.socket_mode else "http")
+    preflight(settings, mode)  # database and Slack tokens, before any fork or thread: one message, not a traceback
     if mode == "socket":
         return _run_socket(settings)
     return _run_http(settings)

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.domain.commands import MAX_REASON
 from tests.conftest import SECRET_ID, SECRET_KEY, job
 from tests.fakes.ci_server import Fault
+from tests.test_process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,8 +66,14 @@ def test_bad_job_id_sends_nothing(ci, tmp_path):
 
 
 def test_missing_settings_named_in_one_message(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "bot", "status", job(1)], cwd=tmp_path, capture_output=True,
-                         text=True, env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "status", job(1)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert out.returncode == 2
     for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "CI_BUCKET", "CI_REGION"):
         assert name in out.stderr
@@ -90,13 +98,6 @@ def test_cancel_is_audited_started_first_and_names_a_safe_actor(ci, tmp_path):
     assert rows[0]["detail"]["job_ids"] == [job(1)]  # stored before anything was sent
     assert rows[0]["actor"] == rows[1]["actor"] == "cli:eve__channel_"
     assert rows[1]["detail"]["results"][0]["request_id"].startswith("req-")
-
-
-def test_reason_longer_than_slack_allows_is_refused_before_sending(ci, tmp_path):
-    ci.add_job(job(1))
-    out = run_cli(["cancel", job(1), "--reason", "x" * 501], ci.url, tmp_path)
-    assert out.returncode == 2 and "500" in out.stderr
-    assert ci.arrivals == []
 
 
 def test_ctrl_c_stops_sending_and_every_sent_job_is_audited(ci, tmp_path):
@@ -137,3 +138,43 @@ def test_two_cli_runs_share_the_rate_limit(ci, tmp_path):
         assert run.returncode == 0, err
     assert all(ci.jobs[j].state == "Cancelled" for j in ids)
     assert ci.max_in_window(1.0) <= 20
+
+
+def test_the_reason_limit_is_the_one_slack_has_and_is_checked_before_sending(ci, tmp_path):
+    ci.add_job(job(1))
+    for args in (["--reason", "x" * (MAX_REASON + 1)], ["--reason", "x" * (MAX_REASON + 1), "--dry-run"], ["--reason", "  "]):
+        out = run_cli(["cancel", job(1), *args], ci.url, tmp_path)
+        assert out.returncode == 2 and f"--reason must be 1 to {MAX_REASON} characters" in out.stderr, out.stderr
+    assert ci.arrivals == [] and ci.jobs[job(1)].state != "Cancelled"
+    out = run_cli(["cancel", job(1), "--reason", "x" * MAX_REASON], ci.url, tmp_path)
+    assert out.returncode == 0, out.stderr
+
+
+def test_cancel_and_status_need_only_tencent_and_the_database(ci, tmp_path):
+    ci.add_job(job(1))
+    slack_mistakes = {
+        "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+        "SLACK_APP_TOKEN": "xoxb-in-the-wrong-place",
+        "APPROVAL_CHANNEL": "#general",
+        "APPROVER_USERS": "U0123ONCALL",
+    }
+    assert run_cli(["status", job(1)], ci.url, tmp_path, slack_mistakes).returncode == 0
+    out = run_cli(["cancel", job(1), "--reason", "r"], ci.url, tmp_path, slack_mistakes)
+    assert out.returncode == 0, out.stderr
+
+
+def test_cancel_with_a_database_it_cannot_open_sends_nothing(ci, tmp_path):
+    ci.add_job(job(1))
+    missing = tmp_path / "no-such-folder" / "bot.db"
+    out = run_cli(["cancel", job(1), "--reason", "r"], ci.url, tmp_path, {"DATABASE_URL": f"sqlite:///{missing}"})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"DATABASE_URL=sqlite:///{missing} cannot be opened" in out.stderr
+    assert f"check that the folder {missing.parent} exists" in out.stderr and "point DATABASE_URL at the bot's database" in out.stderr
+    assert ci.arrivals == [] and ci.jobs[job(1)].state != "Cancelled"
+
+
+def test_status_on_a_network_error_shows_the_ci_host(tmp_path):
+    closed = f"http://127.0.0.1:{free_port()}"
+    out = run_cli(["status", job(1)], closed, tmp_path, {"CI_CONNECT_TIMEOUT": "1", "CI_MAX_ATTEMPTS": "1"})
+    assert out.returncode == 1 and "NetworkError" in out.stderr
+    assert f"CI host: {closed} (from CI_ENDPOINT)" in out.stderr

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from bot import logs
-from bot.config import ConfigError, Secret, load_settings
+from bot.config import PLACEHOLDERS, ConfigError, Secret, load_settings
 
 BASE = {
     "SLACK_BOT_TOKEN": "xoxb-1-abc",
@@ -63,9 +65,19 @@ def test_all_problems_are_named_in_one_message():
     with pytest.raises(ConfigError) as err:
         load_settings(env)
     text = str(err.value)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "APPROVAL_CHANNEL", "AUDIT_CHANNEL",
-                 "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "CI_BUCKET", "CI_REGION",
-                 "CI_RATE_LIMIT", "FOUR_EYES", "APPROVER_USERS"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "APPROVAL_CHANNEL",
+        "AUDIT_CHANNEL",
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "CI_BUCKET",
+        "CI_REGION",
+        "CI_RATE_LIMIT",
+        "FOUR_EYES",
+        "APPROVER_USERS",
+    ):
         assert name in text, name
     assert len(err.value.problems) >= 11
 
@@ -95,9 +107,15 @@ def test_redactor_removes_secrets_and_secret_shapes():
     stream = io.StringIO()
     logs.configure("INFO", "json", ["tencent-secret-key"], stream=stream)
     log = logging.getLogger("t")
-    logs.event(log, "x", auth="q-sign-algorithm=sha1&q-ak=AKID1&q-signature=abcdef0123", key="tencent-secret-key",
-               token="xoxb-123-456-abc", url="postgresql://user:hunter2@db/x",
-               slack_sig="v0=" + "ab12" * 16)
+    logs.event(
+        log,
+        "x",
+        auth="q-sign-algorithm=sha1&q-ak=AKID1&q-signature=abcdef0123",
+        key="tencent-secret-key",
+        token="xoxb-123-456-abc",
+        url="postgresql://user:hunter2@db/x",
+        slack_sig="v0=" + "ab12" * 16,
+    )
     out = stream.getvalue()
     for secret in ("abcdef0123", "tencent-secret-key", "xoxb-123-456-abc", "hunter2", "AKID1", "ab12" * 16):
         assert secret not in out
@@ -109,3 +127,113 @@ def test_socket_mode_needs_an_app_token():
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN is required in Socket Mode"):
         load_settings(env, http_mode=False)
     assert load_settings(dict(env, SLACK_APP_TOKEN="xapp-1-a"), http_mode=False).socket_mode
+
+
+# -- the usual newcomer mistakes --------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def example_env() -> dict:
+    return {k: v for k, v in dotenv_values(ROOT / ".env.example").items() if v}
+
+
+def problems(env, **kw) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        load_settings(env, **kw)
+    return err.value.problems
+
+
+def test_env_example_copied_unchanged_is_refused_placeholder_by_placeholder():
+    found = "\n".join(problems(example_env()))
+    for name in ("SLACK_BOT_TOKEN", "APPROVER_USERS", "APPROVAL_CHANNEL", "AUDIT_CHANNEL", "TENCENTCLOUD_SECRET_ID", "CI_BUCKET"):
+        assert f"{name}" in found and "placeholder from .env.example" in found.split(name, 1)[1].split("\n")[0], name
+
+
+def test_every_value_in_env_example_is_a_placeholder_or_the_default():
+    defaults = load_settings({}, require=[])
+    for name, value in example_env().items():
+        if value in PLACEHOLDERS or value.endswith("..."):
+            continue
+        assert getattr(load_settings({name: value}, require=[]), name.lower()) == getattr(defaults, name.lower()), name
+
+
+def test_missing_settings_say_where_settings_come_from(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        load_settings({})
+    assert "copy .env.example to .env" in str(err.value) and str(tmp_path / ".env") in str(err.value)
+    (tmp_path / ".env").write_text("LOG_LEVEL=info\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings({})
+    assert f"from {tmp_path / '.env'}" in str(err.value)
+
+
+def test_a_token_in_the_wrong_variable_names_the_right_one():
+    found = problems(dict(BASE, SLACK_BOT_TOKEN="xapp-1-A1-secretpart", SLACK_APP_TOKEN="xoxb-1-secretpart"))
+    assert any(p.startswith("SLACK_BOT_TOKEN holds a xapp-… token, which belongs in SLACK_APP_TOKEN") for p in found), found
+    assert any(p.startswith("SLACK_APP_TOKEN holds a xoxb-… token, which belongs in SLACK_BOT_TOKEN") for p in found), found
+    assert "secretpart" not in "\n".join(found)
+    [user_token] = problems(dict(BASE, SLACK_BOT_TOKEN="xoxp-1-secretpart"))
+    assert "a user token" in user_token and "Bot User OAuth Token" in user_token and "secretpart" not in user_token
+
+
+def test_a_channel_name_is_shown_what_a_channel_id_looks_like_and_where_to_copy_it():
+    [found] = problems(dict(BASE, APPROVAL_CHANNEL="#approvals"))
+    assert found.startswith("APPROVAL_CHANNEL='#approvals' is a channel name, not a channel ID")
+    assert "C0123ABCD" in found and "copy the Channel ID" in found
+    [found] = problems(dict(BASE, ALLOWED_CHANNELS="C0OK, general"))
+    assert "general" in found and "C0123ABCD" in found
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("CI_RATE_LIMIT", "5000", "is out of range: use 1 to 1000 (requests per second"),
+        ("CI_RATE_LIMIT", "fast", "is not a whole number: use 1 to 1000 (requests per second"),
+        ("APPROVAL_TTL_SECONDS", "5", "use 10 to 604800 (seconds"),
+        ("PORT", "80000", "use 1 to 65535 (TCP port)"),
+        ("CI_READ_TIMEOUT", "0", "use 0.01 to 120 (seconds)"),
+        ("CI_CONNECT_TIMEOUT", "soon", "is not a number: use 0.01 to 60 (seconds)"),
+        ("CI_MAX_ATTEMPTS", "11", "use 1 to 10 (attempts per call)"),
+        ("WORKER_THREADS", "0", "use 1 to 256 (threads)"),
+    ],
+)
+def test_range_errors_state_the_range_and_the_unit(name, value, expected):
+    [found] = problems(dict(BASE, **{name: value}))
+    assert found.startswith(f"{name}={value!r}") and expected in found, found
+
+
+def test_the_command_line_ignores_slack_and_policy_settings():
+    env = dict(example_env(), **{k: v for k, v in BASE.items() if k.startswith(("TENCENT", "CI_"))})
+    env["SLACK_APP_TOKEN"] = "xoxb-in-the-wrong-place"
+    assert load_settings(env, require=["tencent"]).ci_region == "ap-beijing"
+    assert any("SLACK_APP_TOKEN" in p for p in problems(env))
+
+
+@pytest.mark.parametrize("shape", ["form", "dict", "json", "payload"])
+def test_slack_payload_fields_never_reach_a_log_line(shape):
+    """Libraries print request bodies (Bolt on a failed verification, for one): what grants access is removed."""
+    import io
+    import json
+    import urllib.parse
+
+    fields = {
+        "token": "legacy-verification-abc",
+        "team_id": "T1",
+        "trigger_id": "1337.42.trigger9",
+        "response_url": "https://hooks.slack.com/commands/T1/42/hook-secret-xyz",
+    }
+    body = {
+        "form": urllib.parse.urlencode(fields),
+        "dict": repr(fields),
+        "json": json.dumps(fields),
+        "payload": urllib.parse.urlencode({"payload": json.dumps({"type": "block_actions", **fields})}),
+    }[shape]
+    stream = io.StringIO()
+    logs.configure("INFO", "json", [], stream=stream)
+    logging.getLogger("slack_bolt.RequestVerification").info(f"Invalid request signature detected (signature: v0=abc, timestamp: 1, body: {body})")
+    out = stream.getvalue()
+    for value in ("legacy-verification-abc", "1337.42.trigger9", "hook-secret-xyz", "hooks.slack.com"):
+        assert value not in out and urllib.parse.quote(value, safe="") not in out, (value, out)
+    assert "T1" in out

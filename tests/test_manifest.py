@@ -10,7 +10,8 @@ import jsonschema
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+# Slack's own manifest schema (MIT, licence beside it), kept in the repository so a bare clone tests itself.
+SCHEMA = ROOT / "tests" / "data" / "manifest.schema.1.0.0.json"
 
 # Web API methods the bot calls, and the bot scope each needs.
 SCOPES_BY_METHOD = {
@@ -52,3 +53,10 @@ def test_command_interactivity_and_scopes_match_the_code():
         needed |= scope if isinstance(scope, set) else ({scope} if scope else set())
     assert set(m["oauth_config"]["scopes"]["bot"]) == needed
     assert f'"{command["command"]}"' in (ROOT / "bot/slack/commands/cancel_moderation.py").read_text()
+
+
+def test_the_readme_sections_the_manifest_points_to_exist():
+    readme_headings = {line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("#")}
+    pointers = re.findall(r'README, "([^"]+)"', (ROOT / "manifest.yml").read_text())
+    assert pointers, "the manifest should point operators to the README"
+    assert set(pointers) <= readme_headings, set(pointers) - readme_headings

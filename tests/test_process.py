@@ -36,8 +36,9 @@ class Process:
         self.port = free_port()
         self.log = log_path.open("ab")  # the bot's own log lines, kept for a failing test's report
         full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env, "PORT": str(self.port)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "http"], env=full, cwd=ROOT / "tests",
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "http"], env=full, cwd=ROOT / "tests", stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.client = SlackClient(f"http://127.0.0.1:{self.port}", slack)
         self.wait_healthy()
 
@@ -124,15 +125,28 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
     env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="")
     full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env}
     with (tmp_path / "socket.log").open("ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "socket"], env=full, cwd=ROOT / "tests",
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "socket"], env=full, cwd=ROOT / "tests", stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             ws.wait_connected()
             ci.add_job(job(1))
-            ws.send({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-                     "payload": {"team_id": "T1", "channel_id": CHANNEL, "user_id": ONCALL,
-                                 "command": "/cancel-moderation", "text": f"{job(1)} over socket mode",
-                                 "response_url": slack.response_url("ws"), "trigger_id": "t"}})
+            ws.send(
+                {
+                    "envelope_id": "env-1",
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "payload": {
+                        "team_id": "T1",
+                        "channel_id": CHANNEL,
+                        "user_id": ONCALL,
+                        "command": "/cancel-moderation",
+                        "text": f"{job(1)} over socket mode",
+                        "response_url": slack.response_url("ws"),
+                        "trigger_id": "t",
+                    },
+                }
+            )
             ack = ws.wait_ack("env-1")
             assert "Working on 1 job" in json.dumps(ack.get("payload", {}))
             [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
@@ -219,3 +233,106 @@ def test_sigterm_past_the_drain_hands_work_back_and_the_next_process_finishes_it
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=40)
     assert result.args["text"] == "Cancelled 2 job(s)"
     assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+
+# -- start-up failures: one message naming the setting, never a traceback, exit within 15 s ---------
+
+START_LIMIT = 15  # seconds an operator waits, at most, for a start that cannot succeed
+
+
+def start_expecting_failure(command: str, env: dict, cwd: Path) -> str:
+    """Run `python -m bot <command>` until it gives up; return what it printed."""
+    full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "PORT": str(free_port()), **env}
+    out = subprocess.run([sys.executable, "-m", "bot", command], env=full, cwd=cwd, capture_output=True, text=True, timeout=START_LIMIT)
+    text = out.stdout + out.stderr
+    assert out.returncode != 0, text
+    assert "Traceback" not in text and "Worker failed to boot" not in text, text
+    assert text.startswith("Cannot start: "), text
+    return text
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections and never answers: a database host that hangs."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield server.getsockname()[1]
+
+
+def test_an_unreachable_database_is_one_message(ci, slack, tmp_path):
+    url = f"postgresql://postgres:hunter2@127.0.0.1:{free_port()}/bot"
+    text = start_expecting_failure("http", bot_env(ci, slack, url), tmp_path)
+    assert text.count("\n  - ") == 1, text
+    assert "DATABASE_URL=postgresql://postgres:***@127.0.0.1:" in text and "cannot be opened" in text
+    assert "check that the server is running" in text and "hunter2" not in text
+
+
+def test_a_database_that_does_not_answer_is_given_up_in_time(ci, slack, tmp_path, silent_port):
+    text = start_expecting_failure("http", bot_env(ci, slack, f"postgresql://postgres@127.0.0.1:{silent_port}/bot"), tmp_path)
+    assert "DATABASE_URL: no answer within 10 s" in text
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_one_message(ci, slack, tmp_path):
+    missing = tmp_path / "no-such-folder" / "bot.db"
+    text = start_expecting_failure("http", bot_env(ci, slack, f"sqlite:///{missing}"), tmp_path)
+    assert f"DATABASE_URL=sqlite:///{missing} cannot be opened" in text and f"the folder {missing.parent} exists" in text
+
+
+def test_a_revoked_bot_token_is_one_message(ci, slack, tmp_path):
+    slack.fail("auth.test", 1, error="token_revoked")
+    text = start_expecting_failure("http", bot_env(ci, slack, f"sqlite:///{tmp_path}/bot.db"), tmp_path)
+    assert "SLACK_BOT_TOKEN was refused by Slack (auth.test: token_revoked)" in text and "reinstall the app" in text
+
+
+def test_a_refused_app_token_in_socket_mode_is_one_message(ci, slack, tmp_path):
+    env = bot_env(ci, slack, f"sqlite:///{tmp_path}/bot.db", SLACK_APP_TOKEN="xapp-1-made-up", SLACK_SIGNING_SECRET="")
+    text = start_expecting_failure("socket", env, tmp_path)
+    assert "SLACK_APP_TOKEN was refused by Slack (apps.connections.open: invalid_auth)" in text
+    assert "App-Level Tokens" in text and "xapp-1-made-up" not in text
+
+
+def test_the_procfile_web_process_without_a_signing_secret_says_so(ci, slack, tmp_path):
+    env = bot_env(ci, slack, f"sqlite:///{tmp_path}/bot.db", SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="")
+    text = start_expecting_failure("http", env, tmp_path)
+    assert "SLACK_SIGNING_SECRET is required: HTTP mode (`python -m bot http`, the Procfile's web process)" in text
+
+
+def test_a_bare_directory_and_an_unchanged_env_example_each_say_what_to_do(tmp_path):
+    text = start_expecting_failure("http", {}, tmp_path)
+    assert f"there is no {tmp_path / '.env'}: copy .env.example to .env" in text
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    text = start_expecting_failure("http", {}, tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "APPROVER_USERS", "APPROVAL_CHANNEL", "AUDIT_CHANNEL", "TENCENTCLOUD_SECRET_ID", "CI_BUCKET"):
+        assert f"\n  - {name}" in text and "placeholder from .env.example" in text.split(f"\n  - {name}", 1)[1].split("\n")[0], name
+
+
+def wait_for_line(path: Path, needle: str, timeout: float = 10) -> str:
+    """The bot's log, once a line with `needle` is in it (the process writes it after answering)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text()
+        if needle in text:
+            return text
+        time.sleep(0.05)  # polling a condition (a line being written), bounded by the deadline
+    raise AssertionError(f"no {needle!r} in the log:\n{path.read_text()}")
+
+
+def test_a_forged_request_is_logged_without_its_body(process, ci, slack, tmp_path):
+    bot = process()
+    status, body, _ = bot.client.command(ONCALL, f"{job(1)} forged", secret="not-the-signing-secret", response_name="hook-secret-xyz")
+    assert (status, body) == (401, {"error": "invalid request"})
+    text = wait_for_line(tmp_path / "bot-0.log", "slack.bad_signature")
+    [line] = [json.loads(x) for x in text.splitlines() if "slack.bad_signature" in x]
+    assert line["reason"] == "signature does not match: check SLACK_SIGNING_SECRET"
+    assert line["path"] == "/slack/events" and line["request_timestamp"].isdigit() and line["ts"]
+    for leaked in ("hook-secret-xyz", "trig-1", "token=unused", "forged", "v0="):
+        assert leaked not in text, leaked
+    assert ci.arrivals == []
+
+
+def test_slack_not_answering_at_start_is_logged_and_the_bot_starts_anyway(process, tmp_path):
+    """Only a refused token stops the start: an outage at Slack is what the retries and the audit outbox are for."""
+    process(SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/")
+    text = wait_for_line(tmp_path / "bot-0.log", "bot.start_unverified")
+    [line] = [json.loads(x) for x in text.splitlines() if "bot.start_unverified" in x]
+    assert (line["check"], line["error"]) == ("SLACK_BOT_TOKEN", "URLError")

@@ -7,17 +7,19 @@ from dataclasses import dataclass
 # What an operator should do about each error code, shown next to Code and Message.
 HINTS = {
     "InvalidArgument": "The job is unknown or already finished. Check the job ID; nothing is left to cancel if it ended.",
-    "AccessDenied": "The Tencent key may not cancel jobs on this bucket. Grant ci:CancelAuditingJobs (see README, CAM policy).",
+    "AccessDenied": 'The Tencent key may not cancel jobs on this bucket. Grant ci:CancelAuditingJobs (README, "Tencent CAM policy").',
     "InvalidAccessKeyId": "TENCENTCLOUD_SECRET_ID is unknown to Tencent. Check the key and that it is enabled.",
-    "SignatureDoesNotMatch": "Tencent rejected the signature. Check TENCENTCLOUD_SECRET_KEY (and the STS token if used).",
+    "SignatureDoesNotMatch": "Tencent rejected the signature. Check TENCENTCLOUD_SECRET_KEY (and the STS token if used); "
+    "`python -m bot check` tells at once.",
     "RequestTimeTooSkewed": "The bot's clock is off. Fix NTP on the host; the bot already retried with a corrected time.",
-    "ExpiredToken": "The STS session token expired. Refresh TENCENTCLOUD_SESSION_TOKEN.",
-    "InvalidToken": "The STS session token is invalid. Refresh TENCENTCLOUD_SESSION_TOKEN.",
+    "ExpiredToken": "The STS session token expired. Refresh TENCENTCLOUD_SESSION_TOKEN and restart.",
+    "InvalidToken": "The STS session token is invalid. Refresh TENCENTCLOUD_SESSION_TOKEN and restart.",
     "InternalError": "Tencent had an internal error and retries did not help. Try again in a minute.",
     "ServiceUnavailable": "Tencent is unavailable. Try again in a minute.",
-    "RateLimited": "Tencent's rate limit was hit and retries did not help. Try again shortly.",
+    "RateLimited": "Tencent's rate limit was hit and retries did not help. Try again shortly; lower CI_RATE_LIMIT if other tools share the key.",
     "NoSuchBucket": "CI_BUCKET does not exist in CI_REGION, or CI is not enabled on it.",
-    "NetworkError": "The CI API could not be reached. Check the network or CI_ENDPOINT, then try again.",
+    "NetworkError": "The CI API could not be reached. Check the network, and CI_ENDPOINT (or CI_BUCKET and CI_REGION, which make the host): "
+    "`python -m bot check` shows the host.",
     "BadResponse": "Tencent answered 200 with a body the bot cannot read; the job was most likely cancelled. Check with `status`.",
     "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
@@ -93,6 +95,8 @@ class CIError(Exception):
     def hint(self) -> str:
         if self.code in HINTS:
             return HINTS[self.code]
+        if self.code in RATE_LIMIT_CODES:  # SlowDown comes as a 503: a rate limit, not a failure
+            return HINTS["RateLimited"]
         if self.status is not None and self.status >= 500:
             return HINTS["InternalError"]
         return "See Tencent's error-code reference for this code; quote the RequestId to Tencent support."

@@ -1,0 +1,148 @@
+"""Start-up checks: the database opens and Slack accepts the tokens, or one message says what to fix.
+
+They run before anything starts (before gunicorn forks a worker, before the Socket Mode
+connection), so a newcomer's mistake ends the process with one message and a non-zero exit
+instead of a worker traceback. `python -m bot check` reuses them for its table.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from .config import TOKENS, ConfigError, Settings
+from .logs import event
+
+log = logging.getLogger(__name__)
+
+#: Every start-up check together gives up after this long, so the process exits well within 15 s.
+PREFLIGHT_SECONDS = 10.0
+SLACK_TIMEOUT = 5
+
+#: Slack's answers that mean "this token will never work", and what the operator does about each.
+SLACK_AUTH_HINTS = {
+    "invalid_auth": "Slack does not know this token: copy it again",
+    "not_authed": "no token reached Slack: set it",
+    "token_revoked": "the token was revoked or the app uninstalled: reinstall the app and copy the new token",
+    "token_expired": "the token expired (token rotation is on): turn rotation off in the app settings and reinstall",
+    "account_inactive": "the app was uninstalled or its workspace deactivated: reinstall the app and copy the new token",
+    "not_allowed_token_type": "this is not the right kind of token for this variable",
+}
+
+
+class StartupProblem(Exception):
+    """One thing that stops the start; str() names the setting and what to do."""
+
+
+def describe_database(url: str) -> str:
+    """DATABASE_URL as shown to an operator: password hidden, a SQLite path made absolute."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"sqlite:///{Path(parsed.database).resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def open_database(url: str):
+    """Open the store and bring its schema up to date, or raise StartupProblem saying why and what to do."""
+    from .store import Store
+
+    shown = describe_database(url)
+    try:
+        store = Store(url)
+    except Exception as exc:
+        raise StartupProblem(f"DATABASE_URL={shown} cannot be used ({_first_line(exc)}): check the URL") from None
+    try:
+        store.migrate()
+        store.ping()
+    except Exception as exc:
+        store.close()
+        raise StartupProblem(f"DATABASE_URL={shown} cannot be opened ({_first_line(exc)}): {_database_hint(url)}") from None
+    return store
+
+
+def _database_hint(url: str) -> str:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        folder = Path(parsed.database or ".").resolve().parent
+        return f"check that the folder {folder} exists and this user may write there"
+    return "check that the server is running and answers, and the URL's host, port, database, user and password"
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own reason, without SQLAlchemy's SQL echo and links (and never a password)."""
+    reason = getattr(exc, "orig", None) or exc
+    text = str(reason).strip().splitlines()
+    return text[0] if text else type(reason).__name__
+
+
+def verify_bot_token(settings: Settings) -> dict:
+    """auth.test with SLACK_BOT_TOKEN: the answer, or StartupProblem if Slack refuses the token."""
+    client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT, retry_handlers=[])
+    try:
+        return client.auth_test().data
+    except SlackApiError as exc:
+        raise _token_problem("SLACK_BOT_TOKEN", "auth.test", exc) from None
+
+
+def verify_app_token(settings: Settings) -> None:
+    """apps.connections.open with SLACK_APP_TOKEN (Socket Mode): StartupProblem if Slack refuses it."""
+    client = WebClient(base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT, retry_handlers=[])
+    try:
+        client.apps_connections_open(app_token=settings.slack_app_token.reveal())
+    except SlackApiError as exc:
+        raise _token_problem("SLACK_APP_TOKEN", "apps.connections.open", exc) from None
+
+
+def _token_problem(name: str, method: str, exc: SlackApiError) -> Exception:
+    error = exc.response.get("error") if exc.response is not None else None
+    if error in SLACK_AUTH_HINTS:
+        return StartupProblem(f"{name} was refused by Slack ({method}: {error}): {SLACK_AUTH_HINTS[error]}; {name} is {TOKENS[name][1]}")
+    return exc  # not about the token (rate limit, Slack down): the caller decides
+
+
+def preflight(settings: Settings, mode: str) -> None:
+    """Everything `run` needs before it starts, checked at once; ConfigError lists what stops the start."""
+    checks: dict[str, Callable[[], object]] = {
+        "DATABASE_URL": lambda: open_database(settings.database_url).close(),
+        "SLACK_BOT_TOKEN": lambda: verify_bot_token(settings),
+    }
+    if mode == "socket":
+        checks["SLACK_APP_TOKEN"] = lambda: verify_app_token(settings)
+    problems = _run_within(PREFLIGHT_SECONDS, checks)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _run_within(seconds: float, checks: dict[str, Callable[[], object]]) -> list[str]:
+    """Run the checks side by side; a check still waiting at the deadline is a problem of its own."""
+    outcomes: dict[str, BaseException | None] = {}
+
+    def attempt(name: str, check: Callable[[], object]) -> None:
+        try:
+            check()
+            outcomes[name] = None
+        except BaseException as exc:
+            outcomes[name] = exc
+
+    threads = {name: threading.Thread(target=attempt, args=(name, check), daemon=True) for name, check in checks.items()}
+    for thread in threads.values():
+        thread.start()
+    deadline = time.monotonic() + seconds
+    problems = []
+    for name, thread in threads.items():
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            problems.append(f"{name}: no answer within {seconds:g} s: check that the service it points at is reachable from this host")
+        elif isinstance(outcomes[name], StartupProblem):
+            problems.append(str(outcomes[name]))
+        elif outcomes[name] is not None:
+            # Slack unreachable or failing is not a setting to fix: start, and let retries and the outbox cope.
+            event(log, "bot.start_unverified", logging.WARNING, check=name, error=type(outcomes[name]).__name__)
+    return problems
