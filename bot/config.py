@@ -81,6 +81,7 @@ class Settings:
     approval_ttl_seconds: int = 1800
     four_eyes: bool = False
     max_pending_per_user: int = 5
+    approval_reminder_seconds: int | None = None  # None: half the TTL; 0: no reminder
     # Tencent Cloud Infinite
     tencentcloud_secret_id: str = ""
     tencentcloud_secret_key: Secret = field(default_factory=lambda: Secret(""))
@@ -96,6 +97,13 @@ class Settings:
     worker_threads: int = 16
     log_format: str = "auto"
     log_level: str = "INFO"
+
+    @property
+    def reminder_seconds(self) -> int:
+        """When the one reminder is posted after a request (0: never)."""
+        if self.approval_reminder_seconds is None:
+            return self.approval_ttl_seconds // 2
+        return self.approval_reminder_seconds
 
     @property
     def socket_mode(self) -> bool:
@@ -245,6 +253,7 @@ def load_settings(
         approval_ttl_seconds=int(r.number("APPROVAL_TTL_SECONDS", 1800, int, 10, 7 * 86400)),
         four_eyes=r.boolean("FOUR_EYES", False),
         max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100)),
+        approval_reminder_seconds=_reminder_seconds(r),
         tencentcloud_secret_id=r.text("TENCENTCLOUD_SECRET_ID", required="tencent" in need),
         tencentcloud_secret_key=r.secret("TENCENTCLOUD_SECRET_KEY", required="tencent" in need),
         tencentcloud_session_token=r.secret("TENCENTCLOUD_SESSION_TOKEN"),
@@ -263,9 +272,18 @@ def load_settings(
         r.problems.append("SLACK_APP_TOKEN is required in Socket Mode (an xapp- token with connections:write)")
     if "policy" in need and not (settings.approver_users or settings.approver_usergroups):
         r.problems.append("APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?)")
+    if settings.reminder_seconds >= settings.approval_ttl_seconds:
+        r.problems.append(f"APPROVAL_REMINDER_SECONDS={settings.reminder_seconds} must be less than "
+                          f"APPROVAL_TTL_SECONDS={settings.approval_ttl_seconds} (or 0 for no reminder)")
     if r.problems:
         raise ConfigError(r.problems)
     return settings
+
+
+def _reminder_seconds(r: _Reader) -> int | None:
+    if not r.env.get("APPROVAL_REMINDER_SECONDS", "").strip():
+        return None  # the default depends on APPROVAL_TTL_SECONDS
+    return int(r.number("APPROVAL_REMINDER_SECONDS", 0, int, 0, 7 * 86400))
 
 
 def _database_url(r: _Reader) -> str:

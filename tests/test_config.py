@@ -109,3 +109,18 @@ def test_socket_mode_needs_an_app_token():
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN is required in Socket Mode"):
         load_settings(env, http_mode=False)
     assert load_settings(dict(env, SLACK_APP_TOKEN="xapp-1-a"), http_mode=False).socket_mode
+
+
+def test_approval_reminder_defaults_to_half_the_ttl_and_zero_turns_it_off():
+    assert load_settings(dict(BASE, APPROVAL_TTL_SECONDS="600")).reminder_seconds == 300
+    assert load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="0")).reminder_seconds == 0
+    assert load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="90")).reminder_seconds == 90
+
+
+def test_a_reminder_after_the_expiry_is_refused_with_a_clear_message():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(dict(BASE, APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="60"))
+    assert "APPROVAL_REMINDER_SECONDS=60 must be less than APPROVAL_TTL_SECONDS=60" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="soon"))
+    assert "APPROVAL_REMINDER_SECONDS='soon' is not a number" in str(caught.value)

@@ -26,6 +26,7 @@ SCOPES_BY_METHOD = {
     "conversations_replies": {"channels:history", "groups:history"},  # the same, for an entry's thread replies
     "chat_getPermalink": None,  # the audit entry's link to the approval message; needs no scope
     "views_open": None,  # needs a trigger_id, not a scope
+    "views_publish": None,  # the Home tab: needs no scope, only the app_home_opened event (checked below)
     "auth_test": None,
 }
 
@@ -52,3 +53,10 @@ def test_command_interactivity_and_scopes_match_the_code():
         needed |= scope if isinstance(scope, set) else ({scope} if scope else set())
     assert set(m["oauth_config"]["scopes"]["bot"]) == needed
     assert f'"{command["command"]}"' in (ROOT / "bot/slack/commands/cancel_moderation.py").read_text()
+
+
+def test_home_tab_and_its_event_are_enabled():
+    m = manifest()
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in m["settings"]["event_subscriptions"]["bot_events"]
+    assert '"app_home_opened"' in (ROOT / "bot/slack/events/app_home.py").read_text()

@@ -22,6 +22,7 @@ from . import outcomes as oc
 from .announce import Caller
 from .commands import USAGE, Cancel
 from .execution import EXECUTE, Executor, execute_task, finish
+from .oncall import RETRY, WITHDRAW, OnCallMixin
 from .policy import Policy, Role
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def request_id_of(task: Task) -> str:
     return task.key.split(":", 1)[1][:32]
 
 
-class Workflow:
+class Workflow(OnCallMixin):
     def __init__(
         self,
         *,
@@ -55,6 +56,7 @@ class Workflow:
         ttl_seconds: int,
         four_eyes: bool,
         max_pending: int = 5,
+        reminder_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
         clock=time.time,
         lookup_concurrency: int = 20,
@@ -66,6 +68,7 @@ class Workflow:
         self.ttl = ttl_seconds
         self.four_eyes = four_eyes
         self.max_pending = max_pending
+        self.reminder_seconds = reminder_seconds
         self.wake = wake
         self.clock = clock
         self.lookup_concurrency = lookup_concurrency
@@ -73,7 +76,8 @@ class Workflow:
 
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {COMMAND: self.on_command, LOOKUP: self.on_lookup, REQUEST: self.on_request, APPROVE: self.on_approve,
-                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute}
+                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute,
+                WITHDRAW: self.on_withdraw, RETRY: self.on_retry}
 
     # -- commands -------------------------------------------------------------------
 
@@ -99,11 +103,13 @@ class Workflow:
         return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
 
     def on_lookup(self, task: Task) -> None:
-        """`status` and `help`: read-only, in the lookup lane."""
+        """`status`, `pending` and `help`: read-only, in the lookup lane."""
         caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
         if command["kind"] == "help":
             self.store.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
             return self.wake()
+        if command["kind"] == "pending":
+            return self.on_pending(task, caller)
         job_ids = command["job_ids"]
         if not self.policy.channel_allowed(caller.channel_id):
             return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
@@ -168,7 +174,8 @@ class Workflow:
                 tasks=[announce.approval_post(request_id, statuses),
                        announce.tell(caller, f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
                                              f"{_ids(command['job_ids'])}. You will hear back here when they "
-                                             f"decide (request `{short}`).", task.key, stream=request_id)],
+                                             f"decide (request `{short}`).", task.key, stream=request_id),
+                       *self.reminders_for(request_id)],
                 max_pending=self.max_pending,
             )
         except PendingLimit:
@@ -262,8 +269,8 @@ class Workflow:
             return [announce.result(request, Caller.from_dict(caller) if caller else
                                     Caller(request.requester, request.origin_channel))]
         if request.kind == "approval":
-            return [announce.approval_update(request.id, "done"),
-                    announce.requester_dm(request.id, "done", request.requester)]
+            return [announce.approval_update(request.id, "done", request.retries),
+                    announce.requester_dm(request.id, "done", request.requester, request.retries)]
         return []
 
     # -- shared ---------------------------------------------------------------------
@@ -313,6 +320,8 @@ class Workflow:
             return "This request has expired; ask the requester to send a new one."
         if request.state == "expired":
             return "This request expired before anyone decided; ask the requester to send a new one."
+        if request.state == "withdrawn":
+            return f"Already withdrawn by <@{request.requester}>; nothing was cancelled."
         who = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else "someone"
         verb = "denied" if request.state == "denied" else "approved"
         return f"Already {verb} by {who}."
