@@ -28,6 +28,7 @@ APPROVE_ACTION = "approve_request"
 DENY_ACTION = "deny_request"
 WITHDRAW_ACTION = "withdraw_request"
 RETRY_ACTION = "retry_failed"
+RUNNING = {"auditing", "submitted"}  # Tencent's states of a job still moderating
 CANCEL_FORM = "cancel_form"
 DENY_FORM = "deny_form"
 
@@ -72,7 +73,9 @@ def outcome_line(o: dict) -> str:
     if result == "unknown":
         return (f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
                 f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}`")
-    state = f" · job is *{esc(o['state'])}*" if o.get("state") else ""
+    state = esc(o.get("state") or "")
+    if state:
+        state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
     return (f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
             f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_")
 
