@@ -44,5 +44,5 @@ def test_when_the_query_cannot_tell_the_outcome_is_unknown(bot, ci, slack):
     ci.script(job(1), Fault.raw(200, MALFORMED), Fault.error(403, "AccessDenied"))
     bot.command(ONCALL, f"{job(1)} malformed answer")
     text, outcome = result_of(bot, slack)
-    assert "*unknown* — check with `status`" in text
+    assert "*unknown* — check with `status`" in text and "a status query could not tell" in text
     assert outcome["result"] == "unknown" and outcome["confirmed"] is False

@@ -72,7 +72,8 @@ def outcome_line(o: dict) -> str:
                 f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}")
     if result == "unknown":
         return (f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
-                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}`")
+                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
+                "_a status query could not tell_")
     state = esc(o.get("state") or "")
     if state:
         state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
