@@ -49,8 +49,10 @@ def test_ten_clicks_on_two_processes_send_the_failed_job_again_once(make_bot, ci
                    what="nine 'already sent again' answers")
     assert len(ci.requests_for("cancel_auditing")) == 3  # job 1 once; job 2 refused once, then once more
     assert ci.jobs[job(2)].state == "Cancelled"
-    slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
+    posts = slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
     assert events(first) == ["started", "failed", "approved", "cancelled"]
+    retry_post = json.dumps(posts[2].args["blocks"])
+    assert "Retry failed* (round 1): 1 job(s) sent again" in retry_post and job(2) in retry_post and job(1) not in retry_post
     retried = next(e for e in first.runtime.store.audit_entries() if e.event == "approved")
     assert retried.detail["retry"] == 1 and retried.detail["retried_jobs"] == [job(2)]
     final = first.runtime.store.audit_entries()[-1]
