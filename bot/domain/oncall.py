@@ -1,13 +1,11 @@
 """What on-call and requesters do around a request besides deciding it: withdraw it, retry its
-failed jobs, list what is open, be reminded, and what the Home tab shows each of them.
+failed jobs, and be reminded of it.
 
 A mixin of the Workflow (it shares its store, policy and helpers); every handler is a stored
 task that may run more than once, and every change is a conditional UPDATE in the store.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ..store import NewTask, Request, Task
 from . import announce
@@ -16,17 +14,6 @@ from .execution import execute_task
 from .policy import Role
 
 WITHDRAW, RETRY = "withdraw", "retry"
-RECENT = 10  # decisions everyone sees on the Home tab
-
-
-@dataclass(frozen=True)
-class HomeData:
-    """What one user's Home tab shows."""
-
-    approver: bool
-    pending: list[Request]  # every open request (approvers only)
-    mine: list[Request]  # the user's own open requests
-    recent: list[Request]  # the last decisions, newest first
 
 
 def retry_task(key: str, caller: Caller, request_id: str, round_seen: int) -> NewTask:
@@ -79,23 +66,6 @@ class OnCallMixin:
             return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); "
                                             "see the latest result.")
         self.wake()
-
-    # -- lists ----------------------------------------------------------------------------
-    def on_pending(self, task: Task, caller: Caller) -> None:
-        """`/cancel-moderation pending`: open requests, everyone's for on-call, one's own otherwise."""
-        role, unverified = self._role(caller.user_id)
-        if role is Role.NONE:
-            why = self._not_allowed(unverified, "You may not request cancellations, so you have none pending.")
-            return self._record_refusal(task.key, caller, "pending", why, tell=True)
-        approver = role is Role.APPROVER
-        requests = self.store.open_requests(None if approver else caller.user_id)
-        self.store.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
-        self.wake()
-
-    def home_for(self, user_id: str) -> HomeData:
-        approver = self._role(user_id)[0] is Role.APPROVER
-        return HomeData(approver=approver, pending=self.store.open_requests() if approver else [],
-                        mine=self.store.open_requests(user_id), recent=self.store.recent_decisions(RECENT))
 
     # -- reminders ------------------------------------------------------------------------
     def reminders_for(self, request_id: str) -> list[NewTask]:

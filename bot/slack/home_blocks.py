@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from ..domain.oncall import HomeData
+from ..domain.lookups import HomeData
 from ..store import Request
 from .blocks import _date, decision_buttons, esc, withdraw_button
 
