@@ -71,3 +71,12 @@ def test_no_reminder_once_the_request_is_decided(make_bot, ci, slack):
     slack.wait_calls("chat.update", channel=APPROVALS)
     slack.wait_for(lambda: reminder_done(bot, request_id), what="the reminder task finished")
     assert thread_replies(slack, request_id) == []
+
+
+def test_a_reminder_whose_answer_was_lost_is_not_posted_twice(make_bot, ci, slack):
+    bot = make_bot(APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="2")
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    slack.lose_answer("chat.postMessage", channel=APPROVALS)  # the next post there: the reminder
+    slack.wait_for(lambda: reminder_done(bot, request_id), timeout=20, what="the reminder task finished")
+    assert len(thread_replies(slack, request_id)) == 1
+    assert slack.calls_to("conversations.replies")  # it looked before posting again

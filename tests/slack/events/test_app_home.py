@@ -126,3 +126,15 @@ def test_withdraw_from_home(bot, ci, slack):
     assert "Withdrawn by <@U0MOD1>" in json.dumps(update.args["blocks"], ensure_ascii=False)
     slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=MOD)
                             if "You withdrew request" in c.args["text"]], what="the DM to the requester")
+
+
+def test_everyone_sees_the_last_ten_decisions(bot, ci, slack):
+    for n in range(11):
+        ci.add_job(job(n))
+        bot.command(ONCALL, f"{job(n)} incident {n}")
+    slack.wait_calls("chat.postMessage", 11, channel="C0WORK", timeout=30)
+    bot.home_opened(OUTSIDER)
+    home = latest_home(slack, OUTSIDER, "Last 10 decisions")
+    decided = bot.runtime.store.recent_decisions(11)
+    assert all(r.id[:8] in home for r in decided[:10]) and decided[10].id[:8] not in home
+    assert "approve_request" not in home
