@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL
@@ -40,3 +41,28 @@ def test_anyone_else_is_refused_and_audited(bot, ci, slack):
     assert bot.runtime.store.audit_entries()[1].detail["action"] == "withdraw"
     assert bot.runtime.store.get_request(request_id).state == "pending"
     assert slack.calls_to("chat.update") == []
+
+
+def test_withdraw_racing_an_approve_makes_one_decision(make_bot, ci, slack):
+    first, second = make_bot(), make_bot()
+    request_id = request_by_mod(first, ci, slack, job(1))
+    barrier = threading.Barrier(2)
+
+    def click(bot, user, action):
+        barrier.wait()
+        bot.click(user, action, request_id, response_name=f"{action}")
+
+    threads = [threading.Thread(target=click, args=(first, MOD, "withdraw_request")),
+               threading.Thread(target=click, args=(second, ONCALL, "approve_request"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    slack.wait_for(lambda: first.runtime.store.get_request(request_id).state in {"withdrawn", "done"},
+                   timeout=20, what="the request settled")
+    decisions = [e for e in events(first) if e in {"approved", "withdrawn"}]
+    assert len(decisions) == 1
+    sent = len(ci.requests_for("cancel_auditing"))
+    assert sent == (1 if decisions == ["approved"] else 0)
+    loser = "withdraw_request" if decisions == ["approved"] else "approve_request"
+    slack.wait_response(lambda c: c.method.endswith(loser) and "Already" in c.args["text"])
