@@ -105,6 +105,7 @@ class Settings:
     approval_ttl_seconds: int = 1800
     four_eyes: bool = False
     max_pending_per_user: int = 5
+    approval_reminder_seconds: int | None = None  # None: half the TTL; 0: no reminder
     # Tencent Cloud Infinite
     tencentcloud_secret_id: str = ""
     tencentcloud_secret_key: Secret = field(default_factory=lambda: Secret(""))
@@ -120,6 +121,13 @@ class Settings:
     worker_threads: int = 16
     log_format: str = "auto"
     log_level: str = "INFO"
+
+    @property
+    def reminder_seconds(self) -> int:
+        """When the one reminder is posted after a request (0: never)."""
+        if self.approval_reminder_seconds is None:
+            return self.approval_ttl_seconds // 2
+        return self.approval_reminder_seconds
 
     @property
     def socket_mode(self) -> bool:
@@ -318,7 +326,12 @@ def load_settings(
         approval_ttl_seconds=int(r.number("APPROVAL_TTL_SECONDS", 1800, int, 10, 7 * 86400, "seconds; at most 7 days")),
         four_eyes=r.boolean("FOUR_EYES", False),
         max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100, "open requests per requester")),
+        approval_reminder_seconds=_reminder_seconds(r),
     )
+    reminder = policy["approval_reminder_seconds"]
+    if reminder is not None and reminder and reminder >= policy["approval_ttl_seconds"]:
+        r.problem(f"APPROVAL_REMINDER_SECONDS={reminder} must be less than APPROVAL_TTL_SECONDS="
+                  f"{policy['approval_ttl_seconds']} (seconds; or 0 for no reminder)")
     if "policy" in need and not (policy["approver_users"] or policy["approver_usergroups"]):
         r.missing = True
         r.problem(f"APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?): {ID_HELP['user ID']}, or a user group's")
@@ -372,6 +385,12 @@ def _tencent_settings(r: _Reader, required: bool) -> dict:
         ci_read_timeout=r.number("CI_READ_TIMEOUT", 10.0, float, 0.01, 120, "seconds"),
         ci_max_attempts=int(r.number("CI_MAX_ATTEMPTS", 4, int, 1, 10, "attempts per call")),
     )
+
+
+def _reminder_seconds(r: _Reader) -> int | None:
+    if not r.env.get("APPROVAL_REMINDER_SECONDS", "").strip():
+        return None  # the default depends on APPROVAL_TTL_SECONDS
+    return int(r.number("APPROVAL_REMINDER_SECONDS", 0, int, 0, 7 * 86400, "seconds; 0: no reminder"))
 
 
 def _database_url(r: _Reader) -> str:

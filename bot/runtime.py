@@ -60,11 +60,12 @@ class Runtime:
         self.workflow = Workflow(
             store=self.store, ci=self.ci, policy=Policy(rules, SlackGroupDirectory(self.slack)),
             ttl_seconds=settings.approval_ttl_seconds, four_eyes=settings.four_eyes,
-            max_pending=settings.max_pending_per_user, wake=self._wake,
+            max_pending=settings.max_pending_per_user, reminder_seconds=settings.reminder_seconds, wake=self._wake,
             lookup_concurrency=settings.ci_rate_limit, execution_concurrency=settings.ci_rate_limit,
         )
         self.work.register(self.workflow.handlers())
-        self.work.register(Courier(delivery_client, self.store, settings.approval_channel).handlers())
+        self.work.register(Courier(delivery_client, self.store, settings.approval_channel,
+                                   mention=oncall_mention(settings), home_data=self.workflow.home_for).handlers())
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
@@ -137,6 +138,13 @@ class Runtime:
         data = json.dumps(body).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
+
+
+def oncall_mention(settings: Settings) -> str:
+    """How approval messages and reminders call on-call: their user groups, else the users."""
+    if settings.approver_usergroups:
+        return " ".join(f"<!subteam^{group}>" for group in sorted(settings.approver_usergroups))
+    return " ".join(f"<@{user}>" for user in sorted(settings.approver_users))
 
 
 def run(settings: Settings, mode: str | None = None) -> int:

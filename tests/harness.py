@@ -97,12 +97,12 @@ class SlackClient:
         self.verifier = SignatureVerifier(SIGNING_SECRET)
 
     # -- Slack-shaped requests -----------------------------------------------------------
-    def post(self, body: str, timestamp: int | None = None, secret: str | None = None) -> tuple[int, dict | str, float]:
+    def post(self, body: str, timestamp: int | None = None, secret: str | None = None,
+             content_type: str = "application/x-www-form-urlencoded") -> tuple[int, dict | str, float]:
         ts = str(timestamp or int(time.time()))
         signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(
             timestamp=ts, body=body)
-        headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
-                   "Content-Type": "application/x-www-form-urlencoded"}
+        headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": content_type}
         started = time.monotonic()
         response = self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers, timeout=10)
         elapsed = time.monotonic() - started
@@ -127,6 +127,25 @@ class SlackClient:
             "trigger_id": "trig-2", "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
             "response_url": self.slack.response_url(response_name),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "decision", "value": value,
+                         "action_ts": str(time.time())}],
+        }
+        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+    def home_opened(self, user: str, event_id: str | None = None):
+        """The Events API's app_home_opened, as JSON (Slack retries it with the same event_id)."""
+        body = {"token": "unused", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                "event_id": event_id or f"Ev{time.monotonic_ns()}", "event_time": int(time.time()),
+                "event": {"type": "app_home_opened", "user": user, "channel": "D0BOT", "tab": "home",
+                          "event_ts": f"{time.time():.6f}"}}
+        return self.post(json.dumps(body), content_type="application/json")
+
+    def home_click(self, user: str, action_id: str, value: str):
+        """A button on the Home tab: a view container, and no channel, message or response_url."""
+        payload = {
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+            "trigger_id": "trig-home", "container": {"type": "view", "view_id": "VHOME"},
+            "view": {"id": "VHOME", "type": "home", "blocks": []},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": f"home:{value}", "value": value,
                          "action_ts": str(time.time())}],
         }
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))

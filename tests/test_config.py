@@ -237,3 +237,18 @@ def test_slack_payload_fields_never_reach_a_log_line(shape):
     for value in ("legacy-verification-abc", "1337.42.trigger9", "hook-secret-xyz", "hooks.slack.com"):
         assert value not in out and urllib.parse.quote(value, safe="") not in out, (value, out)
     assert "T1" in out
+
+
+def test_approval_reminder_defaults_to_half_the_ttl_and_zero_turns_it_off():
+    assert load_settings(dict(BASE, APPROVAL_TTL_SECONDS="600")).reminder_seconds == 300
+    assert load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="0")).reminder_seconds == 0
+    assert load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="90")).reminder_seconds == 90
+
+
+def test_a_reminder_after_the_expiry_is_refused_with_a_clear_message():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(dict(BASE, APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="60"))
+    assert "APPROVAL_REMINDER_SECONDS=60 must be less than APPROVAL_TTL_SECONDS=60" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="soon"))
+    assert "APPROVAL_REMINDER_SECONDS='soon' is not a whole number" in str(caught.value)

@@ -27,6 +27,7 @@ SCOPES_BY_METHOD = {
     "conversations_replies": {"channels:history", "groups:history"},  # the same, for an entry's thread replies
     "chat_getPermalink": None,  # the audit entry's link to the approval message; needs no scope
     "views_open": None,  # needs a trigger_id, not a scope
+    "views_publish": None,  # the Home tab: needs no scope, only the app_home_opened event (checked below)
     "auth_test": None,
 }
 
@@ -60,3 +61,10 @@ def test_the_readme_sections_the_manifest_points_to_exist():
     pointers = re.findall(r'README, "([^"]+)"', (ROOT / "manifest.yml").read_text())
     assert pointers, "the manifest should point operators to the README"
     assert set(pointers) <= readme_headings, set(pointers) - readme_headings
+
+
+def test_home_tab_and_its_event_are_enabled():
+    m = manifest()
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in m["settings"]["event_subscriptions"]["bot_events"]
+    assert '"app_home_opened"' in (ROOT / "bot/slack/events/app_home.py").read_text()

@@ -19,7 +19,10 @@ APPROVAL_POST = "slack.approval_post"
 APPROVAL_UPDATE = "slack.approval_update"
 RESULT = "slack.result"
 REQUESTER_DM = "slack.requester_dm"
-KINDS = (TELL, STATUS, APPROVAL_POST, APPROVAL_UPDATE, RESULT, REQUESTER_DM)
+REMINDER = "slack.reminder"
+PENDING = "slack.pending"
+HOME = "slack.home"
+KINDS = (TELL, STATUS, APPROVAL_POST, APPROVAL_UPDATE, RESULT, REQUESTER_DM, REMINDER, PENDING, HOME)
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,47 @@ def approval_post(request_id: str, statuses: list[dict]) -> NewTask:
     return _task(APPROVAL_POST, f"{request_id}:post", request_id, request_id=request_id, statuses=statuses)
 
 
-def approval_update(request_id: str, state: str) -> NewTask:
+def _round(retries: int) -> str:
+    """Keys of a "Retry failed" round's announcements differ from the first round's."""
+    return f":retry{retries}" if retries else ""
+
+
+def approval_update(request_id: str, state: str, retries: int = 0) -> NewTask:
     """Re-render the approval message for the request's state (buttons gone once decided)."""
-    return _task(APPROVAL_UPDATE, f"{request_id}:update:{state}", request_id, request_id=request_id)
+    return _task(APPROVAL_UPDATE, f"{request_id}:update:{state}{_round(retries)}", request_id, request_id=request_id)
 
 
 def result(request: Request, caller: Caller) -> NewTask:
-    """The outcome of an on-call cancel, in the channel the command came from."""
-    return _task(RESULT, f"{request.id}:result", request.id, request_id=request.id, caller=caller.to_dict())
+    """The outcome of an on-call cancel, in the channel the command came from; after a retry,
+    in place of the result message whose button was clicked (Slack told us which)."""
+    return _task(RESULT, f"{request.id}:result{_round(request.retries)}", request.id, request_id=request.id,
+                 caller=caller.to_dict())
 
 
-def requester_dm(request_id: str, state: str, requester: str) -> NewTask:
-    return _task(REQUESTER_DM, f"{request_id}:dm:{state}", request_id, request_id=request_id, user_id=requester)
+def requester_dm(request_id: str, state: str, requester: str, retries: int = 0) -> NewTask:
+    return _task(REQUESTER_DM, f"{request_id}:dm:{state}{_round(retries)}", request_id, request_id=request_id,
+                 user_id=requester)
+
+
+def reminder(request_id: str, at: float) -> NewTask:
+    """One reminder in the approval message's thread at `at`, if the request is still pending.
+
+    No stream: it waits until `at`, and the request's other announcements must not wait for it.
+    """
+    return NewTask(key=f"{request_id}:reminder", kind=REMINDER, lane=LANE, payload={"request_id": request_id},
+                   not_before=at)
+
+
+def pending(caller: Caller, request_ids: list[str], approver: bool, key: str) -> NewTask:
+    """The caller's open requests (on-call: everyone's), shown only to them."""
+    return _task(PENDING, f"{key}:pending", key, caller=caller.to_dict(), request_ids=request_ids, approver=approver)
+
+
+def home(user_id: str, version: int) -> NewTask:
+    """Refresh `user_id`'s Home tab after change `version`; a burst of changes shares one key."""
+    return _task(HOME, f"home:{user_id}:{version}", f"home:{user_id}", user_id=user_id, opened=False)
+
+
+def home_opened(user_id: str, event_id: str) -> NewTask:
+    """`user_id` opened the Home tab: remember them and show it (Slack's retries share the event id)."""
+    return _task(HOME, f"home:opened:{event_id}", f"home:{user_id}", user_id=user_id, opened=True)

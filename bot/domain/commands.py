@@ -1,4 +1,4 @@
-"""The /cancel-moderation grammar: `<jobId> [<jobId> ...] <reason>`, `status <jobId>`, `help`.
+"""The /cancel-moderation grammar: `<jobId> [<jobId> ...] <reason>`, `status <jobId>…`, `pending`, `help`.
 
 Job IDs come first, separated by spaces and/or commas; the first word that is plainly not
 an attempt at a job ID starts the reason. A word that looks like a job ID but is not one
@@ -16,9 +16,11 @@ from ..tencent.jobid import is_job_id
 
 MAX_JOBS = 100
 MAX_REASON = 500
+MAX_STATUS = 20  # one look-up each: keep `status` quick and its answer within one message
 USAGE = (
     "`/cancel-moderation <jobId> [<jobId> ...] <reason>` cancels (on-call) or asks on-call to cancel\n"
-    "`/cancel-moderation status <jobId>` shows a job's state, stream and DataId\n"
+    f"`/cancel-moderation status <jobId> [<jobId> ...]` shows each job's state, stream and DataId (up to {MAX_STATUS})\n"
+    "`/cancel-moderation pending` lists open requests (on-call: all; requesters: their own)\n"
     "`/cancel-moderation help` shows this help and what you may do\n"
     "`/cancel-moderation` opens a form"
 )
@@ -48,7 +50,12 @@ class Cancel:
 
 @dataclass(frozen=True)
 class Status:
-    job_id: str
+    job_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pending:
+    pass
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class OpenForm:
     pass
 
 
-Command = Cancel | Status | Help | OpenForm
+Command = Cancel | Status | Pending | Help | OpenForm
 
 
 def looks_like_job_id(word: str) -> bool:
@@ -89,16 +96,23 @@ def parse(text: str) -> Command:
     if keyword == "help":
         return Help()
     if keyword == "status":
-        return Status(_single_job_id(rest))
+        return Status(_status_job_ids(rest))
+    if keyword == "pending":
+        if rest.strip():
+            raise CommandError("Usage: `/cancel-moderation pending` (nothing after it).")
+        return Pending()
     return parse_cancel(text)
 
 
-def _single_job_id(text: str) -> str:
-    words = [w for w in _SEPARATORS.split(text.strip()) if w]
-    if len(words) != 1:
-        raise CommandError("Usage: `/cancel-moderation status <jobId>` with exactly one job ID.")
-    _require_valid(words[0])
-    return words[0]
+def _status_job_ids(text: str) -> tuple[str, ...]:
+    words = list(dict.fromkeys(w for w in _SEPARATORS.split(text.strip()) if w))
+    if not words:
+        raise CommandError(f"Usage: `/cancel-moderation status <jobId> [<jobId> ...]` with 1 to {MAX_STATUS} job IDs.")
+    if len(words) > MAX_STATUS:
+        raise CommandError(f"That is {len(words)} job IDs; `status` takes at most {MAX_STATUS}. Split the list.")
+    for word in words:
+        _require_valid(word)
+    return tuple(words)
 
 
 def parse_cancel(text: str) -> Cancel:

@@ -31,10 +31,12 @@ class CIPort(Protocol):
     def describe(self, job_id: str) -> JobStatus: ...
 
 
-def execute_task(request_id: str, caller=None) -> NewTask:
-    """The execution of an approved request: one per request (a second store is a no-op)."""
+def execute_task(request_id: str, caller=None, retries: int = 0) -> NewTask:
+    """The execution of an approved request: one per request and "Retry failed" round (a second
+    store is a no-op)."""
     payload = {"request_id": request_id, **({"caller": caller.to_dict()} if caller else {})}
-    return NewTask(key=f"exec:{request_id}", kind=EXECUTE, lane=LANE, payload=payload)
+    key = f"exec:{request_id}" + (f":retry{retries}" if retries else "")
+    return NewTask(key=key, kind=EXECUTE, lane=LANE, payload=payload)
 
 
 class Executor:

@@ -7,7 +7,7 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from ..tencent.results import CancelResult, CIError, CIServiceError, JobStatus
+from ..tencent.results import CancelResult, CIBadResponse, CIError, CIServiceError, JobStatus
 
 CANCELLED, FAILED, UNKNOWN = "cancelled", "failed", "unknown"
 UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."
@@ -45,8 +45,11 @@ def not_sent(job_id: str, why: str) -> dict:
 
 
 def may_have_applied(error: CIError, sent_before: bool) -> bool:
-    """Could this job have been cancelled although the answer says otherwise (or was lost)?"""
-    return bool(sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
+    """Could this job have been cancelled although the answer says otherwise (or was lost)?
+
+    A 200 whose body cannot be read most likely means it was: the query API says for sure.
+    """
+    return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
 
 
 def is_definite_refusal(error: CIError) -> bool:

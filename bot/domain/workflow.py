@@ -12,16 +12,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from ..logs import event
 from ..store import NewTask, PendingLimit, Request, Store, Task
-from ..tencent.results import CIError
 from . import announce
-from . import outcomes as oc
 from .announce import Caller
-from .commands import USAGE, Cancel
+from .commands import Cancel
 from .execution import EXECUTE, Executor, execute_task, finish
+from .lookups import LookupsMixin
+from .oncall import RETRY, WITHDRAW, OnCallMixin
 from .policy import Policy, Role
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def request_id_of(task: Task) -> str:
     return task.key.split(":", 1)[1][:32]
 
 
-class Workflow:
+class Workflow(LookupsMixin, OnCallMixin):
     def __init__(
         self,
         *,
@@ -55,6 +54,7 @@ class Workflow:
         ttl_seconds: int,
         four_eyes: bool,
         max_pending: int = 5,
+        reminder_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
         clock=time.time,
         lookup_concurrency: int = 20,
@@ -66,6 +66,7 @@ class Workflow:
         self.ttl = ttl_seconds
         self.four_eyes = four_eyes
         self.max_pending = max_pending
+        self.reminder_seconds = reminder_seconds
         self.wake = wake
         self.clock = clock
         self.lookup_concurrency = lookup_concurrency
@@ -73,7 +74,8 @@ class Workflow:
 
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {COMMAND: self.on_command, LOOKUP: self.on_lookup, REQUEST: self.on_request, APPROVE: self.on_approve,
-                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute}
+                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute,
+                WITHDRAW: self.on_withdraw, RETRY: self.on_retry}
 
     # -- commands -------------------------------------------------------------------
 
@@ -97,47 +99,6 @@ class Workflow:
                                              lane=LOOKUPS, kind=REQUEST)])
             return self.wake()
         return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
-
-    def on_lookup(self, task: Task) -> None:
-        """`status` and `help`: read-only, in the lookup lane."""
-        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
-        if command["kind"] == "help":
-            self.store.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
-            return self.wake()
-        job_ids = command["job_ids"]
-        if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
-        role, unverified = self._role(caller.user_id)
-        if role is Role.NONE:
-            why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
-            return self._refuse(task, caller, "status", why, job_ids=job_ids)
-        self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
-        self.wake()
-
-    def describe_all(self, job_ids: Sequence[str]) -> list[dict]:
-        def one(job_id: str) -> dict:
-            try:
-                return oc.status_dict(job_id, self.ci.describe(job_id))
-            except CIError as exc:
-                return oc.status_dict(job_id, exc)
-
-        if len(job_ids) <= 1:
-            return [one(j) for j in job_ids]
-        with ThreadPoolExecutor(max_workers=min(len(job_ids), self.lookup_concurrency), thread_name_prefix="lookup") as pool:
-            return list(pool.map(one, job_ids))
-
-    def help_text(self, caller: Caller) -> str:
-        role, unverified = self._role(caller.user_id)
-        where = "" if self.policy.channel_allowed(caller.channel_id) else " (but not in this channel)"
-        if role is Role.APPROVER:
-            may = ("You are *on call*: you may approve or deny requests"
-                   + (", and your own cancels need a second on-call's approval (four-eyes)." if self.four_eyes
-                      else ", and your cancels take effect at once."))
-        elif role is Role.REQUESTER:
-            may = "You may *request* cancellations; on-call approves or denies them."
-        else:
-            may = self._not_allowed(unverified, "You may not cancel or request cancellations.")
-        return may + where
 
     # -- direct cancel ------------------------------------------------------------------
 
@@ -168,7 +129,8 @@ class Workflow:
                 tasks=[announce.approval_post(request_id, statuses),
                        announce.tell(caller, f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
                                              f"{_ids(command['job_ids'])}. You will hear back here when they "
-                                             f"decide (request `{short}`).", task.key, stream=request_id)],
+                                             f"decide (request `{short}`).", task.key, stream=request_id),
+                       *self.reminders_for(request_id)],
                 max_pending=self.max_pending,
             )
         except PendingLimit:
@@ -205,7 +167,7 @@ class Workflow:
             return self._tell(task, caller, problem)
         self._remember_message(request, caller)
         follow_up = [announce.approval_update(request_id, "approved"), execute_task(request_id)]
-        if not self.store.decide(request_id, "approved", caller.user_id, detail=_jobs_detail(request), tasks=follow_up):
+        if not self.store.decide(request_id, "approved", caller.user_id, detail=self._detail(request), tasks=follow_up):
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
         self.wake()
@@ -226,7 +188,7 @@ class Workflow:
         note = task.payload.get("note", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, "denied"),
                      announce.requester_dm(request_id, "denied", request.requester)]
-        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=_jobs_detail(request),
+        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request),
                                  tasks=follow_up):
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
@@ -239,7 +201,7 @@ class Workflow:
         expired = self.store.expire_due(
             tasks_for=lambda r: [announce.approval_update(r.id, "expired"),
                                  announce.requester_dm(r.id, "expired", r.requester)],
-            audit_for=_jobs_detail,
+            audit_for=self._detail,
         )
         for request in expired:
             event(log, "request.expired", request_id=request.id)
@@ -262,8 +224,8 @@ class Workflow:
             return [announce.result(request, Caller.from_dict(caller) if caller else
                                     Caller(request.requester, request.origin_channel))]
         if request.kind == "approval":
-            return [announce.approval_update(request.id, "done"),
-                    announce.requester_dm(request.id, "done", request.requester)]
+            return [announce.approval_update(request.id, "done", request.retries),
+                    announce.requester_dm(request.id, "done", request.requester, request.retries)]
         return []
 
     # -- shared ---------------------------------------------------------------------
@@ -313,14 +275,11 @@ class Workflow:
             return "This request has expired; ask the requester to send a new one."
         if request.state == "expired":
             return "This request expired before anyone decided; ask the requester to send a new one."
+        if request.state == "withdrawn":
+            return f"Already withdrawn by <@{request.requester}>; nothing was cancelled."
         who = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else "someone"
         verb = "denied" if request.state == "denied" else "approved"
         return f"Already {verb} by {who}."
-
-
-def _jobs_detail(request: Request) -> dict:
-    return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester,
-            "channel": request.origin_channel}
 
 
 def _ids(job_ids: Sequence[str], shown: int = 5) -> str:

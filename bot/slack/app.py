@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 
 from ..config import Settings
-from . import actions, commands, views
+from . import actions, commands, events, views
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ def create_app(settings: Settings, services: Services) -> App:
     commands.register(app, services)
     actions.register(app, services)
     views.register(app, services)
+    events.register(app, services)
 
     @app.error
     def on_error(error, body):

@@ -50,6 +50,8 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
         lines.append(f"*Reason:* {esc(str(d['reason']))[:1000]}")
     if d.get("why"):
         lines.append(f"*Refused* ({esc(str(d.get('action')))}): {esc(str(d['why']))}")
+    if d.get("retry"):
+        lines.append(f"*Retry failed* (round {d['retry']}): {len(d.get('retried_jobs') or [])} job(s) sent again")
     if d.get("note"):
         lines.append(f"*Note:* {esc(str(d['note']))[:1000]}")
     request = [f"*Request* `{entry.request_id[:8]}`"] if entry.request_id else []
@@ -66,7 +68,7 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
 def _job_lines(d: dict) -> list[str]:
     if d.get("results"):
         return [outcome_line(o) for o in d["results"]]
-    job_ids = d.get("job_ids") or []
+    job_ids = d.get("retried_jobs") or d.get("job_ids") or []
     return [f"• `{esc(str(j))}`" for j in job_ids]
 
 

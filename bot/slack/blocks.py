@@ -26,6 +26,9 @@ MAX_BLOCKS = 50
 SECTION_CHARS = 2900  # Slack allows 3000; leave room for the "…and N more" line
 APPROVE_ACTION = "approve_request"
 DENY_ACTION = "deny_request"
+WITHDRAW_ACTION = "withdraw_request"
+RETRY_ACTION = "retry_failed"
+RUNNING = {"auditing", "submitted"}  # Tencent's states of a job still moderating
 CANCEL_FORM = "cancel_form"
 DENY_FORM = "deny_form"
 
@@ -69,8 +72,11 @@ def outcome_line(o: dict) -> str:
                 f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}")
     if result == "unknown":
         return (f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
-                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}`")
-    state = f" · job is *{esc(o['state'])}*" if o.get("state") else ""
+                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
+                "_a status query could not tell_")
+    state = esc(o.get("state") or "")
+    if state:
+        state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
     return (f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
             f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_")
 
@@ -100,14 +106,30 @@ def result_message(request: Request) -> tuple[str, list[Block]]:
             text=f"*By* {who} · *requested by* <@{request.requester}>\n*Reason:* {esc(request.reason)}")),
     ]
     lines = [outcome_line(o) for o in outcomes]
-    return title, head + _sections(lines, MAX_BLOCKS - len(head) - 1)
+    retry = retry_actions(request)
+    return title, head + _sections(lines, MAX_BLOCKS - len(head) - 1 - len(retry)) + retry
 
 
-def approval_message(request: Request, statuses: list[dict] | None = None) -> tuple[str, list[Block]]:
-    """The request as on-call sees it: buttons while pending, the outcome afterwards."""
+def retry_actions(request: Request) -> list[Block]:
+    """**Retry failed** for a finished request with failed or unknown jobs; the value names the
+    round, so a click on an older result cannot send the jobs a second time."""
+    jobs = request.open_jobs if request.state == "done" else []
+    if not jobs:
+        return []
+    return [ActionsBlock(block_id="retry", elements=[ButtonElement(
+        text="Retry failed", action_id=RETRY_ACTION, value=f"{request.id}:{request.retries}",
+        confirm=ConfirmObject(title="Send them again?", text=f"Tencent will be asked again to stop {len(jobs)} job(s).",
+                              confirm="Send again", deny="Back"),
+    )])]
+
+
+def approval_message(request: Request, statuses: list[dict] | None = None, mention: str = "") -> tuple[str, list[Block]]:
+    """The request as on-call sees it: buttons while pending, the outcome afterwards. `mention`
+    (on-call's user groups or users) notifies them: it goes in the text as well as the blocks."""
     title = f"Cancellation request for {len(request.job_ids)} job(s)"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title)),
+        *([SectionBlock(text=MarkdownTextObject(text=f"On-call: {mention}"))] if mention else []),
         SectionBlock(fields=[
             MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
             MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
@@ -123,22 +145,35 @@ def approval_message(request: Request, statuses: list[dict] | None = None) -> tu
         blocks += _sections([status_line(s) for s in statuses], budget)
     else:
         blocks += _sections([f"• `{j}`" for j in request.job_ids], budget)
-    return title, blocks + footer
+    return (f"{title} · {mention}" if mention else title), blocks + footer
+
+
+def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlock:
+    """Approve (with Slack's confirm dialog) and Deny: the same in the channel and on the Home tab."""
+    return ActionsBlock(block_id=block_id, elements=[
+        ButtonElement(
+            text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary",
+            confirm=ConfirmObject(
+                title="Cancel these jobs?",
+                text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
+                confirm="Cancel the jobs", deny="Back",
+            ),
+        ),
+        ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
+    ])
+
+
+def withdraw_button(request: Request) -> ButtonElement:
+    return ButtonElement(text="Withdraw", action_id=WITHDRAW_ACTION, value=request.id, confirm=ConfirmObject(
+        title="Withdraw this request?", text="On-call will no longer be asked; nothing is cancelled.",
+        confirm="Withdraw", deny="Back"))
 
 
 def _approval_footer(request: Request) -> list[Block]:
     if request.state == "pending":
-        return [ActionsBlock(block_id="decision", elements=[
-            ButtonElement(
-                text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary",
-                confirm=ConfirmObject(
-                    title="Cancel these jobs?",
-                    text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
-                    confirm="Cancel the jobs", deny="Back",
-                ),
-            ),
-            ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
-        ])]
+        buttons = decision_buttons(request)
+        buttons.elements.append(withdraw_button(request))  # for the requester only (others are refused)
+        return [buttons]
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
     if request.state == "approved":
         text = f"⏳ Approved by {by}, cancelling…"
@@ -147,10 +182,14 @@ def _approval_footer(request: Request) -> list[Block]:
         text = f"🚫 Denied by {by}{note}"
     elif request.state == "expired":
         text = "⌛ Expired: nobody decided in time. Nothing was cancelled."
+    elif request.state == "withdrawn":
+        text = f"↩️ Withdrawn by <@{request.requester}>. Nothing was cancelled."
     else:
         text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(
             request.outcome or [])
-    return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
+    if request.retries:
+        text += f" · sent again {request.retries}×"
+    return [ContextBlock(elements=[MarkdownTextObject(text=text)]), *retry_actions(request)]
 
 
 def requester_update(request: Request) -> str:

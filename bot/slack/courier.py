@@ -9,6 +9,7 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
+import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,12 +21,14 @@ from ..logs import event
 from ..store import Request, Store, Task
 from ..worker import RetryLater
 from . import blocks as bk
-from .history import find_posted
+from . import home_blocks
+from .history import find_posted, posted_replies
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 REQUEST_EVENT = "cancel_moderation_request"
+REMINDER_EVENT = "cancel_moderation_reminder"
 
 
 def retry_or_raise(exc: Exception) -> None:
@@ -41,15 +44,20 @@ def retry_or_raise(exc: Exception) -> None:
 
 
 class Courier:
-    def __init__(self, client: WebClient, store: Store, approval_channel: str) -> None:
+    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "",
+                 home_data=None, clock=time.time) -> None:
         self.client = client
         self.store = store
         self.approval_channel = approval_channel
+        self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
+        self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
+        self.clock = clock
 
     def handlers(self) -> dict:
         return {announce.TELL: self.tell, announce.STATUS: self.status, announce.APPROVAL_POST: self.approval_post,
                 announce.APPROVAL_UPDATE: self.approval_update, announce.RESULT: self.result,
-                announce.REQUESTER_DM: self.requester_dm}
+                announce.REQUESTER_DM: self.requester_dm, announce.REMINDER: self.reminder,
+                announce.PENDING: self.pending, announce.HOME: self.home}
 
     # -- caller-only -----------------------------------------------------------------
     def tell(self, task: Task) -> None:
@@ -59,11 +67,18 @@ class Courier:
         text, blocks = bk.status_message(task.payload["statuses"])
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
+    def pending(self, task: Task) -> None:
+        requests = [r for r in map(self.store.get_request, task.payload["request_ids"]) if r]
+        text, blocks = home_blocks.pending_message(requests, task.payload["approver"])
+        self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
+
     def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
         payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
         if caller.response_url and _respond(caller.response_url, response_type="ephemeral", replace_original=False,
                                             **payload):
             return
+        if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
+            return self._dm(caller.user_id, **payload)
         try:
             self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
         except SlackApiError as exc:
@@ -75,11 +90,15 @@ class Courier:
     # -- results -----------------------------------------------------------------------
     def result(self, task: Task) -> None:
         request = self._request(task)
+        self._refresh_homes()
         caller = Caller.from_dict(task.payload["caller"])
         text, blocks = bk.result_message(request)
         payload = {"text": text, "blocks": bk.as_dicts(blocks)}
         try:
-            self.client.chat_postMessage(channel=caller.channel_id, **payload)
+            if request.retries and caller.message:  # "Retry failed": the clicked result shows the new outcomes
+                self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
+            else:
+                self.client.chat_postMessage(channel=caller.channel_id, **payload)
             return
         except SlackApiError as exc:
             retry_or_raise(exc)
@@ -93,6 +112,7 @@ class Courier:
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
         request = self._request(task)
+        self._refresh_homes()
         if request.message_ts:
             return  # posted already (a click told us where)
         if task.attempts:  # an earlier try may have been posted before its answer was lost
@@ -101,7 +121,7 @@ class Courier:
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return
-        text, blocks = bk.approval_message(request, task.payload.get("statuses"))
+        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
         try:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel, text=text, blocks=bk.as_dicts(blocks),
@@ -115,10 +135,11 @@ class Courier:
 
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
+        self._refresh_homes()
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.get_task(f"{request.id}:post")
-        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None)
+        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
         try:
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
                                     blocks=bk.as_dicts(blocks))
@@ -129,6 +150,51 @@ class Courier:
     def requester_dm(self, task: Task) -> None:
         request = self._request(task)
         self._dm(request.requester, text=bk.requester_update(request))
+
+    # -- reminders ---------------------------------------------------------------------
+    def reminder(self, task: Task) -> None:
+        """One reminder in the approval message's thread, only if the request is still pending."""
+        request = self._request(task)
+        if request.state != "pending" or request.expires_at <= self.clock():
+            return
+        if not request.message_ts:
+            raise RetryLater(2.0, "approval message not posted yet")
+        if task.attempts and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT,
+                                            "request_id", request.id):
+            return  # an earlier try was posted before its answer was lost
+        text = (f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
+                f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
+                f"{bk._date(request.expires_at)}.")
+        try:
+            self.client.chat_postMessage(channel=request.message_channel, thread_ts=request.message_ts, text=text,
+                                         metadata={"event_type": REMINDER_EVENT,
+                                                   "event_payload": {"request_id": request.id, "part": 1}})
+        except Exception as exc:
+            retry_or_raise(exc)
+            event(log, "slack.reminder_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))
+
+    # -- Home tab ------------------------------------------------------------------------
+    def home(self, task: Task) -> None:
+        """Publish a user's Home tab; a refresh that finds it showing this change already is skipped."""
+        user_id, version = task.payload["user_id"], self.store.latest_change()
+        if task.payload.get("opened"):
+            self.store.home_opened(user_id)
+        elif self.store.home_shown(user_id) >= version:
+            return  # a burst of changes: an earlier refresh already showed the latest
+        try:
+            self.client.views_publish(user_id=user_id, view=home_blocks.home_view(self.home_data(user_id)).to_dict())
+        except Exception as exc:
+            retry_or_raise(exc)
+            event(log, "slack.home_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
+            return
+        self.store.mark_home_shown(user_id, version)
+
+    def _refresh_homes(self) -> None:
+        """A request changed: refresh the Home tab of everyone who has opened it (coalesced by key)."""
+        viewers = self.store.home_viewers()
+        if viewers:
+            version = self.store.latest_change()
+            self.store.enqueue([announce.home(user, version) for user in viewers])
 
     # -- shared ------------------------------------------------------------------------
     def _request(self, task: Task) -> Request:

@@ -3,8 +3,8 @@
 schema.py      tables, engine, migrations        database.py  connection and transaction helpers
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
 audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
-work.py        workers, durable tasks, leases    slots.py     the shared CI rate limit
-store.py       the Store that combines them
+work.py        workers, durable tasks, leases    homes.py     who opened the Home tab
+slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 
 from .audit import EVENTS, AuditEntry, AuditFilter

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .jobs import _owned
-from .schema import requests_table
+from .schema import job_results_table, requests_table
 from .work import NewTask
 
 
@@ -32,6 +32,12 @@ class Request:
     message_channel: str | None = None
     message_ts: str | None = None
     outcome: list | None = None
+    retries: int = 0  # "Retry failed" rounds so far
+
+    @property
+    def open_jobs(self) -> list[str]:
+        """Jobs whose outcome is failed or unknown: what "Retry failed" sends again."""
+        return [o["job_id"] for o in self.outcome or [] if not o["ok"]]
 
 
 def _row_to_request(row) -> Request:
@@ -42,6 +48,7 @@ def _row_to_request(row) -> Request:
         created_at=m["created_at"], expires_at=m["expires_at"], decided_by=m["decided_by"],
         decided_at=m["decided_at"], decision_note=m["decision_note"], message_channel=m["message_channel"],
         message_ts=m["message_ts"], outcome=json.loads(m["outcome"]) if m["outcome"] else None,
+        retries=m["retries"] or 0,
     )
 
 
@@ -114,6 +121,49 @@ class RequestsMixin(Database):
             ).rowcount == 1
             if won:
                 self._audit(conn, state, by, request_id, {"note": note or "", **(detail or {})}, now)
+                self._enqueue(conn, tasks)
+        return won
+
+    def open_requests(self, requester: str | None = None) -> list[Request]:
+        """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
+        query = sa.select(requests_table).where(requests_table.c.state == "pending",
+                                                requests_table.c.expires_at > self.clock())
+        if requester:
+            query = query.where(requests_table.c.requester == requester)
+        with self.engine.connect() as conn:
+            return [_row_to_request(r) for r in conn.execute(query.order_by(requests_table.c.created_at))]
+
+    def recent_decisions(self, limit: int = 10) -> list[Request]:
+        """The last `limit` requests that were decided (by anyone, or by expiry), newest first."""
+        query = (sa.select(requests_table).where(requests_table.c.state != "pending")
+                 .where(requests_table.c.decided_at.is_not(None))
+                 .order_by(requests_table.c.decided_at.desc(), requests_table.c.id).limit(limit))
+        with self.engine.connect() as conn:
+            return [_row_to_request(r) for r in conn.execute(query)]
+
+    def retry_failed(self, request_id: str, round_seen: int, by: str, detail: dict, tasks: Sequence[NewTask] = ()) -> bool:
+        """Re-open a finished request's failed and unknown jobs for one more execution. True for
+        the one click that wins round `round_seen` (the button names its round), whose audit entry
+        and execution are stored in the same transaction."""
+        now = self.clock()
+        with self._tx() as conn:
+            row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
+            request = _row_to_request(row) if row else None
+            if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
+                return False
+            won = conn.execute(
+                requests_table.update().where(requests_table.c.id == request_id)
+                .where(requests_table.c.state == "done")
+                .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
+                .values(state="approved", retries=round_seen + 1)
+            ).rowcount == 1
+            if won:
+                # Keep `sends`: a job sent before is confirmed with the query API if the answer is unclear.
+                conn.execute(job_results_table.update().where(job_results_table.c.request_id == request_id)
+                             .where(job_results_table.c.job_id.in_(request.open_jobs))
+                             .values(outcome=None, updated_at=now))
+                self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1,
+                                                               "retried_jobs": request.open_jobs}, now)
                 self._enqueue(conn, tasks)
         return won
 

@@ -18,7 +18,7 @@ requests_table = sa.Table(
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),  # direct | approval
-    sa.Column("state", sa.String(16), nullable=False),  # pending | approved | denied | expired | done
+    sa.Column("state", sa.String(16), nullable=False),  # pending | approved | denied | withdrawn | expired | done
     sa.Column("requester", sa.String(64), nullable=False),
     sa.Column("origin_channel", sa.String(32), nullable=False, server_default=""),
     sa.Column("reason", sa.Text, nullable=False),
@@ -33,6 +33,7 @@ requests_table = sa.Table(
     sa.Column("outcome", sa.Text),  # JSON list of per-job results
     sa.Column("lease_until", sa.Float),  # unused since heartbeats (v1 databases have it)
     sa.Column("started_at", sa.Float),  # when the `started` audit entry was written
+    sa.Column("retries", sa.Integer),  # how many times "Retry failed" re-sent its failed jobs (NULL: never)
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
     sa.Index("ix_requests_requester_state", "requester", "state"),
 )
@@ -81,6 +82,15 @@ job_results_table = sa.Table(
     sa.Column("sends", sa.Integer, nullable=False, server_default="0"),
     sa.Column("outcome", sa.Text),  # JSON; NULL until known
     sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# Who has opened the bot's Home tab (so it is refreshed on every change), and the change last shown there.
+home_views_table = sa.Table(
+    "home_views",
+    metadata,
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("opened_at", sa.Float, nullable=False),
+    sa.Column("shown_version", sa.Integer, nullable=False, server_default="0"),
 )
 
 # Named singletons (the audit poster): held by one live worker at a time.

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from .audit import AuditMixin
+from .homes import HomesMixin
 from .jobs import JobsMixin
 from .requests import RequestsMixin
 from .slots import SlotsMixin
 from .work import WorkMixin
 
 
-class Store(RequestsMixin, JobsMixin, AuditMixin, WorkMixin, SlotsMixin):
-    """Requests, the per-job journal, the audit log, durable tasks and the shared rate-limit
-    slots, on SQLite or PostgreSQL.
+class Store(RequestsMixin, JobsMixin, AuditMixin, HomesMixin, WorkMixin, SlotsMixin):
+    """Requests, the per-job journal, the audit log, Home-tab viewers, durable tasks and the
+    shared rate-limit slots, on SQLite or PostgreSQL.
 
     Every decision is a conditional UPDATE, so exactly one click wins however many processes
     share the database; each decision's audit entry and follow-up tasks are written in the

@@ -31,6 +31,7 @@ class NewTask:
     payload: dict
     stream: str | None = None
     done: bool = False  # a marker only (e.g. "this refusal was audited"), nothing to run
+    not_before: float | None = None  # run no earlier than this (epoch seconds): a reminder, say
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ class WorkMixin(Database):
         now, added = self.clock(), 0
         for task in tasks:
             values = dict(key=task.key, kind=task.kind, lane=task.lane, stream=task.stream,
-                          payload=json.dumps(task.payload, default=str), owner=owner, created_at=now, next_at=now,
+                          payload=json.dumps(task.payload, default=str), owner=owner, created_at=now,
+                          next_at=max(now, task.not_before or now),
                           done_at=now if task.done else None)
             added += conn.execute(self._insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
         return added

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Status, looks_like_job_id, parse
+from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Pending, Status, looks_like_job_id, parse
 from tests.conftest import job
 
 
 def test_forms():
     assert parse("") == OpenForm() and parse("   ") == OpenForm()
     assert parse("help") == Help() and parse("HELP me") == Help()
-    assert parse(f"status {job(1)}") == Status(job(1))
+    assert parse(f"status {job(1)}") == Status((job(1),))
+    assert parse(f"status {job(1)}, {job(2)} {job(1)}") == Status((job(1), job(2)))
+    assert parse("pending") == Pending()
     assert parse(f"{job(1)} stream shows violence") == Cancel((job(1),), "stream shows violence")
 
 
@@ -42,8 +44,10 @@ def test_ordinary_words_are_reason_not_ids(word):
         ("av" + "\uff10" * 32 + " reason", "not a valid job ID"),
         ("AV" + "0" * 32 + " reason", "not a valid job ID"),
         ("av" + "0" * 300 + " reason", "not a valid job ID"),
-        ("status", "exactly one job ID"),
-        (f"status {job(1)} {job(2)}", "exactly one job ID"),
+        ("status", "1 to 20 job IDs"),
+        ("status " + " ".join(job(n) for n in range(21)), "at most 20"),
+        (f"status {job(1)} av12", "not a valid job ID"),
+        ("pending mine", "nothing after it"),
         ("status ../x", "not a valid job ID"),
         (f"{job(1)} " + "x" * 501, "keep it under 500"),
     ],

@@ -80,6 +80,11 @@ class Fault:
         return ("trickle_headers", seconds)
 
     @staticmethod
+    def apply_then(fault: tuple):
+        """Do the work (cancel the job), then answer as `fault` says (a malformed 200, say)."""
+        return ("apply_then", fault)
+
+    @staticmethod
     def apply_then_drop():
         """Do the work (cancel the job), then lose the answer: the client sees a broken connection."""
         return ("apply_then_drop",)
@@ -373,6 +378,12 @@ class CIStandIn(LocalServer):
         if kind == "drop":
             self._drop(h)
             return True
+        if kind == "apply_then":
+            with self.lock:
+                job = self.jobs.get(job_id)
+                if job is not None:
+                    job.state = "Cancelled"
+            return self._apply_fault(h, fault[1], record, job_id)
         if kind == "apply_then_drop":
             with self.lock:
                 job = self.jobs.get(job_id)

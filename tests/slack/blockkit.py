@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-LIMITS = {"message": 50, "modal": 100}
+LIMITS = {"message": 50, "modal": 100, "home": 100}
 
 
 def assert_valid_blocks(blocks: list[dict], where: str = "message") -> None:
@@ -26,5 +26,9 @@ def assert_all_sent_blocks_valid(slack) -> int:
             checked += 1
         if call.method == "views.open":
             assert_valid_blocks(call.args["view"]["blocks"], "modal")
+            checked += 1
+        if call.method == "views.publish":
+            assert call.args["view"]["type"] == "home"
+            assert_valid_blocks(call.args["view"]["blocks"], "home")
             checked += 1
     return checked

@@ -1,6 +1,8 @@
-from . import approve, deny
+from . import approve, deny, retry, withdraw
 
 
 def register(app, services) -> None:
     approve.register(app, services)
     deny.register(app, services)
+    withdraw.register(app, services)
+    retry.register(app, services)

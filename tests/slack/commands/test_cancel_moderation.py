@@ -164,3 +164,21 @@ def test_bulk_of_100_is_summarised_within_block_kit_limits(bot, ci, slack):
 def test_healthz(bot):
     response = bot.http.get(bot.url + "/healthz", timeout=5)
     assert response.status_code == 200 and response.json() == {"ok": True, "database": "ok"}
+
+
+def test_status_of_several_jobs_lists_each_one(bot, ci, slack):
+    ci.add_job(job(1), data_id="biz-1")
+    ci.add_job(job(2), data_id="biz-2", state="Cancelled")
+    bot.command(MOD, f"status {job(1)} {job(2)},{job(3)}", response_name="several")
+    told = slack.wait_response(lambda c: c.method.endswith("several"))
+    text = json.dumps(told.args["blocks"])
+    assert told.args["text"] == "Status of 3 jobs"
+    assert "biz-1" in text and "biz-2" in text and "Cancelled" in text
+    assert f"`{job(3)}` could not be read" in text  # unknown to Tencent: said so, the others still shown
+    assert_all_sent_blocks_valid(slack)
+
+
+def test_status_of_more_than_twenty_jobs_is_refused_before_any_lookup(bot, ci, slack):
+    status, body, _ = bot.command(MOD, "status " + " ".join(job(n) for n in range(21)))
+    assert status == 200 and body["response_type"] == "ephemeral" and "at most 20" in body["text"]
+    assert ci.requests_for("") == []

@@ -1,0 +1,90 @@
+"""Read-only answers, in the lookup lane: `status`, `pending`, `help`, and what the Home tab
+shows each user. A mixin of the Workflow (it shares its store, policy and helpers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ..store import Request, Task
+from ..tencent.results import CIError
+from . import announce
+from . import outcomes as oc
+from .announce import Caller
+from .commands import USAGE
+from .policy import Role
+
+RECENT = 10  # decisions everyone sees on the Home tab
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What one user's Home tab shows."""
+
+    approver: bool
+    pending: list[Request]  # every open request (approvers only)
+    mine: list[Request]  # the user's own open requests
+    recent: list[Request]  # the last decisions, newest first
+
+
+class LookupsMixin:
+    def on_lookup(self, task: Task) -> None:
+        """`status`, `pending` and `help`: read-only, in the lookup lane."""
+        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
+        if command["kind"] == "help":
+            self.store.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
+            return self.wake()
+        if command["kind"] == "pending":
+            return self.on_pending(task, caller)
+        job_ids = command["job_ids"]
+        if not self.policy.channel_allowed(caller.channel_id):
+            return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
+        role, unverified = self._role(caller.user_id)
+        if role is Role.NONE:
+            why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
+            return self._refuse(task, caller, "status", why, job_ids=job_ids)
+        self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
+        self.wake()
+
+    def describe_all(self, job_ids: Sequence[str]) -> list[dict]:
+        def one(job_id: str) -> dict:
+            try:
+                return oc.status_dict(job_id, self.ci.describe(job_id))
+            except CIError as exc:
+                return oc.status_dict(job_id, exc)
+
+        if len(job_ids) <= 1:
+            return [one(j) for j in job_ids]
+        with ThreadPoolExecutor(max_workers=min(len(job_ids), self.lookup_concurrency), thread_name_prefix="lookup") as pool:
+            return list(pool.map(one, job_ids))
+
+    def help_text(self, caller: Caller) -> str:
+        role, unverified = self._role(caller.user_id)
+        where = "" if self.policy.channel_allowed(caller.channel_id) else " (but not in this channel)"
+        if role is Role.APPROVER:
+            may = ("You are *on call*: you may approve or deny requests"
+                   + (", and your own cancels need a second on-call's approval (four-eyes)." if self.four_eyes
+                      else ", and your cancels take effect at once."))
+        elif role is Role.REQUESTER:
+            may = "You may *request* cancellations; on-call approves or denies them."
+        else:
+            may = self._not_allowed(unverified, "You may not cancel or request cancellations.")
+        return may + where
+
+    # -- lists ----------------------------------------------------------------------------
+    def on_pending(self, task: Task, caller: Caller) -> None:
+        """`/cancel-moderation pending`: open requests, everyone's for on-call, one's own otherwise."""
+        role, unverified = self._role(caller.user_id)
+        if role is Role.NONE:
+            why = self._not_allowed(unverified, "You may not request cancellations, so you have none pending.")
+            return self._record_refusal(task.key, caller, "pending", why, tell=True)
+        approver = role is Role.APPROVER
+        requests = self.store.open_requests(None if approver else caller.user_id)
+        self.store.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
+        self.wake()
+
+    def home_for(self, user_id: str) -> HomeData:
+        approver = self._role(user_id)[0] is Role.APPROVER
+        return HomeData(approver=approver, pending=self.store.open_requests() if approver else [],
+                        mine=self.store.open_requests(user_id), recent=self.store.recent_decisions(RECENT))

@@ -1,0 +1,80 @@
+"""What on-call and requesters do around a request besides deciding it: withdraw it, retry its
+failed jobs, and be reminded of it.
+
+A mixin of the Workflow (it shares its store, policy and helpers); every handler is a stored
+task that may run more than once, and every change is a conditional UPDATE in the store.
+"""
+
+from __future__ import annotations
+
+from ..store import NewTask, Request, Task
+from . import announce
+from .announce import Caller
+from .execution import execute_task
+from .policy import Role
+
+WITHDRAW, RETRY = "withdraw", "retry"
+
+
+def retry_task(key: str, caller: Caller, request_id: str, round_seen: int) -> NewTask:
+    """A "Retry failed" click; the button names the round it belongs to, so one click per round wins."""
+    return NewTask(key=key, kind=RETRY, lane="urgent",
+                   payload={"caller": caller.to_dict(), "request_id": request_id, "round": round_seen})
+
+
+class OnCallMixin:
+    # -- withdraw --------------------------------------------------------------------
+    def on_withdraw(self, task: Task) -> None:
+        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        request = self.store.get_request(request_id)
+        if request is None:
+            return self._tell(task, caller, "That request does not exist (any more).")
+        if caller.user_id != request.requester:
+            why = f"Only the requester (<@{request.requester}>) can withdraw this request."
+            return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id,
+                                        job_ids=request.job_ids, tell=True)
+        if request.state != "pending" or request.expires_at <= self.clock():
+            return self._tell(task, caller, self._already(request))
+        self._remember_message(request, caller)
+        follow_up = [announce.approval_update(request_id, "withdrawn"),
+                     announce.tell(caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.",
+                                   task.key, stream=request_id)]
+        if not self.store.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request),
+                                 tasks=follow_up):
+            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+        self.wake()
+
+    # -- retry failed jobs --------------------------------------------------------------
+    def on_retry(self, task: Task) -> None:
+        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        round_seen = int(task.payload.get("round", 0))
+        request = self.store.get_request(request_id)
+        if request is None:
+            return self._tell(task, caller, "That request does not exist (any more).")
+        role, unverified = self._role(caller.user_id)
+        if role is not Role.APPROVER:
+            why = self._not_allowed(unverified, "Only on-call can retry failed jobs.")
+            return self._record_refusal(task.key, caller, "retry", why, request_id=request_id,
+                                        job_ids=request.open_jobs, tell=True)
+        jobs = request.open_jobs
+        execution = execute_task(request_id, caller, retries=round_seen + 1)
+        follow_up = [execution, *([announce.approval_update(request_id, "approved", round_seen + 1)]
+                                  if request.kind == "approval" else []),
+                     announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id)]
+        if not (jobs and self.store.retry_failed(request_id, round_seen, caller.user_id, self._detail(request),
+                                                 tasks=follow_up)):
+            return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); "
+                                            "see the latest result.")
+        self.wake()
+
+    # -- reminders ------------------------------------------------------------------------
+    def reminders_for(self, request_id: str) -> list[NewTask]:
+        """The one reminder of a new request (none when APPROVAL_REMINDER_SECONDS is 0)."""
+        if not self.reminder_seconds:
+            return []
+        return [announce.reminder(request_id, self.clock() + self.reminder_seconds)]
+
+    @staticmethod
+    def _detail(request: Request) -> dict:
+        return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester,
+                "channel": request.origin_channel}

@@ -1,0 +1,21 @@
+"""Retry failed (on a result or a finished approval message): store the click, acknowledge; the
+task sends the failed and unknown jobs again, once per round however many clicks arrive."""
+
+from __future__ import annotations
+
+from ...domain import oncall
+from .. import blocks as bk
+from ..services import Services, accept, new_key, say_privately
+from .approve import caller_of
+
+
+def register(app, services: Services) -> None:
+    @app.action(bk.RETRY_ACTION)
+    def on_retry(ack, body):
+        caller = caller_of(body)
+        request_id, _, round_seen = body["actions"][0].get("value", "").partition(":")
+        task = oncall.retry_task(new_key("click"), caller, request_id, int(round_seen) if round_seen.isdigit() else 0)
+        problem = accept(services, task)
+        ack()
+        if problem:
+            say_privately(caller.response_url, problem)

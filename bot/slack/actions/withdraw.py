@@ -1,0 +1,20 @@
+"""The Withdraw button (approval message or Home tab): store the click, acknowledge; the task
+checks that the clicker is the requester (anyone else is refused and audited)."""
+
+from __future__ import annotations
+
+from ...domain import oncall
+from ...domain import workflow as wf
+from .. import blocks as bk
+from ..services import Services, accept, new_key, say_privately
+from .approve import caller_of
+
+
+def register(app, services: Services) -> None:
+    @app.action(bk.WITHDRAW_ACTION)
+    def on_withdraw(ack, body):
+        caller, request_id = caller_of(body), body["actions"][0].get("value", "")
+        problem = accept(services, wf.click_task(new_key("click"), oncall.WITHDRAW, caller, request_id))
+        ack()
+        if problem:
+            say_privately(caller.response_url, problem)

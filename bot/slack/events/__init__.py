@@ -1,0 +1,5 @@
+from . import app_home
+
+
+def register(app, services) -> None:
+    app_home.register(app, services)

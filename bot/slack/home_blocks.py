@@ -1,0 +1,97 @@
+"""The Home tab and the `pending` list: open requests with the buttons the viewer may use,
+and the last decisions. Approve and Deny are the very buttons of the approval message."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from ..domain.lookups import HomeData
+from ..store import Request
+from .blocks import _date, decision_buttons, esc, withdraw_button
+
+MAX_HOME_BLOCKS = 100
+SHOWN_JOBS = 5
+OUTCOME = {"approved": "⏳ approved, cancelling", "denied": "🚫 denied", "withdrawn": "↩️ withdrawn",
+           "expired": "⌛ expired"}
+
+
+def summary(request: Request) -> SectionBlock:
+    """One request at a glance: requester, reason, jobs, expiry."""
+    jobs = ", ".join(f"`{j}`" for j in request.job_ids[:SHOWN_JOBS])
+    more = f" and {len(request.job_ids) - SHOWN_JOBS} more" if len(request.job_ids) > SHOWN_JOBS else ""
+    return SectionBlock(text=MarkdownTextObject(text=(
+        f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s) · request `{request.id[:8]}`\n"
+        f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}")))
+
+
+def decision_line(request: Request) -> str:
+    if request.state == "done":
+        ok = sum(1 for o in request.outcome or [] if o["ok"])
+        verdict = f"{'✅' if ok == len(request.job_ids) else '⚠️'} cancelled {ok} of {len(request.job_ids)}"
+    else:
+        verdict = OUTCOME.get(request.state, request.state)
+    by = request.decided_by if request.decided_by not in (None, "system") else None
+    who = f" by <@{by}>" if by and request.state != "withdrawn" else ""
+    return (f"{verdict}{who} · {len(request.job_ids)} job(s) for <@{request.requester}> · "
+            f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}")
+
+
+def home_view(data: HomeData) -> View:
+    """Approvers: every pending request with Approve and Deny. Requesters: their own with
+    Withdraw. Everyone: the last decisions. Within Slack's 100 blocks."""
+    recent = _recent(data.recent)
+    room = MAX_HOME_BLOCKS - 2 - len(recent)  # the header and the divider
+    show_mine = bool(data.mine) or not data.approver
+    mine_room = min(2 * len(data.mine) + 2, room // 2) if show_mine else 0
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Cancel moderation"))]
+    if data.approver:
+        blocks += _requests(data.pending, "Pending requests", "Nothing is waiting for on-call.",
+                            lambda r: decision_buttons(r, block_id=f"home:{r.id}"), room - mine_room)
+    if show_mine:
+        blocks += _requests(data.mine, "Your open requests", "You have no open requests.",
+                            lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r)]), mine_room)
+    return View(type="home", blocks=[*blocks, DividerBlock(), *recent])
+
+
+def _requests(requests: list[Request], title: str, empty: str, buttons, budget: int) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title} ({len(requests)})*"))]
+    if not requests:
+        return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=empty)])]
+    for index, request in enumerate(requests):
+        if len(blocks) + 3 > budget:
+            rest = len(requests) - index
+            return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=f"…and {rest} more: `/cancel-moderation pending` lists them all.")])]
+        blocks += [summary(request), buttons(request)]
+    return blocks
+
+
+def _recent(requests: list[Request]) -> list[Block]:
+    head = SectionBlock(text=MarkdownTextObject(text=f"*Last {len(requests)} decisions*" if requests
+                                                else "*No decisions yet*"))
+    if not requests:
+        return [head]
+    return [head, SectionBlock(text=MarkdownTextObject(text="\n".join(decision_line(r) for r in requests)))]
+
+
+def pending_message(requests: list[Request], approver: bool) -> tuple[str, list[Block]]:
+    """`/cancel-moderation pending`, for the caller only."""
+    whose = "Open requests" if approver else "Your open requests"
+    title = f"{whose}: {len(requests)}"
+    if not requests:
+        return title, [SectionBlock(text=MarkdownTextObject(text=f"*{title}*. Nothing is waiting."))]
+    where = ("Approve or deny them in the approval channel or on the bot's Home tab." if approver
+             else "Withdraw one from its approval message or the bot's Home tab.")
+    shown = requests[:45]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *[summary(r) for r in shown]]
+    rest = f" ({len(requests) - len(shown)} more not shown)" if len(requests) > len(shown) else ""
+    return title, [*blocks, ContextBlock(elements=[MarkdownTextObject(text=where + rest)])]
