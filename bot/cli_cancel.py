@@ -82,14 +82,17 @@ class OperatorCancel:
         # The work runs in a thread so that Ctrl-C reaches this one (an Event wait, not a join,
         # survives being interrupted).
         threading.Thread(target=work, name="cli-cancel", daemon=True).start()
-        try:
-            while not done.wait(0.2):
-                pass
-        except KeyboardInterrupt:
-            self.stop.set()  # jobs not yet sent are recorded as not sent; in-flight ones finish
-            print("Interrupted: finishing the jobs in flight, recording the rest as not sent…", file=sys.stderr,
-                  flush=True)
-            done.wait()
+        while True:
+            try:
+                while not done.wait(0.2):
+                    pass
+                break
+            except KeyboardInterrupt:
+                # Jobs not yet sent are recorded as not sent; the ones in flight finish (each within
+                # the CI timeouts), so every job that was sent has its outcome in the audit log.
+                self.stop.set()
+                print("Interrupted: finishing the jobs in flight (within the CI timeouts) and recording the rest "
+                      "as not sent…", file=sys.stderr, flush=True)
         if errors:
             raise errors[0]
         return result[0]

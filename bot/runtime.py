@@ -105,8 +105,7 @@ class Runtime:
             return
         event(log, "bot.stopping", inflight=self.work.inflight)
         self._stopping.set()
-        self.work.shutdown(timeout * 0.7)
-        self.outbox.stop(timeout * 0.25)
+        self.work.shutdown(timeout * 0.7, before_retiring=lambda: self.outbox.stop(timeout * 0.25))
         event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
         self.ci.close()
 

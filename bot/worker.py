@@ -69,8 +69,9 @@ class WorkQueue:
         self._thread.start()
         return self
 
-    def shutdown(self, timeout: float) -> bool:
-        """Stop taking work, let running tasks finish within `timeout`, then hand back the rest."""
+    def shutdown(self, timeout: float, before_retiring=lambda: None) -> bool:
+        """Stop taking work, let running tasks finish within `timeout`, then hand back the rest.
+        `before_retiring` runs while this worker still counts as alive (a last audit pass)."""
         deadline = time.monotonic() + timeout
         with self._lock:
             self.accepting = False
@@ -86,6 +87,7 @@ class WorkQueue:
         self._wake.set()
         if self._thread:
             self._thread.join(5)
+        before_retiring()
         freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
         for pool in self._pools.values():
             pool.shutdown(wait=False, cancel_futures=True)

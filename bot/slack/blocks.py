@@ -235,7 +235,7 @@ def _one_status(s: dict) -> tuple[str, list[Block]]:
         MarkdownTextObject(text=f"*DataId*\n`{esc(s.get('data_id') or '-')}`"),
         MarkdownTextObject(text=f"*Created*\n{esc(s.get('creation_time') or '-')}"),
     ]
-    return f"Job {s['job_id']}: {s.get('state')}", [
+    return f"Job {s['job_id']}: {esc(s.get('state') or '-')}", [
         SectionBlock(text=MarkdownTextObject(text=f"*Job* `{s['job_id']}`"), fields=fields),
         ContextBlock(elements=[MarkdownTextObject(text=f"RequestId `{esc(s.get('request_id') or '-')}`")]),
     ]

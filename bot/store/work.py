@@ -62,6 +62,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _free(owner: sa.Column):
+    """No live worker owns it: nobody, or a worker that is gone (reaped, retired)."""
+    return sa.or_(owner.is_(None), ~owner.in_(sa.select(workers_table.c.id)))
+
+
 class WorkMixin(Database):
     # -- workers ----------------------------------------------------------------------
     def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
@@ -140,7 +145,7 @@ class WorkMixin(Database):
         earlier = tasks_table.alias("earlier")
         blocked = sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(
             earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
-        free = sa.or_(tasks_table.c.owner.is_(None), tasks_table.c.owner == me)
+        free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
         query = (sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
                  .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
@@ -152,7 +157,7 @@ class WorkMixin(Database):
             with self._tx() as conn:
                 took = conn.execute(
                     tasks_table.update().where(tasks_table.c.seq == row.seq).where(tasks_table.c.done_at.is_(None))
-                    .where(tasks_table.c.owner.is_(None) if row.owner is None else tasks_table.c.owner == me)
+                    .where(tasks_table.c.owner == me if row.owner == me else _free(tasks_table.c.owner))
                     .values(owner=me)).rowcount == 1
                 if took:
                     won.append(_row_to_task(conn.execute(sa.select(tasks_table).where(tasks_table.c.seq == row.seq)).one()))
@@ -177,10 +182,11 @@ class WorkMixin(Database):
 
     # -- singleton leases --------------------------------------------------------------
     def hold_lease(self, name: str, me: str) -> bool:
-        """Take or keep the named lease; True while we hold it (dead holders are reaped first)."""
+        """Take or keep the named lease; True while we hold it. A holder that is no live worker
+        (reaped, or retired after a clean stop) holds nothing."""
         with self._tx() as conn:
             conn.execute(self._insert_ignore(leases_table, ["name"]).values(name=name, holder=None))
             conn.execute(leases_table.update().where(leases_table.c.name == name)
-                         .where(leases_table.c.holder.is_(None)).values(holder=me))
+                         .where(_free(leases_table.c.holder)).values(holder=me))
             holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
         return holder == me
