@@ -235,11 +235,14 @@ class CIClient:
         return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
 
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
+        seconds = time.monotonic() - started
+        if error is None or error.status:  # an answer came back: the limiter learns the round trip
+            self.limiter.answered(seconds)
         fields = {
             "method": method,
             "job_id": job_id,
             "attempt": attempt,
-            "ms": round((time.monotonic() - started) * 1000, 1),
+            "ms": round(seconds * 1000, 1),
         }
         if result is not None:
             event(log, "ci.call", ok=True, ci_request_id=result.request_id, **fields)
