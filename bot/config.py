@@ -70,6 +70,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     database_url: str = DEFAULT_DATABASE_URL
+    metrics_token: Secret = field(default_factory=lambda: Secret(""))
+    metrics_port: int = 9090
     # Roles and policy
     requester_users: frozenset[str] = frozenset()
     requester_usergroups: frozenset[str] = frozenset()
@@ -234,6 +236,8 @@ def load_settings(
         slack_api_url=slack_api_url,
         port=int(r.number("PORT", 3000, int, 1, 65535)),
         database_url=_database_url(r),
+        metrics_token=r.secret("METRICS_TOKEN"),
+        metrics_port=int(r.number("METRICS_PORT", 9090, int, 1, 65535)),
         requester_users=r.id_set("REQUESTER_USERS", USER_ID, "user ID"),
         requester_usergroups=r.id_set("REQUESTER_USERGROUPS", USERGROUP_ID, "user-group ID"),
         approver_users=r.id_set("APPROVER_USERS", USER_ID, "user ID"),

@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from . import metrics
 from .config import Settings
 from .domain.policy import Policy, PolicyRules
 from .domain.workflow import Workflow
@@ -91,11 +92,14 @@ class Runtime:
 
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
-        slack = SlackRequestHandler(self.app)
+        slack = metrics.timed_ack(SlackRequestHandler(self.app))
+        scrape = metrics.endpoint(self.settings.metrics_token.reveal(), self.store)
 
         def application(environ, start_response):
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
                 return self._health(start_response)
+            if environ.get("PATH_INFO") == "/metrics":
+                return scrape(environ, start_response)
             return slack(environ, start_response)
 
         return application
@@ -122,6 +126,8 @@ def _run_socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     runtime = Runtime(settings).start()
+    if settings.metrics_token:  # no HTTP port for Slack in Socket Mode: /metrics gets its own
+        metrics.serve(settings.metrics_token.reveal(), runtime.store, settings.metrics_port)
     handler = SocketModeHandler(runtime.app, settings.slack_app_token.reveal())
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -145,6 +151,7 @@ def _run_http(settings: Settings) -> int:
             self.cfg.set("graceful_timeout", SHUTDOWN_SECONDS)
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
+            self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_process_dead(worker.pid))
             self.cfg.set("worker_exit", lambda _arbiter, _worker: runtime_holder and runtime_holder[0].shutdown())
 
         def load(self):

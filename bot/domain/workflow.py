@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .. import metrics
 from ..logs import event
 from ..store import Request, Store
 from ..tencent.results import CancelResult, CIError, JobStatus
@@ -135,6 +136,7 @@ class Workflow:
         if self.policy.role(caller.user_id) is Role.NONE:
             return self._refuse(caller, "status", "You are not allowed to look up moderation jobs.",
                                 job_ids=(job_id,))
+        metrics.command("status", "accepted")
         try:
             result: JobStatus | CIError = self.ci.describe(job_id)
         except CIError as exc:
@@ -157,6 +159,7 @@ class Workflow:
     # -- direct cancel ------------------------------------------------------------------
 
     def _direct(self, caller: Caller, command: Cancel) -> None:
+        metrics.command("cancel", "accepted")
         request = self.store.create_request(
             kind="direct", state="approved", requester=caller.user_id, origin_channel=caller.channel_id,
             reason=command.reason, job_ids=command.job_ids, ttl=0, decided_by=caller.user_id,
@@ -166,6 +169,7 @@ class Workflow:
     # -- approval requests ----------------------------------------------------------------
 
     def _request(self, caller: Caller, command: Cancel) -> None:
+        metrics.command("cancel", "accepted")
         statuses = [status_dict(j, s) for j, s in zip(command.job_ids, self.ci.describe_many(command.job_ids),
                                                       strict=True)]
         request = self.store.create_request(
@@ -194,6 +198,7 @@ class Workflow:
             return request, self._refuse(caller, action, "You cannot decide your own request; another on-call must.",
                                          request_id=request_id, tell=False)
         if request.state != "pending" or request.expires_at <= self.clock():
+            metrics.command(action, "refused")
             return request, self._already(request)
         return request, None
 
@@ -203,7 +208,9 @@ class Workflow:
             return self.announcer.tell(caller, problem)
         self._remember_message(request, caller)
         if not self.store.decide(request_id, "approved", caller.user_id):
+            metrics.command("approve", "refused")
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        metrics.command("approve", "accepted")
         event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
         self.announcer.audit_written()
         request = self.store.get_request(request_id)
@@ -216,7 +223,9 @@ class Workflow:
             return self.announcer.tell(caller, problem)
         self._remember_message(request, caller)
         if not self.store.decide(request_id, "denied", caller.user_id, note=note.strip()[:500] or None):
+            metrics.command("deny", "refused")
             return self.announcer.tell(caller, self._already(self.store.get_request(request_id)))
+        metrics.command("deny", "accepted")
         event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
         self.announcer.audit_written()
         request = self.store.get_request(request_id)
@@ -241,6 +250,8 @@ class Workflow:
     def _execute(self, request: Request, announce_direct: Caller | None = None) -> None:
         started = time.monotonic()
         outcomes = [outcome_dict(o) for o in self.ci.cancel_many(request.job_ids)]
+        for outcome in outcomes:
+            metrics.job_outcome("cancelled" if outcome["ok"] else "failed")
         verdict, summary = summarize(outcomes)
         detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, **summary}
         if not self.store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail):
@@ -264,6 +275,7 @@ class Workflow:
 
     def _refuse(self, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (),
                 request_id: str | None = None, tell: bool = True) -> str:
+        metrics.command(action, "refused")
         self.store.audit("refused", caller.user_id, request_id,
                          {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)})
         event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why,

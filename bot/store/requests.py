@@ -132,3 +132,11 @@ class RequestsMixin(Database):
         won = self._transition_each(requests_table, sa.and_(requests_table.c.state == "approved", lapsed),
                                     dict(lease_until=now + lease))
         return [self.get_request(request_id) for request_id in won]
+
+    def pending_summary(self, now: float) -> tuple[int, float | None]:
+        """Open (pending, unexpired) requests, and seconds until the first of them expires."""
+        open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
+        query = sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)
+        with self.engine.connect() as conn:
+            count, first_expiry = conn.execute(query).one()
+        return count, (None if first_expiry is None else first_expiry - now)

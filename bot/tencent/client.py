@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from .. import metrics
 from ..config import Secret, Settings
 from ..logs import event
 from . import jobid, signer
@@ -191,8 +192,10 @@ class CIClient:
         ambiguous = False  # an earlier attempt may have reached the server
         while True:
             attempt += 1
+            waited = time.monotonic()
             self.limiter.acquire()
             started = time.monotonic()
+            metrics.ratelimit_wait(started - waited)
             try:
                 result = self._once(method, path, job_id, parse)
                 self._log(method, job_id, attempt, started, result=result)
@@ -236,6 +239,7 @@ class CIClient:
 
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
         seconds = time.monotonic() - started
+        metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
         if error is None or error.status:  # an answer came back: the limiter learns the round trip
             self.limiter.answered(seconds)
         fields = {

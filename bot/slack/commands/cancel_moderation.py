@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import metrics
 from ...domain import commands as grammar
 from ...domain.workflow import Caller
 from .. import blocks as bk
@@ -17,13 +18,26 @@ def register(app, services: Services) -> None:
         try:
             parsed = grammar.parse(command.get("text", ""))
         except grammar.CommandError as exc:
+            metrics.command(_attempted(command.get("text", "")), "invalid")
             return ack(response_type="ephemeral", text=str(exc))
         task = _task(services, caller, parsed, command.get("trigger_id", ""))
         if not services.work.submit(type(parsed).__name__.lower(), task):
+            metrics.command(_KINDS.get(type(parsed), "cancel"), "refused")
             return ack(response_type="ephemeral", text=busy_text())
+        if isinstance(parsed, grammar.Help | grammar.OpenForm):  # no policy decision follows
+            metrics.command(_KINDS[type(parsed)], "accepted")
         if isinstance(parsed, grammar.Cancel):
             return ack(response_type="ephemeral", text=f"⏳ Working on {len(parsed.job_ids)} job(s)…")
         return ack()
+
+
+_KINDS = {grammar.Help: "help", grammar.OpenForm: "form", grammar.Status: "status", grammar.Cancel: "cancel"}
+
+
+def _attempted(text: str) -> str:
+    """The kind of command a caller tried, for counting ones that did not parse."""
+    first = text.split()[0].lower() if text.split() else ""
+    return first if first in ("status", "help") else "cancel"
 
 
 def _task(services: Services, caller: Caller, parsed: grammar.Command, trigger_id: str):
