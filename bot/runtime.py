@@ -142,6 +142,8 @@ def _run_socket(settings: Settings) -> int:
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
+    from .logs import gunicorn_logger_class
+
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
@@ -151,6 +153,7 @@ def _run_http(settings: Settings) -> int:
             self.cfg.set("graceful_timeout", SHUTDOWN_SECONDS)
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
+            self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
             self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_process_dead(worker.pid))
             self.cfg.set("worker_exit", lambda _arbiter, _worker: runtime_holder and runtime_holder[0].shutdown())
 
