@@ -240,8 +240,7 @@ class CIClient:
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
         seconds = time.monotonic() - started
         metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
-        if error is None or error.status:  # an answer came back: the limiter learns the round trip
-            self.limiter.answered(seconds)
+        self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
         fields = {
             "method": method,
             "job_id": job_id,

@@ -1,41 +1,45 @@
 """Keep CI calls under the API's limit: never more than `limit` in any window at the server.
 
-Each send is recorded when it actually goes (not when it was planned), in the same step that
-checks the window, so a thread that wakes late, or a slow reservation, can never squeeze an
-extra request into a window: the log holds at most `limit` sends per window by construction.
+The limiter keeps, for each recent request, the latest moment it can have reached the server,
+and lets a request go once the `limit`-th latest of those is one window old. Each is recorded
+when the request actually goes (in the same step as the check, so a thread that wakes late
+or a slow reservation cannot squeeze an extra request into a window), and is then narrowed
+by what the request's own answer shows:
 
-What remains uncertain is how much later than the fastest one a request reaches the server
-(a new connection, a busy interpreter). That margin is measured, not guessed: the spread of
-recent round trips (slowest minus fastest, timed from the moment the send was recorded),
-since a request cannot have spent longer on its way out than its whole trip took beyond the
-fastest one. Each send is recorded as "now + margin", the latest it can have left, and the
-next send waits until the `limit`-th latest of those is one window old. Until a few answers
-have been seen, the margin is a conservative 150 ms.
+- in flight: it may still be arriving, up to the client's hard deadline (`in_flight`);
+- answered: it arrived after it was sent plus a margin for jitter, measured, not guessed: the
+  larger of the spread of recent round trips and how much slower this request's own round
+  trip was than the fastest one (a request cannot have spent longer on its way out than its
+  trip took beyond the fastest trip), never later than the answer itself;
+- failed without an answer: it cannot arrive after we gave up.
+
+Until a few answers have been seen, the margin is a conservative 150 ms.
 """
 
 from __future__ import annotations
 
-import bisect
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-#: Longest sleep between checks: answers arriving meanwhile may narrow the margin.
+#: Longest sleep between checks: an answer arriving meanwhile may free the window sooner.
 RECHECK = 0.1
+#: A request with no answer yet may reach the server until the client gives up on it.
+IN_FLIGHT = 30.0
 
 
 class Limiter(Protocol):
     def acquire(self) -> None:
         """Block until one more request may be sent, and count it as sent now."""
 
-    def answered(self, seconds: float) -> None:
-        """A request sent after acquire() was answered `seconds` later."""
+    def done(self, answered: bool) -> None:
+        """The request sent after this thread's acquire() got an answer, or was given up."""
 
 
 class RoundTrips:
-    """Recent CI round trips; their spread is the margin each send keeps for network jitter."""
+    """Recent CI round trips, timed from the moment each send was recorded."""
 
     def __init__(self, keep: int = 50, floor: float = 0.005, cap: float = 0.5, unmeasured: float = 0.15,
                  min_samples: int = 5) -> None:
@@ -57,62 +61,97 @@ class RoundTrips:
             spread = max(self._seconds) - min(self._seconds)
         return min(self.cap, spread + self.floor)
 
+    def excess(self, seconds: float) -> float:
+        """How much slower a trip of `seconds` was than the fastest recent one, plus `floor`."""
+        with self._lock:
+            fastest = min(self._seconds, default=seconds)
+        return max(0.0, seconds - fastest) + self.floor
 
-class MeasuredTrips:
-    """Times each round trip from the moment its send was recorded (same thread: the client
-    calls acquire() then answered() on the thread that sends)."""
 
-    def __init__(self, round_trips: RoundTrips | None) -> None:
+class Settling:
+    """What both limiters share: after each send, narrow its recorded arrival bound from the
+    answer (the client calls acquire() and then done() on the same thread)."""
+
+    def __init__(self, round_trips: RoundTrips | None, clock: Callable[[], float] = time.monotonic) -> None:
         self.round_trips = round_trips or RoundTrips()
+        self._trip_clock = clock
         self._sent = threading.local()
 
-    def _recorded(self, at: float) -> None:
-        self._sent.at = at
+    def _remember(self, token: object, recorded: float, margin: float) -> None:
+        """`recorded`: on the trip clock, when the send was recorded; `margin`: predicted then."""
+        self._sent.token, self._sent.recorded, self._sent.margin = token, recorded, margin
 
-    def answered(self, seconds: float) -> None:
-        at = getattr(self._sent, "at", None)
-        self.round_trips.observe(seconds if at is None else time.monotonic() - at)
+    def done(self, answered: bool) -> None:
+        token = getattr(self._sent, "token", None)
+        if token is None:
+            return
+        self._sent.token = None
+        elapsed = self._trip_clock() - self._sent.recorded
+        if answered:
+            self.round_trips.observe(elapsed)
+            bound = min(elapsed, max(self._sent.margin, self.round_trips.excess(elapsed)))
+        else:
+            bound = elapsed  # no answer: it cannot reach the server after we gave up
+        self._settle(token, bound)
+
+    def _settle(self, token: object, seconds_after_send: float) -> None:
+        raise NotImplementedError
 
 
-class SlidingWindowLimiter(MeasuredTrips):
-    """In-process limiter over the actual send times of this process's requests."""
+class _Send:
+    __slots__ = ("at", "until")
+
+    def __init__(self, at: float, until: float) -> None:
+        self.at, self.until = at, until
+
+
+class SlidingWindowLimiter(Settling):
+    """In-process limiter (the CLI, tests, benches); the bot shares one through the database."""
 
     def __init__(
         self,
         limit: int,
         window: float = 1.0,
         round_trips: RoundTrips | None = None,
+        in_flight: float = IN_FLIGHT,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        super().__init__(round_trips)
+        super().__init__(round_trips, clock)
         self.limit = limit
         self.window = window
+        self.in_flight = in_flight
         self._clock = clock
         self._sleep = sleep
         # Held while a caller waits for its turn: the next send cannot go before this one anyway.
         self._gate = threading.Lock()
-        #: The `limit` latest moments a recorded send can have left, ascending.
-        self._latest: list[float] = []
+        self._lock = threading.Lock()  # guards _sends (settled from other threads)
+        self._sends: deque[_Send] = deque()
 
     def try_send(self) -> float:
         """Record a send now and return 0 if the window allows it; else the seconds to wait."""
         now = self._clock()
-        if len(self._latest) == self.limit:
-            wait = self._latest[0] + self.window - now
-            if wait > 0:
+        with self._lock:
+            while self._sends and self._sends[0].at < now - self.in_flight - 10 * self.window:
+                self._sends.popleft()
+            latest = sorted((s.until for s in self._sends), reverse=True)
+            if len(latest) >= self.limit and (wait := latest[self.limit - 1] + self.window - now) > 0:
                 return wait
-        bisect.insort(self._latest, now + self.round_trips.margin())
-        del self._latest[: -self.limit]
+            send = _Send(now, now + self.in_flight)
+            self._sends.append(send)
+        self._remember(send, now, self.round_trips.margin())
         return 0.0
 
     def acquire(self) -> None:
         with self._gate:
             while (wait := self.try_send()) > 0:
                 self._sleep(min(wait, RECHECK))
-            self._recorded(time.monotonic())
+
+    def _settle(self, token: _Send, seconds_after_send: float) -> None:
+        with self._lock:
+            token.until = token.at + seconds_after_send
 
 
 class Unlimited:
@@ -121,5 +160,5 @@ class Unlimited:
     def acquire(self) -> None:
         return None
 
-    def answered(self, seconds: float) -> None:
+    def done(self, answered: bool) -> None:
         return None

@@ -1,6 +1,8 @@
-"""The limiter counts actual sends and keeps a margin measured from round trips."""
+"""The limiter spaces sends from when they actually went, narrowed by what each answer showed."""
 
 from __future__ import annotations
+
+import pytest
 
 from bot.tencent.ratelimit import RoundTrips, SlidingWindowLimiter
 
@@ -19,34 +21,56 @@ class FakeTime:
         self.now += seconds + self.late
 
 
-def measured(spread: float) -> RoundTrips:
+def measured(low: float = 0.25, spread: float = 0.02) -> RoundTrips:
     trips = RoundTrips()
     for n in range(10):
-        trips.observe(0.25 + spread * n / 9)
+        trips.observe(low + spread * n / 9)
     return trips
 
 
-def test_every_limit_plus_one_send_is_a_window_plus_the_measured_margin_later():
-    t = FakeTime()
-    limiter = SlidingWindowLimiter(3, window=1.0, round_trips=measured(0.02), clock=t.clock, sleep=t.sleep)
-    sent = []
-    for _ in range(7):
-        limiter.acquire()
-        sent.append(round(t.now, 6))
-    assert sent == [0.0, 0.0, 0.0, 1.025, 1.025, 1.025, 2.05]  # margin: spread 20 ms + 5 ms floor
+def limiter_for(t: FakeTime, limit: int, **kw) -> SlidingWindowLimiter:
+    return SlidingWindowLimiter(limit, window=1.0, clock=t.clock, sleep=t.sleep, **kw)
 
 
 def test_a_late_send_pushes_the_later_ones_back():
     """Spacing is from when a request actually went, not from when it was planned to."""
     t = FakeTime()
-    limiter = SlidingWindowLimiter(2, window=1.0, round_trips=measured(0.0), clock=t.clock, sleep=t.sleep)
+    limiter = limiter_for(t, 2, round_trips=measured())
     sent = []
-    for n in range(6):
+    for n in range(5):
         t.late = 0.3 if n == 2 else 0.0  # the third send's thread wakes up 0.3 s late, each time
         limiter.acquire()
         sent.append(round(t.now, 6))
-    assert sent[:5] == [0.0, 0.0, 1.2, 1.2, 2.205]  # the fifth is spaced from the third's real send
-    assert all(b - a >= 1.0 for a, b in zip(sent, sent[2:], strict=False))
+        limiter.done(answered=True)  # answered at once: it arrived by now
+    assert sent == [0.0, 0.0, 1.2, 1.2, 2.2]  # the fifth is spaced from the third's real send
+
+
+def test_a_request_in_flight_holds_its_place_and_a_given_up_one_ends_when_given_up():
+    t = FakeTime()
+    limiter = limiter_for(t, 2, round_trips=measured(), in_flight=5.0)
+    limiter.acquire()  # A at 0
+    t.now = 0.4
+    limiter.done(answered=False)  # A gave up at 0.4: it cannot reach the server after that
+    limiter.acquire()  # B at 0.4, never answered
+    limiter.acquire()  # C: one window after A's give-up
+    assert t.now == pytest.approx(1.4)  # C is never answered either
+    limiter.acquire()  # D: B and C may still arrive (until 0.4 + 5 s and later): a window after B's end
+    assert t.now == pytest.approx(6.4)
+
+
+def test_an_answer_narrows_the_bound_to_the_larger_of_the_measured_spread_and_its_own_slowness():
+    t = FakeTime()
+    limiter = limiter_for(t, 1, round_trips=measured(low=0.25, spread=0.02))
+    limiter.acquire()
+    t.now += 0.30  # this trip took 50 ms longer than the fastest: it may have left that late
+    limiter.done(answered=True)
+    limiter.acquire()
+    assert t.now == pytest.approx(1.0 + 0.05 + 0.005)
+    start = t.now
+    t.now += 0.25  # a trip as fast as the fastest: the spread (now 50 ms) + 5 ms still applies
+    limiter.done(answered=True)
+    limiter.acquire()
+    assert t.now == pytest.approx(start + 1.0 + 0.055)
 
 
 def test_margin_is_the_spread_of_round_trips_bounded_and_conservative_before_measuring():
@@ -54,10 +78,7 @@ def test_margin_is_the_spread_of_round_trips_bounded_and_conservative_before_mea
     assert trips.margin() == 0.15
     for seconds in (0.250, 0.252, 0.251, 0.262, 0.255):
         trips.observe(seconds)
-    assert abs(trips.margin() - 0.017) < 1e-9  # spread 12 ms + 5 ms floor
+    assert trips.margin() == pytest.approx(0.017)  # spread 12 ms + 5 ms floor
+    assert trips.excess(0.260) == pytest.approx(0.015)
     trips.observe(5.0)  # one very slow answer widens the margin, up to the cap
     assert trips.margin() == 0.5
-    steady = RoundTrips()
-    for _ in range(10):
-        steady.observe(0.25)
-    assert steady.margin() == 0.005
