@@ -7,13 +7,13 @@ or a slow reservation cannot squeeze an extra request into a window), and is the
 by what the request's own answer shows:
 
 - in flight: it may still be arriving, up to the client's hard deadline (`in_flight`);
-- answered: it arrived after it was sent plus a margin for jitter, measured, not guessed: the
-  larger of the spread of recent round trips and how much slower this request's own round
-  trip was than the fastest one (a request cannot have spent longer on its way out than its
-  trip took beyond the fastest trip), never later than the answer itself;
+- answered: it arrived by its send time plus a margin measured, not guessed: how much slower
+  its own round trip was than the fastest recent one (a request cannot have spent longer on
+  its way out than its trip took beyond the fastest trip), never later than the answer;
 - failed without an answer: it cannot arrive after we gave up.
 
-Until a few answers have been seen, the margin is a conservative 150 ms.
+Requests sent before any round trip has been measured (the first burst after start, on new
+connections) keep at least 150 ms.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ class Limiter(Protocol):
 class RoundTrips:
     """Recent CI round trips, timed from the moment each send was recorded."""
 
-    def __init__(self, keep: int = 50, floor: float = 0.005, cap: float = 0.5, unmeasured: float = 0.15,
-                 min_samples: int = 5) -> None:
-        self.floor, self.cap, self.unmeasured, self.min_samples = floor, cap, unmeasured, min_samples
+    def __init__(self, keep: int = 50, floor: float = 0.005, unmeasured: float = 0.15, min_samples: int = 5) -> None:
+        self.floor, self.unmeasured, self.min_samples = floor, unmeasured, min_samples
         self._seconds: deque[float] = deque(maxlen=keep)
         self._lock = threading.Lock()
 
@@ -51,21 +50,22 @@ class RoundTrips:
         with self._lock:
             self._seconds.append(seconds)
 
-    def margin(self) -> float:
-        """Slowest minus fastest recent round trip, plus `floor` for what the spread cannot
-        separate (the way back varies too), at most `cap`; before enough answers have been
-        seen, the conservative `unmeasured` value."""
+    def least_margin(self) -> float:
+        """The least margin a request sent now keeps: none once round trips have been measured
+        (its own answer tells), the conservative `unmeasured` before (the first requests after
+        start, whose new connections may be slower than any trip seen later)."""
         with self._lock:
-            if len(self._seconds) < self.min_samples:
-                return self.unmeasured
-            spread = max(self._seconds) - min(self._seconds)
-        return min(self.cap, spread + self.floor)
+            return 0.0 if len(self._seconds) >= self.min_samples else self.unmeasured
 
     def excess(self, seconds: float) -> float:
-        """How much slower a trip of `seconds` was than the fastest recent one, plus `floor`."""
+        """How much slower a trip of `seconds` was than the fastest recent one, plus the typical
+        jitter (median minus fastest, at least `floor`): a round trip cannot tell how its
+        slowness split between the way out and the way back, nor how fast the next trip's way
+        out will be."""
         with self._lock:
-            fastest = min(self._seconds, default=seconds)
-        return max(0.0, seconds - fastest) + self.floor
+            trips = sorted(self._seconds) or [seconds]
+        fastest, median = trips[0], trips[len(trips) // 2]
+        return max(0.0, seconds - fastest) + max(self.floor, median - fastest)
 
 
 class Settling:
@@ -89,7 +89,7 @@ class Settling:
         elapsed = self._trip_clock() - self._sent.recorded
         if answered:
             self.round_trips.observe(elapsed)
-            bound = min(elapsed, max(self._sent.margin, self.round_trips.excess(elapsed)))
+            bound = min(elapsed, max(self._sent.margin, self.round_trips.excess(elapsed)))  # never after its answer
         else:
             bound = elapsed  # no answer: it cannot reach the server after we gave up
         self._settle(token, bound)
@@ -141,7 +141,7 @@ class SlidingWindowLimiter(Settling):
                 return wait
             send = _Send(now, now + self.in_flight)
             self._sends.append(send)
-        self._remember(send, now, self.round_trips.margin())
+        self._remember(send, now, self.round_trips.least_margin())
         return 0.0
 
     def acquire(self) -> None:

@@ -22,6 +22,7 @@ class FakeTime:
 
 
 def measured(low: float = 0.25, spread: float = 0.02) -> RoundTrips:
+    """Round trips already seen: 250 to 270 ms."""
     trips = RoundTrips()
     for n in range(10):
         trips.observe(low + spread * n / 9)
@@ -58,27 +59,40 @@ def test_a_request_in_flight_holds_its_place_and_a_given_up_one_ends_when_given_
     assert t.now == pytest.approx(6.4)
 
 
-def test_an_answer_narrows_the_bound_to_the_larger_of_the_measured_spread_and_its_own_slowness():
+def test_an_answer_narrows_the_bound_to_how_much_slower_its_own_trip_was_than_the_fastest():
     t = FakeTime()
     limiter = limiter_for(t, 1, round_trips=measured(low=0.25, spread=0.02))
     limiter.acquire()
     t.now += 0.30  # this trip took 50 ms longer than the fastest: it may have left that late
     limiter.done(answered=True)
     limiter.acquire()
-    assert t.now == pytest.approx(1.0 + 0.05 + 0.005)
+    jitter = 0.02 * 5 / 9  # median minus fastest of the eleven trips seen
+    assert t.now == pytest.approx(1.0 + 0.05 + jitter)
     start = t.now
-    t.now += 0.25  # a trip as fast as the fastest: the spread (now 50 ms) + 5 ms still applies
+    t.now += 0.25  # as fast as the fastest: only the typical jitter
     limiter.done(answered=True)
     limiter.acquire()
-    assert t.now == pytest.approx(start + 1.0 + 0.055)
+    assert t.now == pytest.approx(start + 1.0 + jitter, abs=0.003)
 
 
-def test_margin_is_the_spread_of_round_trips_bounded_and_conservative_before_measuring():
-    trips = RoundTrips(floor=0.005, cap=0.5, unmeasured=0.15, min_samples=5)
-    assert trips.margin() == 0.15
+def test_the_first_requests_keep_150_ms_until_round_trips_are_measured():
+    t = FakeTime()
+    limiter = limiter_for(t, 1)
+    limiter.acquire()
+    t.now += 0.25
+    limiter.done(answered=True)  # its trip is the only one: no excess, but nothing was measured
+    limiter.acquire()
+    assert t.now == pytest.approx(1.15)
+
+
+def test_excess_is_measured_against_the_fastest_recent_trip_plus_the_typical_jitter():
+    trips = RoundTrips(floor=0.005, unmeasured=0.15, min_samples=5)
+    assert trips.least_margin() == 0.15
     for seconds in (0.250, 0.252, 0.251, 0.262, 0.255):
         trips.observe(seconds)
-    assert trips.margin() == pytest.approx(0.017)  # spread 12 ms + 5 ms floor
-    assert trips.excess(0.260) == pytest.approx(0.015)
-    trips.observe(5.0)  # one very slow answer widens the margin, up to the cap
-    assert trips.margin() == 0.5
+    assert trips.least_margin() == 0.0
+    assert trips.excess(0.240) == pytest.approx(0.005)  # faster than any; jitter (2 ms) under the floor
+    assert trips.excess(0.260) == pytest.approx(0.010 + 0.005)  # 10 ms slower than the fastest
+    for seconds in (0.270, 0.280, 0.290):
+        trips.observe(seconds)
+    assert trips.excess(0.260) == pytest.approx(0.010 + 0.012)  # median now 262 ms: 12 ms typical jitter
