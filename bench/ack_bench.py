@@ -1,9 +1,12 @@
-"""Acknowledgement latency under a burst, side by side with a Bolt app that only acks.
+"""Acknowledgement latency under a burst, side by side with a Bolt app that only acks, and
+the web process's resident memory afterwards.
 
     python -m bench.ack_bench [--commands 100] [--concurrency 12] [--ci-latency 1.0]
 
 The CI stand-in takes --ci-latency seconds per call. Both apps are served the same way (a
-threaded WSGI server on 127.0.0.1) and receive the same signed slash-command burst.
+threaded WSGI server on 127.0.0.1) and receive the same signed slash-command burst. Then the
+real web process (`python -m bot http`, gunicorn, as the Procfile runs it) gets the same
+burst, and its worker's resident memory (VmRSS, and the peak VmHWM) is read from /proc.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import statistics
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from wsgiref.simple_server import WSGIServer
 
 from slack_bolt import App
@@ -53,6 +57,28 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def web_process_memory(commands: int, concurrency: int, ci_latency: float) -> tuple[float, float]:
+    """RSS and peak RSS (MB) of the real web process's worker after the same burst."""
+    from tests.test_process import Process
+
+    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=ci_latency) as ci, \
+            tempfile.TemporaryDirectory() as tmp:
+        slack = SlackStandIn().start()
+        for n in range(commands + 5):
+            ci.add_job(job(n))
+        web = Process(bot_env(ci, slack, f"sqlite:///{tmp}/web.db"), slack, Path(tmp) / "web.log")
+        try:
+            burst(web.client, 5, 5, 10_000)
+            burst(web.client, commands, concurrency, 0)
+            slack.wait_calls("chat.postMessage", commands + 5, timeout=120, channel="C0WORK")
+            [worker] = Path(f"/proc/{web.proc.pid}/task/{web.proc.pid}/children").read_text().split()
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{worker}/status").read_text().splitlines())
+            return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+        finally:
+            web.close()
+            slack.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commands", type=int, default=100)
@@ -90,6 +116,8 @@ def main() -> None:
     print(f"ratio (bot / ack-only): p50 {p50 / b50:.2f}x, p99 {p99 / b99:.2f}x; mean bot "
           f"{statistics.mean(ours) * 1000:.1f} ms; results posted: {len(done)}")
     ok = p99 <= 3 * b99 and max(ours) < 3.0
+    rss, peak = web_process_memory(args.commands, args.concurrency, args.ci_latency)
+    print(f"web process (gunicorn worker) after the burst: RSS {rss:.1f} MB, peak {peak:.1f} MB")
     print("PASS" if ok else "FAIL")
     raise SystemExit(0 if ok else 1)
 

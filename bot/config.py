@@ -94,6 +94,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     database_url: str = DEFAULT_DATABASE_URL
+    metrics_token: Secret = field(default_factory=lambda: Secret(""))
+    metrics_port: int = 9090
     # Roles and policy
     requester_users: frozenset[str] = frozenset()
     requester_usergroups: frozenset[str] = frozenset()
@@ -309,6 +311,8 @@ def load_settings(
         slack_app_token=app_token,
         slack_api_url=slack_api_url,
         port=int(r.number("PORT", 3000, int, 1, 65535, "TCP port")),
+        metrics_token=r.secret("METRICS_TOKEN"),
+        metrics_port=int(r.number("METRICS_PORT", 9090, int, 1, 65535, "TCP port")),
     )
     if "slack" in need and http_mode is False and not app_token:
         r.missing = True

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterable
 
@@ -90,10 +91,40 @@ def configure(level: str = "INFO", fmt: str = "auto", secrets: Iterable[str] = (
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    _route_stray_output(root)
     # Libraries that would otherwise log request headers or bodies at debug level.
     for noisy in ("urllib3", "slack_sdk", "slack_bolt", "qcloud_cos"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
     return redactor
+
+
+def _route_stray_output(root: logging.Logger) -> None:
+    """Warnings and uncaught exceptions would otherwise print plain text to stderr."""
+    logging.captureWarnings(True)
+    sys.excepthook = lambda kind, value, tb: root.critical("uncaught", exc_info=(kind, value, tb))
+
+    def thread_hook(args) -> None:
+        if args.exc_type is not SystemExit:
+            root.critical("thread.uncaught", exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                          extra={"fields": {"thread": getattr(args.thread, "name", "")}})
+
+    threading.excepthook = thread_hook
+
+
+def gunicorn_logger_class():
+    """gunicorn's Logger, minus its own handlers: its lines reach the root handler set up by
+    configure() (JSON, redacted), like every other line. Imported late: only HTTP mode needs it."""
+    from gunicorn.glogging import Logger
+
+    class RootRoutedLogger(Logger):
+        def setup(self, cfg) -> None:
+            super().setup(cfg)
+            for logger in (self.error_log, self.access_log):
+                for handler in list(logger.handlers):
+                    logger.removeHandler(handler)
+                logger.propagate = True
+
+    return RootRoutedLogger
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: object) -> None:

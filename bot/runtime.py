@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from . import metrics
 from .config import Settings
 from .domain.policy import Policy, PolicyRules
 from .domain.workflow import LOOKUPS, URGENT, Workflow
@@ -117,13 +118,16 @@ class Runtime:
 
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
-        slack = SlackRequestHandler(self.app)
+        slack = metrics.timed_ack(SlackRequestHandler(self.app))
         if self.settings.slack_signing_secret:  # refused before Bolt, which would log the whole body
             slack = verify_signatures(slack, self.settings.slack_signing_secret.reveal())
+        scrape = metrics.endpoint(self.settings.metrics_token.reveal(), self.store)
 
         def application(environ, start_response):
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
                 return self._health(start_response)
+            if environ.get("PATH_INFO") == "/metrics":
+                return scrape(environ, start_response)
             return slack(environ, start_response)
 
         return application
@@ -158,6 +162,8 @@ def _run_socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     runtime = Runtime(settings).start()
+    if settings.metrics_token:  # no HTTP port for Slack in Socket Mode: /metrics gets its own
+        metrics.serve(settings.metrics_token.reveal(), runtime.store, settings.metrics_port)
     handler = SocketModeHandler(runtime.app, settings.slack_app_token.reveal())
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -172,6 +178,8 @@ def _run_socket(settings: Settings) -> int:
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
+    from .logs import gunicorn_logger_class
+
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
@@ -181,6 +189,8 @@ def _run_http(settings: Settings) -> int:
             self.cfg.set("graceful_timeout", SHUTDOWN_SECONDS)
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
+            self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
+            self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_process_dead(worker.pid))
             self.cfg.set("worker_exit", lambda _arbiter, _worker: runtime_holder and runtime_holder[0].shutdown())
 
         def load(self):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
+from .. import metrics
 from ..logs import event
 from ..store import JobRecord, NewTask, Request, Store, Task
 from ..tencent.results import CancelResult, CIError, JobStatus
@@ -99,6 +100,7 @@ class Executor:
         outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
         if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
             raise LostHold(request_id)
+        metrics.job_outcome(outcome["result"])
         event(log, "execution.job", request_id=request_id, job_id=job_id, result=outcome["result"],
               code=outcome.get("code", ""), confirmed=outcome.get("confirmed", False))
         return outcome

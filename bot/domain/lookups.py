@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .. import metrics
 from ..store import Request, Task
 from ..tencent.results import CIError
 from . import announce
@@ -44,6 +45,7 @@ class LookupsMixin:
         if role is Role.NONE:
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
             return self._refuse(task, caller, "status", why, job_ids=job_ids)
+        metrics.command("status", "accepted")
         self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
         self.wake()
 

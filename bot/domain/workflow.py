@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+from .. import metrics
 from ..logs import event
 from ..store import NewTask, PendingLimit, Request, Store, Task
 from . import announce
@@ -94,6 +95,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         if role is Role.APPROVER and not self.four_eyes:
             return self._direct(task, caller, command)
         if role in (Role.APPROVER, Role.REQUESTER):
+            metrics.command("cancel", "accepted")
             # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
             self.store.enqueue([command_task(f"request:{request_id_of(task)}", caller, task.payload["command"],
                                              lane=LOOKUPS, kind=REQUEST)])
@@ -103,6 +105,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     # -- direct cancel ------------------------------------------------------------------
 
     def _direct(self, task: Task, caller: Caller, command: Cancel) -> None:
+        metrics.command("cancel", "accepted")
         request_id = request_id_of(task)
         self.store.create_request(
             request_id=request_id, kind="direct", state="approved", requester=caller.user_id,
@@ -157,6 +160,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 self._record_refusal(task_key, caller, action, why, request_id=request_id, tell=False)
             return request, why
         if request.state != "pending" or request.expires_at <= self.clock():
+            metrics.command(action, "refused")
             return request, self._already(request)
         return request, None
 
@@ -168,7 +172,9 @@ class Workflow(LookupsMixin, OnCallMixin):
         self._remember_message(request, caller)
         follow_up = [announce.approval_update(request_id, "approved"), execute_task(request_id)]
         if not self.store.decide(request_id, "approved", caller.user_id, detail=self._detail(request), tasks=follow_up):
+            metrics.command("approve", "refused")
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+        metrics.command("approve", "accepted")
         event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
         self.wake()
 
@@ -190,7 +196,9 @@ class Workflow(LookupsMixin, OnCallMixin):
                      announce.requester_dm(request_id, "denied", request.requester)]
         if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request),
                                  tasks=follow_up):
+            metrics.command("deny", "refused")
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+        metrics.command("deny", "accepted")
         event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
         self.wake()
 
@@ -264,6 +272,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         marker = announce.tell(caller, why, f"{task_key}:refused") if tell else NewTask(
             key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
         if self.store.audit_once(marker, "refused", caller.user_id, request_id, detail):
+            metrics.command(action, "refused")
             event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why,
                   request_id=request_id)
         self.wake()

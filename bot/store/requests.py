@@ -222,3 +222,11 @@ class RequestsMixin(Database):
                 .where(requests_table.c.message_ts.is_(None))
                 .values(message_channel=channel, message_ts=ts)
             )
+
+    def pending_summary(self, now: float) -> tuple[int, float | None]:
+        """Open (pending, unexpired) requests, and seconds until the first of them expires."""
+        open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
+        query = sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)
+        with self.engine.connect() as conn:
+            count, first_expiry = conn.execute(query).one()
+        return count, (None if first_expiry is None else first_expiry - now)

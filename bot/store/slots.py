@@ -1,48 +1,168 @@
-"""The CI rate limit shared by every bot process: send slots reserved in the database."""
+"""The CI rate limit shared by every bot process: one row per recent CI request, holding the
+latest moment it can have reached the server (see bot/tencent/ratelimit.py for the reasoning)."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..logs import event
+from ..tencent.ratelimit import IN_FLIGHT, RECHECK, RoundTrips, Settling
 from .database import Database
 from .schema import rate_table
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Slot:
+    row_id: int
+    at: float  # database time of the send
+    recorded: float  # time.monotonic() in this process at that moment
+
 
 class SlotsMixin(Database):
-    def reserve_ci_slot(self, limit: int, span: float) -> float:
-        """Reserve the next CI send slot across all processes; return seconds to wait.
+    def take_ci_slots(self, limit: int, window: float, in_flight: float, wanted: int = 1) -> list[Slot] | float:
+        """Record up to `wanted` CI sends now, as many as the shared window allows, and return
+        their Slots; if none is allowed, return the seconds to wait, recording nothing.
 
-        On PostgreSQL an advisory lock serialises reservations and the database's clock is
-        used, so processes on different hosts agree on time. On SQLite the write transaction
-        (BEGIN IMMEDIATE) serialises them; processes share the host's clock.
+        A send may go once the `limit`-th latest row is `window` old; a new row says its request
+        may arrive until `in_flight` from now, until settle_ci_slot() narrows it. On PostgreSQL
+        an advisory lock serialises the check and the database's clock is used, so processes on
+        different hosts agree on time; on SQLite the write transaction (BEGIN IMMEDIATE)
+        serialises it and processes share the host's clock.
         """
         with self._tx() as conn:
+            now, latest, recorded = self._now_and_latest(conn, limit)
+            granted = _allowed(latest, limit, window, now, wanted)
+            if not granted:
+                return latest[limit - 1] + window - now
+            row_ids = self._record(conn, granted, until=now + in_flight, old=now - 10 * window)
+        return [Slot(row_id, now, recorded) for row_id in row_ids]
+
+    def settle_ci_slot(self, slot: Slot, seconds_after_send: float) -> None:
+        """The request has been answered (or given up): narrow its row to what that showed."""
+        with self._tx() as conn:
             if self.is_postgres:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724302)"))
-                now = float(conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one())
-            else:
-                now = time.time()
-            recent = conn.execute(
-                sa.select(rate_table.c.slot_at).order_by(rate_table.c.slot_at.desc()).limit(1).offset(limit - 1)
-            ).scalar()
-            slot = now if recent is None else max(now, float(recent) + span)
-            conn.execute(rate_table.insert().values(slot_at=slot))
-            conn.execute(rate_table.delete().where(rate_table.c.slot_at < now - 10 * span))
-        return slot - now
+                conn.execute(_NO_FLUSH)
+            conn.execute(rate_table.update().where(rate_table.c.id == slot.row_id)
+                         .values(slot_at=slot.at + seconds_after_send))
+
+    def _now_and_latest(self, conn, limit: int) -> tuple[float, list[float], float]:
+        """Under the lock that serialises checks: the check's time, the `limit` latest rows
+        (descending), and time.monotonic() no later than the check's time (so round trips
+        timed from it are never too short)."""
+        if self.is_postgres:
+            conn.execute(_LOCK)
+            recorded = time.monotonic()
+            now, latest = conn.execute(_PG_NOW_AND_LATEST, {"limit": limit}).one()
+            return float(now), [float(v) for v in latest], recorded
+        latest = conn.execute(_LATEST, {"limit": limit}).scalars().all()
+        recorded = time.monotonic()
+        return time.time(), [float(v) for v in latest], recorded
+
+    def _record(self, conn, count: int, until: float, old: float) -> list[int]:
+        """Insert `count` rows, dropping rows too old to matter, in one statement where possible."""
+        if self.is_postgres:
+            return list(conn.execute(_PG_RECORD, {"until": until, "old": old, "count": count}).scalars())
+        conn.execute(rate_table.delete().where(rate_table.c.slot_at < old))
+        return [conn.execute(rate_table.insert().values(slot_at=until).returning(rate_table.c.id)).scalar_one()
+                for _ in range(count)]
 
 
-class SharedLimiter:
-    """CI rate limit shared by every process using the same database."""
+def _allowed(latest: list[float], limit: int, window: float, now: float, wanted: int) -> int:
+    """How many of `wanted` sends may go now: the i-th new one needs the (limit - i)-th latest
+    existing row to be `window` old (the new ones are the latest of all)."""
+    granted = 0
+    while granted < min(wanted, limit):
+        index = limit - 1 - granted
+        if index < len(latest) and latest[index] + window > now:
+            break
+        granted += 1
+    return granted
 
-    def __init__(self, store: SlotsMixin, limit: int, window: float = 1.0, margin: float = 0.15, sleep=time.sleep) -> None:
+
+# Few round trips per check: every send in every process waits on it.
+# A slot matters for a second; losing the last ones in a crash is harmless, so commits need
+# not wait for the disk (that wait serialised every send behind an fsync).
+_NO_FLUSH = sa.text("SET LOCAL synchronous_commit TO OFF")
+_LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(724302)")
+_LATEST = sa.text("SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit")
+_PG_NOW_AND_LATEST = sa.text(
+    "SELECT extract(epoch from clock_timestamp())::float8, "
+    "ARRAY(SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit)")
+_PG_RECORD = sa.text(
+    "WITH old AS (DELETE FROM ci_rate_slots WHERE slot_at < :old) "
+    "INSERT INTO ci_rate_slots (slot_at) SELECT :until FROM generate_series(1, :count) RETURNING id")
+
+
+class _Ticket:
+    __slots__ = ("slot",)
+
+    def __init__(self) -> None:
+        self.slot: Slot | None = None
+
+
+class SharedLimiter(Settling):
+    """CI rate limit shared by every process using the same database.
+
+    Threads of one process queue up; one of them at a time checks the database for all of
+    them (a burst takes one transaction, not one per request), the others wait for their turn.
+    """
+
+    def __init__(self, store: SlotsMixin, limit: int, window: float = 1.0, round_trips: RoundTrips | None = None,
+                 in_flight: float = IN_FLIGHT, sleep=time.sleep) -> None:
+        super().__init__(round_trips)
         self.store = store
         self.limit = limit
-        self.span = window + margin
+        self.window = window
+        self.in_flight = in_flight
         self._sleep = sleep
+        self._turn = threading.Condition()
+        self._queue: deque[_Ticket] = deque()
+        self._checking = False
 
     def acquire(self) -> None:
-        delay = self.store.reserve_ci_slot(self.limit, self.span)
-        if delay > 0:
-            self._sleep(delay)
+        ticket = _Ticket()
+        with self._turn:
+            self._queue.append(ticket)
+            while ticket.slot is None and self._checking:
+                self._turn.wait()
+            lead = ticket.slot is None
+            self._checking = self._checking or lead
+        if lead:
+            try:
+                self._check_for_queue(ticket)
+            finally:
+                with self._turn:
+                    if ticket.slot is None:  # the check failed (database down): leave the queue
+                        self._queue.remove(ticket)
+                    self._checking = False
+                    self._turn.notify_all()
+        # Round trips are timed from inside the check: its commit is part of the way out.
+        self._remember(ticket.slot, ticket.slot.recorded, self.round_trips.least_margin())
+
+    def _check_for_queue(self, mine: _Ticket) -> None:
+        """Take slots for the threads queued in this process, first come first served, until
+        this thread has one."""
+        while mine.slot is None:
+            with self._turn:
+                wanted = len(self._queue)
+            taken = self.store.take_ci_slots(self.limit, self.window, self.in_flight, wanted)
+            if isinstance(taken, float):
+                self._sleep(min(taken, RECHECK))
+                continue
+            with self._turn:
+                for slot in taken:
+                    self._queue.popleft().slot = slot
+                self._turn.notify_all()
+    def _settle(self, token: Slot, seconds_after_send: float) -> None:
+        try:
+            self.store.settle_ci_slot(token, seconds_after_send)
+        except Exception as exc:  # the row keeps its wider in-flight bound: slower, never over the limit
+            event(log, "ratelimit.settle_failed", logging.WARNING, error=type(exc).__name__)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from .. import metrics
 from ..config import Secret, Settings
 from ..logs import event
 from . import jobid, signer
@@ -208,8 +209,10 @@ class CIClient:
         skew_fixed = False
         while True:
             attempt += 1
+            waited = time.monotonic()
             self.limiter.acquire()
             started = time.monotonic()
+            metrics.ratelimit_wait(started - waited)
             progress.in_flight = True
             try:
                 result = self._once(method, path, job_id, parse)
@@ -264,11 +267,14 @@ class CIClient:
         return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
 
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
+        seconds = time.monotonic() - started
+        metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
+        self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
         fields = {
             "method": method,
             "job_id": job_id,
             "attempt": attempt,
-            "ms": round((time.monotonic() - started) * 1000, 1),
+            "ms": round(seconds * 1000, 1),
         }
         if result is not None:
             event(log, "ci.call", ok=True, ci_request_id=result.request_id, **fields)

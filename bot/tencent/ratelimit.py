@@ -1,8 +1,19 @@
-"""Keep CI calls under the API's limit: never more than `limit` in any window.
+"""Keep CI calls under the API's limit: never more than `limit` in any window at the server.
 
-Callers reserve a send time under a lock and sleep outside it, so waiting callers do not
-hold each other up and are served in arrival order. A small margin on the window absorbs
-the jitter between leaving here and arriving at the server.
+The limiter keeps, for each recent request, the latest moment it can have reached the server,
+and lets a request go once the `limit`-th latest of those is one window old. Each is recorded
+when the request actually goes (in the same step as the check, so a thread that wakes late
+or a slow reservation cannot squeeze an extra request into a window), and is then narrowed
+by what the request's own answer shows:
+
+- in flight: it may still be arriving, up to the client's hard deadline (`in_flight`);
+- answered: it arrived by its send time plus a margin measured, not guessed: how much slower
+  its own round trip was than the fastest recent one (a request cannot have spent longer on
+  its way out than its trip took beyond the fastest trip), never later than the answer;
+- failed without an answer: it cannot arrive after we gave up.
+
+Requests sent before any round trip has been measured (the first burst after start, on new
+connections) keep at least 150 ms.
 """
 
 from __future__ import annotations
@@ -13,49 +24,141 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+#: Longest sleep between checks: an answer arriving meanwhile may free the window sooner.
+RECHECK = 0.1
+#: A request with no answer yet may reach the server until the client gives up on it.
+IN_FLIGHT = 30.0
+
 
 class Limiter(Protocol):
     def acquire(self) -> None:
-        """Block until one more request may be sent."""
+        """Block until one more request may be sent, and count it as sent now."""
+
+    def done(self, answered: bool) -> None:
+        """The request sent after this thread's acquire() got an answer, or was given up."""
 
 
-class SlidingWindowLimiter:
-    """In-process limiter: the k-th send is at least `window` after the (k-limit)-th."""
+class RoundTrips:
+    """Recent CI round trips, timed from the moment each send was recorded."""
+
+    def __init__(self, keep: int = 50, floor: float = 0.005, unmeasured: float = 0.15, min_samples: int = 5) -> None:
+        self.floor, self.unmeasured, self.min_samples = floor, unmeasured, min_samples
+        self._seconds: deque[float] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def observe(self, seconds: float) -> None:
+        with self._lock:
+            self._seconds.append(seconds)
+
+    def least_margin(self) -> float:
+        """The least margin a request sent now keeps: none once round trips have been measured
+        (its own answer tells), the conservative `unmeasured` before (the first requests after
+        start, whose new connections may be slower than any trip seen later)."""
+        with self._lock:
+            return 0.0 if len(self._seconds) >= self.min_samples else self.unmeasured
+
+    def excess(self, seconds: float) -> float:
+        """How much slower a trip of `seconds` was than the fastest recent one, plus the typical
+        jitter (median minus fastest, at least `floor`): a round trip cannot tell how its
+        slowness split between the way out and the way back, nor how fast the next trip's way
+        out will be."""
+        with self._lock:
+            trips = sorted(self._seconds) or [seconds]
+        fastest, median = trips[0], trips[len(trips) // 2]
+        return max(0.0, seconds - fastest) + max(self.floor, median - fastest)
+
+
+class Settling:
+    """What both limiters share: after each send, narrow its recorded arrival bound from the
+    answer (the client calls acquire() and then done() on the same thread)."""
+
+    def __init__(self, round_trips: RoundTrips | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.round_trips = round_trips or RoundTrips()
+        self._trip_clock = clock
+        self._sent = threading.local()
+
+    def _remember(self, token: object, recorded: float, margin: float) -> None:
+        """`recorded`: on the trip clock, when the send was recorded; `margin`: predicted then."""
+        self._sent.token, self._sent.recorded, self._sent.margin = token, recorded, margin
+
+    def done(self, answered: bool) -> None:
+        token = getattr(self._sent, "token", None)
+        if token is None:
+            return
+        self._sent.token = None
+        elapsed = self._trip_clock() - self._sent.recorded
+        if answered:
+            self.round_trips.observe(elapsed)
+            bound = min(elapsed, max(self._sent.margin, self.round_trips.excess(elapsed)))  # never after its answer
+        else:
+            bound = elapsed  # no answer: it cannot reach the server after we gave up
+        self._settle(token, bound)
+
+    def _settle(self, token: object, seconds_after_send: float) -> None:
+        raise NotImplementedError
+
+
+class _Send:
+    __slots__ = ("at", "until")
+
+    def __init__(self, at: float, until: float) -> None:
+        self.at, self.until = at, until
+
+
+class SlidingWindowLimiter(Settling):
+    """In-process limiter (the CLI, tests, benches); the bot shares one through the database."""
 
     def __init__(
         self,
         limit: int,
         window: float = 1.0,
-        margin: float = 0.15,
+        round_trips: RoundTrips | None = None,
+        in_flight: float = IN_FLIGHT,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if limit < 1:
             raise ValueError("limit must be at least 1")
+        super().__init__(round_trips, clock)
         self.limit = limit
-        self.span = window + margin
+        self.window = window
+        self.in_flight = in_flight
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._sends: deque[float] = deque(maxlen=limit)
+        # Held while a caller waits for its turn: the next send cannot go before this one anyway.
+        self._gate = threading.Lock()
+        self._lock = threading.Lock()  # guards _sends (settled from other threads)
+        self._sends: deque[_Send] = deque()
 
-    def reserve(self) -> float:
-        """Reserve the earliest allowed send time (on `clock`) and return it."""
+    def try_send(self) -> float:
+        """Record a send now and return 0 if the window allows it; else the seconds to wait."""
+        now = self._clock()
         with self._lock:
-            at = self._clock()
-            if len(self._sends) == self.limit:
-                at = max(at, self._sends[0] + self.span)
-            self._sends.append(at)
-            return at
+            while self._sends and self._sends[0].at < now - self.in_flight - 10 * self.window:
+                self._sends.popleft()
+            latest = sorted((s.until for s in self._sends), reverse=True)
+            if len(latest) >= self.limit and (wait := latest[self.limit - 1] + self.window - now) > 0:
+                return wait
+            send = _Send(now, now + self.in_flight)
+            self._sends.append(send)
+        self._remember(send, now, self.round_trips.least_margin())
+        return 0.0
 
     def acquire(self) -> None:
-        delay = self.reserve() - self._clock()
-        if delay > 0:
-            self._sleep(delay)
+        with self._gate:
+            while (wait := self.try_send()) > 0:
+                self._sleep(min(wait, RECHECK))
+
+    def _settle(self, token: _Send, seconds_after_send: float) -> None:
+        with self._lock:
+            token.until = token.at + seconds_after_send
 
 
 class Unlimited:
     """For tests that are not about rate: sends at once."""
 
     def acquire(self) -> None:
+        return None
+
+    def done(self, answered: bool) -> None:
         return None

@@ -28,3 +28,22 @@ def test_two_processes_each_running_a_50_job_bulk_stay_within_the_limit(make_bot
     assert len(ci.requests_for("cancel_auditing")) == 100
     assert all(ci.jobs[j].state == "Cancelled" for j in ids)
     assert ci.max_in_window(1.0) <= 20
+
+
+def test_a_slot_holds_its_place_while_in_flight_and_its_answer_narrows_it(database_url):
+    """The shared log itself, on each database: a burst takes what the window allows in one
+    check; requests without an answer keep their place; an answer frees it after one window."""
+    from bot.store import Store
+
+    store = Store(database_url)
+    store.migrate()
+    try:
+        slots = store.take_ci_slots(limit=3, window=1.0, in_flight=30.0, wanted=5)
+        assert len(slots) == 3
+        assert 29.0 < store.take_ci_slots(limit=3, window=1.0, in_flight=30.0) <= 31.0  # all in flight
+        store.settle_ci_slot(slots[0], 0.0)
+        store.settle_ci_slot(slots[1], 0.0)
+        wait = store.take_ci_slots(limit=3, window=1.0, in_flight=30.0)
+        assert isinstance(wait, float) and 0.0 < wait <= 1.0  # one window after the answered sends
+    finally:
+        store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import metrics
 from ...domain import commands as grammar
 from ...domain import workflow as wf
 from ...domain.announce import Caller
@@ -18,6 +19,7 @@ def register(app, services: Services) -> None:
         try:
             parsed = grammar.parse(command.get("text", ""))
         except grammar.CommandError as exc:
+            metrics.command(_attempted(command.get("text", "")), "invalid")
             return ack(response_type="ephemeral", text=str(exc))
         if isinstance(parsed, grammar.OpenForm):
             ack()
@@ -28,6 +30,15 @@ def register(app, services: Services) -> None:
         if isinstance(parsed, grammar.Cancel):
             return ack(response_type="ephemeral", text=f"⏳ Working on {len(parsed.job_ids)} job(s)…")
         return ack()
+
+
+_KINDS = {grammar.Help: "help", grammar.Status: "status", grammar.Cancel: "cancel"}
+
+
+def _attempted(text: str) -> str:
+    """The kind of command a caller tried, for counting ones that did not parse."""
+    first = text.split()[0].lower() if text.split() else ""
+    return first if first in ("status", "help", "pending") else "cancel"
 
 
 def task_for(caller: Caller, parsed: grammar.Command):

@@ -3,6 +3,7 @@ the command would."""
 
 from __future__ import annotations
 
+from ... import metrics
 from ...domain import commands as grammar
 from ...domain.announce import Caller
 from .. import blocks as bk
@@ -20,6 +21,7 @@ def register(app, services: Services) -> None:
         try:
             parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"))
         except grammar.CommandError as exc:
+            metrics.command("cancel", "invalid")
             return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
         caller = Caller(body["user"]["id"], view.get("private_metadata", ""), None)
         problem = accept(services, task_for(caller, parsed))
