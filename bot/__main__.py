@@ -47,7 +47,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {reason}")
         return 0
     store = _open_store(settings)
-    client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit))
+    client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
     try:
         operator = OperatorCancel(store, client, settings.ci_rate_limit)
         request, outcomes = operator.run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
@@ -95,7 +95,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     store = _open_store(settings, quiet=True)
     # With the database, share the bots' rate limit; without it, a read-only look-up may still go out.
-    limiter = SharedLimiter(store, settings.ci_rate_limit) if store else None
+    limiter = SharedLimiter(store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline) if store else None
     client = CIClient.from_settings(settings, limiter)
     try:
         status = client.describe(args.job_id)

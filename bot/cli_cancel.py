@@ -22,7 +22,7 @@ from .domain import outcomes as oc
 from .domain.execution import Executor, execute_task, finish
 from .store import Request, Store, Task
 from .tencent import CIClient
-from .worker import BOOT
+from .worker import boot_token
 
 HEARTBEAT_SECONDS = 5.0
 
@@ -48,7 +48,7 @@ class OperatorCancel:
         """Cancel the jobs; return the request and every outcome. KeyboardInterrupt once: stop
         sending, finish what is in flight, record the rest as not sent."""
         actor = operator_name()
-        self.store.register_worker(self.worker_id, socket.gethostname(), os.getpid(), BOOT)
+        self.store.register_worker(self.worker_id, socket.gethostname(), os.getpid(), boot_token())
         beating = threading.Event()
         threading.Thread(target=self._beat, args=(beating,), name="cli-heartbeat", daemon=True).start()
         try:

@@ -132,6 +132,12 @@ class Settings:
         return self.approval_reminder_seconds
 
     @property
+    def ci_attempt_deadline(self) -> float:
+        """The longest one CI attempt can take (the client's hard deadline), plus a second of
+        network slack: how long an unanswered request may still be arriving at Tencent."""
+        return self.ci_connect_timeout + self.ci_read_timeout + 1.0
+
+    @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
 

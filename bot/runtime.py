@@ -42,7 +42,7 @@ class Runtime:
         self.store = Store(settings.database_url)
         self.store.migrate()
         # The limit is for all bot processes together, so it lives in the shared database.
-        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit))
+        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)])

@@ -24,7 +24,13 @@ from .store import NewTask, Store, Task
 
 log = logging.getLogger(__name__)
 
-BOOT = uuid.uuid4().hex  # one per OS process: tells a restarted process from a sibling Runtime
+_BOOT = uuid.uuid4().hex
+
+
+def boot_token() -> str:
+    """One per OS process: tells a restarted process from a sibling Runtime in the same one. The
+    pid is part of it, since a forked process (a gunicorn worker) inherits module state."""
+    return f"{_BOOT[:20]}:{os.getpid()}"
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
 
@@ -63,7 +69,7 @@ class WorkQueue:
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> WorkQueue:
-        self.store.register_worker(self.id, self.host, os.getpid(), BOOT)
+        self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
         self._reap_and_claim()  # a restart resumes its predecessor's work at once
         self._thread = threading.Thread(target=self._loop, name="work-loop", daemon=True)
         self._thread.start()
@@ -175,13 +181,13 @@ class WorkQueue:
                 # Declared dead (we were silent too long): our tasks went to others. Come back
                 # as a live worker; writes of tasks we no longer own are refused by the store.
                 event(log, "work.presumed_dead", logging.WARNING, worker=self.id)
-                self.store.register_worker(self.id, self.host, os.getpid(), BOOT)
+                self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
         except Exception:
             log.exception("work.heartbeat_failed")
 
     def _reap_and_claim(self) -> None:
         try:
-            dead = self.store.reap_workers(self.id, self.host, BOOT, self.dead_after)
+            dead = self.store.reap_workers(self.id, self.host, boot_token(), self.dead_after)
             if dead:
                 event(log, "work.reaped", workers=dead)
             if self.accepting:

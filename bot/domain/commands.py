@@ -147,7 +147,7 @@ def build_cancel(ids: list[str], reason: str) -> Cancel:
     unique = list(dict.fromkeys(ids))
     if len(unique) > MAX_JOBS:
         raise CommandError(f"That is {len(unique)} job IDs; at most {MAX_JOBS} per command. Split the list.")
-    reason = " ".join(reason.split())
+    reason = " ".join(reason.replace("\x00", "").split())  # NUL: no database stores it as text
     if not reason:
         raise CommandError("A reason is required after the job IDs, e.g. `… av1234… stream shows violence`.", "reason")
     if len(reason) > MAX_REASON:

@@ -117,7 +117,8 @@ class Executor:
             return self._confirm(job_id, error)
 
     def _explain(self, job_id: str, error: CIError, sent_before: bool) -> dict:
-        if oc.is_definite_refusal(error) or not oc.may_have_applied(error, sent_before):
+        # Whatever the last answer says, a job that an earlier send may have cancelled is asked about.
+        if not oc.may_have_applied(error, sent_before):
             return oc.failed(job_id, error)
         return self._confirm(job_id, error)
 

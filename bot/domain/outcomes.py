@@ -7,7 +7,7 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from ..tencent.results import CancelResult, CIBadResponse, CIError, CIServiceError, JobStatus
+from ..tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
 CANCELLED, FAILED, UNKNOWN = "cancelled", "failed", "unknown"
 UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."
@@ -50,11 +50,6 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
     A 200 whose body cannot be read most likely means it was: the query API says for sure.
     """
     return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
-
-
-def is_definite_refusal(error: CIError) -> bool:
-    """A 4xx that says the cancel was not done (InvalidArgument may mean 'already cancelled')."""
-    return isinstance(error, CIServiceError) and error.code != "InvalidArgument"
 
 
 def status_dict(job_id: str, status: JobStatus | CIError) -> dict:

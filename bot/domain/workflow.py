@@ -191,7 +191,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         if problem:
             return self._tell(task, caller, problem)
         self._remember_message(request, caller)
-        note = task.payload.get("note", "").strip()[:500] or None
+        note = task.payload.get("note", "").replace("\x00", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, "denied"),
                      announce.requester_dm(request_id, "denied", request.requester)]
         if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request),

@@ -15,7 +15,7 @@ from ..store import AuditEntry
 from ..worker import RetryLater
 from . import blocks as bk
 from .audit_blocks import audit_message
-from .courier import retry_or_raise
+from .courier import LOOKBACK, retry_or_raise
 from .history import find_posted, posted_replies
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class AuditPoster:
     def __call__(self, entry: AuditEntry, maybe_posted: bool) -> None:
         try:
             self._post(entry, maybe_posted)
+        except RetryLater:
+            raise
         except SlackApiError as exc:
             retry_or_raise(exc)
             # Refused for good (not_in_channel, say): an audit entry is never dropped, so keep
@@ -43,7 +45,7 @@ class AuditPoster:
 
     def _post(self, entry: AuditEntry, maybe_posted: bool) -> None:
         text, blocks, replies = audit_message(entry, self._link(entry))
-        ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - 5) \
+        ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - LOOKBACK) \
             if maybe_posted else None
         done_parts: set[int] = set()
         if ts is None:
@@ -51,10 +53,15 @@ class AuditPoster:
                                               metadata=_metadata(entry.id, 1))["ts"]
         elif replies:
             done_parts = posted_replies(self.client, self.channel, ts, AUDIT_EVENT, "audit_id", entry.id)
-        for part, reply in enumerate(replies, start=2):
-            if part not in done_parts:
-                self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=f"{text} (continued)",
-                                             blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part))
+        try:
+            for part, reply in enumerate(replies, start=2):
+                if part not in done_parts:
+                    self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=f"{text} (continued)",
+                                                 blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part))
+        except Exception as exc:
+            # The entry itself is in the channel: the retry must look for it, never post it again.
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            raise RetryLater(5.0, f"a thread reply failed: {reason}", refused=False) from None
 
     def _link(self, entry: AuditEntry) -> str | None:
         """A link to the request's approval message, where there is one."""

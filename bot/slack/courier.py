@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 REQUEST_EVENT = "cancel_moderation_request"
+LOOKBACK = 600.0  # seconds before a record's own time to look for its post: hosts' clocks differ from Slack's
 REMINDER_EVENT = "cancel_moderation_reminder"
 
 
@@ -115,9 +116,9 @@ class Courier:
         self._refresh_homes()
         if request.message_ts:
             return  # posted already (a click told us where)
-        if task.attempts:  # an earlier try may have been posted before its answer was lost
+        if self.store.note_attempt(task.key):  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id,
-                                oldest=request.created_at - 5)
+                                oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return

@@ -87,6 +87,8 @@ class RequestsMixin(Database):
             existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             if existing:
                 return _row_to_request(existing), False
+            if max_pending is not None and self.is_postgres:  # count-then-insert, one requester at a time
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724303, hashtext(:who))"), {"who": requester})
             if max_pending is not None and self._pending_of(conn, requester) >= max_pending:
                 raise PendingLimit(requester)
             conn.execute(requests_table.insert().values(**values))

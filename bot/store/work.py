@@ -168,6 +168,14 @@ class WorkMixin(Database):
             return conn.execute(tasks_table.update().where(tasks_table.c.key == key).where(tasks_table.c.owner == me)
                                 .values(done_at=self.clock(), owner=None, error=error)).rowcount == 1
 
+    def note_attempt(self, key: str) -> int:
+        """Count an attempt before making it (a post whose fate may stay unknown); return how many
+        were counted before, by any worker, including one that died mid-attempt."""
+        with self._tx() as conn:
+            before = conn.execute(sa.select(tasks_table.c.attempts).where(tasks_table.c.key == key)).scalar() or 0
+            conn.execute(tasks_table.update().where(tasks_table.c.key == key).values(attempts=tasks_table.c.attempts + 1))
+        return int(before)
+
     def retry_task(self, key: str, me: str, delay: float, error: str) -> None:
         """Give the task back to run again after `delay` seconds (by any worker)."""
         with self._tx() as conn:
