@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from ..store import AuditEntry
-from .blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line
+from .blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
 
 HEAD_BLOCKS = 4  # the entry's header sections and footer context, before the job lines
 
@@ -74,17 +74,7 @@ def _job_lines(d: dict) -> list[str]:
 
 def _pages(lines: list[str]) -> list[list[Block]]:
     """Pack lines into sections, and sections into messages of at most MAX_BLOCKS blocks."""
-    sections: list[Block] = []
-    current = ""
-    for line in lines:
-        line = line[:SECTION_CHARS]
-        if current and len(current) + 1 + len(line) > SECTION_CHARS:
-            sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
+    sections: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in pack_lines(lines)]
     first_room, reply_room = MAX_BLOCKS - HEAD_BLOCKS, MAX_BLOCKS - 1
     pages = [sections[:first_room]] if sections else []
     rest = sections[first_room:]

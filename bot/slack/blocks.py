@@ -43,25 +43,30 @@ def _date(ts: float) -> str:
     return f"<!date^{int(ts)}^{{date_short_pretty}} at {{time}}|{iso}>"
 
 
-def _sections(lines: list[str], budget: int) -> list[Block]:
-    """Pack lines into as few sections as fit, at most `budget` blocks; say what was left out."""
-    blocks: list[Block] = []
-    current = ""
-    for index, line in enumerate(lines):
+def pack_lines(lines: list[str]) -> list[tuple[str, int]]:
+    """Join lines into as few section texts as fit Slack's limit; each with how many lines it holds."""
+    packed: list[tuple[str, int]] = []
+    current, count = "", 0
+    for line in lines:
         line = line[:SECTION_CHARS]
         if current and len(current) + 1 + len(line) > SECTION_CHARS:
-            if len(blocks) == budget - 1:
-                rest = len(lines) - index
-                current += f"\n…and {rest} more (full list: `python -m bot audit`)"
-                blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
-                return blocks
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
-            current = line
+            packed.append((current, count))
+            current, count = line, 1
         else:
-            current = f"{current}\n{line}" if current else line
+            current, count = (f"{current}\n{line}" if current else line), count + 1
     if current:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
-    return blocks
+        packed.append((current, count))
+    return packed
+
+
+def _sections(lines: list[str], budget: int) -> list[Block]:
+    """Pack lines into as few sections as fit, at most `budget` blocks; say what was left out."""
+    packed = pack_lines(lines)
+    if len(packed) > budget:
+        rest = sum(count for _, count in packed[budget:])
+        last, _ = packed[budget - 1]
+        packed = [*packed[: budget - 1], (f"{last}\n…and {rest} more (full list: `python -m bot audit`)", 0)]
+    return [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in packed]
 
 
 def outcome_line(o: dict) -> str:
