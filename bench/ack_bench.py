@@ -31,8 +31,7 @@ from tests.harness import BOT_TOKEN, ONCALL, SIGNING_SECRET, Bot, SlackClient, b
 
 def ack_only(slack: SlackStandIn) -> tuple[WSGIServer, SlackClient]:
     """A Bolt app whose listener only acks, behind the same server and client as the bot."""
-    app = App(client=WebClient(token=BOT_TOKEN, base_url=slack.api_url), signing_secret=SIGNING_SECRET,
-              token_verification_enabled=False)
+    app = App(client=WebClient(token=BOT_TOKEN, base_url=slack.api_url), signing_secret=SIGNING_SECRET, token_verification_enabled=False)
 
     @app.command("/cancel-moderation")
     def on_command(ack):
@@ -61,8 +60,7 @@ def web_process_memory(commands: int, concurrency: int, ci_latency: float) -> tu
     """RSS and peak RSS (MB) of the real web process's worker after the same burst."""
     from tests.test_process import Process
 
-    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=ci_latency) as ci, \
-            tempfile.TemporaryDirectory() as tmp:
+    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=ci_latency) as ci, tempfile.TemporaryDirectory() as tmp:
         slack = SlackStandIn().start()
         for n in range(commands + 5):
             ci.add_job(job(n))
@@ -87,14 +85,12 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
 
-    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=args.ci_latency) as ci, \
-            tempfile.TemporaryDirectory() as tmp:
+    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=args.ci_latency) as ci, tempfile.TemporaryDirectory() as tmp:
         slack = SlackStandIn().start()
         for n in range(2 * args.commands):
             ci.add_job(job(n))
         # The runtime's own defaults (the test harness polls faster), as in production.
-        bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack, sweep_every=5.0, work_poll=1.0,
-                  outbox_poll=2.0, heartbeat_every=5.0)
+        bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp}/bench.db"), slack, sweep_every=5.0, work_poll=1.0, outbox_poll=2.0, heartbeat_every=5.0)
         baseline_server, baseline = ack_only(slack)
         try:
             burst(bot, 5, 5, 10_000)  # warm both up (first-request auth.test, connections)
@@ -113,8 +109,10 @@ def main() -> None:
     print(f"{'':18}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print(f"{'this bot':18}{p50 * 1000:9.1f}{p99 * 1000:9.1f}{max(ours) * 1000:9.1f}")
     print(f"{'ack-only Bolt app':18}{b50 * 1000:9.1f}{b99 * 1000:9.1f}{max(theirs) * 1000:9.1f}")
-    print(f"ratio (bot / ack-only): p50 {p50 / b50:.2f}x, p99 {p99 / b99:.2f}x; mean bot "
-          f"{statistics.mean(ours) * 1000:.1f} ms; results posted: {len(done)}")
+    print(
+        f"ratio (bot / ack-only): p50 {p50 / b50:.2f}x, p99 {p99 / b99:.2f}x; mean bot "
+        f"{statistics.mean(ours) * 1000:.1f} ms; results posted: {len(done)}"
+    )
     ok = p99 <= 3 * b99 and max(ours) < 3.0
     rss, peak = web_process_memory(args.commands, args.concurrency, args.ci_latency)
     print(f"web process (gunicorn worker) after the burst: RSS {rss:.1f} MB, peak {peak:.1f} MB")

@@ -33,10 +33,17 @@ T0 = 1764000000.0
 
 def detail(n: int) -> dict:
     jobs = [f"av{n:028x}{k:04x}" for k in range(3)]
-    return {"reason": f"duplicate stream #{n}, stopping its moderation", "kind": "direct", "job_ids": jobs,
-            "jobs": 3, "cancelled": 3,
-            "results": [{"job_id": j, "ok": True, "request_id": f"NjM{n:08d}{k}", "data_id": f"biz-{n}-{k}",
-                         "creation_time": "2026-11-24T10:00:00+0800"} for k, j in enumerate(jobs)]}
+    return {
+        "reason": f"duplicate stream #{n}, stopping its moderation",
+        "kind": "direct",
+        "job_ids": jobs,
+        "jobs": 3,
+        "cancelled": 3,
+        "results": [
+            {"job_id": j, "ok": True, "request_id": f"NjM{n:08d}{k}", "data_id": f"biz-{n}-{k}", "creation_time": "2026-11-24T10:00:00+0800"}
+            for k, j in enumerate(jobs)
+        ],
+    }
 
 
 def fresh_store(url: str) -> Store:
@@ -77,8 +84,9 @@ def timed(fn) -> tuple[float, object]:
 
 def cli(url: str, *args: str) -> tuple[float, str]:
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": url, "LOG_FORMAT": "json"}
-    elapsed, out = timed(lambda: subprocess.run([sys.executable, "-m", "bot", "audit", *args], env=env, cwd=ROOT,
-                                                capture_output=True, text=True, timeout=600))
+    elapsed, out = timed(
+        lambda: subprocess.run([sys.executable, "-m", "bot", "audit", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    )
     if out.returncode != 0:
         raise SystemExit(f"audit {' '.join(args)} failed: {out.stdout}{out.stderr}")
     return elapsed, out.stdout
@@ -96,15 +104,18 @@ def bench_verify(name: str, url: str, count: int, workdir: Path) -> None:
     export.write_text(text, encoding="utf-8")
     file_seconds, out = cli(url, "--verify", "--file", str(export))
     assert f"{count} entries checked" in out
-    print(f"{name:<10} verify {count} entries: Store.verify_audit {seconds:.2f} s, `audit --verify` {cli_seconds:.2f} s; "
-          f"export {export_seconds:.2f} s ({export.stat().st_size / 1e6:.0f} MB), `--verify --file` {file_seconds:.2f} s")
+    print(
+        f"{name:<10} verify {count} entries: Store.verify_audit {seconds:.2f} s, `audit --verify` {cli_seconds:.2f} s; "
+        f"export {export_seconds:.2f} s ({export.stat().st_size / 1e6:.0f} MB), `--verify --file` {file_seconds:.2f} s"
+    )
 
 
 def plain_append(store: Store, event: str, actor: str, request_id: str | None, data: dict) -> None:
     """The append as it was before the chain: one INSERT in its own transaction."""
     with store._tx() as conn:
-        conn.execute(audit_table.insert().values(at=store.clock(), event=event, actor=actor, request_id=request_id,
-                                                 detail=json.dumps(data, default=str)))
+        conn.execute(
+            audit_table.insert().values(at=store.clock(), event=event, actor=actor, request_id=request_id, detail=json.dumps(data, default=str))
+        )
 
 
 def bench_append(name: str, url: str, appends: int) -> None:

@@ -28,8 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     bound = args.jobs / 20 - 1 + args.latency
-    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=args.latency) as ci, \
-            tempfile.TemporaryDirectory() as tmp:
+    with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=args.latency) as ci, tempfile.TemporaryDirectory() as tmp:
         slack = SlackStandIn().start()
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         reset_database(url)
@@ -46,8 +45,10 @@ def main() -> None:
         finally:
             bot.stop()
             slack.stop()
-    print(f"{args.jobs} jobs through the bot ({url.split(':')[0]}): {took:.2f} s, {took / bound:.3f}x the bound "
-          f"{bound:.2f} s; most in any second at the stand-in: {ci.max_in_window(1.0)}; result: {result.args['text']}")
+    print(
+        f"{args.jobs} jobs through the bot ({url.split(':')[0]}): {took:.2f} s, {took / bound:.3f}x the bound "
+        f"{bound:.2f} s; most in any second at the stand-in: {ci.max_in_window(1.0)}; result: {result.args['text']}"
+    )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,7 @@ def measured(server: CIStandIn, wall: float) -> Figure:
 def one_process(jobs: int, latency: float, rate: int) -> Figure:
     server = stand_in(jobs, latency)
     try:
-        client = CIClient(endpoint=server.url, secret_id=KEY_ID, secret_key=Secret(KEY),
-                          limiter=SlidingWindowLimiter(rate), concurrency=rate)
+        client = CIClient(endpoint=server.url, secret_id=KEY_ID, secret_key=Secret(KEY), limiter=SlidingWindowLimiter(rate), concurrency=rate)
         started = time.perf_counter()
         outcomes = client.cancel_many([job(n) for n in range(jobs)])
         wall = time.perf_counter() - started
@@ -72,11 +71,11 @@ def two_processes(jobs: int, latency: float, rate: int, database_url: str) -> Fi
     """Two real processes, each cancelling half the jobs, started at the same instant."""
     server = stand_in(jobs, latency)
     half = jobs // 2
-    cmd = [sys.executable, "-m", "bench.cancel_bench", "--worker", "--endpoint", server.url,
-           "--database-url", database_url, "--rate", str(rate)]
-    procs = [subprocess.Popen([*cmd, "--first", str(first), "--count", str(count)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-             for first, count in ((0, half), (half, jobs - half))]
+    cmd = [sys.executable, "-m", "bench.cancel_bench", "--worker", "--endpoint", server.url, "--database-url", database_url, "--rate", str(rate)]
+    procs = [
+        subprocess.Popen([*cmd, "--first", str(first), "--count", str(count)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for first, count in ((0, half), (half, jobs - half))
+    ]
     try:
         for proc in procs:
             assert proc.stdout.readline().strip() == "ready"
@@ -102,8 +101,7 @@ def worker(endpoint: str, database_url: str, rate: int, first: int, count: int) 
     store = Store(database_url)
     store.migrate()
     store.ping()
-    client = CIClient(endpoint=endpoint, secret_id=KEY_ID, secret_key=Secret(KEY),
-                      limiter=SharedLimiter(store, rate), concurrency=rate)
+    client = CIClient(endpoint=endpoint, secret_id=KEY_ID, secret_key=Secret(KEY), limiter=SharedLimiter(store, rate), concurrency=rate)
     print("ready", flush=True)
     start_at = float(sys.stdin.readline())
     time.sleep(max(0.0, start_at - time.time()))  # both processes start at the same instant
@@ -152,8 +150,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.25)
     parser.add_argument("--rate", type=int, default=20)
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
-                        help="shared limiter's database (default: a SQLite file); PostgreSQL: postgresql://...")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="shared limiter's database (default: a SQLite file); PostgreSQL: postgresql://...",
+    )
     parser.add_argument("--no-sdk", action="store_true", help="skip the official SDK's loop (about 30 s)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
@@ -171,11 +172,9 @@ def main() -> None:
         one = one_process(args.jobs, args.latency, args.rate)
         two = two_processes(args.jobs, args.latency, args.rate, database_url)
     database = database_url.split(":", 1)[0].split("+", 1)[0]
-    print(f"jobs={args.jobs} latency={args.latency}s rate={args.rate}/s; rate-limit bound {bound:.2f} s "
-          "(N/rate - 1 + latency)")
+    print(f"jobs={args.jobs} latency={args.latency}s rate={args.rate}/s; rate-limit bound {bound:.2f} s (N/rate - 1 + latency)")
     print(f"{'':34}{'wall s':>8}{'x bound':>9}{'max/1s':>8}{'bad sig':>8}")
-    rows = [("one process", one, ONE_PROCESS_FLOOR), (f"two processes ({database}, {args.jobs // 2} each)", two,
-                                                      TWO_PROCESS_FLOOR)]
+    rows = [("one process", one, ONE_PROCESS_FLOOR), (f"two processes ({database}, {args.jobs // 2} each)", two, TWO_PROCESS_FLOOR)]
     for name, fig, _ in rows:
         print(f"{name:34}{fig.wall:8.2f}{fig.wall / bound:8.3f}x{fig.peak:8d}{fig.unverified:8d}")
     if not args.no_sdk:

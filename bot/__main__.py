@@ -32,8 +32,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     job_ids = list(dict.fromkeys(j.strip(",") for j in args.job_ids if j.strip(",")))
     reason = " ".join(args.reason.split())
     if not reason or len(reason) > MAX_REASON:
-        print(f"error: --reason must be 1 to {MAX_REASON} characters (it is {len(reason)}). Nothing was sent.",
-              file=sys.stderr)
+        print(f"error: --reason must be 1 to {MAX_REASON} characters (it is {len(reason)}). Nothing was sent.", file=sys.stderr)
         return 2
     try:
         paths = [CIClient.cancel_path(j) for j in job_ids]

@@ -70,16 +70,28 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _filter(args: argparse.Namespace) -> AuditFilter:
-    chosen = {"--since": args.since, "--until": args.until, "--request": args.request, "--job": args.job,
-              "--actor": args.actor, "--event": args.event}
+    chosen = {
+        "--since": args.since,
+        "--until": args.until,
+        "--request": args.request,
+        "--job": args.job,
+        "--actor": args.actor,
+        "--event": args.event,
+    }
     if args.file and not args.verify:
         raise UsageError("--file is for --verify (checking an exported file)")
     if args.verify and any(v is not None for v in chosen.values()):
         raise UsageError("--verify checks the whole chain; it takes no filters")
     if args.event is not None and args.event not in EVENTS:
         raise UsageError(f"--event {args.event!r} is not an audit event ({', '.join(EVENTS)})")
-    return AuditFilter(since=_timestamp("--since", args.since), until=_timestamp("--until", args.until),
-                       request_id=args.request, job_id=args.job, actor=args.actor, event=args.event)
+    return AuditFilter(
+        since=_timestamp("--since", args.since),
+        until=_timestamp("--until", args.until),
+        request_id=args.request,
+        job_id=args.job,
+        actor=args.actor,
+        event=args.event,
+    )
 
 
 def _timestamp(flag: str, text: str | None) -> float | None:

@@ -54,9 +54,18 @@ class OperatorCancel:
         try:
             request_id = uuid.uuid4().hex
             request, _ = self.store.create_request(
-                request_id=request_id, kind="cli", state="approved", requester=actor, origin_channel="",
-                reason=reason, job_ids=job_ids, ttl=0, decided_by=actor, tasks=[execute_task(request_id)],
-                task_owner=self.worker_id)
+                request_id=request_id,
+                kind="cli",
+                state="approved",
+                requester=actor,
+                origin_channel="",
+                reason=reason,
+                job_ids=job_ids,
+                ttl=0,
+                decided_by=actor,
+                tasks=[execute_task(request_id)],
+                task_owner=self.worker_id,
+            )
             task = Task(0, f"exec:{request_id}", "execute", "urgent", None, {"request_id": request_id}, self.worker_id, 0)
             outcomes = self._execute(task, request, on_outcome)
             finish(self.store, task, request, outcomes, [])
@@ -91,8 +100,11 @@ class OperatorCancel:
                 # Jobs not yet sent are recorded as not sent; the ones in flight finish (each within
                 # the CI timeouts), so every job that was sent has its outcome in the audit log.
                 self.stop.set()
-                print("Interrupted: finishing the jobs in flight (within the CI timeouts) and recording the rest "
-                      "as not sent…", file=sys.stderr, flush=True)
+                print(
+                    "Interrupted: finishing the jobs in flight (within the CI timeouts) and recording the rest as not sent…",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if errors:
             raise errors[0]
         return result[0]
@@ -108,8 +120,10 @@ def describe_outcome(outcome: dict) -> str:
     job = outcome["job_id"]
     if outcome["result"] == oc.CANCELLED:
         confirmed = " (confirmed by a status query)" if outcome.get("confirmed") else ""
-        return (f"CANCELLED {job}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
-                f" RequestId={outcome.get('request_id') or '-'}{confirmed}")
+        return (
+            f"CANCELLED {job}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
+            f" RequestId={outcome.get('request_id') or '-'}{confirmed}"
+        )
     label = "UNKNOWN  " if outcome["result"] == oc.UNKNOWN else "FAILED   "
     request_id = f" (RequestId {outcome['request_id']})" if outcome.get("request_id") else ""
     state = f" job is {outcome['state']};" if outcome.get("state") else ""

@@ -340,8 +340,10 @@ def load_settings(
     )
     reminder = policy["approval_reminder_seconds"]
     if reminder is not None and reminder and reminder >= policy["approval_ttl_seconds"]:
-        r.problem(f"APPROVAL_REMINDER_SECONDS={reminder} must be less than APPROVAL_TTL_SECONDS="
-                  f"{policy['approval_ttl_seconds']} (seconds; or 0 for no reminder)")
+        r.problem(
+            f"APPROVAL_REMINDER_SECONDS={reminder} must be less than APPROVAL_TTL_SECONDS="
+            f"{policy['approval_ttl_seconds']} (seconds; or 0 for no reminder)"
+        )
     if "policy" in need and not (policy["approver_users"] or policy["approver_usergroups"]):
         r.missing = True
         r.problem(f"APPROVER_USERS or APPROVER_USERGROUPS is required (who is on call?): {ID_HELP['user ID']}, or a user group's")

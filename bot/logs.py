@@ -105,8 +105,11 @@ def _route_stray_output(root: logging.Logger) -> None:
 
     def thread_hook(args) -> None:
         if args.exc_type is not SystemExit:
-            root.critical("thread.uncaught", exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
-                          extra={"fields": {"thread": getattr(args.thread, "name", "")}})
+            root.critical(
+                "thread.uncaught",
+                exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                extra={"fields": {"thread": getattr(args.thread, "name", "")}},
+            )
 
     threading.excepthook = thread_hook
 

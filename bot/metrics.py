@@ -26,20 +26,26 @@ log = logging.getLogger(__name__)
 
 disable_created_metrics()  # *_created series double the output and no alert here uses them
 
-COMMANDS = Counter("cancel_moderation_commands", "Slash commands, clicks and form submissions, by outcome",
-                   ["kind", "outcome"])
-CI_REQUESTS = Counter("cancel_moderation_ci_requests", "CI API attempts by operation and answer code",
-                      ["operation", "code"])
-CI_SECONDS = Histogram("cancel_moderation_ci_request_seconds", "Duration of one CI API attempt", ["operation"],
-                       buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15))
-RATELIMIT_WAIT = Histogram("cancel_moderation_ratelimit_wait_seconds", "Time a CI call waited for the shared rate limit",
-                           buckets=(0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10))
+COMMANDS = Counter("cancel_moderation_commands", "Slash commands, clicks and form submissions, by outcome", ["kind", "outcome"])
+CI_REQUESTS = Counter("cancel_moderation_ci_requests", "CI API attempts by operation and answer code", ["operation", "code"])
+CI_SECONDS = Histogram(
+    "cancel_moderation_ci_request_seconds", "Duration of one CI API attempt", ["operation"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15)
+)
+RATELIMIT_WAIT = Histogram(
+    "cancel_moderation_ratelimit_wait_seconds",
+    "Time a CI call waited for the shared rate limit",
+    buckets=(0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
+)
 JOBS = Counter("cancel_moderation_jobs", "Per-job outcomes of cancels", ["outcome"])
-ACK_SECONDS = Histogram("cancel_moderation_ack_seconds", "Time from a Slack request's arrival to its acknowledgement",
-                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5))
+ACK_SECONDS = Histogram(
+    "cancel_moderation_ack_seconds",
+    "Time from a Slack request's arrival to its acknowledgement",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5),
+)
 
 
 # -- recorders (one line at each call site) ---------------------------------------------
+
 
 def command(kind: str, outcome: str) -> None:
     """kind: cancel, status, help, form, approve, deny; outcome: accepted, refused, invalid."""
@@ -83,6 +89,7 @@ def timed_ack(app: Callable) -> Callable:
 
 # -- state read from the database at scrape time ----------------------------------------
 
+
 class StoredState(Collector):
     """Pending requests and the audit backlog, as the shared database says."""
 
@@ -99,11 +106,10 @@ class StoredState(Collector):
             return
         yield GaugeMetricFamily("cancel_moderation_pending_requests", "Open approval requests", value=pending)
         if next_expiry is not None:
-            yield GaugeMetricFamily("cancel_moderation_pending_expiry_seconds",
-                                    "Seconds until the first open request expires (absent when none)",
-                                    value=next_expiry)
-        yield GaugeMetricFamily("cancel_moderation_audit_backlog", "Audit entries not yet posted to Slack",
-                                value=backlog)
+            yield GaugeMetricFamily(
+                "cancel_moderation_pending_expiry_seconds", "Seconds until the first open request expires (absent when none)", value=next_expiry
+            )
+        yield GaugeMetricFamily("cancel_moderation_audit_backlog", "Audit entries not yet posted to Slack", value=backlog)
 
 
 class _Default(Collector):
@@ -134,6 +140,7 @@ def mark_process_dead(pid: int) -> None:
 
 
 # -- GET /metrics -----------------------------------------------------------------------
+
 
 def endpoint(token: str, store) -> Callable:
     """The /metrics WSGI app: 404 without METRICS_TOKEN, 401 without `Authorization: Bearer <token>`."""

@@ -24,8 +24,7 @@ LEASE = "audit-poster"
 
 
 class Outbox:
-    def __init__(self, store: Store, post: Callable[[AuditEntry, bool], None], worker_id: Callable[[], str],
-                 poll: float = 2.0) -> None:
+    def __init__(self, store: Store, post: Callable[[AuditEntry, bool], None], worker_id: Callable[[], str], poll: float = 2.0) -> None:
         self.store = store
         self.post = post  # post(entry, maybe_posted_before)
         self.worker_id = worker_id
@@ -90,8 +89,7 @@ class Outbox:
                         self.store.post_refused(entry.id)
                     # Slack is rate-limiting or down: pause the whole outbox, so later entries do not jump the queue.
                     self._paused_until = time.monotonic() + later.seconds
-                    event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds,
-                          reason=str(later))
+                    event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
                     return posted
                 self.store.mark_posted(entry.id)
                 posted += 1

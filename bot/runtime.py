@@ -36,37 +36,64 @@ SLACK_LANE_THREADS = 8
 
 
 class Runtime:
-    def __init__(self, settings: Settings, sweep_every: float | None = None, outbox_poll: float = 2.0,
-                 heartbeat_every: float = 5.0, dead_after: float = 30.0, work_poll: float = 1.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sweep_every: float | None = None,
+        outbox_poll: float = 2.0,
+        heartbeat_every: float = 5.0,
+        dead_after: float = 30.0,
+        work_poll: float = 1.0,
+    ) -> None:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.migrate()
         # The limit is for all bot processes together, so it lives in the shared database.
         self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
         token = settings.slack_bot_token.reveal()
-        self.slack = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)])
+        self.slack = WebClient(
+            token=token,
+            base_url=settings.slack_api_url,
+            timeout=10,
+            retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)],
+        )
         # Deliveries handle rate limits themselves (the task is retried later instead of a thread sleeping).
         delivery_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
-        self.work = WorkQueue(self.store, {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4),
-                                           "slack": SLACK_LANE_THREADS},
-                              heartbeat_every=heartbeat_every, dead_after=dead_after, poll=work_poll)
-        self.outbox = Outbox(self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
-                             worker_id=lambda: self.work.id, poll=outbox_poll)
+        self.work = WorkQueue(
+            self.store,
+            {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4), "slack": SLACK_LANE_THREADS},
+            heartbeat_every=heartbeat_every,
+            dead_after=dead_after,
+            poll=work_poll,
+        )
+        self.outbox = Outbox(
+            self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message), worker_id=lambda: self.work.id, poll=outbox_poll
+        )
         rules = PolicyRules(
-            requester_users=settings.requester_users, requester_usergroups=settings.requester_usergroups,
-            approver_users=settings.approver_users, approver_usergroups=settings.approver_usergroups,
+            requester_users=settings.requester_users,
+            requester_usergroups=settings.requester_usergroups,
+            approver_users=settings.approver_users,
+            approver_usergroups=settings.approver_usergroups,
             allowed_channels=settings.allowed_channels,
         )
         self.workflow = Workflow(
-            store=self.store, ci=self.ci, policy=Policy(rules, SlackGroupDirectory(self.slack)),
-            ttl_seconds=settings.approval_ttl_seconds, four_eyes=settings.four_eyes,
-            max_pending=settings.max_pending_per_user, reminder_seconds=settings.reminder_seconds, wake=self._wake,
-            lookup_concurrency=settings.ci_rate_limit, execution_concurrency=settings.ci_rate_limit,
+            store=self.store,
+            ci=self.ci,
+            policy=Policy(rules, SlackGroupDirectory(self.slack)),
+            ttl_seconds=settings.approval_ttl_seconds,
+            four_eyes=settings.four_eyes,
+            max_pending=settings.max_pending_per_user,
+            reminder_seconds=settings.reminder_seconds,
+            wake=self._wake,
+            lookup_concurrency=settings.ci_rate_limit,
+            execution_concurrency=settings.ci_rate_limit,
         )
         self.work.register(self.workflow.handlers())
-        self.work.register(Courier(delivery_client, self.store, settings.approval_channel,
-                                   mention=oncall_mention(settings), home_data=self.workflow.home_for).handlers())
+        self.work.register(
+            Courier(
+                delivery_client, self.store, settings.approval_channel, mention=oncall_mention(settings), home_data=self.workflow.home_for
+            ).handlers()
+        )
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()

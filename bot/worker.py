@@ -31,6 +31,8 @@ def boot_token() -> str:
     """One per OS process: tells a restarted process from a sibling Runtime in the same one. The
     pid is part of it, since a forked process (a gunicorn worker) inherits module state."""
     return f"{_BOOT[:20]}:{os.getpid()}"
+
+
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
 
@@ -44,8 +46,7 @@ class RetryLater(Exception):
 
 
 class WorkQueue:
-    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0,
-                 dead_after: float = 30.0, poll: float = 1.0) -> None:
+    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0, dead_after: float = 30.0, poll: float = 1.0) -> None:
         self.store = store
         self.id = uuid.uuid4().hex
         self.host = socket.gethostname()
@@ -147,7 +148,7 @@ class WorkQueue:
             self._retry(task, later.seconds, str(later))
         except Exception as exc:
             log.exception("task.failed", extra={"fields": {"task": task.key, "kind": task.kind, "attempt": task.attempts + 1}})
-            self._retry(task, min(60.0, 2.0 ** task.attempts), type(exc).__name__)
+            self._retry(task, min(60.0, 2.0**task.attempts), type(exc).__name__)
         finally:
             with self._lock:
                 self._running.pop(task.key, None)

@@ -97,11 +97,11 @@ class SlackClient:
         self.verifier = SignatureVerifier(SIGNING_SECRET)
 
     # -- Slack-shaped requests -----------------------------------------------------------
-    def post(self, body: str, timestamp: int | None = None, secret: str | None = None,
-             content_type: str = "application/x-www-form-urlencoded") -> tuple[int, dict | str, float]:
+    def post(
+        self, body: str, timestamp: int | None = None, secret: str | None = None, content_type: str = "application/x-www-form-urlencoded"
+    ) -> tuple[int, dict | str, float]:
         ts = str(timestamp or int(time.time()))
-        signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(
-            timestamp=ts, body=body)
+        signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(timestamp=ts, body=body)
         headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": content_type}
         started = time.monotonic()
         response = self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers, timeout=10)
@@ -113,50 +113,77 @@ class SlackClient:
         return response.status_code, payload, elapsed
 
     def command(self, user: str, text: str, channel: str = CHANNEL, response_name: str = "r", **kw):
-        body = urllib.parse.urlencode({
-            "token": "unused", "team_id": "T1", "channel_id": channel, "user_id": user, "command": "/cancel-moderation",
-            "text": text, "response_url": self.slack.response_url(response_name), "trigger_id": "trig-1",
-        })
+        body = urllib.parse.urlencode(
+            {
+                "token": "unused",
+                "team_id": "T1",
+                "channel_id": channel,
+                "user_id": user,
+                "command": "/cancel-moderation",
+                "text": text,
+                "response_url": self.slack.response_url(response_name),
+                "trigger_id": "trig-1",
+            }
+        )
         return self.post(body, **kw)
 
     def click(self, user: str, action_id: str, value: str, channel: str = APPROVALS, response_name: str = "click"):
         posted = [c for c in self.slack.calls_to("chat.postMessage", channel=channel) if c.result]
         message_ts = posted[-1].result["ts"] if posted else "1.000100"
         payload = {
-            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-            "trigger_id": "trig-2", "channel": {"id": channel}, "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "api_app_id": "A1",
+            "trigger_id": "trig-2",
+            "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
             "response_url": self.slack.response_url(response_name),
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "decision", "value": value,
-                         "action_ts": str(time.time())}],
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "decision", "value": value, "action_ts": str(time.time())}],
         }
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
     def home_opened(self, user: str, event_id: str | None = None):
         """The Events API's app_home_opened, as JSON (Slack retries it with the same event_id)."""
-        body = {"token": "unused", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-                "event_id": event_id or f"Ev{time.monotonic_ns()}", "event_time": int(time.time()),
-                "event": {"type": "app_home_opened", "user": user, "channel": "D0BOT", "tab": "home",
-                          "event_ts": f"{time.time():.6f}"}}
+        body = {
+            "token": "unused",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{time.monotonic_ns()}",
+            "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": user, "channel": "D0BOT", "tab": "home", "event_ts": f"{time.time():.6f}"},
+        }
         return self.post(json.dumps(body), content_type="application/json")
 
     def home_click(self, user: str, action_id: str, value: str):
         """A button on the Home tab: a view container, and no channel, message or response_url."""
         payload = {
-            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-            "trigger_id": "trig-home", "container": {"type": "view", "view_id": "VHOME"},
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "api_app_id": "A1",
+            "trigger_id": "trig-home",
+            "container": {"type": "view", "view_id": "VHOME"},
             "view": {"id": "VHOME", "type": "home", "blocks": []},
-            "actions": [{"type": "button", "action_id": action_id, "block_id": f"home:{value}", "value": value,
-                         "action_ts": str(time.time())}],
+            "actions": [{"type": "button", "action_id": action_id, "block_id": f"home:{value}", "value": value, "action_ts": str(time.time())}],
         }
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
     def submit_view(self, user: str, callback_id: str, values: dict, private_metadata: str = ""):
         payload = {
-            "type": "view_submission", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+            "type": "view_submission",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "api_app_id": "A1",
             "trigger_id": "trig-3",
-            "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
-                     "state": {"values": {k: {"value": {"type": "plain_text_input", "value": v}}
-                                          for k, v in values.items()}}},
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in values.items()}},
+            },
         }
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 

@@ -68,20 +68,23 @@ def tamper(url: str, *statements: str) -> None:
     store.close()
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--request", REQ_A], [1, 2, 3]),
-    (["--request", REQ_A[:8]], [1, 2, 3]),  # the start the audit channel shows
-    (["--job", job(1)], [1, 3, 7]),  # job_ids, results[*].job_id
-    (["--job", job(2)], [1, 3]),  # not entry 4, whose reason merely quotes it
-    (["--job", job(3)], [4, 5]),  # job_ids, results, failed_jobs
-    (["--job", "%"], []),
-    (["--actor", ONCALL], [2, 3, 5]),
-    (["--event", "cancelled"], [3, 7]),
-    (["--since", "2025-11-24T16:01:00Z", "--until", "2025-11-24T16:04:00+00:00"], [2, 3, 4]),  # until is exclusive
-    (["--until", "2025-11-24T16:00:00.000001"], [1]),  # no zone: UTC
-    (["--job", job(1), "--event", "cancelled", "--since", "2025-11-24T16:03:00Z"], [7]),
-    (["--request", REQ_B, "--actor", "system"], [8]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--request", REQ_A], [1, 2, 3]),
+        (["--request", REQ_A[:8]], [1, 2, 3]),  # the start the audit channel shows
+        (["--job", job(1)], [1, 3, 7]),  # job_ids, results[*].job_id
+        (["--job", job(2)], [1, 3]),  # not entry 4, whose reason merely quotes it
+        (["--job", job(3)], [4, 5]),  # job_ids, results, failed_jobs
+        (["--job", "%"], []),
+        (["--actor", ONCALL], [2, 3, 5]),
+        (["--event", "cancelled"], [3, 7]),
+        (["--since", "2025-11-24T16:01:00Z", "--until", "2025-11-24T16:04:00+00:00"], [2, 3, 4]),  # until is exclusive
+        (["--until", "2025-11-24T16:00:00.000001"], [1]),  # no zone: UTC
+        (["--job", job(1), "--event", "cancelled", "--since", "2025-11-24T16:03:00Z"], [7]),
+        (["--request", REQ_B, "--actor", "system"], [8]),
+    ],
+)
 def test_filters_combine(log, audit, args, expected):
     code, out, err = audit(log, *args)
     assert code == 0, err
@@ -106,8 +109,7 @@ def test_the_command_says_which_database_it_reads(log, audit):
     assert "reading the audit log from" in err and shown in err
 
 
-@pytest.mark.parametrize("bad", [["--until", "tomorrow"], ["--event", "deleted"], ["--verify", "--actor", MOD],
-                                 ["--file", "x.jsonl"]])
+@pytest.mark.parametrize("bad", [["--until", "tomorrow"], ["--event", "deleted"], ["--verify", "--actor", MOD], ["--file", "x.jsonl"]])
 def test_usage_mistakes_are_named(log, audit, bad):
     code, out, err = audit(log, *bad)
     assert code == 2 and out == "" and err.startswith("error: ")
@@ -118,17 +120,23 @@ def test_verify_an_intact_log(log, audit):
     assert code == 0 and out.startswith("ok: 8 entries checked")
 
 
-@pytest.mark.parametrize(("statements", "named", "says"), [
-    pytest.param(["UPDATE audit_log SET detail = '{\"note\": \"all fine\"}' WHERE id = 2"], 2, "content does not match",
-                 id="edited detail"),
-    pytest.param(["UPDATE audit_log SET actor = 'U0SOMEONE' WHERE id = 5"], 5, "content does not match", id="edited actor"),
-    pytest.param(["UPDATE audit_log SET detail = 'not json' WHERE id = 6"], 6, "content does not match", id="broken detail"),
-    pytest.param(["DELETE FROM audit_log WHERE id = 4"], 5, "missing here, or out of order", id="deleted row"),
-    pytest.param(["DELETE FROM audit_log WHERE id = 1"], 2, "the start of the log", id="deleted first row"),
-    pytest.param(["DELETE FROM audit_log WHERE id = 8"], 8, "the log ends at #7", id="deleted last row"),
-    pytest.param(["UPDATE audit_log SET id = -3 WHERE id = 3", "UPDATE audit_log SET id = 3 WHERE id = 4",
-                  "UPDATE audit_log SET id = 4 WHERE id = -3"], 3, "moved here", id="swapped pair"),
-])
+@pytest.mark.parametrize(
+    ("statements", "named", "says"),
+    [
+        pytest.param(['UPDATE audit_log SET detail = \'{"note": "all fine"}\' WHERE id = 2'], 2, "content does not match", id="edited detail"),
+        pytest.param(["UPDATE audit_log SET actor = 'U0SOMEONE' WHERE id = 5"], 5, "content does not match", id="edited actor"),
+        pytest.param(["UPDATE audit_log SET detail = 'not json' WHERE id = 6"], 6, "content does not match", id="broken detail"),
+        pytest.param(["DELETE FROM audit_log WHERE id = 4"], 5, "missing here, or out of order", id="deleted row"),
+        pytest.param(["DELETE FROM audit_log WHERE id = 1"], 2, "the start of the log", id="deleted first row"),
+        pytest.param(["DELETE FROM audit_log WHERE id = 8"], 8, "the log ends at #7", id="deleted last row"),
+        pytest.param(
+            ["UPDATE audit_log SET id = -3 WHERE id = 3", "UPDATE audit_log SET id = 3 WHERE id = 4", "UPDATE audit_log SET id = 4 WHERE id = -3"],
+            3,
+            "moved here",
+            id="swapped pair",
+        ),
+    ],
+)
 def test_verify_names_the_first_entry_that_does_not_match(log, audit, statements, named, says):
     tamper(log, *statements)
     code, out, _ = audit(log, "--verify")
@@ -146,14 +154,15 @@ def test_verify_an_export_offline(log, audit, tmp_path, fmt):
     assert not (tmp_path / "nowhere.db").exists()
 
 
-@pytest.mark.parametrize(("edit", "named", "says"), [
-    pytest.param(lambda lines: [line.replace('"dup"', '"routine"') for line in lines], 1, "content does not match",
-                 id="edited detail"),
-    pytest.param(lambda lines: lines[:2] + lines[3:], 4, "missing here", id="deleted line"),
-    pytest.param(lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], 3, "missing here, or out of order",
-                 id="swapped lines"),
-    pytest.param(lambda lines: [*lines[:4], "{not json", *lines[4:]], None, "line 5 is not JSON", id="garbage line"),
-])
+@pytest.mark.parametrize(
+    ("edit", "named", "says"),
+    [
+        pytest.param(lambda lines: [line.replace('"dup"', '"routine"') for line in lines], 1, "content does not match", id="edited detail"),
+        pytest.param(lambda lines: lines[:2] + lines[3:], 4, "missing here", id="deleted line"),
+        pytest.param(lambda lines: [lines[0], lines[2], lines[1], *lines[3:]], 3, "missing here, or out of order", id="swapped lines"),
+        pytest.param(lambda lines: [*lines[:4], "{not json", *lines[4:]], None, "line 5 is not JSON", id="garbage line"),
+    ],
+)
 def test_verify_a_tampered_export(log, audit, tmp_path, edit, named, says):
     _, out, _ = audit(log)
     export = tmp_path / "export.jsonl"

@@ -33,8 +33,9 @@ def cli_env(ci_url, tmp_path, extra=None) -> dict:
 
 
 def run_cli(args, ci_url, tmp_path, extra=None):
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=cli_env(ci_url, tmp_path, extra),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=cli_env(ci_url, tmp_path, extra), capture_output=True, text=True, timeout=60
+    )
 
 
 def test_dry_run_prints_the_request_and_sends_nothing(ci, tmp_path):
@@ -106,8 +107,14 @@ def test_ctrl_c_stops_sending_and_every_sent_job_is_audited(ci, tmp_path):
         ci.add_job(j)
         ci.script(j, Fault.delay(0.5))
     env = {**cli_env(ci.url, tmp_path), "CI_RATE_LIMIT": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "cancel", *ids, "--reason", "interrupted"], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "cancel", *ids, "--reason", "interrupted"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     first_line = proc.stdout.readline()  # printed as soon as the first job's answer arrives
     assert first_line.startswith("CANCELLED "), first_line
     proc.send_signal(signal.SIGINT)
@@ -131,8 +138,17 @@ def test_two_cli_runs_share_the_rate_limit(ci, tmp_path):
     for j in ids:
         ci.add_job(j)
     env = cli_env(ci.url, tmp_path)
-    runs = [subprocess.Popen([sys.executable, "-m", "bot", "cancel", *half, "--reason", "shared"], cwd=tmp_path, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for half in (ids[:15], ids[15:])]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "cancel", *half, "--reason", "shared"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for half in (ids[:15], ids[15:])
+    ]
     for run in runs:
         _, err = run.communicate(timeout=60)
         assert run.returncode == 0, err

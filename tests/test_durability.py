@@ -36,9 +36,19 @@ def plant_dead_execution(store: Store, request_id: str, job_ids: list[str], send
     long gone, and each job was sent `sends` times with no outcome recorded."""
     caller = Caller(ONCALL, CHANNEL)
     store.register_worker(DEAD, "another-host", 4242, "x" * 32)
-    store.create_request(request_id=request_id, kind="direct", state="approved", requester=ONCALL,
-                         origin_channel=CHANNEL, reason="crash test", job_ids=job_ids, ttl=0, decided_by=ONCALL,
-                         tasks=[execute_task(request_id, caller)], task_owner=DEAD)
+    store.create_request(
+        request_id=request_id,
+        kind="direct",
+        state="approved",
+        requester=ONCALL,
+        origin_channel=CHANNEL,
+        reason="crash test",
+        job_ids=job_ids,
+        ttl=0,
+        decided_by=ONCALL,
+        tasks=[execute_task(request_id, caller)],
+        task_owner=DEAD,
+    )
     with store.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE job_results SET sends = {sends}")
         conn.exec_driver_sql("UPDATE workers SET heartbeat_at = 0 WHERE host = 'another-host'")
@@ -82,8 +92,8 @@ def test_a_job_recorded_before_the_crash_is_not_sent_again(bot, ci, slack):
     plant_dead_execution(store, "d" * 32, [job(1), job(2)], sends=1)
     with store.engine.begin() as conn:
         conn.exec_driver_sql(
-            "UPDATE job_results SET outcome = '{\"job_id\": \"" + job(1) + "\", \"result\": \"cancelled\", \"ok\": true}'"
-            f" WHERE job_id = '{job(1)}'")
+            'UPDATE job_results SET outcome = \'{"job_id": "' + job(1) + f'", "result": "cancelled", "ok": true}}\' WHERE job_id = \'{job(1)}\''
+        )
     store.reap_workers("nobody", "here", "y" * 32, timeout=30)
     from tests.harness import Bot, bot_env
 
@@ -100,9 +110,19 @@ def test_only_the_holder_of_an_execution_records_its_outcome(database_url):
     store.migrate()
     try:
         store.register_worker("a" * 32, "h", 1, "b" * 32)
-        store.create_request(request_id="e" * 32, kind="direct", state="approved", requester=ONCALL, origin_channel=CHANNEL,
-                             reason="r", job_ids=[job(1)], ttl=0, decided_by=ONCALL, tasks=[execute_task("e" * 32)],
-                             task_owner="a" * 32)
+        store.create_request(
+            request_id="e" * 32,
+            kind="direct",
+            state="approved",
+            requester=ONCALL,
+            origin_channel=CHANNEL,
+            reason="r",
+            job_ids=[job(1)],
+            ttl=0,
+            decided_by=ONCALL,
+            tasks=[execute_task("e" * 32)],
+            task_owner="a" * 32,
+        )
         outcome = {"job_id": job(1), "result": "cancelled", "ok": True}
         assert not store.mark_sending("e" * 32, job(1), f"exec:{'e' * 32}", "z" * 32)
         assert not store.record_outcome("e" * 32, job(1), outcome, f"exec:{'e' * 32}", "z" * 32)
@@ -153,8 +173,9 @@ def test_a_failed_update_after_approve_does_not_stop_the_cancel(bot, ci, slack):
     slack.fail("chat.update", 2, status=500, error="internal_error")
     bot.click(ONCALL, "approve_request", request_id)
     slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", what="the cancel, whatever Slack does")
-    updates = slack.wait_for(lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS) if c.result],
-                             timeout=30, what="the update landing after Slack recovers")
+    updates = slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS) if c.result], timeout=30, what="the update landing after Slack recovers"
+    )
     assert "Cancelled 1 job(s)" in json.dumps(updates[-1].args["blocks"])
     slack.wait_calls("chat.postMessage", channel=MOD, timeout=20)  # the requester still hears
 
@@ -164,8 +185,9 @@ def test_a_failed_approval_post_is_retried_until_on_call_can_see_it(bot, ci, sla
     slack.fail("chat.postMessage", 2, status=500, error="internal_error", channel=APPROVALS)
     bot.command(MOD, f"{job(1)} please")
     request_id = slack.wait_for(lambda: request_ids(bot.runtime.store), what="the request stored")[0]
-    posted = slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=APPROVALS) if c.result],
-                            timeout=30, what="the approval post landing")
+    posted = slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.postMessage", channel=APPROVALS) if c.result], timeout=30, what="the approval post landing"
+    )
     assert len(posted) == 1 and request_id in json.dumps(posted[0].args["blocks"])
 
 
@@ -179,8 +201,7 @@ def test_a_failed_update_while_expiring_does_not_stop_the_sweep(make_bot, ci, sl
     store = bot.runtime.store
     store.clock = lambda: __import__("time").time() + 11
     bot.runtime.workflow.clock = store.clock
-    slack.wait_for(lambda: len([c for c in slack.calls_to("chat.update") if c.result]) == 2, timeout=30,
-                   what="both expiry updates")
+    slack.wait_for(lambda: len([c for c in slack.calls_to("chat.update") if c.result]) == 2, timeout=30, what="both expiry updates")
     slack.wait_calls("chat.postMessage", 2, channel=MOD, timeout=20)
     assert events(bot).count("expired") == 2
 
@@ -201,8 +222,7 @@ def test_two_processes_post_each_entry_once_in_order_when_slack_is_slow(make_bot
     for n, bot in enumerate((first, second, first)):
         bot.command(OUTSIDER, f"{job(n)} refused {n}")
     store = first.runtime.store
-    slack.wait_for(lambda: len(store.audit_entries()) == 3 and store.unposted_count() == 0, timeout=40,
-                   what="three entries posted")
+    slack.wait_for(lambda: len(store.audit_entries()) == 3 and store.unposted_count() == 0, timeout=40, what="three entries posted")
     posted = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT]]
     assert posted == [e.id for e in store.audit_entries()]
 

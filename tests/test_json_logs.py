@@ -66,8 +66,9 @@ def test_warnings_and_uncaught_exceptions_are_json_and_redacted(tmp_path):
         thread.join()
         raise RuntimeError("failed with s3cret-value-xyz")
     """)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         env={"PATH": "", "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env={"PATH": "", "PYTHONPATH": str(ROOT)}
+    )
     assert out.returncode == 1
     docs = parsed_lines(out.stderr + out.stdout)
     assert [d["event"] for d in docs][1:] == ["thread.uncaught", "uncaught"]

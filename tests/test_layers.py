@@ -41,12 +41,17 @@ def test_adapters_do_not_import_upward():
 def test_importing_the_package_calls_nothing():
     """Nothing reaches Slack or Tencent at import: importing every module with no network works."""
     code = "import bot.runtime, bot.check, bot.__main__; print('ok')"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         env={"PATH": "", "PYTHONPATH": str(ROOT), "SLACK_API_URL": "http://192.0.2.1/"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "", "PYTHONPATH": str(ROOT), "SLACK_API_URL": "http://192.0.2.1/"},
+    )
     assert out.stdout.strip() == "ok", out.stderr
 
 
 def test_ruff_is_clean():
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "bot", "tests", "bench"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "bot", "tests", "bench"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout

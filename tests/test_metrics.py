@@ -90,14 +90,18 @@ def test_invalid_and_refused_commands_and_clicks_are_counted(bot, ci, slack):
     bot.click(ONCALL, "approve_request", request_id)
     slack.wait_calls("chat.update", channel=APPROVALS, count=2)
     bot.click(ONCALL2, "approve_request", request_id)  # already approved: refused
-    slack.wait_for(lambda: scrape(bot.url).value("cancel_moderation_commands_total", kind="approve", outcome="refused")
-                   - before.value("cancel_moderation_commands_total", kind="approve", outcome="refused") == 2,
-                   what="the late click to be counted")
+    slack.wait_for(
+        lambda: (
+            scrape(bot.url).value("cancel_moderation_commands_total", kind="approve", outcome="refused")
+            - before.value("cancel_moderation_commands_total", kind="approve", outcome="refused")
+            == 2
+        ),
+        what="the late click to be counted",
+    )
     after = scrape(bot.url)
 
     def delta(**labels):
-        return after.value("cancel_moderation_commands_total", **labels) - before.value(
-            "cancel_moderation_commands_total", **labels)
+        return after.value("cancel_moderation_commands_total", **labels) - before.value("cancel_moderation_commands_total", **labels)
 
     assert delta(kind="cancel", outcome="invalid") == 1
     assert delta(kind="cancel", outcome="accepted") == 1

@@ -94,8 +94,7 @@ def test_kill_9_then_restart_then_approve(process, ci, slack):
     slack.wait_calls("chat.update", 2, channel=APPROVALS, timeout=20)
     assert ci.jobs[job(1)].state == "Cancelled"
     posts = slack.wait_calls("chat.postMessage", 4, channel=AUDIT, timeout=20)
-    assert [p.args["text"].split(":")[1].split(" by")[0].strip() for p in posts] == [
-        "requested", "approved", "started", "cancelled"]
+    assert [p.args["text"].split(":")[1].split(" by")[0].strip() for p in posts] == ["requested", "approved", "started", "cancelled"]
 
 
 def test_sigterm_finishes_in_flight_cancels_and_exits_in_time(process, ci, slack):
@@ -233,6 +232,7 @@ def test_sigterm_past_the_drain_hands_work_back_and_the_next_process_finishes_it
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=40)
     assert result.args["text"] == "Cancelled 2 job(s)"
     assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+
 
 # -- start-up failures: one message naming the setting, never a traceback, exit within 15 s ---------
 

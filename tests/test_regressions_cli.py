@@ -28,8 +28,14 @@ def test_a_second_ctrl_c_still_records_every_sent_job(ci, tmp_path):
         ci.add_job(j)
         ci.script(j, Fault.delay(2.0))
     env = {**cli_env(ci.url, tmp_path), "CI_RATE_LIMIT": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "cancel", *ids, "--reason", "oops"], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "cancel", *ids, "--reason", "oops"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().startswith("CANCELLED ")  # job 1 done, job 2 now in flight
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
@@ -39,11 +45,11 @@ def test_a_second_ctrl_c_still_records_every_sent_job(ci, tmp_path):
     time.sleep(2.5)  # the job in flight lands at Tencent
     sent = {a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing")}
     with sqlite3.connect(tmp_path / "cli.db") as db:
-        details = [json.loads(d) for (e, d) in db.execute("SELECT event, detail FROM audit_log ORDER BY id")
-                   if e in ("cancelled", "failed")]
+        details = [json.loads(d) for (e, d) in db.execute("SELECT event, detail FROM audit_log ORDER BY id") if e in ("cancelled", "failed")]
         free = db.execute("SELECT count(*) FROM tasks WHERE done_at IS NULL AND owner IS NULL").fetchone()[0]
     audited = {r["job_id"] for d in details for r in d.get("results", [])}
     cancelled_at_tencent = {j for j in ids if ci.jobs[j].state == "Cancelled"}
     assert cancelled_at_tencent <= audited, (
         f"cancelled at Tencent but not in the audit log: {sorted(cancelled_at_tencent - audited)}; "
-        f"sent {len(sent)}; open execution left free for any bot to resume: {free}")
+        f"sent {len(sent)}; open execution left free for any bot to resume: {free}"
+    )

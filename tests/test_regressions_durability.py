@@ -50,11 +50,11 @@ def test_a_rate_limited_thread_reply_does_not_post_the_entry_again(bot, ci, slac
     poster.client.chat_postMessage = post
     bot.command(ONCALL, " ".join(ids) + " many long failures")
     store = bot.runtime.store
-    slack.wait_for(lambda: "failed" in [e.event for e in store.audit_entries()] and store.unposted_count() == 0,
-                   timeout=40, what="the failed entry posted")
+    slack.wait_for(
+        lambda: "failed" in [e.event for e in store.audit_entries()] and store.unposted_count() == 0, timeout=40, what="the failed entry posted"
+    )
     assert state["limited"], "the entry had thread replies"
-    heads = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT]
-             if m.get("metadata") and not m.get("thread_ts")]
+    heads = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata") and not m.get("thread_ts")]
     assert sorted(heads) == sorted(set(heads)), f"an audit entry's head was posted twice: {heads}"
 
 
@@ -70,8 +70,7 @@ def test_a_lost_audit_answer_is_found_even_when_the_bot_host_clock_runs_ahead(bo
     store.clock = lambda: _time.time() + 10  # the bot host's clock runs 10 s fast
     slack.lose_answer("chat.postMessage", 1, channel=AUDIT)
     bot.command("U0OUTSIDER", f"{job(1)} no")
-    slack.wait_for(lambda: store.audit_entries() and store.unposted_count() == 0, timeout=30,
-                   what="the entry posted")
+    slack.wait_for(lambda: store.audit_entries() and store.unposted_count() == 0, timeout=30, what="the entry posted")
     ids = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata")]
     assert ids == [1], f"audit entry posted {len(ids)} times: {ids}"
 
@@ -111,8 +110,8 @@ def test_a_command_acknowledged_while_the_process_stops_is_carried_out(make_bot,
     store = survivor.runtime.store
     _time.sleep(6)
     assert ci.jobs[job(1)].state == "Cancelled", (
-        f"acknowledged but never carried out; open tasks: {store.open_task_count()}, "
-        f"cancel requests sent: {len(ci.requests_for('cancel_auditing'))}")
+        f"acknowledged but never carried out; open tasks: {store.open_task_count()}, cancel requests sent: {len(ci.requests_for('cancel_auditing'))}"
+    )
 
 
 def test_max_pending_per_user_holds_for_simultaneous_requests(make_bot, ci, slack, database_url):
@@ -127,15 +126,17 @@ def test_max_pending_per_user_holds_for_simultaneous_requests(make_bot, ci, slac
     for j in ids:
         ci.add_job(j)
         ci.script(j, Fault.delay(1.0))  # every look-up ends at the same moment
-    threads = [threading.Thread(target=bots[n % 2].command, args=("U0MOD1", f"{j} please {n}"),
-                                kwargs={"response_name": f"r{n}"}) for n, j in enumerate(ids)]
+    threads = [
+        threading.Thread(target=bots[n % 2].command, args=("U0MOD1", f"{j} please {n}"), kwargs={"response_name": f"r{n}"}) for n, j in enumerate(ids)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     store = bots[0].runtime.store
-    slack.wait_for(lambda: len([e for e in store.audit_entries() if e.event in ("requested", "refused")]) == 8,
-                   timeout=30, what="every command decided")
+    slack.wait_for(
+        lambda: len([e for e in store.audit_entries() if e.event in ("requested", "refused")]) == 8, timeout=30, what="every command decided"
+    )
     requested = [e for e in store.audit_entries() if e.event == "requested"]
     assert len(requested) <= 1, f"{len(requested)} pending requests for one requester (limit 1)"
 
@@ -181,11 +182,9 @@ def test_after_a_clean_sigterm_the_next_process_posts_to_the_audit_channel(make_
     with store.engine.connect() as conn:
         holder = conn.exec_driver_sql("SELECT holder FROM leases WHERE name = 'audit-poster'").scalar()
     try:
-        slack.wait_for(lambda: len(store.audit_entries()) == 2 and store.unposted_count() == 0, timeout=20,
-                       what="the second entry posted")
+        slack.wait_for(lambda: len(store.audit_entries()) == 2 and store.unposted_count() == 0, timeout=20, what="the second entry posted")
     except AssertionError:
-        raise AssertionError(f"audit entry never posted; the lease is held by {holder!r}, "
-                             f"the running worker is {second.runtime.work.id!r}") from None
+        raise AssertionError(f"audit entry never posted; the lease is held by {holder!r}, the running worker is {second.runtime.work.id!r}") from None
 
 
 def test_a_job_cancelled_before_a_crash_is_confirmed_when_its_resend_meets_a_4xx(bot, ci, slack):
@@ -201,5 +200,4 @@ def test_a_job_cancelled_before_a_crash_is_confirmed_when_its_resend_meets_a_4xx
     plant_dead_execution(bot.runtime.store, "f" * 32, [job(1)], sends=1)
     slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
     [record] = bot.runtime.store.job_records("f" * 32)
-    assert record.outcome["result"] != "failed", (record.outcome, "status queries:",
-                                                  len(ci.requests_for(f"/video/auditing/{job(1)}")))
+    assert record.outcome["result"] != "failed", (record.outcome, "status queries:", len(ci.requests_for(f"/video/auditing/{job(1)}")))

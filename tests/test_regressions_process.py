@@ -13,8 +13,7 @@ from tests.test_process import process  # noqa: F401  (the fixture)
 
 
 def approval_posts_for(slack, request_id: str) -> list[dict]:
-    return [m for m in slack.history.get(APPROVALS, [])
-            if (m.get("metadata") or {}).get("event_payload", {}).get("request_id") == request_id]
+    return [m for m in slack.history.get(APPROVALS, []) if (m.get("metadata") or {}).get("event_payload", {}).get("request_id") == request_id]
 
 
 def test_kill_9_after_slack_accepted_the_approval_post_does_not_post_it_twice(process, ci, slack):  # noqa: F811
@@ -60,9 +59,9 @@ def test_a_gunicorn_worker_killed_and_respawned_resumes_its_work_at_once(process
     bot.client.command(ONCALL, " ".join(ids) + " worker dies")
     slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 1, what="the bulk under way")
     import os
+
     os.kill(worker, signal.SIGKILL)  # the worker alone (OOM killer); the master stays
-    slack.wait_for(lambda: children(bot.proc.pid) and children(bot.proc.pid) != [worker], timeout=20,
-                   what="the master to respawn a worker")
+    slack.wait_for(lambda: children(bot.proc.pid) and children(bot.proc.pid) != [worker], timeout=20, what="the master to respawn a worker")
     respawned = time.monotonic()
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=60)
     took = time.monotonic() - respawned

@@ -110,10 +110,11 @@ def test_soak(make_bot, ci, slack, captured_logs):
             assert ci.jobs[jid].state != "Cancelled", result
     sends = Counter(a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing"))
     assert max(sends.values()) <= 4, "a job was sent more often than its attempts allow"
-    everything = log_stream.getvalue() + json.dumps([c.args for c in slack.calls]) + json.dumps(
-        [c.args for c in slack.responses])
+    everything = log_stream.getvalue() + json.dumps([c.args for c in slack.calls]) + json.dumps([c.args for c in slack.responses])
     for secret in (SECRET_KEY, SIGNING_SECRET, BOT_TOKEN):
         assert secret not in everything
     assert "q-signature=" not in everything.replace("q-signature=[redacted]", "")
-    print(f"\nsoak: injected {dict(injected)}; outcomes {dict(Counter(outcome_of.values()))}; "
-          f"slowest ack {slowest * 1000:.0f} ms; audit posts {len(posted)}")
+    print(
+        f"\nsoak: injected {dict(injected)}; outcomes {dict(Counter(outcome_of.values()))}; "
+        f"slowest ack {slowest * 1000:.0f} ms; audit posts {len(posted)}"
+    )

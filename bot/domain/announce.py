@@ -39,8 +39,7 @@ class Caller:
     @classmethod
     def from_dict(cls, data: dict) -> Caller:
         message = data.get("message")
-        return cls(data["user_id"], data.get("channel_id", ""), data.get("response_url"),
-                   tuple(message) if message else None)
+        return cls(data["user_id"], data.get("channel_id", ""), data.get("response_url"), tuple(message) if message else None)
 
 
 def _task(kind: str, key: str, stream: str, **payload) -> NewTask:
@@ -74,13 +73,11 @@ def approval_update(request_id: str, state: str, retries: int = 0) -> NewTask:
 def result(request: Request, caller: Caller) -> NewTask:
     """The outcome of an on-call cancel, in the channel the command came from; after a retry,
     in place of the result message whose button was clicked (Slack told us which)."""
-    return _task(RESULT, f"{request.id}:result{_round(request.retries)}", request.id, request_id=request.id,
-                 caller=caller.to_dict())
+    return _task(RESULT, f"{request.id}:result{_round(request.retries)}", request.id, request_id=request.id, caller=caller.to_dict())
 
 
 def requester_dm(request_id: str, state: str, requester: str, retries: int = 0) -> NewTask:
-    return _task(REQUESTER_DM, f"{request_id}:dm:{state}{_round(retries)}", request_id, request_id=request_id,
-                 user_id=requester)
+    return _task(REQUESTER_DM, f"{request_id}:dm:{state}{_round(retries)}", request_id, request_id=request_id, user_id=requester)
 
 
 def reminder(request_id: str, at: float) -> NewTask:
@@ -88,8 +85,7 @@ def reminder(request_id: str, at: float) -> NewTask:
 
     No stream: it waits until `at`, and the request's other announcements must not wait for it.
     """
-    return NewTask(key=f"{request_id}:reminder", kind=REMINDER, lane=LANE, payload={"request_id": request_id},
-                   not_before=at)
+    return NewTask(key=f"{request_id}:reminder", kind=REMINDER, lane=LANE, payload={"request_id": request_id}, not_before=at)
 
 
 def pending(caller: Caller, request_ids: list[str], approver: bool, key: str) -> NewTask:

@@ -46,8 +46,9 @@ class Executor:
         self.ci = ci
         self.concurrency = max(1, concurrency)
 
-    def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None,
-            stop: threading.Event | None = None) -> list[dict]:
+    def run(
+        self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: threading.Event | None = None
+    ) -> list[dict]:
         """Send every job without a known outcome; return all outcomes in the request's order.
 
         `stop` (the CLI's Ctrl-C) ends the batch early: jobs not yet sent are recorded as not sent.
@@ -55,9 +56,17 @@ class Executor:
         (a database blip) stay open and the task is retried.
         """
         started = time.monotonic()
-        self.store.mark_started(request.id, request.decided_by or "system", {
-            "reason": request.reason, "kind": request.kind, "requester": request.requester,
-            "channel": request.origin_channel, "job_ids": list(request.job_ids)})
+        self.store.mark_started(
+            request.id,
+            request.decided_by or "system",
+            {
+                "reason": request.reason,
+                "kind": request.kind,
+                "requester": request.requester,
+                "channel": request.origin_channel,
+                "job_ids": list(request.job_ids),
+            },
+        )
         todo = [r for r in self.store.job_records(request.id) if r.outcome is None]
         lost = threading.Event()
 
@@ -70,8 +79,7 @@ class Executor:
                 lost.set()
                 return
             except Exception:  # a store failure: the job stays open, the task is retried
-                log.exception("execution.job_unrecorded", extra={"fields": {"request_id": request.id,
-                                                                             "job_id": record.job_id}})
+                log.exception("execution.job_unrecorded", extra={"fields": {"request_id": request.id, "job_id": record.job_id}})
                 return
             on_outcome(outcome)
 
@@ -84,8 +92,14 @@ class Executor:
         missing = [r.job_id for r in records if r.outcome is None]
         if missing:
             raise RuntimeError(f"{len(missing)} job outcome(s) not stored yet")
-        event(log, "execution.done", request_id=request.id, jobs=len(records), resumed=len(records) - len(todo),
-              ms=round((time.monotonic() - started) * 1000))
+        event(
+            log,
+            "execution.done",
+            request_id=request.id,
+            jobs=len(records),
+            resumed=len(records) - len(todo),
+            ms=round((time.monotonic() - started) * 1000),
+        )
         return [r.outcome for r in records]
 
     def _job(self, request_id: str, record: JobRecord, task: Task, stop: threading.Event | None) -> dict:
@@ -101,8 +115,15 @@ class Executor:
         if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
             raise LostHold(request_id)
         metrics.job_outcome(outcome["result"])
-        event(log, "execution.job", request_id=request_id, job_id=job_id, result=outcome["result"],
-              code=outcome.get("code", ""), confirmed=outcome.get("confirmed", False))
+        event(
+            log,
+            "execution.job",
+            request_id=request_id,
+            job_id=job_id,
+            result=outcome["result"],
+            code=outcome.get("code", ""),
+            confirmed=outcome.get("confirmed", False),
+        )
         return outcome
 
     def outcome_of(self, job_id: str, sent_before: bool) -> dict:
@@ -127,8 +148,7 @@ class Executor:
         try:
             status = self.ci.describe(job_id)
         except CIError as query_error:
-            event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code,
-                  query_code=query_error.code)
+            event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code, query_code=query_error.code)
             return oc.unknown(job_id, error)
         except Exception:
             log.exception("execution.unconfirmed", extra={"fields": {"job_id": job_id}})
@@ -142,11 +162,16 @@ def finish(store: Store, task: Task, request: Request, outcomes: list[dict], ann
     """Store the outcome of an execution once, only by its holder, with its audit entry and
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
-    detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester,
-              "channel": request.origin_channel, **summary}
-    won = store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail,
-                       task_key=task.key, me=task.owner, tasks=announcements)
+    detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, "channel": request.origin_channel, **summary}
+    won = store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=task.owner, tasks=announcements)
     if won:
-        event(log, "request.finished", request_id=request.id, verdict=verdict, jobs=len(outcomes),
-              failed=len(summary["failed_jobs"]), unknown=len(summary["unknown_jobs"]))
+        event(
+            log,
+            "request.finished",
+            request_id=request.id,
+            verdict=verdict,
+            jobs=len(outcomes),
+            failed=len(summary["failed_jobs"]),
+            unknown=len(summary["unknown_jobs"]),
+        )
     return won

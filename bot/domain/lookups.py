@@ -65,9 +65,11 @@ class LookupsMixin:
         role, unverified = self._role(caller.user_id)
         where = "" if self.policy.channel_allowed(caller.channel_id) else " (but not in this channel)"
         if role is Role.APPROVER:
-            may = ("You are *on call*: you may approve or deny requests"
-                   + (", and your own cancels need a second on-call's approval (four-eyes)." if self.four_eyes
-                      else ", and your cancels take effect at once."))
+            may = "You are *on call*: you may approve or deny requests" + (
+                ", and your own cancels need a second on-call's approval (four-eyes)."
+                if self.four_eyes
+                else ", and your cancels take effect at once."
+            )
         elif role is Role.REQUESTER:
             may = "You may *request* cancellations; on-call approves or denies them."
         else:
@@ -88,5 +90,9 @@ class LookupsMixin:
 
     def home_for(self, user_id: str) -> HomeData:
         approver = self._role(user_id)[0] is Role.APPROVER
-        return HomeData(approver=approver, pending=self.store.open_requests() if approver else [],
-                        mine=self.store.open_requests(user_id), recent=self.store.recent_decisions(RECENT))
+        return HomeData(
+            approver=approver,
+            pending=self.store.open_requests() if approver else [],
+            mine=self.store.open_requests(user_id),
+            recent=self.store.recent_decisions(RECENT),
+        )

@@ -18,8 +18,7 @@ WITHDRAW, RETRY = "withdraw", "retry"
 
 def retry_task(key: str, caller: Caller, request_id: str, round_seen: int) -> NewTask:
     """A "Retry failed" click; the button names the round it belongs to, so one click per round wins."""
-    return NewTask(key=key, kind=RETRY, lane="urgent",
-                   payload={"caller": caller.to_dict(), "request_id": request_id, "round": round_seen})
+    return NewTask(key=key, kind=RETRY, lane="urgent", payload={"caller": caller.to_dict(), "request_id": request_id, "round": round_seen})
 
 
 class OnCallMixin:
@@ -31,16 +30,15 @@ class OnCallMixin:
             return self._tell(task, caller, "That request does not exist (any more).")
         if caller.user_id != request.requester:
             why = f"Only the requester (<@{request.requester}>) can withdraw this request."
-            return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id,
-                                        job_ids=request.job_ids, tell=True)
+            return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id, job_ids=request.job_ids, tell=True)
         if request.state != "pending" or request.expires_at <= self.clock():
             return self._tell(task, caller, self._already(request))
         self._remember_message(request, caller)
-        follow_up = [announce.approval_update(request_id, "withdrawn"),
-                     announce.tell(caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.",
-                                   task.key, stream=request_id)]
-        if not self.store.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request),
-                                 tasks=follow_up):
+        follow_up = [
+            announce.approval_update(request_id, "withdrawn"),
+            announce.tell(caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.", task.key, stream=request_id),
+        ]
+        if not self.store.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request), tasks=follow_up):
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         self.wake()
 
@@ -54,17 +52,16 @@ class OnCallMixin:
         role, unverified = self._role(caller.user_id)
         if role is not Role.APPROVER:
             why = self._not_allowed(unverified, "Only on-call can retry failed jobs.")
-            return self._record_refusal(task.key, caller, "retry", why, request_id=request_id,
-                                        job_ids=request.open_jobs, tell=True)
+            return self._record_refusal(task.key, caller, "retry", why, request_id=request_id, job_ids=request.open_jobs, tell=True)
         jobs = request.open_jobs
         execution = execute_task(request_id, caller, retries=round_seen + 1)
-        follow_up = [execution, *([announce.approval_update(request_id, "approved", round_seen + 1)]
-                                  if request.kind == "approval" else []),
-                     announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id)]
-        if not (jobs and self.store.retry_failed(request_id, round_seen, caller.user_id, self._detail(request),
-                                                 tasks=follow_up)):
-            return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); "
-                                            "see the latest result.")
+        follow_up = [
+            execution,
+            *([announce.approval_update(request_id, "approved", round_seen + 1)] if request.kind == "approval" else []),
+            announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id),
+        ]
+        if not (jobs and self.store.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):
+            return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); see the latest result.")
         self.wake()
 
     # -- reminders ------------------------------------------------------------------------
@@ -76,5 +73,4 @@ class OnCallMixin:
 
     @staticmethod
     def _detail(request: Request) -> dict:
-        return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester,
-                "channel": request.origin_channel}
+        return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}

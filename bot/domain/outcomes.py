@@ -15,33 +15,59 @@ UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check wit
 
 def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> dict:
     return {
-        "job_id": job_id, "result": CANCELLED, "ok": True, "data_id": result.data_id,
-        "creation_time": result.creation_time, "request_id": result.request_id,
-        "state": getattr(result, "state", "") or "", "confirmed": confirmed,
+        "job_id": job_id,
+        "result": CANCELLED,
+        "ok": True,
+        "data_id": result.data_id,
+        "creation_time": result.creation_time,
+        "request_id": result.request_id,
+        "state": getattr(result, "state", "") or "",
+        "confirmed": confirmed,
     }
 
 
 def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> dict:
     return {
-        "job_id": job_id, "result": FAILED, "ok": False, "code": error.code, "message": error.message,
-        "request_id": error.request_id, "status": error.status, "hint": error.hint, "state": state,
+        "job_id": job_id,
+        "result": FAILED,
+        "ok": False,
+        "code": error.code,
+        "message": error.message,
+        "request_id": error.request_id,
+        "status": error.status,
+        "hint": error.hint,
+        "state": state,
         "confirmed": confirmed,
     }
 
 
 def unknown(job_id: str, error: CIError | None, why: str = "") -> dict:
     return {
-        "job_id": job_id, "result": UNKNOWN, "ok": False, "code": error.code if error else "Unknown",
-        "message": (error.message if error else why) or why, "request_id": error.request_id if error else "",
-        "status": error.status if error else None, "hint": UNKNOWN_HINT, "confirmed": False,
+        "job_id": job_id,
+        "result": UNKNOWN,
+        "ok": False,
+        "code": error.code if error else "Unknown",
+        "message": (error.message if error else why) or why,
+        "request_id": error.request_id if error else "",
+        "status": error.status if error else None,
+        "hint": UNKNOWN_HINT,
+        "confirmed": False,
     }
 
 
 def not_sent(job_id: str, why: str) -> dict:
     """A job the bot never sent (stopped before it): certainly not cancelled by us."""
-    return {"job_id": job_id, "result": FAILED, "ok": False, "code": "NotSent", "message": why,
-            "request_id": "", "status": None, "hint": "Nothing was sent for this job; send it again if needed.",
-            "confirmed": False}
+    return {
+        "job_id": job_id,
+        "result": FAILED,
+        "ok": False,
+        "code": "NotSent",
+        "message": why,
+        "request_id": "",
+        "status": None,
+        "hint": "Nothing was sent for this job; send it again if needed.",
+        "confirmed": False,
+    }
 
 
 def may_have_applied(error: CIError, sent_before: bool) -> bool:
@@ -54,16 +80,28 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
 
 def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
     if isinstance(status, CIError):
-        return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message,
-                "request_id": status.request_id, "hint": status.hint}
-    return {"job_id": job_id, "ok": True, "state": status.state, "stream_url": status.stream_url,
-            "data_id": status.data_id, "creation_time": status.creation_time, "request_id": status.request_id}
+        return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message, "request_id": status.request_id, "hint": status.hint}
+    return {
+        "job_id": job_id,
+        "ok": True,
+        "state": status.state,
+        "stream_url": status.stream_url,
+        "data_id": status.data_id,
+        "creation_time": status.creation_time,
+        "request_id": status.request_id,
+    }
 
 
 def summarize(outcomes: list[dict]) -> tuple[str, dict]:
     """The audit verdict of a batch ("cancelled" only if every job was) and its summary."""
-    count = {kind: [o["job_id"] for o in outcomes if o.get("result", CANCELLED if o["ok"] else FAILED) == kind]
-             for kind in (CANCELLED, FAILED, UNKNOWN)}
-    summary = {"jobs": len(outcomes), "cancelled": len(count[CANCELLED]), "failed_jobs": count[FAILED],
-               "unknown_jobs": count[UNKNOWN], "results": outcomes}
+    count = {
+        kind: [o["job_id"] for o in outcomes if o.get("result", CANCELLED if o["ok"] else FAILED) == kind] for kind in (CANCELLED, FAILED, UNKNOWN)
+    }
+    summary = {
+        "jobs": len(outcomes),
+        "cancelled": len(count[CANCELLED]),
+        "failed_jobs": count[FAILED],
+        "unknown_jobs": count[UNKNOWN],
+        "results": outcomes,
+    }
     return (CANCELLED if len(count[CANCELLED]) == len(outcomes) else FAILED), summary

@@ -88,7 +88,6 @@ class Policy:
                     return True, tuple(unread)
             except Exception as exc:  # fail closed: an unreadable group grants nothing
                 stale = isinstance(exc, MembershipUnavailable) and exc.stale
-                log.warning("policy.group_unavailable",
-                            extra={"fields": {"group": group, "stale": stale, "error": str(exc)}})
+                log.warning("policy.group_unavailable", extra={"fields": {"group": group, "stale": stale, "error": str(exc)}})
                 unread.append(group)
         return False, tuple(unread)

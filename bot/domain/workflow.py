@@ -36,8 +36,7 @@ def command_task(key: str, caller: Caller, command: dict, lane: str = URGENT, ki
 
 
 def click_task(key: str, kind: str, caller: Caller, request_id: str, note: str = "") -> NewTask:
-    return NewTask(key=key, kind=kind, lane=URGENT,
-                   payload={"caller": caller.to_dict(), "request_id": request_id, "note": note})
+    return NewTask(key=key, kind=kind, lane=URGENT, payload={"caller": caller.to_dict(), "request_id": request_id, "note": note})
 
 
 def request_id_of(task: Task) -> str:
@@ -74,9 +73,17 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.executor = Executor(store, ci, concurrency=execution_concurrency)
 
     def handlers(self) -> dict[str, Callable[[Task], None]]:
-        return {COMMAND: self.on_command, LOOKUP: self.on_lookup, REQUEST: self.on_request, APPROVE: self.on_approve,
-                DENY: self.on_deny, DENY_CLICK: self.on_deny_click, EXECUTE: self.on_execute,
-                WITHDRAW: self.on_withdraw, RETRY: self.on_retry}
+        return {
+            COMMAND: self.on_command,
+            LOOKUP: self.on_lookup,
+            REQUEST: self.on_request,
+            APPROVE: self.on_approve,
+            DENY: self.on_deny,
+            DENY_CLICK: self.on_deny_click,
+            EXECUTE: self.on_execute,
+            WITHDRAW: self.on_withdraw,
+            RETRY: self.on_retry,
+        }
 
     # -- commands -------------------------------------------------------------------
 
@@ -87,18 +94,15 @@ class Workflow(LookupsMixin, OnCallMixin):
     def submit(self, task: Task, caller: Caller, command: Cancel) -> None:
         """A valid cancel command: cancel directly, or ask on-call, or refuse."""
         if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.",
-                                job_ids=command.job_ids)
+            return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.", job_ids=command.job_ids)
         role, unverified = self._role(caller.user_id)
-        event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value,
-              jobs=len(command.job_ids))
+        event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value, jobs=len(command.job_ids))
         if role is Role.APPROVER and not self.four_eyes:
             return self._direct(task, caller, command)
         if role in (Role.APPROVER, Role.REQUESTER):
             metrics.command("cancel", "accepted")
             # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
-            self.store.enqueue([command_task(f"request:{request_id_of(task)}", caller, task.payload["command"],
-                                             lane=LOOKUPS, kind=REQUEST)])
+            self.store.enqueue([command_task(f"request:{request_id_of(task)}", caller, task.payload["command"], lane=LOOKUPS, kind=REQUEST)])
             return self.wake()
         return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
 
@@ -108,9 +112,16 @@ class Workflow(LookupsMixin, OnCallMixin):
         metrics.command("cancel", "accepted")
         request_id = request_id_of(task)
         self.store.create_request(
-            request_id=request_id, kind="direct", state="approved", requester=caller.user_id,
-            origin_channel=caller.channel_id, reason=command.reason, job_ids=command.job_ids, ttl=0,
-            decided_by=caller.user_id, tasks=[execute_task(request_id, caller)],
+            request_id=request_id,
+            kind="direct",
+            state="approved",
+            requester=caller.user_id,
+            origin_channel=caller.channel_id,
+            reason=command.reason,
+            job_ids=command.job_ids,
+            ttl=0,
+            decided_by=caller.user_id,
+            tasks=[execute_task(request_id, caller)],
         )
         self.wake()
 
@@ -125,21 +136,37 @@ class Workflow(LookupsMixin, OnCallMixin):
         short = request_id[:8]
         try:
             _, created = self.store.create_request(
-                request_id=request_id, kind="approval", state="pending", requester=caller.user_id,
-                origin_channel=caller.channel_id, reason=command["reason"], job_ids=command["job_ids"], ttl=self.ttl,
-                audit=("requested", {"reason": command["reason"], "job_ids": list(command["job_ids"]),
-                                     "channel": caller.channel_id}),
-                tasks=[announce.approval_post(request_id, statuses),
-                       announce.tell(caller, f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
-                                             f"{_ids(command['job_ids'])}. You will hear back here when they "
-                                             f"decide (request `{short}`).", task.key, stream=request_id),
-                       *self.reminders_for(request_id)],
+                request_id=request_id,
+                kind="approval",
+                state="pending",
+                requester=caller.user_id,
+                origin_channel=caller.channel_id,
+                reason=command["reason"],
+                job_ids=command["job_ids"],
+                ttl=self.ttl,
+                audit=("requested", {"reason": command["reason"], "job_ids": list(command["job_ids"]), "channel": caller.channel_id}),
+                tasks=[
+                    announce.approval_post(request_id, statuses),
+                    announce.tell(
+                        caller,
+                        f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
+                        f"{_ids(command['job_ids'])}. You will hear back here when they "
+                        f"decide (request `{short}`).",
+                        task.key,
+                        stream=request_id,
+                    ),
+                    *self.reminders_for(request_id),
+                ],
                 max_pending=self.max_pending,
             )
         except PendingLimit:
-            return self._refuse(task, caller, "cancel", f"You already have {self.max_pending} pending requests "
-                                "(MAX_PENDING_PER_USER). Wait for on-call to decide them first.",
-                                job_ids=command["job_ids"])
+            return self._refuse(
+                task,
+                caller,
+                "cancel",
+                f"You already have {self.max_pending} pending requests (MAX_PENDING_PER_USER). Wait for on-call to decide them first.",
+                job_ids=command["job_ids"],
+            )
         if created:
             event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command["job_ids"]))
         self.wake()
@@ -192,10 +219,8 @@ class Workflow(LookupsMixin, OnCallMixin):
             return self._tell(task, caller, problem)
         self._remember_message(request, caller)
         note = task.payload.get("note", "").replace("\x00", "").strip()[:500] or None
-        follow_up = [announce.approval_update(request_id, "denied"),
-                     announce.requester_dm(request_id, "denied", request.requester)]
-        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request),
-                                 tasks=follow_up):
+        follow_up = [announce.approval_update(request_id, "denied"), announce.requester_dm(request_id, "denied", request.requester)]
+        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
             metrics.command("deny", "refused")
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))
         metrics.command("deny", "accepted")
@@ -207,8 +232,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def sweep(self) -> None:
         """Expire overdue requests; their notices are stored with the expiry."""
         expired = self.store.expire_due(
-            tasks_for=lambda r: [announce.approval_update(r.id, "expired"),
-                                 announce.requester_dm(r.id, "expired", r.requester)],
+            tasks_for=lambda r: [announce.approval_update(r.id, "expired"), announce.requester_dm(r.id, "expired", r.requester)],
             audit_for=self._detail,
         )
         for request in expired:
@@ -229,11 +253,12 @@ class Workflow(LookupsMixin, OnCallMixin):
     def announcements_of(self, task: Task, request: Request) -> list[NewTask]:
         if request.kind == "direct":
             caller = task.payload.get("caller")
-            return [announce.result(request, Caller.from_dict(caller) if caller else
-                                    Caller(request.requester, request.origin_channel))]
+            return [announce.result(request, Caller.from_dict(caller) if caller else Caller(request.requester, request.origin_channel))]
         if request.kind == "approval":
-            return [announce.approval_update(request.id, "done", request.retries),
-                    announce.requester_dm(request.id, "done", request.requester, request.retries)]
+            return [
+                announce.approval_update(request.id, "done", request.retries),
+                announce.requester_dm(request.id, "done", request.requester, request.retries),
+            ]
         return []
 
     # -- shared ---------------------------------------------------------------------
@@ -248,10 +273,11 @@ class Workflow(LookupsMixin, OnCallMixin):
     @staticmethod
     def _not_allowed(unverified: Sequence[str], default: str = "") -> str:
         if unverified:
-            return ("Slack could not confirm your user-group membership just now, so the bot cannot tell what "
-                    "you may do (it fails closed). Try again in a few minutes.")
-        return default or ("You are not allowed to cancel or request cancellations. Ask on-call, or an admin "
-                           "to add you to the requesters.")
+            return (
+                "Slack could not confirm your user-group membership just now, so the bot cannot tell what "
+                "you may do (it fails closed). Try again in a few minutes."
+            )
+        return default or ("You are not allowed to cancel or request cancellations. Ask on-call, or an admin to add you to the requesters.")
 
     def _remember_message(self, request: Request, caller: Caller) -> None:
         """A click can beat the storing of the message's ts; Slack tells us which message it was."""
@@ -265,16 +291,19 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None:
         self._record_refusal(task.key, caller, action, why, job_ids=job_ids, tell=True)
 
-    def _record_refusal(self, task_key: str, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (),
-                        request_id: str | None = None, tell: bool) -> None:
+    def _record_refusal(
+        self, task_key: str, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (), request_id: str | None = None, tell: bool
+    ) -> None:
         """Audit a refusal once per task (a re-run finds its marker) and tell the caller."""
         detail = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)}
-        marker = announce.tell(caller, why, f"{task_key}:refused") if tell else NewTask(
-            key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
+        marker = (
+            announce.tell(caller, why, f"{task_key}:refused")
+            if tell
+            else NewTask(key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
+        )
         if self.store.audit_once(marker, "refused", caller.user_id, request_id, detail):
             metrics.command(action, "refused")
-            event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why,
-                  request_id=request_id)
+            event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why, request_id=request_id)
         self.wake()
 
     def _already(self, request: Request | None) -> str:

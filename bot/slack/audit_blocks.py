@@ -26,8 +26,10 @@ def audit_message(entry: AuditEntry, approval_link: str | None = None) -> tuple[
     pages = _pages(_job_lines(d))
     first = pages[0] if pages else []
     footer = [ContextBlock(elements=[MarkdownTextObject(text=_footer(entry, len(pages)))])]
-    replies = [[*page, ContextBlock(elements=[MarkdownTextObject(text=f"audit #{entry.id} continued ({n + 2}/{len(pages)})")])]
-               for n, page in enumerate(pages[1:])]
+    replies = [
+        [*page, ContextBlock(elements=[MarkdownTextObject(text=f"audit #{entry.id} continued ({n + 2}/{len(pages)})")])]
+        for n, page in enumerate(pages[1:])
+    ]
     return f"audit #{entry.id}: {entry.event} by {entry.actor}", head + first + footer, replies
 
 

@@ -24,8 +24,7 @@ AUDIT_EVENT = "cancel_moderation_audit"
 
 
 class AuditPoster:
-    def __init__(self, client: WebClient, channel: str,
-                 message_of: Callable[[str], tuple[str, str] | None] = lambda _r: None) -> None:
+    def __init__(self, client: WebClient, channel: str, message_of: Callable[[str], tuple[str, str] | None] = lambda _r: None) -> None:
         self.client = client
         self.channel = channel
         self.message_of = message_of  # request id -> (channel, ts) of its approval message
@@ -45,19 +44,18 @@ class AuditPoster:
 
     def _post(self, entry: AuditEntry, maybe_posted: bool) -> None:
         text, blocks, replies = audit_message(entry, self._link(entry))
-        ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - LOOKBACK) \
-            if maybe_posted else None
+        ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - LOOKBACK) if maybe_posted else None
         done_parts: set[int] = set()
         if ts is None:
-            ts = self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks),
-                                              metadata=_metadata(entry.id, 1))["ts"]
+            ts = self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks), metadata=_metadata(entry.id, 1))["ts"]
         elif replies:
             done_parts = posted_replies(self.client, self.channel, ts, AUDIT_EVENT, "audit_id", entry.id)
         try:
             for part, reply in enumerate(replies, start=2):
                 if part not in done_parts:
-                    self.client.chat_postMessage(channel=self.channel, thread_ts=ts, text=f"{text} (continued)",
-                                                 blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part))
+                    self.client.chat_postMessage(
+                        channel=self.channel, thread_ts=ts, text=f"{text} (continued)", blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part)
+                    )
         except Exception as exc:
             # The entry itself is in the channel: the retry must look for it, never post it again.
             reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__

@@ -73,24 +73,31 @@ def outcome_line(o: dict) -> str:
     confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
     result = o.get("result") or ("cancelled" if o["ok"] else "failed")
     if result == "cancelled":
-        return (f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
-                f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}")
+        return (
+            f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
+            f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}"
+        )
     if result == "unknown":
-        return (f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
-                f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
-                "_a status query could not tell_")
+        return (
+            f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
+            f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
+            "_a status query could not tell_"
+        )
     state = esc(o.get("state") or "")
     if state:
         state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
-    return (f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
-            f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_")
+    return (
+        f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
+        f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_"
+    )
 
 
 def status_line(s: dict) -> str:
     if not s["ok"]:
         return f"• `{s['job_id']}` could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
-    return (f"• `{s['job_id']}` state *{esc(s.get('state') or '?')}* · stream {esc(s.get('stream_url') or '-')} · "
-            f"DataId `{esc(s.get('data_id') or '-')}`")
+    return (
+        f"• `{s['job_id']}` state *{esc(s.get('state') or '?')}* · stream {esc(s.get('stream_url') or '-')} · DataId `{esc(s.get('data_id') or '-')}`"
+    )
 
 
 def _tally(outcomes: list[dict]) -> str:
@@ -107,8 +114,7 @@ def result_message(request: Request) -> tuple[str, list[Block]]:
     who = f"<@{request.decided_by}>" if request.kind == "direct" else f"<@{request.decided_by}> (approved)"
     head: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=("✅ " if all(o["ok"] for o in outcomes) else "⚠️ ") + title)),
-        SectionBlock(text=MarkdownTextObject(
-            text=f"*By* {who} · *requested by* <@{request.requester}>\n*Reason:* {esc(request.reason)}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*By* {who} · *requested by* <@{request.requester}>\n*Reason:* {esc(request.reason)}")),
     ]
     lines = [outcome_line(o) for o in outcomes]
     retry = retry_actions(request)
@@ -121,11 +127,21 @@ def retry_actions(request: Request) -> list[Block]:
     jobs = request.open_jobs if request.state == "done" else []
     if not jobs:
         return []
-    return [ActionsBlock(block_id="retry", elements=[ButtonElement(
-        text="Retry failed", action_id=RETRY_ACTION, value=f"{request.id}:{request.retries}",
-        confirm=ConfirmObject(title="Send them again?", text=f"Tencent will be asked again to stop {len(jobs)} job(s).",
-                              confirm="Send again", deny="Back"),
-    )])]
+    return [
+        ActionsBlock(
+            block_id="retry",
+            elements=[
+                ButtonElement(
+                    text="Retry failed",
+                    action_id=RETRY_ACTION,
+                    value=f"{request.id}:{request.retries}",
+                    confirm=ConfirmObject(
+                        title="Send them again?", text=f"Tencent will be asked again to stop {len(jobs)} job(s).", confirm="Send again", deny="Back"
+                    ),
+                )
+            ],
+        )
+    ]
 
 
 def approval_message(request: Request, statuses: list[dict] | None = None, mention: str = "") -> tuple[str, list[Block]]:
@@ -135,12 +151,14 @@ def approval_message(request: Request, statuses: list[dict] | None = None, menti
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title)),
         *([SectionBlock(text=MarkdownTextObject(text=f"On-call: {mention}"))] if mention else []),
-        SectionBlock(fields=[
-            MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
-            MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
-            MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
-            MarkdownTextObject(text=f"*Request*\n`{request.id[:8]}`"),
-        ]),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
+                MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
+                MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
+                MarkdownTextObject(text=f"*Request*\n`{request.id[:8]}`"),
+            ]
+        ),
     ]
     footer = _approval_footer(request)
     budget = MAX_BLOCKS - len(blocks) - len(footer)
@@ -155,23 +173,35 @@ def approval_message(request: Request, statuses: list[dict] | None = None, menti
 
 def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlock:
     """Approve (with Slack's confirm dialog) and Deny: the same in the channel and on the Home tab."""
-    return ActionsBlock(block_id=block_id, elements=[
-        ButtonElement(
-            text="Approve", action_id=APPROVE_ACTION, value=request.id, style="primary",
-            confirm=ConfirmObject(
-                title="Cancel these jobs?",
-                text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
-                confirm="Cancel the jobs", deny="Back",
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(
+                text="Approve",
+                action_id=APPROVE_ACTION,
+                value=request.id,
+                style="primary",
+                confirm=ConfirmObject(
+                    title="Cancel these jobs?",
+                    text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
+                    confirm="Cancel the jobs",
+                    deny="Back",
+                ),
             ),
-        ),
-        ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
-    ])
+            ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
+        ],
+    )
 
 
 def withdraw_button(request: Request) -> ButtonElement:
-    return ButtonElement(text="Withdraw", action_id=WITHDRAW_ACTION, value=request.id, confirm=ConfirmObject(
-        title="Withdraw this request?", text="On-call will no longer be asked; nothing is cancelled.",
-        confirm="Withdraw", deny="Back"))
+    return ButtonElement(
+        text="Withdraw",
+        action_id=WITHDRAW_ACTION,
+        value=request.id,
+        confirm=ConfirmObject(
+            title="Withdraw this request?", text="On-call will no longer be asked; nothing is cancelled.", confirm="Withdraw", deny="Back"
+        ),
+    )
 
 
 def _approval_footer(request: Request) -> list[Block]:
@@ -190,8 +220,7 @@ def _approval_footer(request: Request) -> list[Block]:
     elif request.state == "withdrawn":
         text = f"↩️ Withdrawn by <@{request.requester}>. Nothing was cancelled."
     else:
-        text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(
-            request.outcome or [])
+        text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(request.outcome or [])
     if request.retries:
         text += f" · sent again {request.retries}×"
     return [ContextBlock(elements=[MarkdownTextObject(text=text)]), *retry_actions(request)]
@@ -207,8 +236,7 @@ def requester_update(request: Request) -> str:
     if request.state == "expired":
         return f"⌛ Your cancellation request {short} expired before on-call decided. Nothing was cancelled:\n{jobs}"
     lines = "\n".join(_dm_line(o) for o in request.outcome or [])
-    return (f"Your cancellation request {short} was approved by <@{request.decided_by}>: "
-            f"{_tally(request.outcome or [])}.\n{lines}")
+    return f"Your cancellation request {short} was approved by <@{request.decided_by}>: {_tally(request.outcome or [])}.\n{lines}"
 
 
 def _dm_line(o: dict) -> str:
@@ -231,8 +259,10 @@ def status_message(statuses: list[dict]) -> tuple[str, list[Block]]:
 
 def _one_status(s: dict) -> tuple[str, list[Block]]:
     if not s["ok"]:
-        text = (f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
-                f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_")
+        text = (
+            f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
+            f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_"
+        )
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
     fields = [
         MarkdownTextObject(text=f"*State*\n{esc(s.get('state') or '-')}"),
@@ -248,14 +278,21 @@ def _one_status(s: dict) -> tuple[str, list[Block]]:
 
 def cancel_form(channel_id: str) -> View:
     return View(
-        type="modal", callback_id=CANCEL_FORM, private_metadata=channel_id,
-        title="Cancel moderation", submit="Continue", close="Close",
+        type="modal",
+        callback_id=CANCEL_FORM,
+        private_metadata=channel_id,
+        title="Cancel moderation",
+        submit="Continue",
+        close="Close",
         blocks=[
-            InputBlock(block_id="job_ids", label="Job IDs", element=PlainTextInputElement(
-                action_id="value", multiline=True,
-                placeholder="av0123… one per line, or separated by spaces or commas")),
-            InputBlock(block_id="reason", label="Reason", element=PlainTextInputElement(
-                action_id="value", multiline=True, max_length=500)),
+            InputBlock(
+                block_id="job_ids",
+                label="Job IDs",
+                element=PlainTextInputElement(
+                    action_id="value", multiline=True, placeholder="av0123… one per line, or separated by spaces or commas"
+                ),
+            ),
+            InputBlock(block_id="reason", label="Reason", element=PlainTextInputElement(action_id="value", multiline=True, max_length=500)),
         ],
     )
 
@@ -263,10 +300,20 @@ def cancel_form(channel_id: str) -> View:
 def deny_form(request_id: str, caller) -> View:
     ts = caller.message[1] if caller.message else ""
     return View(
-        type="modal", callback_id=DENY_FORM, private_metadata=f"{request_id}|{caller.channel_id}|{ts}",
-        title="Deny request", submit="Deny", close="Back",
-        blocks=[InputBlock(block_id="note", label="Why? (optional, the requester sees it)", optional=True,
-                           element=PlainTextInputElement(action_id="value", multiline=True, max_length=500))],
+        type="modal",
+        callback_id=DENY_FORM,
+        private_metadata=f"{request_id}|{caller.channel_id}|{ts}",
+        title="Deny request",
+        submit="Deny",
+        close="Back",
+        blocks=[
+            InputBlock(
+                block_id="note",
+                label="Why? (optional, the requester sees it)",
+                optional=True,
+                element=PlainTextInputElement(action_id="value", multiline=True, max_length=500),
+            )
+        ],
     )
 
 

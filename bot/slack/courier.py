@@ -45,8 +45,7 @@ def retry_or_raise(exc: Exception) -> None:
 
 
 class Courier:
-    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "",
-                 home_data=None, clock=time.time) -> None:
+    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "", home_data=None, clock=time.time) -> None:
         self.client = client
         self.store = store
         self.approval_channel = approval_channel
@@ -55,10 +54,17 @@ class Courier:
         self.clock = clock
 
     def handlers(self) -> dict:
-        return {announce.TELL: self.tell, announce.STATUS: self.status, announce.APPROVAL_POST: self.approval_post,
-                announce.APPROVAL_UPDATE: self.approval_update, announce.RESULT: self.result,
-                announce.REQUESTER_DM: self.requester_dm, announce.REMINDER: self.reminder,
-                announce.PENDING: self.pending, announce.HOME: self.home}
+        return {
+            announce.TELL: self.tell,
+            announce.STATUS: self.status,
+            announce.APPROVAL_POST: self.approval_post,
+            announce.APPROVAL_UPDATE: self.approval_update,
+            announce.RESULT: self.result,
+            announce.REQUESTER_DM: self.requester_dm,
+            announce.REMINDER: self.reminder,
+            announce.PENDING: self.pending,
+            announce.HOME: self.home,
+        }
 
     # -- caller-only -----------------------------------------------------------------
     def tell(self, task: Task) -> None:
@@ -75,8 +81,7 @@ class Courier:
 
     def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
         payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
-        if caller.response_url and _respond(caller.response_url, response_type="ephemeral", replace_original=False,
-                                            **payload):
+        if caller.response_url and _respond(caller.response_url, response_type="ephemeral", replace_original=False, **payload):
             return
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
             return self._dm(caller.user_id, **payload)
@@ -117,20 +122,21 @@ class Courier:
         if request.message_ts:
             return  # posted already (a click told us where)
         if self.store.note_attempt(task.key):  # an earlier try (here, or by a worker that died) may have landed
-            found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id,
-                                oldest=request.created_at - LOOKBACK)
+            found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
         try:
             response = self.client.chat_postMessage(
-                channel=self.approval_channel, text=text, blocks=bk.as_dicts(blocks),
-                metadata={"event_type": REQUEST_EVENT, "event_payload": {"request_id": request.id}})
+                channel=self.approval_channel,
+                text=text,
+                blocks=bk.as_dicts(blocks),
+                metadata={"event_type": REQUEST_EVENT, "event_payload": {"request_id": request.id}},
+            )
         except Exception as exc:
             retry_or_raise(exc)
-            event(log, "slack.approval_post_failed", logging.ERROR, request_id=request.id,
-                  error=exc.response.get("error"))
+            event(log, "slack.approval_post_failed", logging.ERROR, request_id=request.id, error=exc.response.get("error"))
             return
         self.store.set_message(request.id, response["channel"], response["ts"])
 
@@ -142,8 +148,7 @@ class Courier:
         post = self.store.get_task(f"{request.id}:post")
         text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
         try:
-            self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
-                                    blocks=bk.as_dicts(blocks))
+            self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
         except Exception as exc:
             retry_or_raise(exc)
             event(log, "slack.update_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))
@@ -160,16 +165,20 @@ class Courier:
             return
         if not request.message_ts:
             raise RetryLater(2.0, "approval message not posted yet")
-        if task.attempts and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT,
-                                            "request_id", request.id):
+        if task.attempts and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id):
             return  # an earlier try was posted before its answer was lost
-        text = (f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
-                f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
-                f"{bk._date(request.expires_at)}.")
+        text = (
+            f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
+            f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
+            f"{bk._date(request.expires_at)}."
+        )
         try:
-            self.client.chat_postMessage(channel=request.message_channel, thread_ts=request.message_ts, text=text,
-                                         metadata={"event_type": REMINDER_EVENT,
-                                                   "event_payload": {"request_id": request.id, "part": 1}})
+            self.client.chat_postMessage(
+                channel=request.message_channel,
+                thread_ts=request.message_ts,
+                text=text,
+                metadata={"event_type": REMINDER_EVENT, "event_payload": {"request_id": request.id, "part": 1}},
+            )
         except Exception as exc:
             retry_or_raise(exc)
             event(log, "slack.reminder_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))

@@ -22,8 +22,7 @@ class SlackGroupDirectory:
     MembershipUnavailable, so a long outage cannot keep a removed approver approving.
     """
 
-    def __init__(self, client: WebClient, ttl: float = 60.0, stale_limit: float = 600.0,
-                 clock=time.monotonic) -> None:
+    def __init__(self, client: WebClient, ttl: float = 60.0, stale_limit: float = 600.0, clock=time.monotonic) -> None:
         self.client = client
         self.ttl = ttl
         self.stale_limit = stale_limit
@@ -52,6 +51,5 @@ class SlackGroupDirectory:
         age = self.clock() - cached[0]
         if age >= self.ttl + self.stale_limit:
             raise MembershipUnavailable(group_id, stale=True) from exc
-        event(log, "slack.group_stale", logging.WARNING, group=group_id, age_seconds=round(age, 1),
-              error=type(exc).__name__)
+        event(log, "slack.group_stale", logging.WARNING, group=group_id, age_seconds=round(age, 1), error=type(exc).__name__)
         return cached[1]

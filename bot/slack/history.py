@@ -27,8 +27,7 @@ def find_posted(client: WebClient, channel: str, event_type: str, field: str, va
     cursor = None
     while True:
         try:
-            page = client.conversations_history(channel=channel, oldest=f"{max(oldest, 0):.6f}", limit=200,
-                                                include_all_metadata=True, cursor=cursor)
+            page = client.conversations_history(channel=channel, oldest=f"{max(oldest, 0):.6f}", limit=200, include_all_metadata=True, cursor=cursor)
         except SlackApiError as exc:
             if exc.response.get("error") not in CANNOT_LOOK:
                 raise
@@ -48,8 +47,7 @@ def posted_replies(client: WebClient, channel: str, thread_ts: str, event_type: 
     parts: set[int] = set()
     cursor = None
     while True:
-        page = client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True,
-                                            cursor=cursor)
+        page = client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True, cursor=cursor)
         for message in page.get("messages") or []:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}

@@ -21,17 +21,21 @@ from .blocks import _date, decision_buttons, esc, withdraw_button
 
 MAX_HOME_BLOCKS = 100
 SHOWN_JOBS = 5
-OUTCOME = {"approved": "⏳ approved, cancelling", "denied": "🚫 denied", "withdrawn": "↩️ withdrawn",
-           "expired": "⌛ expired"}
+OUTCOME = {"approved": "⏳ approved, cancelling", "denied": "🚫 denied", "withdrawn": "↩️ withdrawn", "expired": "⌛ expired"}
 
 
 def summary(request: Request) -> SectionBlock:
     """One request at a glance: requester, reason, jobs, expiry."""
     jobs = ", ".join(f"`{j}`" for j in request.job_ids[:SHOWN_JOBS])
     more = f" and {len(request.job_ids) - SHOWN_JOBS} more" if len(request.job_ids) > SHOWN_JOBS else ""
-    return SectionBlock(text=MarkdownTextObject(text=(
-        f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s) · request `{request.id[:8]}`\n"
-        f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}")))
+    return SectionBlock(
+        text=MarkdownTextObject(
+            text=(
+                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s) · request `{request.id[:8]}`\n"
+                f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}"
+            )
+        )
+    )
 
 
 def decision_line(request: Request) -> str:
@@ -42,8 +46,10 @@ def decision_line(request: Request) -> str:
         verdict = OUTCOME.get(request.state, request.state)
     by = request.decided_by if request.decided_by not in (None, "system") else None
     who = f" by <@{by}>" if by and request.state != "withdrawn" else ""
-    return (f"{verdict}{who} · {len(request.job_ids)} job(s) for <@{request.requester}> · "
-            f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}")
+    return (
+        f"{verdict}{who} · {len(request.job_ids)} job(s) for <@{request.requester}> · "
+        f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}"
+    )
 
 
 def home_view(data: HomeData) -> View:
@@ -55,11 +61,21 @@ def home_view(data: HomeData) -> View:
     mine_room = min(2 * len(data.mine) + 2, room // 2) if show_mine else 0
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Cancel moderation"))]
     if data.approver:
-        blocks += _requests(data.pending, "Pending requests", "Nothing is waiting for on-call.",
-                            lambda r: decision_buttons(r, block_id=f"home:{r.id}"), room - mine_room)
+        blocks += _requests(
+            data.pending,
+            "Pending requests",
+            "Nothing is waiting for on-call.",
+            lambda r: decision_buttons(r, block_id=f"home:{r.id}"),
+            room - mine_room,
+        )
     if show_mine:
-        blocks += _requests(data.mine, "Your open requests", "You have no open requests.",
-                            lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r)]), mine_room)
+        blocks += _requests(
+            data.mine,
+            "Your open requests",
+            "You have no open requests.",
+            lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r)]),
+            mine_room,
+        )
     return View(type="home", blocks=[*blocks, DividerBlock(), *recent])
 
 
@@ -76,8 +92,7 @@ def _requests(requests: list[Request], title: str, empty: str, buttons, budget: 
 
 
 def _recent(requests: list[Request]) -> list[Block]:
-    head = SectionBlock(text=MarkdownTextObject(text=f"*Last {len(requests)} decisions*" if requests
-                                                else "*No decisions yet*"))
+    head = SectionBlock(text=MarkdownTextObject(text=f"*Last {len(requests)} decisions*" if requests else "*No decisions yet*"))
     if not requests:
         return [head]
     return [head, SectionBlock(text=MarkdownTextObject(text="\n".join(decision_line(r) for r in requests)))]
@@ -89,8 +104,11 @@ def pending_message(requests: list[Request], approver: bool) -> tuple[str, list[
     title = f"{whose}: {len(requests)}"
     if not requests:
         return title, [SectionBlock(text=MarkdownTextObject(text=f"*{title}*. Nothing is waiting."))]
-    where = ("Approve or deny them in the approval channel or on the bot's Home tab." if approver
-             else "Withdraw one from its approval message or the bot's Home tab.")
+    where = (
+        "Approve or deny them in the approval channel or on the bot's Home tab."
+        if approver
+        else "Withdraw one from its approval message or the bot's Home tab."
+    )
     shown = requests[:45]
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *[summary(r) for r in shown]]
     rest = f" ({len(requests) - len(shown)} more not shown)" if len(requests) > len(shown) else ""

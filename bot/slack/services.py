@@ -19,8 +19,7 @@ from ..worker import WorkQueue
 log = logging.getLogger(__name__)
 
 BUSY = "The bot is restarting and did not take this; please try again in a minute."
-NOT_STORED = ("The bot could not record this (its database did not answer), so nothing was done. "
-              "Please try again in a minute.")
+NOT_STORED = "The bot could not record this (its database did not answer), so nothing was done. Please try again in a minute."
 
 
 @dataclass(frozen=True)

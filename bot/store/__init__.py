@@ -16,5 +16,18 @@ from .slots import SharedLimiter
 from .store import Store
 from .work import NewTask, Task
 
-__all__ = ["EVENTS", "SCHEMA_VERSION", "AuditEntry", "AuditFilter", "JobRecord", "NewTask", "PendingLimit", "Request",
-           "SharedLimiter", "Store", "Task", "Verdict", "metadata"]
+__all__ = [
+    "EVENTS",
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "AuditFilter",
+    "JobRecord",
+    "NewTask",
+    "PendingLimit",
+    "Request",
+    "SharedLimiter",
+    "Store",
+    "Task",
+    "Verdict",
+    "metadata",
+]

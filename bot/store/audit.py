@@ -45,14 +45,16 @@ class AuditFilter:
 
 def _row_to_audit(row) -> AuditEntry:
     m = row._mapping
-    return AuditEntry(m["id"], m["at"], m["event"], m["actor"], m["request_id"], json.loads(m["detail"]),
-                      m["posted_at"], m["hash"], m["prev_hash"])
+    return AuditEntry(m["id"], m["at"], m["event"], m["actor"], m["request_id"], json.loads(m["detail"]), m["posted_at"], m["hash"], m["prev_hash"])
 
 
 def mentions_job(detail: dict, job_id: str) -> bool:
     results = detail.get("results") or []
-    return (job_id in (detail.get("job_ids") or []) or job_id in (detail.get("failed_jobs") or [])
-            or any(isinstance(r, dict) and r.get("job_id") == job_id for r in results))
+    return (
+        job_id in (detail.get("job_ids") or [])
+        or job_id in (detail.get("failed_jobs") or [])
+        or any(isinstance(r, dict) and r.get("job_id") == job_id for r in results)
+    )
 
 
 def _where(f: AuditFilter) -> list:
@@ -91,19 +93,17 @@ class AuditMixin(WorkMixin, Database):
         """
         if event not in EVENTS:
             raise ValueError(f"unknown audit event {event!r}")
-        prev_hash = conn.execute(
-            sa.select(chain_head_table.c.last_hash).where(chain_head_table.c.id == 1).with_for_update()
-        ).scalar_one()
+        prev_hash = conn.execute(sa.select(chain_head_table.c.last_hash).where(chain_head_table.c.id == 1).with_for_update()).scalar_one()
         detail_text = json.dumps(detail, default=str)
-        entry_id = int(conn.execute(
-            audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text,
-                                        prev_hash=prev_hash)
-        ).inserted_primary_key[0])
+        entry_id = int(
+            conn.execute(
+                audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text, prev_hash=prev_hash)
+            ).inserted_primary_key[0]
+        )
         # Hash what was stored (detail as read back), so a reader recomputes the same bytes.
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(entry_id, now, event, actor, request_id, detail_text))
         conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(hash=entry_hash))
-        conn.execute(chain_head_table.update().where(chain_head_table.c.id == 1)
-                     .values(last_id=entry_id, last_hash=entry_hash))
+        conn.execute(chain_head_table.update().where(chain_head_table.c.id == 1).values(last_id=entry_id, last_hash=entry_hash))
         return entry_id
 
     def audit_entries(self, since: float | None = None, where: AuditFilter | None = None) -> list[AuditEntry]:
@@ -135,8 +135,11 @@ class AuditMixin(WorkMixin, Database):
         made, and neither landed for sure nor was refused for sure: it may be in the channel)."""
         with self._tx() as conn:
             in_doubt = conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar()
-            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(
-                post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.clock()))
+            conn.execute(
+                audit_table.update()
+                .where(audit_table.c.id == entry_id)
+                .values(post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.clock())
+            )
         return in_doubt is not None
 
     def post_refused(self, entry_id: int) -> None:
@@ -150,9 +153,7 @@ class AuditMixin(WorkMixin, Database):
 
     def unposted_count(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(
-                sa.select(sa.func.count()).select_from(audit_table).where(audit_table.c.posted_at.is_(None))
-            ).scalar_one()
+            return conn.execute(sa.select(sa.func.count()).select_from(audit_table).where(audit_table.c.posted_at.is_(None))).scalar_one()
 
 
 def _stored_links(conn: Connection) -> Iterator[chain.Link]:

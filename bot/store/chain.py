@@ -86,8 +86,13 @@ def verify(links: Iterable[Link], head: tuple[int, str] | None = None) -> Verdic
             return Verdict(False, checked, entry_id, problem)
         prev_id, prev_hash, checked = entry_id, link.hash, checked + 1
     if head is not None and head != (prev_id, prev_hash):
-        return Verdict(False, checked, head[0], f"the chain head records entry #{head[0]} as the last, but the log ends at "
-                                                f"#{prev_id}: entries at the end were deleted, or added outside the bot")
+        return Verdict(
+            False,
+            checked,
+            head[0],
+            f"the chain head records entry #{head[0]} as the last, but the log ends at "
+            f"#{prev_id}: entries at the end were deleted, or added outside the bot",
+        )
     return Verdict(True, checked, last=(prev_id, prev_hash))
 
 

@@ -16,8 +16,7 @@ from .schema import audit_table, home_views_table
 class HomesMixin(Database):
     def home_opened(self, user_id: str) -> None:
         with self._tx() as conn:
-            conn.execute(self._insert_ignore(home_views_table, ["user_id"]).values(
-                user_id=user_id, opened_at=self.clock(), shown_version=0))
+            conn.execute(self._insert_ignore(home_views_table, ["user_id"]).values(user_id=user_id, opened_at=self.clock(), shown_version=0))
 
     def home_viewers(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -30,10 +29,13 @@ class HomesMixin(Database):
 
     def home_shown(self, user_id: str) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(home_views_table.c.shown_version)
-                                .where(home_views_table.c.user_id == user_id)).scalar() or 0
+            return conn.execute(sa.select(home_views_table.c.shown_version).where(home_views_table.c.user_id == user_id)).scalar() or 0
 
     def mark_home_shown(self, user_id: str, version: int) -> None:
         with self._tx() as conn:
-            conn.execute(home_views_table.update().where(home_views_table.c.user_id == user_id)
-                         .where(home_views_table.c.shown_version < version).values(shown_version=version))
+            conn.execute(
+                home_views_table.update()
+                .where(home_views_table.c.user_id == user_id)
+                .where(home_views_table.c.shown_version < version)
+                .values(shown_version=version)
+            )

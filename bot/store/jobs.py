@@ -23,36 +23,45 @@ class JobRecord:
 
 
 def _owned(task_key: str, me: str):
-    return sa.exists().where(tasks_table.c.key == task_key).where(tasks_table.c.owner == me).where(
-        tasks_table.c.done_at.is_(None))
+    return sa.exists().where(tasks_table.c.key == task_key).where(tasks_table.c.owner == me).where(tasks_table.c.done_at.is_(None))
 
 
 class JobsMixin(Database):
     def _init_jobs(self, conn: Connection, request_id: str, job_ids: Sequence[str]) -> None:
         for position, job_id in enumerate(job_ids):
-            conn.execute(self._insert_ignore(job_results_table, ["request_id", "job_id"]).values(
-                request_id=request_id, job_id=job_id, position=position, sends=0, updated_at=self.clock()))
+            conn.execute(
+                self._insert_ignore(job_results_table, ["request_id", "job_id"]).values(
+                    request_id=request_id, job_id=job_id, position=position, sends=0, updated_at=self.clock()
+                )
+            )
 
     def job_records(self, request_id: str) -> list[JobRecord]:
-        query = (sa.select(job_results_table).where(job_results_table.c.request_id == request_id)
-                 .order_by(job_results_table.c.position))
+        query = sa.select(job_results_table).where(job_results_table.c.request_id == request_id).order_by(job_results_table.c.position)
         with self.engine.connect() as conn:
             return [JobRecord(r.job_id, r.sends, json.loads(r.outcome) if r.outcome else None) for r in conn.execute(query)]
 
     def mark_sending(self, request_id: str, job_id: str, task_key: str, me: str) -> bool:
         """Record the intent to send; False if `me` no longer holds the execution (do not send)."""
         with self._tx() as conn:
-            return conn.execute(
-                job_results_table.update()
-                .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
-                .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
-                .values(sends=job_results_table.c.sends + 1, updated_at=self.clock())).rowcount == 1
+            return (
+                conn.execute(
+                    job_results_table.update()
+                    .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
+                    .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
+                    .values(sends=job_results_table.c.sends + 1, updated_at=self.clock())
+                ).rowcount
+                == 1
+            )
 
     def record_outcome(self, request_id: str, job_id: str, outcome: dict, task_key: str, me: str) -> bool:
         """Store a job's outcome; only the current holder of the execution may."""
         with self._tx() as conn:
-            return conn.execute(
-                job_results_table.update()
-                .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
-                .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
-                .values(outcome=json.dumps(outcome, default=str), updated_at=self.clock())).rowcount == 1
+            return (
+                conn.execute(
+                    job_results_table.update()
+                    .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
+                    .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
+                    .values(outcome=json.dumps(outcome, default=str), updated_at=self.clock())
+                ).rowcount
+                == 1
+            )

@@ -43,11 +43,21 @@ class Request:
 def _row_to_request(row) -> Request:
     m = row._mapping
     return Request(
-        id=m["id"], kind=m["kind"], state=m["state"], requester=m["requester"],
-        origin_channel=m["origin_channel"], reason=m["reason"], job_ids=tuple(json.loads(m["job_ids"])),
-        created_at=m["created_at"], expires_at=m["expires_at"], decided_by=m["decided_by"],
-        decided_at=m["decided_at"], decision_note=m["decision_note"], message_channel=m["message_channel"],
-        message_ts=m["message_ts"], outcome=json.loads(m["outcome"]) if m["outcome"] else None,
+        id=m["id"],
+        kind=m["kind"],
+        state=m["state"],
+        requester=m["requester"],
+        origin_channel=m["origin_channel"],
+        reason=m["reason"],
+        job_ids=tuple(json.loads(m["job_ids"])),
+        created_at=m["created_at"],
+        expires_at=m["expires_at"],
+        decided_by=m["decided_by"],
+        decided_at=m["decided_at"],
+        decision_note=m["decision_note"],
+        message_channel=m["message_channel"],
+        message_ts=m["message_ts"],
+        outcome=json.loads(m["outcome"]) if m["outcome"] else None,
         retries=m["retries"] or 0,
     )
 
@@ -79,9 +89,17 @@ class RequestsMixin(Database):
         already holds that many pending requests."""
         now = self.clock()
         values = dict(
-            id=request_id, kind=kind, state=state, requester=requester, origin_channel=origin_channel,
-            reason=reason, job_ids=json.dumps(list(job_ids)), created_at=now, expires_at=now + ttl,
-            decided_by=decided_by, decided_at=now if decided_by else None,
+            id=request_id,
+            kind=kind,
+            state=state,
+            requester=requester,
+            origin_channel=origin_channel,
+            reason=reason,
+            job_ids=json.dumps(list(job_ids)),
+            created_at=now,
+            expires_at=now + ttl,
+            decided_by=decided_by,
+            decided_at=now if decided_by else None,
         )
         with self._tx() as conn:
             existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
@@ -99,28 +117,34 @@ class RequestsMixin(Database):
         return self.get_request(request_id), True
 
     def _pending_of(self, conn: Connection, requester: str) -> int:
-        return conn.execute(sa.select(sa.func.count()).select_from(requests_table).where(
-            requests_table.c.requester == requester, requests_table.c.state == "pending",
-            requests_table.c.expires_at > self.clock())).scalar_one()
+        return conn.execute(
+            sa.select(sa.func.count())
+            .select_from(requests_table)
+            .where(requests_table.c.requester == requester, requests_table.c.state == "pending", requests_table.c.expires_at > self.clock())
+        ).scalar_one()
 
     def get_request(self, request_id: str) -> Request | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
 
-    def decide(self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None,
-               tasks: Sequence[NewTask] = ()) -> bool:
+    def decide(
+        self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
+    ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
         and follow-up tasks (execution, announcements) are stored in the same transaction."""
         now = self.clock()
         with self._tx() as conn:
-            won = conn.execute(
-                requests_table.update()
-                .where(requests_table.c.id == request_id)
-                .where(requests_table.c.state == "pending")
-                .where(requests_table.c.expires_at > now)
-                .values(state=state, decided_by=by, decided_at=now, decision_note=note)
-            ).rowcount == 1
+            won = (
+                conn.execute(
+                    requests_table.update()
+                    .where(requests_table.c.id == request_id)
+                    .where(requests_table.c.state == "pending")
+                    .where(requests_table.c.expires_at > now)
+                    .values(state=state, decided_by=by, decided_at=now, decision_note=note)
+                ).rowcount
+                == 1
+            )
             if won:
                 self._audit(conn, state, by, request_id, {"note": note or "", **(detail or {})}, now)
                 self._enqueue(conn, tasks)
@@ -128,8 +152,7 @@ class RequestsMixin(Database):
 
     def open_requests(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
-        query = sa.select(requests_table).where(requests_table.c.state == "pending",
-                                                requests_table.c.expires_at > self.clock())
+        query = sa.select(requests_table).where(requests_table.c.state == "pending", requests_table.c.expires_at > self.clock())
         if requester:
             query = query.where(requests_table.c.requester == requester)
         with self.engine.connect() as conn:
@@ -137,9 +160,13 @@ class RequestsMixin(Database):
 
     def recent_decisions(self, limit: int = 10) -> list[Request]:
         """The last `limit` requests that were decided (by anyone, or by expiry), newest first."""
-        query = (sa.select(requests_table).where(requests_table.c.state != "pending")
-                 .where(requests_table.c.decided_at.is_not(None))
-                 .order_by(requests_table.c.decided_at.desc(), requests_table.c.id).limit(limit))
+        query = (
+            sa.select(requests_table)
+            .where(requests_table.c.state != "pending")
+            .where(requests_table.c.decided_at.is_not(None))
+            .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [_row_to_request(r) for r in conn.execute(query)]
 
@@ -153,24 +180,31 @@ class RequestsMixin(Database):
             request = _row_to_request(row) if row else None
             if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
                 return False
-            won = conn.execute(
-                requests_table.update().where(requests_table.c.id == request_id)
-                .where(requests_table.c.state == "done")
-                .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
-                .values(state="approved", retries=round_seen + 1)
-            ).rowcount == 1
+            won = (
+                conn.execute(
+                    requests_table.update()
+                    .where(requests_table.c.id == request_id)
+                    .where(requests_table.c.state == "done")
+                    .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
+                    .values(state="approved", retries=round_seen + 1)
+                ).rowcount
+                == 1
+            )
             if won:
                 # Keep `sends`: a job sent before is confirmed with the query API if the answer is unclear.
-                conn.execute(job_results_table.update().where(job_results_table.c.request_id == request_id)
-                             .where(job_results_table.c.job_id.in_(request.open_jobs))
-                             .values(outcome=None, updated_at=now))
-                self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1,
-                                                               "retried_jobs": request.open_jobs}, now)
+                conn.execute(
+                    job_results_table.update()
+                    .where(job_results_table.c.request_id == request_id)
+                    .where(job_results_table.c.job_id.in_(request.open_jobs))
+                    .values(outcome=None, updated_at=now)
+                )
+                self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
                 self._enqueue(conn, tasks)
         return won
 
-    def expire_due(self, tasks_for: Callable[[Request], Sequence[NewTask]] = lambda _r: (),
-                   audit_for: Callable[[Request], dict] = lambda _r: {}) -> list[Request]:
+    def expire_due(
+        self, tasks_for: Callable[[Request], Sequence[NewTask]] = lambda _r: (), audit_for: Callable[[Request], dict] = lambda _r: {}
+    ) -> list[Request]:
         """Mark every pending request past its expiry as expired, with its audit entry and
         announcements in the same transaction; return those this call expired."""
         now = self.clock()
@@ -192,25 +226,36 @@ class RequestsMixin(Database):
         """Write the `started` audit entry once, before the first request to Tencent."""
         now = self.clock()
         with self._tx() as conn:
-            won = conn.execute(requests_table.update().where(requests_table.c.id == request_id)
-                               .where(requests_table.c.started_at.is_(None)).values(started_at=now)).rowcount == 1
+            won = (
+                conn.execute(
+                    requests_table.update()
+                    .where(requests_table.c.id == request_id)
+                    .where(requests_table.c.started_at.is_(None))
+                    .values(started_at=now)
+                ).rowcount
+                == 1
+            )
             if won:
                 self._audit(conn, "started", actor, request_id, detail, now)
         return won
 
-    def finish(self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict, *,
-               task_key: str, me: str, tasks: Sequence[NewTask] = ()) -> bool:
+    def finish(
+        self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict, *, task_key: str, me: str, tasks: Sequence[NewTask] = ()
+    ) -> bool:
         """Record the outcome of an approved request once, only by the holder of its execution;
         audit it and store its announcements in the same transaction."""
         now = self.clock()
         with self._tx() as conn:
-            won = conn.execute(
-                requests_table.update()
-                .where(requests_table.c.id == request_id)
-                .where(requests_table.c.state == "approved")
-                .where(_owned(task_key, me))
-                .values(state="done", outcome=json.dumps(outcome))
-            ).rowcount == 1
+            won = (
+                conn.execute(
+                    requests_table.update()
+                    .where(requests_table.c.id == request_id)
+                    .where(requests_table.c.state == "approved")
+                    .where(_owned(task_key, me))
+                    .values(state="done", outcome=json.dumps(outcome))
+                ).rowcount
+                == 1
+            )
             if won:
                 self._audit(conn, event, actor, request_id, detail, now)
                 self._enqueue(conn, tasks)
@@ -220,7 +265,8 @@ class RequestsMixin(Database):
         """Remember the approval message (the first one known wins: a click may report it first)."""
         with self._tx() as conn:
             conn.execute(
-                requests_table.update().where(requests_table.c.id == request_id)
+                requests_table.update()
+                .where(requests_table.c.id == request_id)
                 .where(requests_table.c.message_ts.is_(None))
                 .values(message_channel=channel, message_ts=ts)
             )

@@ -143,8 +143,7 @@ def create_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
         # Many threads read at once (workers, deliveries, jobs): a pool that never makes them queue.
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20,
-                                  max_overflow=200)
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20, max_overflow=200)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -210,8 +209,7 @@ def _v2_chain_audit_log(conn: Connection) -> None:
         prev_hash, last_id = entry_hash, row.id
     if updates:
         conn.execute(
-            audit_table.update().where(a.id == sa.bindparam("row_id"))
-            .values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
+            audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
             updates,
         )
     conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))

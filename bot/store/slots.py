@@ -50,8 +50,7 @@ class SlotsMixin(Database):
         with self._tx() as conn:
             if self.is_postgres:
                 conn.execute(_NO_FLUSH)
-            conn.execute(rate_table.update().where(rate_table.c.id == slot.row_id)
-                         .values(slot_at=slot.at + seconds_after_send))
+            conn.execute(rate_table.update().where(rate_table.c.id == slot.row_id).values(slot_at=slot.at + seconds_after_send))
 
     def _now_and_latest(self, conn, limit: int) -> tuple[float, list[float], float]:
         """Under the lock that serialises checks: the check's time, the `limit` latest rows
@@ -71,8 +70,7 @@ class SlotsMixin(Database):
         if self.is_postgres:
             return list(conn.execute(_PG_RECORD, {"until": until, "old": old, "count": count}).scalars())
         conn.execute(rate_table.delete().where(rate_table.c.slot_at < old))
-        return [conn.execute(rate_table.insert().values(slot_at=until).returning(rate_table.c.id)).scalar_one()
-                for _ in range(count)]
+        return [conn.execute(rate_table.insert().values(slot_at=until).returning(rate_table.c.id)).scalar_one() for _ in range(count)]
 
 
 def _allowed(latest: list[float], limit: int, window: float, now: float, wanted: int) -> int:
@@ -94,11 +92,12 @@ _NO_FLUSH = sa.text("SET LOCAL synchronous_commit TO OFF")
 _LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(724302)")
 _LATEST = sa.text("SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit")
 _PG_NOW_AND_LATEST = sa.text(
-    "SELECT extract(epoch from clock_timestamp())::float8, "
-    "ARRAY(SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit)")
+    "SELECT extract(epoch from clock_timestamp())::float8, ARRAY(SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit)"
+)
 _PG_RECORD = sa.text(
     "WITH old AS (DELETE FROM ci_rate_slots WHERE slot_at < :old) "
-    "INSERT INTO ci_rate_slots (slot_at) SELECT :until FROM generate_series(1, :count) RETURNING id")
+    "INSERT INTO ci_rate_slots (slot_at) SELECT :until FROM generate_series(1, :count) RETURNING id"
+)
 
 
 class _Ticket:
@@ -115,8 +114,15 @@ class SharedLimiter(Settling):
     them (a burst takes one transaction, not one per request), the others wait for their turn.
     """
 
-    def __init__(self, store: SlotsMixin, limit: int, window: float = 1.0, round_trips: RoundTrips | None = None,
-                 in_flight: float = IN_FLIGHT, sleep=time.sleep) -> None:
+    def __init__(
+        self,
+        store: SlotsMixin,
+        limit: int,
+        window: float = 1.0,
+        round_trips: RoundTrips | None = None,
+        in_flight: float = IN_FLIGHT,
+        sleep=time.sleep,
+    ) -> None:
         super().__init__(round_trips)
         self.store = store
         self.limit = limit
@@ -161,6 +167,7 @@ class SharedLimiter(Settling):
                 for slot in taken:
                     self._queue.popleft().slot = slot
                 self._turn.notify_all()
+
     def _settle(self, token: Slot, seconds_after_send: float) -> None:
         try:
             self.store.settle_ci_slot(token, seconds_after_send)

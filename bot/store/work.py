@@ -48,8 +48,7 @@ class Task:
 
 def _row_to_task(row) -> Task:
     m = row._mapping
-    return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"],
-                m["attempts"])
+    return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"], m["attempts"])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -72,23 +71,26 @@ class WorkMixin(Database):
     def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
         with self._tx() as conn:
             now = self.db_now(conn)
-            conn.execute(workers_table.insert().values(
-                id=worker_id, name=f"{host}:{pid}", host=host, pid=pid, boot=boot, started_at=now, heartbeat_at=now))
+            conn.execute(
+                workers_table.insert().values(id=worker_id, name=f"{host}:{pid}", host=host, pid=pid, boot=boot, started_at=now, heartbeat_at=now)
+            )
 
     def heartbeat(self, worker_id: str) -> bool:
         """Prove we are alive; False if another worker declared us dead (our work is gone)."""
         with self._tx() as conn:
             now = self.db_now(conn)
-            return conn.execute(workers_table.update().where(workers_table.c.id == worker_id)
-                                .values(heartbeat_at=now)).rowcount == 1
+            return conn.execute(workers_table.update().where(workers_table.c.id == worker_id).values(heartbeat_at=now)).rowcount == 1
 
     def reap_workers(self, me: str, host: str, boot: str, timeout: float) -> list[str]:
         """Delete workers that are dead; return their ids. Their tasks become free to claim."""
         with self.engine.connect() as conn:
             now = self.db_now(conn)
             rows = conn.execute(sa.select(workers_table).where(workers_table.c.id != me)).all()
-        dead = [r.id for r in rows if r.heartbeat_at < now - timeout
-                or (r.host == host and (r.boot != boot and (r.pid == os.getpid() or not _pid_alive(r.pid))))]
+        dead = [
+            r.id
+            for r in rows
+            if r.heartbeat_at < now - timeout or (r.host == host and (r.boot != boot and (r.pid == os.getpid() or not _pid_alive(r.pid))))
+        ]
         if dead:
             with self._tx() as conn:
                 conn.execute(workers_table.delete().where(workers_table.c.id.in_(dead)))
@@ -99,8 +101,9 @@ class WorkMixin(Database):
     def retire_worker(self, worker_id: str) -> int:
         """A clean stop: free this worker's unfinished tasks for others at once; return how many."""
         with self._tx() as conn:
-            freed = conn.execute(tasks_table.update().where(tasks_table.c.owner == worker_id)
-                                 .where(tasks_table.c.done_at.is_(None)).values(owner=None)).rowcount
+            freed = conn.execute(
+                tasks_table.update().where(tasks_table.c.owner == worker_id).where(tasks_table.c.done_at.is_(None)).values(owner=None)
+            ).rowcount
             conn.execute(leases_table.update().where(leases_table.c.holder == worker_id).values(holder=None))
             conn.execute(workers_table.delete().where(workers_table.c.id == worker_id))
         return freed
@@ -115,10 +118,17 @@ class WorkMixin(Database):
         """Store tasks not stored yet; return how many were new."""
         now, added = self.clock(), 0
         for task in tasks:
-            values = dict(key=task.key, kind=task.kind, lane=task.lane, stream=task.stream,
-                          payload=json.dumps(task.payload, default=str), owner=owner, created_at=now,
-                          next_at=max(now, task.not_before or now),
-                          done_at=now if task.done else None)
+            values = dict(
+                key=task.key,
+                kind=task.kind,
+                lane=task.lane,
+                stream=task.stream,
+                payload=json.dumps(task.payload, default=str),
+                owner=owner,
+                created_at=now,
+                next_at=max(now, task.not_before or now),
+                done_at=now if task.done else None,
+            )
             added += conn.execute(self._insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
         return added
 
@@ -143,30 +153,47 @@ class WorkMixin(Database):
         now = self.clock()
         running = set(running)
         earlier = tasks_table.alias("earlier")
-        blocked = sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(
-            earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
+        blocked = (
+            sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
+        )
         free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
-        query = (sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
-                 .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
-                 .order_by(tasks_table.c.seq).limit(limit + len(running)))
+        query = (
+            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
+            .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
+            .order_by(tasks_table.c.seq)
+            .limit(limit + len(running))
+        )
         with self.engine.connect() as conn:
             candidates = [r for r in conn.execute(query) if r.key not in running][:limit]
         won = []
         for row in candidates:
             with self._tx() as conn:
-                took = conn.execute(
-                    tasks_table.update().where(tasks_table.c.seq == row.seq).where(tasks_table.c.done_at.is_(None))
-                    .where(tasks_table.c.owner == me if row.owner == me else _free(tasks_table.c.owner))
-                    .values(owner=me)).rowcount == 1
+                took = (
+                    conn.execute(
+                        tasks_table.update()
+                        .where(tasks_table.c.seq == row.seq)
+                        .where(tasks_table.c.done_at.is_(None))
+                        .where(tasks_table.c.owner == me if row.owner == me else _free(tasks_table.c.owner))
+                        .values(owner=me)
+                    ).rowcount
+                    == 1
+                )
                 if took:
                     won.append(_row_to_task(conn.execute(sa.select(tasks_table).where(tasks_table.c.seq == row.seq)).one()))
         return won
 
     def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
         with self._tx() as conn:
-            return conn.execute(tasks_table.update().where(tasks_table.c.key == key).where(tasks_table.c.owner == me)
-                                .values(done_at=self.clock(), owner=None, error=error)).rowcount == 1
+            return (
+                conn.execute(
+                    tasks_table.update()
+                    .where(tasks_table.c.key == key)
+                    .where(tasks_table.c.owner == me)
+                    .values(done_at=self.clock(), owner=None, error=error)
+                ).rowcount
+                == 1
+            )
 
     def note_attempt(self, key: str) -> int:
         """Count an attempt before making it (a post whose fate may stay unknown); return how many
@@ -179,14 +206,16 @@ class WorkMixin(Database):
     def retry_task(self, key: str, me: str, delay: float, error: str) -> None:
         """Give the task back to run again after `delay` seconds (by any worker)."""
         with self._tx() as conn:
-            conn.execute(tasks_table.update().where(tasks_table.c.key == key).where(tasks_table.c.owner == me)
-                         .values(owner=None, next_at=self.clock() + delay, attempts=tasks_table.c.attempts + 1,
-                                 error=error[:500]))
+            conn.execute(
+                tasks_table.update()
+                .where(tasks_table.c.key == key)
+                .where(tasks_table.c.owner == me)
+                .values(owner=None, next_at=self.clock() + delay, attempts=tasks_table.c.attempts + 1, error=error[:500])
+            )
 
     def open_task_count(self) -> int:
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(tasks_table)
-                                .where(tasks_table.c.done_at.is_(None))).scalar_one()
+            return conn.execute(sa.select(sa.func.count()).select_from(tasks_table).where(tasks_table.c.done_at.is_(None))).scalar_one()
 
     # -- singleton leases --------------------------------------------------------------
     def hold_lease(self, name: str, me: str) -> bool:
@@ -194,7 +223,6 @@ class WorkMixin(Database):
         (reaped, or retired after a clean stop) holds nothing."""
         with self._tx() as conn:
             conn.execute(self._insert_ignore(leases_table, ["name"]).values(name=name, holder=None))
-            conn.execute(leases_table.update().where(leases_table.c.name == name)
-                         .where(_free(leases_table.c.holder)).values(holder=me))
+            conn.execute(leases_table.update().where(leases_table.c.name == name).where(_free(leases_table.c.holder)).values(holder=me))
             holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
         return holder == me

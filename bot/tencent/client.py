@@ -305,8 +305,10 @@ def _local_error(exc: Exception, job_id: str, progress: _Progress | None = None)
     log.error("ci.local_error", exc_info=exc, extra={"fields": {"job_id": job_id, "error_type": type(exc).__name__}})
     progress = progress or _Progress(in_flight=True)  # nothing known about the attempts: assume the worst
     error = CILocalError(
-        "BotError", f"the bot failed during the CI call ({type(exc).__name__})",
-        job_id=job_id, maybe_applied=progress.in_flight,
+        "BotError",
+        f"the bot failed during the CI call ({type(exc).__name__})",
+        job_id=job_id,
+        maybe_applied=progress.in_flight,
     )
     error.after_ambiguous = progress.in_flight or progress.ambiguous
     return error
@@ -375,8 +377,11 @@ def _read_capped(response: requests.Response, deadline: float, job_id: str) -> b
             size += len(chunk)
             if size > MAX_BODY:
                 raise CIBadResponse(
-                    "BadResponse", f"response body over {MAX_BODY} bytes", status=response.status_code,
-                    request_id=request_id, job_id=job_id,
+                    "BadResponse",
+                    f"response body over {MAX_BODY} bytes",
+                    status=response.status_code,
+                    request_id=request_id,
+                    job_id=job_id,
                 )
             if time.monotonic() > deadline:
                 raise _too_slow(job_id)
@@ -464,4 +469,3 @@ def _code_for_status(status: int) -> str:
     if status >= 500:
         return "InternalError"
     return f"HTTP{status}"
-

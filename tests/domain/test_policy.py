@@ -8,8 +8,7 @@ from slack_sdk import WebClient
 from bot.domain.policy import Policy, PolicyRules, Role, RoleCheck
 from bot.slack.directory import SlackGroupDirectory
 
-RULES = PolicyRules(approver_users=frozenset({"UBOSS"}), approver_usergroups=frozenset({"SAPP"}),
-                    requester_usergroups=frozenset({"SREQ"}))
+RULES = PolicyRules(approver_users=frozenset({"UBOSS"}), approver_usergroups=frozenset({"SAPP"}), requester_usergroups=frozenset({"SREQ"}))
 
 
 class Clock:
@@ -49,8 +48,7 @@ def test_an_unreadable_approver_group_grants_nothing_and_is_named(slack, policy,
     slack.fail("usergroups.users.list", 1)  # the first read is SAPP's
     with caplog.at_level("WARNING"):
         assert policy.check("UAPP") == RoleCheck(Role.REQUESTER, ("SAPP",))
-    assert unavailable(caplog) == [{"group": "SAPP", "stale": False,
-                                    "error": "membership of SAPP is unavailable (it was never read)"}]
+    assert unavailable(caplog) == [{"group": "SAPP", "stale": False, "error": "membership of SAPP is unavailable (it was never read)"}]
 
 
 def test_a_membership_too_old_to_trust_fails_closed(slack, clock, policy, caplog):

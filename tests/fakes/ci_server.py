@@ -116,7 +116,7 @@ class Trickler:
     def _trickle(self, conn: socket.socket) -> None:
         with conn, contextlib.suppress(OSError):
             for i in range(len(self.data)):
-                conn.sendall(self.data[i:i + 1])
+                conn.sendall(self.data[i : i + 1])
                 if self._stop.wait(self.seconds):
                     return
 
@@ -160,10 +160,29 @@ def self_signed_cert(directory) -> tuple[str, str]:
     """A certificate for 127.0.0.1 (and its key), for an https stand-in the client verifies."""
     cert, key = f"{directory}/cert.pem", f"{directory}/key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=30,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     return cert, key
 
@@ -213,8 +232,7 @@ class CIStandIn(LocalServer):
         if tls:  # (certfile, keyfile): serve https; the handshake runs in the handler thread
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*tls)
-            self.server.socket = context.wrap_socket(self.server.socket, server_side=True,
-                                                     do_handshake_on_connect=False)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True, do_handshake_on_connect=False)
 
     @property
     def url(self) -> str:
@@ -328,8 +346,15 @@ class CIStandIn(LocalServer):
         if length:
             h.rfile.read(length)
         ok, code = self._verify(h, path, query)
-        record = Arrival(arrived, h.command, path, ok, authorization=h.headers.get("Authorization", ""),
-                         headers=dict(h.headers.items()), peer=tuple(h.client_address))
+        record = Arrival(
+            arrived,
+            h.command,
+            path,
+            ok,
+            authorization=h.headers.get("Authorization", ""),
+            headers=dict(h.headers.items()),
+            peer=tuple(h.client_address),
+        )
         with self.lock:
             self.arrivals.append(record)
         if self.latency:
@@ -417,7 +442,7 @@ class CIStandIn(LocalServer):
         """Write `data` one byte at a time, until the client hangs up or the stand-in stops."""
         try:
             for i in range(len(data)):
-                h.wfile.write(data[i:i + 1])
+                h.wfile.write(data[i : i + 1])
                 h.wfile.flush()
                 if self._release.wait(seconds):
                     break

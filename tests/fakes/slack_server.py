@@ -52,8 +52,9 @@ class SlackStandIn(LocalServer):
         return f"{self.base_url}/response/{name}"
 
     # -- scripting -----------------------------------------------------------------------
-    def fail(self, method: str, times: int, status: int = 200, error: str = "internal_error",
-             headers: dict | None = None, channel: str | None = None) -> None:
+    def fail(
+        self, method: str, times: int, status: int = 200, error: str = "internal_error", headers: dict | None = None, channel: str | None = None
+    ) -> None:
         body = {"ok": False, "error": error}
         with self.cond:
             self.failures.setdefault((method, channel), []).extend([(status, body, headers or {})] * times)
@@ -69,8 +70,7 @@ class SlackStandIn(LocalServer):
             self.lose_answers[(method, channel)] = self.lose_answers.get((method, channel), 0) + times
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
-        self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)},
-                  channel=channel)
+        self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)}, channel=channel)
 
     # -- reading ---------------------------------------------------------------------------
     def calls_to(self, method: str, **match) -> list[Call]:
@@ -87,17 +87,16 @@ class SlackStandIn(LocalServer):
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"timed out waiting for {what}; calls: "
-                                         f"{[(c.method, c.args.get('channel')) for c in self.calls][-20:]}")
+                    raise AssertionError(f"timed out waiting for {what}; calls: {[(c.method, c.args.get('channel')) for c in self.calls][-20:]}")
                 self.cond.wait(min(remaining, 0.5))
 
     def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0, **match) -> list[Call]:
-        return self.wait_for(lambda: (lambda c: c if len(c) >= count else None)(self.calls_to(method, **match)),
-                             timeout, f"{count} x {method} {match}")
+        return self.wait_for(
+            lambda: (lambda c: c if len(c) >= count else None)(self.calls_to(method, **match)), timeout, f"{count} x {method} {match}"
+        )
 
     def wait_response(self, predicate=lambda c: True, timeout: float = 10.0) -> Call:
-        return self.wait_for(lambda: next((c for c in self.responses if predicate(c)), None), timeout,
-                             "a response_url post")
+        return self.wait_for(lambda: next((c for c in self.responses if predicate(c)), None), timeout, "a response_url post")
 
     # -- server ----------------------------------------------------------------------------
     def _handler_class(self):
@@ -178,20 +177,20 @@ class SlackStandIn(LocalServer):
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
         if method == "conversations.history":
             oldest = float(args.get("oldest") or 0)
-            messages = [m for m in reversed(self.history.get(args.get("channel"), []))
-                        if float(m["ts"]) > oldest and not m.get("thread_ts")]
+            messages = [m for m in reversed(self.history.get(args.get("channel"), [])) if float(m["ts"]) > oldest and not m.get("thread_ts")]
             if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
                 messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
             return {"ok": True, "messages": messages[: int(args.get("limit") or 100)], "has_more": False}
         if method == "conversations.replies":
-            thread = [m for m in self.history.get(args.get("channel"), [])
-                      if args.get("ts") in (m["ts"], m.get("thread_ts"))]
+            thread = [m for m in self.history.get(args.get("channel"), []) if args.get("ts") in (m["ts"], m.get("thread_ts"))]
             if str(args.get("include_all_metadata")).lower() not in {"1", "true"}:
                 thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
             return {"ok": True, "messages": thread, "has_more": False}
         if method == "chat.getPermalink":
-            return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/"
-                                             f"p{str(args.get('message_ts')).replace('.', '')}"}
+            return {
+                "ok": True,
+                "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{str(args.get('message_ts')).replace('.', '')}",
+            }
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "usergroups.users.list":

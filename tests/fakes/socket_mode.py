@@ -63,16 +63,11 @@ class SocketModeStandIn:
         request = b""
         while b"\r\n\r\n" not in request:
             request += conn.recv(4096)
-        headers = dict(
-            line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line
-        )
+        headers = dict(line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line)
         key = headers.get("Sec-WebSocket-Key", "")
         accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
         conn.sendall(
-            (
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
-            ).encode()
+            (f"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").encode()
         )
         with self.cond:
             self.conn = conn
@@ -115,8 +110,7 @@ class SocketModeStandIn:
 
     def wait_ack(self, envelope_id: str, timeout: float = 10) -> dict:
         with self.cond:
-            found = self.cond.wait_for(
-                lambda: next((a for a in self.acks if a.get("envelope_id") == envelope_id), None), timeout)
+            found = self.cond.wait_for(lambda: next((a for a in self.acks if a.get("envelope_id") == envelope_id), None), timeout)
         assert found, f"no ack for {envelope_id}"
         return found
 

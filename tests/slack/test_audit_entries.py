@@ -16,8 +16,7 @@ from tests.slack.blockkit import assert_all_sent_blocks_valid, assert_valid_bloc
 def entries_posted(bot, slack, count: int) -> dict[str, str]:
     """Wait for `count` audit entries, all posted; return each event's posted text (blocks as JSON)."""
     store = bot.runtime.store
-    slack.wait_for(lambda: len(store.audit_entries()) >= count and all_posted(store), timeout=30,
-                   what=f"{count} audit entries posted")
+    slack.wait_for(lambda: len(store.audit_entries()) >= count and all_posted(store), timeout=30, what=f"{count} audit entries posted")
     posted = {}
     for call in slack.calls_to("chat.postMessage", channel=AUDIT):
         if call.result and not call.args.get("thread_ts"):
@@ -54,8 +53,10 @@ def test_an_approval_names_requester_approver_jobs_and_links_the_request(bot, ci
     assert "req-" in posted["cancelled"]
     dm = slack.wait_calls("chat.postMessage", channel=MOD)[-1].args["text"]
     assert job(1) in dm and "✅" in dm
-    final = slack.wait_for(lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS)
-                                    if "Cancelled 1 job" in json.dumps(c.args["blocks"])], what="the final update")
+    final = slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS) if "Cancelled 1 job" in json.dumps(c.args["blocks"])],
+        what="the final update",
+    )
     shown = json.dumps(final[-1].args["blocks"], ensure_ascii=False)
     assert job(1) in shown and "✅" in shown  # the decided message keeps each job's line, with its outcome
 
@@ -97,10 +98,19 @@ def test_a_hundred_job_entry_is_complete_and_valid(bot, ci, slack):
 
 
 def test_an_entry_too_long_for_one_message_continues_in_replies():
-    results = [{"job_id": job(n), "result": "failed", "ok": False, "code": "InternalError", "message": "x" * 200,
-                "request_id": f"req-{n}", "hint": "h" * 100} for n in range(1500)]
-    entry = AuditEntry(7, 1.8e9, "failed", ONCALL, "r" * 32, {"results": results, "jobs": 1500, "cancelled": 0,
-                                                               "reason": "huge"})
+    results = [
+        {
+            "job_id": job(n),
+            "result": "failed",
+            "ok": False,
+            "code": "InternalError",
+            "message": "x" * 200,
+            "request_id": f"req-{n}",
+            "hint": "h" * 100,
+        }
+        for n in range(1500)
+    ]
+    entry = AuditEntry(7, 1.8e9, "failed", ONCALL, "r" * 32, {"results": results, "jobs": 1500, "cancelled": 0, "reason": "huge"})
     _text, blocks, replies = audit_message(entry)
     assert replies, "the list continues in thread replies"
     shown = json.dumps([b.to_dict() for b in blocks]) + json.dumps([[b.to_dict() for b in r] for r in replies])

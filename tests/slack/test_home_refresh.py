@@ -18,8 +18,12 @@ def test_a_burst_of_changes_costs_one_publish(database_url, slack):
     store = Store(database_url)
     store.migrate()
     try:
-        courier = Courier(WebClient(token=BOT_TOKEN, base_url=slack.api_url), store, APPROVALS,
-                          home_data=lambda user: HomeData(approver=True, pending=[], mine=[], recent=[]))
+        courier = Courier(
+            WebClient(token=BOT_TOKEN, base_url=slack.api_url),
+            store,
+            APPROVALS,
+            home_data=lambda user: HomeData(approver=True, pending=[], mine=[], recent=[]),
+        )
         store.home_opened(ONCALL)
         for n in range(3):
             store.audit("requested", "U0MOD1", f"r{n}", {})

@@ -21,8 +21,7 @@ def reminder_done(bot, request_id: str) -> bool:
 
 
 def thread_replies(slack, request_id: str) -> list:
-    return [c for c in slack.calls_to("chat.postMessage", channel=APPROVALS)
-            if c.args.get("thread_ts") and request_id[:8] in c.args["text"]]
+    return [c for c in slack.calls_to("chat.postMessage", channel=APPROVALS) if c.args.get("thread_ts") and request_id[:8] in c.args["text"]]
 
 
 def test_the_approval_mentions_the_approver_groups(make_bot, ci, slack):

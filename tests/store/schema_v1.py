@@ -9,7 +9,8 @@ import sqlalchemy as sa
 V1 = sa.MetaData()
 
 sa.Table(
-    "requests", V1,
+    "requests",
+    V1,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
@@ -29,7 +30,8 @@ sa.Table(
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
 )
 audit_v1 = sa.Table(
-    "audit_log", V1,
+    "audit_log",
+    V1,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("event", sa.String(16), nullable=False),
@@ -42,7 +44,8 @@ audit_v1 = sa.Table(
     sa.Index("ix_audit_unposted", "posted_at"),
 )
 sa.Table(
-    "ci_rate_slots", V1,
+    "ci_rate_slots",
+    V1,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("slot_at", sa.Float, nullable=False, index=True),
 )

@@ -28,8 +28,7 @@ def readme_hash(prev_hash: str, row: dict) -> str:
 
 
 def export(url: str) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "bot", "audit"], env=_env(url), cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-m", "bot", "audit"], env=_env(url), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return [json.loads(line) for line in out.stdout.splitlines()]
 
@@ -51,9 +50,13 @@ def test_hash_is_the_readme_definition_and_identical_on_every_database(database_
     times = iter([1764065454.123456, 1764065455.9999996, 1764065456.5])
     store = Store(database_url, clock=lambda: next(times))
     store.migrate()
-    store.audit("requested", "U0MOD1", "a" * 32, {"reason": "Zürich 🚫 \"quoted\"", "job_ids": ["av" + "1" * 32]})
-    store.audit("cancelled", "U0ONCALL1", "a" * 32, {"results": [{"job_id": "av" + "1" * 32, "ms": 0.1, "n": 2**53 + 1}],
-                                                     "z": None, "a": [True, 1e-7, 12345.678901234]})
+    store.audit("requested", "U0MOD1", "a" * 32, {"reason": 'Zürich 🚫 "quoted"', "job_ids": ["av" + "1" * 32]})
+    store.audit(
+        "cancelled",
+        "U0ONCALL1",
+        "a" * 32,
+        {"results": [{"job_id": "av" + "1" * 32, "ms": 0.1, "n": 2**53 + 1}], "z": None, "a": [True, 1e-7, 12345.678901234]},
+    )
     store.audit("refused", "cli:ops", None, {})
     store.close()
     rows = export(database_url)
@@ -75,9 +78,18 @@ def test_two_processes_appending_at_once_make_one_chain_in_id_order(database_url
         "    store.audit('refused', sys.argv[2], None, {'i': i})\n"
         "store.close()\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", writer, database_url, actor], cwd=ROOT, env=_env(database_url),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for actor in ("U0FIRST", "U0SECOND")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", writer, database_url, actor],
+            cwd=ROOT,
+            env=_env(database_url),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for actor in ("U0FIRST", "U0SECOND")
+    ]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
     for proc in procs:  # both are connected and migrated: release them together
@@ -86,8 +98,9 @@ def test_two_processes_appending_at_once_make_one_chain_in_id_order(database_url
     for proc in procs:
         _, err = proc.communicate(timeout=90)
         assert proc.returncode == 0, err
-    verify = subprocess.run([sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    verify = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "300 entries checked" in verify.stdout
     rows = export(database_url)
@@ -130,15 +143,30 @@ def test_a_rolled_back_decision_leaves_the_chain_whole(database_url):
 def test_an_old_database_is_migrated_once_and_its_entries_chained_in_id_order(database_url):
     base = 1764000000.25
     entries = [  # written out of id order: the chain must follow ids, not insertion
-        {"id": 3, "at": base + 3, "event": "cancelled", "actor": "U0ONCALL1", "request_id": "r" * 32,
-         "detail": {"results": [{"job_id": "av" + "3" * 32}]}, "posted_at": base + 4, "post_attempts": 2},
-        {"id": 1, "at": base + 1, "event": "requested", "actor": "U0MOD1", "request_id": "r" * 32,
-         "detail": {"reason": "ünïcode", "job_ids": ["av" + "3" * 32]}},
+        {
+            "id": 3,
+            "at": base + 3,
+            "event": "cancelled",
+            "actor": "U0ONCALL1",
+            "request_id": "r" * 32,
+            "detail": {"results": [{"job_id": "av" + "3" * 32}]},
+            "posted_at": base + 4,
+            "post_attempts": 2,
+        },
+        {
+            "id": 1,
+            "at": base + 1,
+            "event": "requested",
+            "actor": "U0MOD1",
+            "request_id": "r" * 32,
+            "detail": {"reason": "ünïcode", "job_ids": ["av" + "3" * 32]},
+        },
         {"id": 2, "at": base + 2, "event": "approved", "actor": "U0ONCALL1", "request_id": "r" * 32, "detail": {}},
     ]
     create_v1_database(database_url, entries)
-    verify = subprocess.run([sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    verify = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert f"from v1 to v{SCHEMA_VERSION}" in verify.stderr and "3 entries checked" in verify.stdout
     migrated = export(database_url)

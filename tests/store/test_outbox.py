@@ -25,8 +25,7 @@ def test_rate_limited_audit_channel_is_retried_with_retry_after_and_nothing_doub
         ci.add_job(job(n))
         bot.command(ONCALL, f"{job(n)} reason {n}")
     store = bot.runtime.store
-    slack.wait_for(lambda: store.unposted_count() == 0 and len(store.audit_entries()) == 6, timeout=20,
-                   what="every audit entry posted")
+    slack.wait_for(lambda: store.unposted_count() == 0 and len(store.audit_entries()) == 6, timeout=20, what="every audit entry posted")
     calls = slack.calls_to("chat.postMessage", channel=AUDIT)
     assert len(calls) == 6 + 2  # two refused by Slack, then each entry (started, cancelled) ×3 once
     assert slack.calls_to("conversations.history") == []  # a 429 is a sure "no": nothing to look for
@@ -41,8 +40,7 @@ def test_slack_down_keeps_entries_until_it_is_back(bot, ci, slack):
     bot.runtime.outbox.poll = 0.1
     bot.command(OUTSIDER, f"{job(1)} reason")
     store = bot.runtime.store
-    slack.wait_for(lambda: all_posted(store), timeout=30,
-                   what="the entry posted after Slack recovered")
+    slack.wait_for(lambda: all_posted(store), timeout=30, what="the entry posted after Slack recovered")
     assert len(slack.calls_to("chat.postMessage", channel=AUDIT)) == 4
 
 
@@ -53,19 +51,21 @@ def test_audit_export_jsonl_and_csv(bot, ci, slack, tmp_path, database_url):
     bot.command(MOD, f"{job(2)} ask")
     slack.wait_for(lambda: len(bot.runtime.store.audit_entries()) == 3, what="three entries")
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
-    out = subprocess.run([sys.executable, "-m", "bot", "audit"], env=env, cwd=tmp_path, capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-m", "bot", "audit"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["event"] for r in rows] == ["started", "cancelled", "requested"]
     assert rows[1]["detail"]["reason"] == "jsonl test" and rows[1]["actor"] == ONCALL
-    future = subprocess.run([sys.executable, "-m", "bot", "audit", "--since", "2999-01-01T00:00:00Z"], env=env,
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    future = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--since", "2999-01-01T00:00:00Z"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert future.returncode == 0 and future.stdout == ""
-    csv_out = subprocess.run([sys.executable, "-m", "bot", "audit", "--format", "csv"], env=env, cwd=tmp_path,
-                             capture_output=True, text=True, timeout=60)
+    csv_out = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--format", "csv"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     lines = csv_out.stdout.splitlines()
     assert lines[0].startswith("id,at,event,actor") and len(lines) == 4
-    bad = subprocess.run([sys.executable, "-m", "bot", "audit", "--since", "yesterday"], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--since", "yesterday"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and "ISO-8601" in bad.stderr

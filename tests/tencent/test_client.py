@@ -51,8 +51,13 @@ def test_describe_returns_state_stream_and_data_id(ci, make_client):
 def test_sts_token_is_sent_and_signed():
     with CIStandIn(keys={SECRET_ID: SECRET_KEY}, tokens={"sts-token"}) as server:
         server.add_job(job(3))
-        client = CIClient(endpoint=server.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
-                          session_token=Secret("sts-token"), limiter=SlidingWindowLimiter(20))
+        client = CIClient(
+            endpoint=server.url,
+            secret_id=SECRET_ID,
+            secret_key=Secret(SECRET_KEY),
+            session_token=Secret("sts-token"),
+            limiter=SlidingWindowLimiter(20),
+        )
         assert client.cancel(job(3)).job_id == job(3)
         arrival = server.arrivals[0]
         assert arrival.headers["x-ci-security-token"] == "sts-token"
@@ -247,8 +252,7 @@ EXTERNAL_ENTITY = (
 )
 # The sample in Tencent's docs: <DataId> closed by </DataID>.
 PUBLISHED_SAMPLE = (
-    b"<Response><JobsDetail><DataId>1</DataID><JobId>x</JobId><CreationTime>t</CreationTime>"
-    b"</JobsDetail><RequestId>r</RequestId></Response>"
+    b"<Response><JobsDetail><DataId>1</DataID><JobId>x</JobId><CreationTime>t</CreationTime></JobsDetail><RequestId>r</RequestId></Response>"
 )
 
 
@@ -269,8 +273,7 @@ def test_unreadable_200_is_reported_with_request_id(ci, make_client, body):
 
 
 def _answer_naming(job_id: str) -> bytes:
-    return (f"<Response><JobsDetail><JobId>{job_id}</JobId><State>Cancelled</State></JobsDetail>"
-            "<RequestId>req-other</RequestId></Response>").encode()
+    return (f"<Response><JobsDetail><JobId>{job_id}</JobId><State>Cancelled</State></JobsDetail><RequestId>req-other</RequestId></Response>").encode()
 
 
 @pytest.mark.parametrize("call", ["cancel", "describe"])
@@ -362,8 +365,15 @@ def tls_ci(tmp_path):
 
 
 def _tls_client(server, **options) -> CIClient:
-    client = CIClient(endpoint=server.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
-                      limiter=SlidingWindowLimiter(20), backoff_base=0.01, backoff_cap=0.05, **options)
+    client = CIClient(
+        endpoint=server.url,
+        secret_id=SECRET_ID,
+        secret_key=Secret(SECRET_KEY),
+        limiter=SlidingWindowLimiter(20),
+        backoff_base=0.01,
+        backoff_cap=0.05,
+        **options,
+    )
     client.session.verify = server.tls[0]  # trust the stand-in's certificate, and check it
     return client
 
@@ -439,8 +449,7 @@ def test_connection_refused_is_a_network_error(make_client):
         (Fault.error(400, "InvalidArgument"), False),
         (Fault.error(403, "AccessDenied"), False),
     ],
-    ids=["read-timeout", "applied-then-dropped", "dropped", "too-slow", "500", "503", "bad-200", "429",
-         "slowdown", "400", "403"],
+    ids=["read-timeout", "applied-then-dropped", "dropped", "too-slow", "500", "503", "bad-200", "429", "slowdown", "400", "403"],
 )
 def test_each_error_says_whether_its_attempt_may_have_been_applied(ci, make_client, fault, maybe_applied):
     ci.add_job(job(31))
@@ -547,12 +556,10 @@ def test_hundred_concurrent_cancels_never_exceed_the_rate_limit(ci):
     ids = [job(n) for n in range(100, 200)]
     for j in ids:
         ci.add_job(j)
-    client = CIClient(endpoint=ci.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY),
-                      limiter=SlidingWindowLimiter(20), concurrency=20)
+    client = CIClient(endpoint=ci.url, secret_id=SECRET_ID, secret_key=Secret(SECRET_KEY), limiter=SlidingWindowLimiter(20), concurrency=20)
     # Several threads each running a bulk at once: the limiter is shared.
     results: list = []
-    threads = [threading.Thread(target=lambda c=chunk: results.extend(client.cancel_many(c)))
-               for chunk in (ids[:40], ids[40:70], ids[70:])]
+    threads = [threading.Thread(target=lambda c=chunk: results.extend(client.cancel_many(c))) for chunk in (ids[:40], ids[40:70], ids[70:])]
     for t in threads:
         t.start()
     for t in threads:

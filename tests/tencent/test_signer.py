@@ -18,9 +18,7 @@ NOW = 1_795_000_000
 
 names = st.text(alphabet=string.ascii_letters + string.digits + "-_.~ /%&=;:+", min_size=1, max_size=12)
 values = st.text(max_size=24)  # any unicode, reserved characters included
-path_segments = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=16
-)
+path_segments = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=16)
 header_names = st.one_of(
     st.sampled_from(sorted(signer.SIGNED_HEADERS - {"host"})),
     names.map(lambda n: "x-cos-" + n.strip().replace(" ", "-").replace("/", "-") or "x-cos-a"),
@@ -81,8 +79,14 @@ def test_stand_in_verifier_agrees_with_signer():
     headers = {"host": "bucket-125.ci.ap-beijing.myqcloud.com", "content-length": "0", "x-ci-security-token": "t/k+n="}
     params = {"a b": "c/d", "Z": "中"}
     auth = signer.authorization(
-        secret_id="id", secret_key="key", method="POST", path="/video/cancel_auditing/x", params=params,
-        headers=headers, now=NOW, expire=600,
+        secret_id="id",
+        secret_key="key",
+        method="POST",
+        path="/video/cancel_auditing/x",
+        params=params,
+        headers=headers,
+        now=NOW,
+        expire=600,
     )
     fields = dict(p.split("=", 1) for p in auth.split("&"))
     assert fields["q-header-list"] == "content-length;host;x-ci-security-token"

@@ -46,8 +46,7 @@ def task_for(caller: Caller, parsed: grammar.Command):
     if isinstance(parsed, grammar.Cancel):
         return wf.command_task(key, caller, {"kind": "cancel", "job_ids": list(parsed.job_ids), "reason": parsed.reason})
     if isinstance(parsed, grammar.Status):
-        return wf.command_task(key, caller, {"kind": "status", "job_ids": list(parsed.job_ids)}, lane=wf.LOOKUPS,
-                               kind=wf.LOOKUP)
+        return wf.command_task(key, caller, {"kind": "status", "job_ids": list(parsed.job_ids)}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
     if isinstance(parsed, grammar.Pending):
         return wf.command_task(key, caller, {"kind": "pending"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
     return wf.command_task(key, caller, {"kind": "help"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)

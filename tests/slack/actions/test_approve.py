@@ -72,8 +72,9 @@ def test_ten_simultaneous_clicks_on_two_processes_send_one_cancel(make_bot, ci, 
         t.start()
     for t in threads:
         t.join(10)
-    slack.wait_for(lambda: len([c for c in slack.responses if "Already approved" in c.args.get("text", "")]) == 9,
-                   what="nine 'already approved' answers")
+    slack.wait_for(
+        lambda: len([c for c in slack.responses if "Already approved" in c.args.get("text", "")]) == 9, what="nine 'already approved' answers"
+    )
     slack.wait_calls("chat.update", 2, channel=APPROVALS)
     assert len(ci.requests_for("cancel_auditing")) == 1
     slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
@@ -116,8 +117,9 @@ def test_execution_of_a_dead_worker_is_taken_over(bot, ci, slack):
     heartbeat is older than the timeout, a live worker takes the execution over and finishes it."""
     store = bot.runtime.store
     ci.add_job(job(1))
-    request, _ = store.create_request(request_id="a" * 32, kind="approval", state="pending", requester=MOD,
-                                      origin_channel="C0WORK", reason="r", job_ids=[job(1)], ttl=600)
+    request, _ = store.create_request(
+        request_id="a" * 32, kind="approval", state="pending", requester=MOD, origin_channel="C0WORK", reason="r", job_ids=[job(1)], ttl=600
+    )
     store.register_worker("dead" * 8, "another-host", 4242, "x" * 32)
     assert store.decide(request.id, "approved", ONCALL, tasks=[execute_task(request.id)])
     with store.engine.begin() as conn:  # owned by the dead worker, whose last heartbeat was long ago

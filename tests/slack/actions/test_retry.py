@@ -34,8 +34,7 @@ def test_ten_clicks_on_two_processes_send_the_failed_job_again_once(make_bot, ci
 
     def click(i):
         barrier.wait()
-        (first if i % 2 else second).click(ONCALL if i % 3 else ONCALL2, "retry_failed", value, channel=CHANNEL,
-                                           response_name=f"r{i}")
+        (first if i % 2 else second).click(ONCALL if i % 3 else ONCALL2, "retry_failed", value, channel=CHANNEL, response_name=f"r{i}")
 
     threads = [threading.Thread(target=click, args=(i,)) for i in range(10)]
     for t in threads:
@@ -45,8 +44,9 @@ def test_ten_clicks_on_two_processes_send_the_failed_job_again_once(make_bot, ci
     [update] = slack.wait_calls("chat.update", channel=CHANNEL, timeout=20)
     assert update.args["ts"] == result.result["ts"]  # the result message itself shows the new outcomes
     assert update.args["text"] == "Cancelled 2 job(s)" and "retry_failed" not in json.dumps(update.args["blocks"])
-    slack.wait_for(lambda: len([c for c in slack.responses if "already sent again" in c.args.get("text", "")]) == 9,
-                   what="nine 'already sent again' answers")
+    slack.wait_for(
+        lambda: len([c for c in slack.responses if "already sent again" in c.args.get("text", "")]) == 9, what="nine 'already sent again' answers"
+    )
     assert len(ci.requests_for("cancel_auditing")) == 3  # job 1 once; job 2 refused once, then once more
     assert ci.jobs[job(2)].state == "Cancelled"
     posts = slack.wait_calls("chat.postMessage", 4, channel=AUDIT)

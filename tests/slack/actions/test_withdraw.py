@@ -52,14 +52,15 @@ def test_withdraw_racing_an_approve_makes_one_decision(make_bot, ci, slack):
         barrier.wait()
         bot.click(user, action, request_id, response_name=f"{action}")
 
-    threads = [threading.Thread(target=click, args=(first, MOD, "withdraw_request")),
-               threading.Thread(target=click, args=(second, ONCALL, "approve_request"))]
+    threads = [
+        threading.Thread(target=click, args=(first, MOD, "withdraw_request")),
+        threading.Thread(target=click, args=(second, ONCALL, "approve_request")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(10)
-    slack.wait_for(lambda: first.runtime.store.get_request(request_id).state in {"withdrawn", "done"},
-                   timeout=20, what="the request settled")
+    slack.wait_for(lambda: first.runtime.store.get_request(request_id).state in {"withdrawn", "done"}, timeout=20, what="the request settled")
     decisions = [e for e in events(first) if e in {"approved", "withdrawn"}]
     assert len(decisions) == 1
     sent = len(ci.requests_for("cancel_auditing"))

@@ -44,8 +44,7 @@ def test_requester_gets_an_approval_request_posted(bot, ci, slack):
     assert status == 200
     [post] = slack.wait_calls("chat.postMessage", channel=APPROVALS)
     text = json.dumps(post.args["blocks"])
-    for expected in (MOD, "looks like spam", "Auditing", "rtmp://live/x", "biz-1", "approve_request",
-                     "deny_request", "cannot be undone", "!date^"):
+    for expected in (MOD, "looks like spam", "Auditing", "rtmp://live/x", "biz-1", "approve_request", "deny_request", "cannot be undone", "!date^"):
         assert expected in text, expected
     told = slack.wait_response(lambda c: "Asked on-call" in c.args.get("text", ""))
     assert told.args["response_type"] == "ephemeral"
@@ -108,8 +107,7 @@ def test_bare_command_opens_the_form_and_its_submission_acts(bot, ci, slack):
     assert status == 200 and body["response_action"] == "errors" and "job_ids" in body["errors"]
     status, body, _ = bot.submit_view(ONCALL, "cancel_form", {"job_ids": job(1), "reason": ""}, CHANNEL)
     assert body["response_action"] == "errors" and "reason" in body["errors"]
-    status, body, _ = bot.submit_view(ONCALL, "cancel_form", {"job_ids": f"{job(1)}\n{job(1)}", "reason": "r"},
-                                      CHANNEL)
+    status, body, _ = bot.submit_view(ONCALL, "cancel_form", {"job_ids": f"{job(1)}\n{job(1)}", "reason": "r"}, CHANNEL)
     assert status == 200 and not body
     slack.wait_calls("chat.postMessage", channel=CHANNEL)
     assert ci.jobs[job(1)].state == "Cancelled"

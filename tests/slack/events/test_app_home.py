@@ -19,11 +19,13 @@ def homes(slack, user: str) -> list:
 
 def latest_home(slack, user: str, containing: str = "", count: int = 1) -> str:
     """The newest Home published for `user` once it contains `containing`."""
+
     def found():
         published = homes(slack, user)
         if len(published) >= count and containing in json.dumps(published[-1].args["view"], ensure_ascii=False):
             return json.dumps(published[-1].args["view"], ensure_ascii=False)
         return None
+
     return slack.wait_for(found, what=f"the Home of {user} showing {containing!r}")
 
 
@@ -92,8 +94,10 @@ def test_approve_from_home_racing_a_channel_click_decides_once(make_bot, ci, sla
     if loser == ONCALL2:
         slack.wait_response(lambda c: c.method.endswith("channel") and "Already approved" in c.args["text"])
     else:
-        slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=ONCALL)
-                                if "Already approved" in c.args["text"]], what="a DM to the Home clicker")
+        slack.wait_for(
+            lambda: [c for c in slack.calls_to("chat.postMessage", channel=ONCALL) if "Already approved" in c.args["text"]],
+            what="a DM to the Home clicker",
+        )
     assert slack.calls_to("chat.postEphemeral") == []
 
 
@@ -103,8 +107,9 @@ def test_a_refused_home_click_is_answered_by_dm(make_bot, ci, slack):
     bot.command(ONCALL, f"{job(1)} mine")
     request_id = bot.request_id_from_approval()
     bot.home_click(ONCALL, "approve_request", request_id)
-    slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=ONCALL)
-                            if "your own request" in c.args["text"]], what="the refusal by DM")
+    slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.postMessage", channel=ONCALL) if "your own request" in c.args["text"]], what="the refusal by DM"
+    )
     slack.wait_for(lambda: "refused" in events(bot), what="the refusal audited")
 
 
@@ -124,8 +129,10 @@ def test_withdraw_from_home(bot, ci, slack):
     bot.home_click(MOD, "withdraw_request", request_id)
     [update] = slack.wait_calls("chat.update", channel=APPROVALS)
     assert "Withdrawn by <@U0MOD1>" in json.dumps(update.args["blocks"], ensure_ascii=False)
-    slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=MOD)
-                            if "You withdrew request" in c.args["text"]], what="the DM to the requester")
+    slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.postMessage", channel=MOD) if "You withdrew request" in c.args["text"]],
+        what="the DM to the requester",
+    )
 
 
 def test_everyone_sees_the_last_ten_decisions(bot, ci, slack):
