@@ -134,21 +134,14 @@ class RequestsMixin(Database):
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
         and follow-up tasks (execution, announcements) are stored in the same transaction."""
         now = self.clock()
-        with self._tx() as conn:
-            won = (
-                conn.execute(
-                    requests_table.update()
-                    .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "pending")
-                    .where(requests_table.c.expires_at > now)
-                    .values(state=state, decided_by=by, decided_at=now, decision_note=note)
-                ).rowcount
-                == 1
-            )
-            if won:
-                self._audit(conn, state, by, request_id, {"note": note or "", **(detail or {})}, now)
-                self._enqueue(conn, tasks)
-        return won
+        return self._move(
+            request_id,
+            [requests_table.c.state == "pending", requests_table.c.expires_at > now],
+            dict(state=state, decided_by=by, decided_at=now, decision_note=note),
+            (state, by, {"note": note or "", **(detail or {})}),
+            tasks,
+            now,
+        )
 
     def open_requests(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
@@ -244,20 +237,22 @@ class RequestsMixin(Database):
     ) -> bool:
         """Record the outcome of an approved request once, only by the holder of its execution;
         audit it and store its announcements in the same transaction."""
-        now = self.clock()
+        return self._move(
+            request_id,
+            [requests_table.c.state == "approved", _owned(task_key, me)],
+            dict(state="done", outcome=json.dumps(outcome)),
+            (event, actor, detail),
+            tasks,
+            self.clock(),
+        )
+
+    def _move(self, request_id: str, conditions: list, values: dict, audit: tuple[str, str, dict], tasks: Sequence[NewTask], now: float) -> bool:
+        """One conditional UPDATE of a request: True for the one winner, whose audit entry
+        (event, actor, detail) and tasks are stored in the same transaction."""
         with self._tx() as conn:
-            won = (
-                conn.execute(
-                    requests_table.update()
-                    .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "approved")
-                    .where(_owned(task_key, me))
-                    .values(state="done", outcome=json.dumps(outcome))
-                ).rowcount
-                == 1
-            )
+            won = conn.execute(requests_table.update().where(requests_table.c.id == request_id, *conditions).values(**values)).rowcount == 1
             if won:
-                self._audit(conn, event, actor, request_id, detail, now)
+                self._audit(conn, audit[0], audit[1], request_id, audit[2], now)
                 self._enqueue(conn, tasks)
         return won
 
