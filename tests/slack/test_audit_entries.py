@@ -85,6 +85,8 @@ def test_a_refusal_names_who_why_and_the_jobs(bot, ci, slack):
     posted = entries_posted(bot, slack, 1)
     text = posted["refused"]
     assert f"<@{OUTSIDER}>" in text and job(1) in text and job(2) in text and "not allowed" in text
+    [entry] = bot.runtime.store.audit_entries()
+    assert f"audit #{entry.id}" in text and f"hash `{entry.hash[:12]}`" in text
 
 
 def test_a_hundred_job_entry_is_complete_and_valid(bot, ci, slack):
