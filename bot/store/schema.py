@@ -149,9 +149,12 @@ def create_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN IMMEDIATE ourselves
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")  # a decision survives power loss
             cur.execute("PRAGMA busy_timeout=30000")
+            # WAL is stored in the file: set it once. Setting it again on every connection can fail
+            # with "database is locked" while another process writes (without waiting).
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # a decision survives power loss
             cur.close()
 
         @sa.event.listens_for(engine, "begin")
