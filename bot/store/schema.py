@@ -152,8 +152,7 @@ def create_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             # WAL is stored in the file: set it once. Setting it again on every connection can fail
             # with "database is locked" while another process writes (without waiting).
-            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                cur.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cur)
             cur.execute("PRAGMA synchronous=FULL")  # a decision survives power loss
             cur.close()
 
@@ -166,6 +165,22 @@ def create_engine(url: str) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+
+
+def _set_wal(cur, tries: int = 100) -> None:
+    """Switch a new file to WAL. Two processes opening a new file at once can both try; SQLite
+    answers "locked" at once (without its busy wait), so wait a little and look again."""
+    import sqlite3
+    import time
+
+    for _ in range(tries):
+        if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            time.sleep(0.05)
+    cur.execute("PRAGMA journal_mode=WAL")
 
 
 def migrate(conn: Connection, is_postgres: bool) -> None:
