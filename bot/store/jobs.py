@@ -42,26 +42,21 @@ class JobsMixin(Database):
 
     def mark_sending(self, request_id: str, job_id: str, task_key: str, me: str) -> bool:
         """Record the intent to send; False if `me` no longer holds the execution (do not send)."""
-        with self._tx() as conn:
-            return (
-                conn.execute(
-                    job_results_table.update()
-                    .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
-                    .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
-                    .values(sends=job_results_table.c.sends + 1, updated_at=self.clock())
-                ).rowcount
-                == 1
-            )
+        return self._update_open_job(request_id, job_id, task_key, me, sends=job_results_table.c.sends + 1)
 
     def record_outcome(self, request_id: str, job_id: str, outcome: dict, task_key: str, me: str) -> bool:
         """Store a job's outcome; only the current holder of the execution may."""
+        return self._update_open_job(request_id, job_id, task_key, me, outcome=json.dumps(outcome, default=str))
+
+    def _update_open_job(self, request_id: str, job_id: str, task_key: str, me: str, **values) -> bool:
+        """Update a job without an outcome yet, only while `me` holds the execution; True if it did."""
         with self._tx() as conn:
             return (
                 conn.execute(
                     job_results_table.update()
                     .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
                     .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
-                    .values(outcome=json.dumps(outcome, default=str), updated_at=self.clock())
+                    .values(updated_at=self.clock(), **values)
                 ).rowcount
                 == 1
             )
