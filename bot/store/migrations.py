@@ -53,7 +53,7 @@ class MigrationFailed(Exception):
 class Step:
     version: int
     name: str
-    apply: Callable[[Connection], list[str]]  # returns what it changed; [] when nothing was missing
+    apply: Callable[[Connection, float], list[str]]  # (conn, now) -> what it changed; [] when nothing was missing
 
 
 # -- what a database holds (asked afresh each time: inspectors cache) ----------------------------
@@ -94,7 +94,7 @@ def _create_missing_tables(conn: Connection, *tables: sa.Table) -> list[str]:
 # -- the steps ------------------------------------------------------------------------------------
 
 
-def _v2_chain_audit_log(conn: Connection) -> list[str]:
+def _v2_chain_audit_log(conn: Connection, now: float) -> list[str]:
     """The hash chain: its two columns, its head row, and the entries written before it chained once, in id order."""
     changes = _add_missing_columns(conn, audit_table, ("prev_hash", "hash"))
     if chain_head_table.name in _tables(conn):
@@ -117,9 +117,12 @@ def _v2_chain_audit_log(conn: Connection) -> list[str]:
     return [*changes, f"created audit_chain_head and chained {len(rows)} earlier entries"]
 
 
-def _v3_durable_work(conn: Connection) -> list[str]:
+def _v3_durable_work(conn: Connection, now: float) -> list[str]:
     """Heartbeats, durable tasks, the per-job journal and leases; when each request's execution started."""
+    had_tasks = tasks_table.name in _tables(conn)
     changes = _create_missing_tables(conn, workers_table, tasks_table, job_results_table, leases_table)
+    if not had_tasks:
+        changes += _queue_approved_executions(conn, now)
     changes += _add_missing_columns(conn, requests_table, ("started_at",))
     if "ix_requests_requester_state" not in _indexes(conn, requests_table):
         [by_requester] = [i for i in requests_table.indexes if i.name == "ix_requests_requester_state"]
@@ -128,7 +131,19 @@ def _v3_durable_work(conn: Connection) -> list[str]:
     return changes
 
 
-def _v4_retries_and_home(conn: Connection) -> list[str]:
+def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
+    """Requests approved under the lease-based executor (before durable work) and not finished,
+    say because that release stopped mid-cancel: store their execution as a task, as today's
+    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out."""
+    r = requests_table.c
+    ids = conn.execute(sa.select(r.id).where(r.state == "approved").order_by(r.id)).scalars().all()
+    for request_id in ids:
+        task = dict(key=f"exec:{request_id}", kind="execute", lane="urgent", payload=json.dumps({"request_id": request_id}))
+        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=now, attempts=0))
+    return [f"queued the execution of {len(ids)} approved request(s)"] if ids else []
+
+
+def _v4_retries_and_home(conn: Connection, now: float) -> list[str]:
     """ "Retry failed" rounds per request, and who has opened the Home tab (both once added without a version)."""
     return _add_missing_columns(conn, requests_table, ("retries",)) + _create_missing_tables(conn, home_views_table)
 
@@ -212,7 +227,7 @@ def _upgrade(conn: Connection, now: float) -> list[str]:
         _create_missing_tables(conn, migrations_table)
         for step in steps:
             doing = f"step {step.version} ({step.name})"
-            done = step.apply(conn)
+            done = step.apply(conn, now)
             _record(conn, step, done, now)
             changes += done
         doing = f"recording schema v{SCHEMA_VERSION}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -13,10 +14,11 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, all_posted
-from tests.store.upgrades import RELEASES, load_release
+from tests.store.upgrades import RELEASES, engine_for, load_release
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,19 +47,38 @@ def verify(url: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bot", "audit", "--verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
+def load_with_jobs(ci, database_url: str, release: str) -> dict:
+    """The release's database, and the CI stand-in knowing its open requests' jobs as still running."""
+    fixture = load_release(database_url, release)
+    for j in fixture["pending"]["jobs"] + fixture["interrupted"]["jobs"]:
+        ci.add_job(j)
+    return fixture
+
+
+def old_entries(url: str) -> tuple[list[tuple], set[int]]:
+    """The entries the old release wrote (id, event, request id), and those it had not posted yet (it died first)."""
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, event, request_id, posted_at FROM audit_log ORDER BY id")).all()
+    engine.dispose()
+    return [(r.id, r.event, r.request_id) for r in rows], {r.id for r in rows if r.posted_at is None}
+
+
+def posted_ids(slack) -> list[int]:
+    return [int(re.match(r"audit #(\d+):", c.args["text"]).group(1)) for c in slack.calls_to("chat.postMessage", channel=AUDIT)]
+
+
 def events_of(store, request_id: str) -> list[str]:
     return [e.event for e in store.audit_entries() if e.request_id == request_id]
 
 
 @pytest.mark.parametrize("release", RELEASES)
 def test_a_request_left_pending_is_approved_from_its_original_message_and_carried_out(make_bot, ci, slack, database_url, release):
-    fixture = load_release(database_url, release)
+    fixture = load_with_jobs(ci, database_url, release)
     pending = fixture["pending"]
-    for j in pending["jobs"]:
-        ci.add_job(j)
+    written, left_unposted = old_entries(database_url)
     bot = make_bot()
     store = bot.runtime.store
-    old_entries = [(e.id, e.event, e.request_id) for e in store.audit_entries()]
 
     status, _, _ = click_original(bot, fixture, "approve_request")
     assert status == 200
@@ -77,10 +98,11 @@ def test_a_request_left_pending_is_approved_from_its_original_message_and_carrie
     bot.command(ONCALL, f"{new_job} a new command after the upgrade")
     slack.wait_for(lambda: ci.jobs[new_job].state == "Cancelled", what="a new command carried out")
     slack.wait_for(lambda: all_posted(store), timeout=20, what="every entry posted")
-    # The old release had posted its own entries already: only the new ones are posted, once each.
-    assert len(slack.calls_to("chat.postMessage", channel=AUDIT)) == len(store.audit_entries()) - len(old_entries)
+    # What the old release had posted is not posted again; the rest, old and new, once each.
+    new_ids = {e.id for e in store.audit_entries()} - {e[0] for e in written}
+    assert sorted(posted_ids(slack)) == sorted(left_unposted | new_ids)
 
-    assert [(e.id, e.event, e.request_id) for e in store.audit_entries()][: len(old_entries)] == old_entries
+    assert [(e.id, e.event, e.request_id) for e in store.audit_entries()][: len(written)] == written
     checked = verify(database_url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"{len(store.audit_entries())} entries checked" in checked.stdout
@@ -88,10 +110,8 @@ def test_a_request_left_pending_is_approved_from_its_original_message_and_carrie
 
 @pytest.mark.parametrize("release", RELEASES)
 def test_a_request_left_pending_is_denied_from_its_original_message(make_bot, ci, slack, database_url, release):
-    fixture = load_release(database_url, release)
+    fixture = load_with_jobs(ci, database_url, release)
     pending = fixture["pending"]
-    for j in pending["jobs"]:
-        ci.add_job(j)
     bot = make_bot()
     click_original(bot, fixture, "deny_request")
     [opened] = slack.wait_calls("views.open")
@@ -102,7 +122,33 @@ def test_a_request_left_pending_is_denied_from_its_original_message(make_bot, ci
         lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS, ts=pending["ts"]) if "Denied by" in json.dumps(c.args)],
         what="the original message shows the denial",
     )
-    dm = slack.wait_calls("chat.postMessage", channel=MOD)
-    assert "denied" in dm[0].args["text"]
-    assert ci.requests_for("cancel_auditing") == []
+    slack.wait_for(
+        lambda: [
+            c for c in slack.calls_to("chat.postMessage", channel=MOD) if pending["request_id"][:8] in c.args["text"] and "denied" in c.args["text"]
+        ],
+        what="the requester told",
+    )
+    for j in pending["jobs"]:
+        assert ci.requests_for(f"/video/cancel_auditing/{j}") == []
     assert bot.runtime.store.get_request(pending["request_id"]).state == "denied"
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_a_request_approved_when_the_old_release_died_mid_cancel_is_carried_out(make_bot, ci, slack, database_url, release):
+    """The old bot was killed while its cancel was on the wire: after the upgrade the request is
+    finished (schema 2 kept no task for it: the upgrade queues its execution)."""
+    interrupted = load_with_jobs(ci, database_url, release)["interrupted"]
+    bot = make_bot()
+    store = bot.runtime.store
+    slack.wait_for(lambda: store.get_request(interrupted["request_id"]).state == "done", timeout=30, what="the interrupted request finished")
+    for j in interrupted["jobs"]:
+        assert len(ci.requests_for(f"/video/cancel_auditing/{j}")) == 1
+        assert ci.jobs[j].state == "Cancelled"
+    message_ts = store.get_request(interrupted["request_id"]).message_ts
+    slack.wait_for(
+        lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS, ts=message_ts) if "Cancelled 1 job(s)" in json.dumps(c.args)],
+        what="its approval message shows the outcome",
+    )
+    assert events_of(store, interrupted["request_id"])[-1] == "cancelled"
+    checked = verify(database_url)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

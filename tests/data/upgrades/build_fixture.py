@@ -5,8 +5,9 @@
 
 It drives that release's bot the way Slack does (signed requests to /slack/events, its own
 stand-ins for Slack and the CI API): one cancel carried out directly by on-call, one request
-left pending (its approval message posted), and one request denied through the Deny form.
-Then it dumps the database as that release left it: `<name>.sqlite.sql` (SQLite's own dump)
+left pending (its approval message posted), one request denied through the Deny form, and
+one approved while its cancel is still on the wire when the bot dies (as a deploy can leave
+it). Then it dumps the database as that release left it: `<name>.sqlite.sql` (SQLite's own dump)
 or `<name>.postgres.sql` (pg_dump), and `<name>.json` (the rows' ids and the pending request's
 original approval message: channel, ts and its buttons as posted).
 
@@ -17,6 +18,7 @@ fixture stays approvable (the release capped the TTL at 7 days). `requests` is n
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -26,34 +28,32 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.conftest import SECRET_ID, SECRET_KEY, job
-from tests.fakes.ci_server import CIStandIn
+from tests.fakes.ci_server import CIStandIn, Fault
 from tests.fakes.slack_server import SlackStandIn
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, Bot, bot_env
 
 FAR_FUTURE = 4102444800.0  # 2100-01-01
-DIRECT, PENDING, DENIED = [job(101)], [job(102), job(103)], [job(104)]
+DIRECT, PENDING, DENIED, INTERRUPTED = [job(101)], [job(102), job(103)], [job(104)], [job(106)]
 
 
 def main(name: str, url: str, out_dir: str) -> None:
     out = Path(out_dir)
     _empty(url)
-    with CIStandIn(keys={SECRET_ID: SECRET_KEY}) as ci:
-        slack = SlackStandIn().start()
-        try:
-            facts = _drive(ci, slack, url)
-        finally:
-            slack.stop()
+    ci = CIStandIn(keys={SECRET_ID: SECRET_KEY}).__enter__()
+    slack = SlackStandIn().start()
+    facts = _drive(ci, slack, url)
     _keep_pending_open(url, facts["pending"]["request_id"])
     facts["commit"] = Path.cwd().name.removeprefix("old-")  # the archive's folder, named after its commit
     facts["schema_version"] = _scalar(url, "SELECT version FROM schema_version")
     (out / f"{name}.json").write_text(json.dumps(facts, indent=2, sort_keys=True) + "\n")
     _dump(url, out, name)
+    os._exit(0)  # the killed bot's threads still wait on the CI stand-in: end them with the process, unfinished
 
 
 def _drive(ci, slack, url: str) -> dict:
     for j in DIRECT + PENDING + DENIED:
         ci.add_job(j, data_id=f"data-{j[-3:]}")
-    bot = Bot(bot_env(ci, slack, url, APPROVAL_TTL_SECONDS=str(7 * 86400)), slack)
+    bot = Bot(bot_env(ci, slack, url, APPROVAL_TTL_SECONDS=str(7 * 86400), CI_READ_TIMEOUT="60"), slack)
     try:
         bot.command(ONCALL, f"{' '.join(DIRECT)} stream already reported")
         _wait(lambda: ci.jobs[DIRECT[0]].state == "Cancelled", "the direct cancel")
@@ -61,7 +61,7 @@ def _drive(ci, slack, url: str) -> dict:
         pending_id = bot.request_id_from_approval()
         approval = _approval_post(slack, pending_id)
         bot.command(MOD, f"{' '.join(DENIED)} looks like spam")
-        denied_id = _wait(lambda: _other_request(slack, pending_id), "the second approval post")
+        denied_id = _wait(lambda: _other_request(slack, {pending_id}), "the second approval post")
         bot.click(ONCALL, "deny_request", denied_id)
         [opened] = slack.wait_calls("views.open")
         view = opened.args["view"]
@@ -71,13 +71,27 @@ def _drive(ci, slack, url: str) -> dict:
         _wait(lambda: all(e.posted_at is not None for e in store.audit_entries()), "every audit entry posted")
         _wait(lambda: len(slack.calls_to("chat.postMessage", channel=AUDIT)) == len(store.audit_entries()), "audit posts")
         direct_id = next(e.request_id for e in store.audit_entries() if e.event == "cancelled")
-    finally:
+        interrupted_id = _interrupted(bot, ci, slack, {pending_id, denied_id})
+    except BaseException:
         bot.stop()
+        raise
     return {
         "direct": {"request_id": direct_id, "jobs": DIRECT},
         "pending": {"request_id": pending_id, "jobs": PENDING, **approval},
         "denied": {"request_id": denied_id, "jobs": DENIED},
+        "interrupted": {"request_id": interrupted_id, "jobs": INTERRUPTED},
     }
+
+
+def _interrupted(bot, ci, slack, earlier: set[str]) -> str:
+    """Approve a request whose cancel Tencent does not answer, and kill the bot while it waits."""
+    bot.command(MOD, f"{' '.join(INTERRUPTED)} stop this one too")
+    request_id = _wait(lambda: _other_request(slack, earlier), "the third approval post")
+    ci.script(INTERRUPTED[0], Fault.delay(120))  # only now: the request's own look-up was answered
+    bot.click(ONCALL, "approve_request", request_id)
+    _wait(lambda: ci.requests_for(f"/video/cancel_auditing/{INTERRUPTED[0]}"), "the cancel on the wire")
+    bot.kill()
+    return request_id
 
 
 def _approval_post(slack, request_id: str) -> dict:
@@ -93,11 +107,11 @@ def _approval_post(slack, request_id: str) -> dict:
     raise AssertionError("no approval post for the pending request")
 
 
-def _other_request(slack, first_id: str) -> str | None:
+def _other_request(slack, earlier: set[str]) -> str | None:
     for call in slack.calls_to("chat.postMessage", channel=APPROVALS):
         for block in call.args.get("blocks", []):
             for element in block.get("elements", []):
-                if element.get("action_id") == "approve_request" and element.get("value") != first_id:
+                if element.get("action_id") == "approve_request" and element.get("value") not in earlier:
                     return element["value"]
     return None
 

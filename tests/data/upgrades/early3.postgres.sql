@@ -239,54 +239,61 @@ ALTER TABLE ONLY public.tasks ALTER COLUMN seq SET DEFAULT nextval('public.tasks
 -- Data for Name: audit_chain_head; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.audit_chain_head VALUES (1, 5, '698265a7c02bd2418d678695c1b1390f1e832462cedd28859d2b332bf9673163');
+INSERT INTO public.audit_chain_head VALUES (1, 8, '9446fe42a70400c755b5df895d52c11f1eece21185496234281b7d6eaf2bfce6');
 
 
 --
 -- Data for Name: audit_log; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.audit_log VALUES (5, 1796220839.9555624, 'denied', 'U0ONCALL1', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"note": "not spam", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam", "requester": "U0MOD1", "channel": "C0WORK"}', 1796220839.9820101, 1, 1796220839.9673407, '10af3eff0c68e59540241012d2d22e799babfb1a58948007816871cbce70ecf5', '698265a7c02bd2418d678695c1b1390f1e832462cedd28859d2b332bf9673163');
-INSERT INTO public.audit_log VALUES (1, 1796220839.694474, 'started', 'U0ONCALL1', '88e208ec183e4013b9f4fe01566a245d', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "job_ids": ["av00000000000000000000000000000065"]}', 1796220839.7624373, 1, 1796220839.7486117, '0000000000000000000000000000000000000000000000000000000000000000', '11cbf261c2ee81d47bdfb97d98d634a6cdf08eac7e6f4a324b64d081a22f2409');
-INSERT INTO public.audit_log VALUES (2, 1796220839.7223601, 'cancelled', 'U0ONCALL1', '88e208ec183e4013b9f4fe01566a245d', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "jobs": 1, "cancelled": 1, "failed_jobs": [], "unknown_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]}', 1796220839.7775664, 1, 1796220839.7658732, '11cbf261c2ee81d47bdfb97d98d634a6cdf08eac7e6f4a324b64d081a22f2409', 'd82df598e42d22e0204df6b5738f2a5ed69b550e5f2a0f5480a4bdac1d0b75da');
-INSERT INTO public.audit_log VALUES (3, 1796220839.8292835, 'requested', 'U0MOD1', 'fd99b4570eb44aa28212d72cd4f50a41', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796220839.864452, 1, 1796220839.8554366, 'd82df598e42d22e0204df6b5738f2a5ed69b550e5f2a0f5480a4bdac1d0b75da', '51d17cb40ee34fc47f3d748b15725556b8205f778b435d42ff1a4481bdb0e0b5');
-INSERT INTO public.audit_log VALUES (4, 1796220839.9054408, 'requested', 'U0MOD1', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796220839.9297607, 1, 1796220839.9226155, '51d17cb40ee34fc47f3d748b15725556b8205f778b435d42ff1a4481bdb0e0b5', '10af3eff0c68e59540241012d2d22e799babfb1a58948007816871cbce70ecf5');
+INSERT INTO public.audit_log VALUES (8, 1796221651.9695244, 'started', 'U0ONCALL1', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"reason": "stop this one too", "kind": "approval", "requester": "U0MOD1", "channel": "C0WORK", "job_ids": ["av0000000000000000000000000000006a"]}', 1796221652.0949914, 1, 1796221652.0812714, '7f276b141bf23104fa5b3235b9c493246a979a735ced0f43f57f2c102141a7f8', '9446fe42a70400c755b5df895d52c11f1eece21185496234281b7d6eaf2bfce6');
+INSERT INTO public.audit_log VALUES (5, 1796221651.735861, 'denied', 'U0ONCALL1', 'cf564faa739a46c0853a8584ee150848', '{"note": "not spam", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam", "requester": "U0MOD1", "channel": "C0WORK"}', 1796221651.7718034, 1, 1796221651.7603567, '27ff51a1fc7e9a0c17185b2103f65d63d133ba83b5bd59f955af277486510893', '5d3fa811588ecec2fc3944676df03d80b6603d618f140132114d489a4ee8ec04');
+INSERT INTO public.audit_log VALUES (1, 1796221651.3532183, 'started', 'U0ONCALL1', '3a8445cd65834a768de9c6140670a51c', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "job_ids": ["av00000000000000000000000000000065"]}', 1796221651.452935, 1, 1796221651.4302323, '0000000000000000000000000000000000000000000000000000000000000000', '85226e1da22c376a2ba495ad018826ec907993754e33638d7ff2f6794c7d89af');
+INSERT INTO public.audit_log VALUES (2, 1796221651.4051437, 'cancelled', 'U0ONCALL1', '3a8445cd65834a768de9c6140670a51c', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "jobs": 1, "cancelled": 1, "failed_jobs": [], "unknown_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]}', 1796221651.4613793, 1, 1796221651.4578414, '85226e1da22c376a2ba495ad018826ec907993754e33638d7ff2f6794c7d89af', 'ff84fba5135ba13606c6ca9ad1c773c3fce522431dabde904474ddf819bbc6ca');
+INSERT INTO public.audit_log VALUES (3, 1796221651.5447147, 'requested', 'U0MOD1', 'e62af68d023c410b8108d482a864ec86', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796221651.5772085, 1, 1796221651.5635417, 'ff84fba5135ba13606c6ca9ad1c773c3fce522431dabde904474ddf819bbc6ca', '4dd67a0b23d82c4ce652acbd0358b8f5ea0e9385b064b755c1fc85a79d7fcf1a');
+INSERT INTO public.audit_log VALUES (6, 1796221651.8355231, 'requested', 'U0MOD1', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"reason": "stop this one too", "job_ids": ["av0000000000000000000000000000006a"], "channel": "C0WORK"}', 1796221651.8761497, 1, 1796221651.8705616, '5d3fa811588ecec2fc3944676df03d80b6603d618f140132114d489a4ee8ec04', '220d954d598d457caeb2809e1e7e3d9866ac65483db23a2bceede2ad11576ef1');
+INSERT INTO public.audit_log VALUES (4, 1796221651.6419454, 'requested', 'U0MOD1', 'cf564faa739a46c0853a8584ee150848', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796221651.6743045, 1, 1796221651.662297, '4dd67a0b23d82c4ce652acbd0358b8f5ea0e9385b064b755c1fc85a79d7fcf1a', '27ff51a1fc7e9a0c17185b2103f65d63d133ba83b5bd59f955af277486510893');
+INSERT INTO public.audit_log VALUES (7, 1796221651.9218028, 'approved', 'U0ONCALL1', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"note": "", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too", "requester": "U0MOD1", "channel": "C0WORK"}', 1796221651.9679003, 1, 1796221651.9583132, '220d954d598d457caeb2809e1e7e3d9866ac65483db23a2bceede2ad11576ef1', '7f276b141bf23104fa5b3235b9c493246a979a735ced0f43f57f2c102141a7f8');
 
 
 --
 -- Data for Name: ci_rate_slots; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.ci_rate_slots VALUES (1, 1796220839.710938);
-INSERT INTO public.ci_rate_slots VALUES (2, 1796220839.772342);
-INSERT INTO public.ci_rate_slots VALUES (3, 1796220839.779831);
-INSERT INTO public.ci_rate_slots VALUES (4, 1796220839.897675);
+INSERT INTO public.ci_rate_slots VALUES (1, 1796221651.380202);
+INSERT INTO public.ci_rate_slots VALUES (2, 1796221651.486466);
+INSERT INTO public.ci_rate_slots VALUES (3, 1796221651.492007);
+INSERT INTO public.ci_rate_slots VALUES (4, 1796221651.631975);
+INSERT INTO public.ci_rate_slots VALUES (5, 1796221651.830958);
+INSERT INTO public.ci_rate_slots VALUES (6, 1796221651.992638);
 
 
 --
 -- Data for Name: job_results; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.job_results VALUES ('88e208ec183e4013b9f4fe01566a245d', 'av00000000000000000000000000000065', 0, 1, '{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}', 1796220839.7191393);
-INSERT INTO public.job_results VALUES ('fd99b4570eb44aa28212d72cd4f50a41', 'av00000000000000000000000000000066', 0, 0, NULL, 1796220839.8344476);
-INSERT INTO public.job_results VALUES ('fd99b4570eb44aa28212d72cd4f50a41', 'av00000000000000000000000000000067', 1, 0, NULL, 1796220839.8349774);
-INSERT INTO public.job_results VALUES ('d1ab4f66ae704bcca6890ba1f78d58ee', 'av00000000000000000000000000000068', 0, 0, NULL, 1796220839.9075346);
+INSERT INTO public.job_results VALUES ('3a8445cd65834a768de9c6140670a51c', 'av00000000000000000000000000000065', 0, 1, '{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}', 1796221651.396245);
+INSERT INTO public.job_results VALUES ('e62af68d023c410b8108d482a864ec86', 'av00000000000000000000000000000066', 0, 0, NULL, 1796221651.5488145);
+INSERT INTO public.job_results VALUES ('e62af68d023c410b8108d482a864ec86', 'av00000000000000000000000000000067', 1, 0, NULL, 1796221651.5491416);
+INSERT INTO public.job_results VALUES ('cf564faa739a46c0853a8584ee150848', 'av00000000000000000000000000000068', 0, 0, NULL, 1796221651.6458673);
+INSERT INTO public.job_results VALUES ('f1bcf2b3affc40cd835babd2c0a73a6c', 'av0000000000000000000000000000006a', 0, 1, NULL, 1796221651.9821656);
 
 
 --
 -- Data for Name: leases; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.leases VALUES ('audit-poster', '2118e6b85e0945cb8d7c4afba470dce4');
+INSERT INTO public.leases VALUES ('audit-poster', 'e4950d674856462abecfee08715f752f');
 
 
 --
 -- Data for Name: requests; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.requests VALUES ('88e208ec183e4013b9f4fe01566a245d', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796220839.674407, 1796220839.674407, 'U0ONCALL1', 1796220839.674407, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]', NULL, 1796220839.694474);
-INSERT INTO public.requests VALUES ('d1ab4f66ae704bcca6890ba1f78d58ee', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796220839.9054408, 1796825639.9054408, 'U0ONCALL1', 1796220839.9555624, 'not spam', 'C0APPROVALS', '1796220839.000007', NULL, NULL, NULL);
-INSERT INTO public.requests VALUES ('fd99b4570eb44aa28212d72cd4f50a41', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796220839.8292835, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '1796220839.000005', NULL, NULL, NULL);
+INSERT INTO public.requests VALUES ('3a8445cd65834a768de9c6140670a51c', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796221651.3200502, 1796221651.3200502, 'U0ONCALL1', 1796221651.3200502, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]', NULL, 1796221651.3532183);
+INSERT INTO public.requests VALUES ('cf564faa739a46c0853a8584ee150848', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796221651.6419454, 1796826451.6419454, 'U0ONCALL1', 1796221651.735861, 'not spam', 'C0APPROVALS', '1796221651.000007', NULL, NULL, NULL);
+INSERT INTO public.requests VALUES ('f1bcf2b3affc40cd835babd2c0a73a6c', 'approval', 'approved', 'U0MOD1', 'C0WORK', 'stop this one too', '["av0000000000000000000000000000006a"]', 1796221651.8355231, 1796826451.8355231, 'U0ONCALL1', 1796221651.9218028, NULL, 'C0APPROVALS', '1796221651.000010', NULL, NULL, 1796221651.9695244);
+INSERT INTO public.requests VALUES ('e62af68d023c410b8108d482a864ec86', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796221651.5447147, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '1796221651.000005', NULL, NULL, NULL);
 
 
 --
@@ -300,48 +307,56 @@ INSERT INTO public.schema_version VALUES (3);
 -- Data for Name: tasks; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.tasks VALUES (1, 'cmd:88e208ec183e4013b9f4fe01566a245d', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000065"], "reason": "stream already reported"}}', NULL, 1796220839.6698103, 1796220839.6698103, 0, 1796220839.6825962, NULL);
-INSERT INTO public.tasks VALUES (8, 'cmd:d1ab4f66ae704bcca6890ba1f78d58ee', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796220839.8747883, 1796220839.8747883, 0, 1796220839.8802736, NULL);
-INSERT INTO public.tasks VALUES (2, 'exec:88e208ec183e4013b9f4fe01566a245d', 'execute', 'urgent', NULL, '{"request_id": "88e208ec183e4013b9f4fe01566a245d", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}}', NULL, 1796220839.678359, 1796220839.678359, 0, 1796220839.7283833, NULL);
-INSERT INTO public.tasks VALUES (4, 'cmd:fd99b4570eb44aa28212d72cd4f50a41', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796220839.736284, 1796220839.736284, 0, 1796220839.746477, NULL);
-INSERT INTO public.tasks VALUES (11, 'request:d1ab4f66ae704bcca6890ba1f78d58ee:tell', 'slack.tell', 'slack', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av00000000000000000000000000000068`. You will hear back here when they decide (request `d1ab4f66`)."}', NULL, 1796220839.9097855, 1796220839.9097855, 0, 1796220839.9804137, NULL);
-INSERT INTO public.tasks VALUES (3, '88e208ec183e4013b9f4fe01566a245d:result', 'slack.result', 'slack', '88e208ec183e4013b9f4fe01566a245d', '{"request_id": "88e208ec183e4013b9f4fe01566a245d", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}}', NULL, 1796220839.7262897, 1796220839.7262897, 0, 1796220839.761822, NULL);
-INSERT INTO public.tasks VALUES (7, 'request:fd99b4570eb44aa28212d72cd4f50a41:tell', 'slack.tell', 'slack', 'fd99b4570eb44aa28212d72cd4f50a41', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "text": "Asked on-call to cancel 2 job(s): `av00000000000000000000000000000066`, `av00000000000000000000000000000067`. You will hear back here when they decide (request `fd99b457`)."}', NULL, 1796220839.83801, 1796220839.83801, 0, 1796220839.9011965, NULL);
-INSERT INTO public.tasks VALUES (5, 'request:fd99b4570eb44aa28212d72cd4f50a41', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796220839.74142, 1796220839.74142, 0, 1796220839.8423388, NULL);
-INSERT INTO public.tasks VALUES (6, 'fd99b4570eb44aa28212d72cd4f50a41:post', 'slack.approval_post', 'slack', 'fd99b4570eb44aa28212d72cd4f50a41', '{"request_id": "fd99b4570eb44aa28212d72cd4f50a41", "statuses": [{"job_id": "av00000000000000000000000000000066", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-066", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000066"}, {"job_id": "av00000000000000000000000000000067", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-067", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000067"}]}', NULL, 1796220839.83801, 1796220839.83801, 0, 1796220839.8740013, NULL);
-INSERT INTO public.tasks VALUES (10, 'd1ab4f66ae704bcca6890ba1f78d58ee:post', 'slack.approval_post', 'slack', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"request_id": "d1ab4f66ae704bcca6890ba1f78d58ee", "statuses": [{"job_id": "av00000000000000000000000000000068", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-068", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000068"}]}', NULL, 1796220839.9097855, 1796220839.9097855, 0, 1796220839.9407814, NULL);
-INSERT INTO public.tasks VALUES (14, 'd1ab4f66ae704bcca6890ba1f78d58ee:update:denied', 'slack.approval_update', 'slack', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"request_id": "d1ab4f66ae704bcca6890ba1f78d58ee"}', NULL, 1796220839.9582243, 1796220839.9582243, 0, 1796220840.0954185, NULL);
-INSERT INTO public.tasks VALUES (15, 'd1ab4f66ae704bcca6890ba1f78d58ee:dm:denied', 'slack.requester_dm', 'slack', 'd1ab4f66ae704bcca6890ba1f78d58ee', '{"request_id": "d1ab4f66ae704bcca6890ba1f78d58ee", "user_id": "U0MOD1"}', NULL, 1796220839.9582243, 1796220839.9582243, 0, 1796220840.208452, NULL);
-INSERT INTO public.tasks VALUES (9, 'request:d1ab4f66ae704bcca6890ba1f78d58ee', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:42647/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796220839.87788, 1796220839.87788, 0, 1796220839.913226, NULL);
-INSERT INTO public.tasks VALUES (12, 'click:43f6db1d818848449d0822916f23c69b', 'deny_click', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:42647/response/click", "message": ["C0APPROVALS", "1796220839.000007"]}, "request_id": "d1ab4f66ae704bcca6890ba1f78d58ee", "note": ""}', NULL, 1796220839.9402032, 1796220839.9402032, 0, 1796220839.946096, NULL);
-INSERT INTO public.tasks VALUES (13, 'form:5f2edb500c9d4ad4b0b740f58515397d', 'deny', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": null, "message": ["C0APPROVALS", "1796220839.000007"]}, "request_id": "d1ab4f66ae704bcca6890ba1f78d58ee", "note": "not spam"}', NULL, 1796220839.952637, 1796220839.952637, 0, 1796220839.960676, NULL);
+INSERT INTO public.tasks VALUES (1, 'cmd:3a8445cd65834a768de9c6140670a51c', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000065"], "reason": "stream already reported"}}', NULL, 1796221651.3142707, 1796221651.3142707, 0, 1796221651.336767, NULL);
+INSERT INTO public.tasks VALUES (8, 'cmd:cf564faa739a46c0853a8584ee150848', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796221651.6054435, 1796221651.6054435, 0, 1796221651.6096554, NULL);
+INSERT INTO public.tasks VALUES (2, 'exec:3a8445cd65834a768de9c6140670a51c', 'execute', 'urgent', NULL, '{"request_id": "3a8445cd65834a768de9c6140670a51c", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}}', NULL, 1796221651.3290553, 1796221651.3290553, 0, 1796221651.4165936, NULL);
+INSERT INTO public.tasks VALUES (6, 'e62af68d023c410b8108d482a864ec86:post', 'slack.approval_post', 'slack', 'e62af68d023c410b8108d482a864ec86', '{"request_id": "e62af68d023c410b8108d482a864ec86", "statuses": [{"job_id": "av00000000000000000000000000000066", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-066", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000066"}, {"job_id": "av00000000000000000000000000000067", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-067", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000067"}]}', NULL, 1796221651.5513008, 1796221651.5513008, 0, 1796221651.6094098, NULL);
+INSERT INTO public.tasks VALUES (4, 'cmd:e62af68d023c410b8108d482a864ec86', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796221651.4354246, 1796221651.4354246, 0, 1796221651.4460924, NULL);
+INSERT INTO public.tasks VALUES (3, '3a8445cd65834a768de9c6140670a51c:result', 'slack.result', 'slack', '3a8445cd65834a768de9c6140670a51c', '{"request_id": "3a8445cd65834a768de9c6140670a51c", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}}', NULL, 1796221651.4089105, 1796221651.4089105, 0, 1796221651.4551718, NULL);
+INSERT INTO public.tasks VALUES (13, 'form:bf66af314f674bb9b12032c9ca85b2d5', 'deny', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": null, "message": ["C0APPROVALS", "1796221651.000007"]}, "request_id": "cf564faa739a46c0853a8584ee150848", "note": "not spam"}', NULL, 1796221651.7333224, 1796221651.7333224, 0, 1796221651.7504876, NULL);
+INSERT INTO public.tasks VALUES (5, 'request:e62af68d023c410b8108d482a864ec86', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796221651.4400787, 1796221651.4400787, 0, 1796221651.5606194, NULL);
+INSERT INTO public.tasks VALUES (10, 'cf564faa739a46c0853a8584ee150848:post', 'slack.approval_post', 'slack', 'cf564faa739a46c0853a8584ee150848', '{"request_id": "cf564faa739a46c0853a8584ee150848", "statuses": [{"job_id": "av00000000000000000000000000000068", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-068", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000068"}]}', NULL, 1796221651.6506906, 1796221651.6506906, 0, 1796221651.6881008, NULL);
+INSERT INTO public.tasks VALUES (7, 'request:e62af68d023c410b8108d482a864ec86:tell', 'slack.tell', 'slack', 'e62af68d023c410b8108d482a864ec86', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "text": "Asked on-call to cancel 2 job(s): `av00000000000000000000000000000066`, `av00000000000000000000000000000067`. You will hear back here when they decide (request `e62af68d`)."}', NULL, 1796221651.5513008, 1796221651.5513008, 0, 1796221651.638064, NULL);
+INSERT INTO public.tasks VALUES (9, 'request:cf564faa739a46c0853a8584ee150848', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796221651.6074588, 1796221651.6074588, 0, 1796221651.65898, NULL);
+INSERT INTO public.tasks VALUES (12, 'click:b9d334c16a254bad9cf3ab648958abe9', 'deny_click', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:41213/response/click", "message": ["C0APPROVALS", "1796221651.000007"]}, "request_id": "cf564faa739a46c0853a8584ee150848", "note": ""}', NULL, 1796221651.7209294, 1796221651.7209294, 0, 1796221651.7257285, NULL);
+INSERT INTO public.tasks VALUES (11, 'request:cf564faa739a46c0853a8584ee150848:tell', 'slack.tell', 'slack', 'cf564faa739a46c0853a8584ee150848', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av00000000000000000000000000000068`. You will hear back here when they decide (request `cf564faa`)."}', NULL, 1796221651.6506906, 1796221651.6506906, 0, 1796221651.773657, NULL);
+INSERT INTO public.tasks VALUES (15, 'cf564faa739a46c0853a8584ee150848:dm:denied', 'slack.requester_dm', 'slack', 'cf564faa739a46c0853a8584ee150848', '{"request_id": "cf564faa739a46c0853a8584ee150848", "user_id": "U0MOD1"}', NULL, 1796221651.7444434, 1796221651.7444434, 0, 1796221651.898876, NULL);
+INSERT INTO public.tasks VALUES (22, 'exec:f1bcf2b3affc40cd835babd2c0a73a6c', 'execute', 'urgent', NULL, '{"request_id": "f1bcf2b3affc40cd835babd2c0a73a6c"}', 'e4950d674856462abecfee08715f752f', 1796221651.9370637, 1796221651.9370637, 0, NULL, NULL);
+INSERT INTO public.tasks VALUES (21, 'f1bcf2b3affc40cd835babd2c0a73a6c:update:approved', 'slack.approval_update', 'slack', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"request_id": "f1bcf2b3affc40cd835babd2c0a73a6c"}', NULL, 1796221651.9370637, 1796221651.9370637, 0, 1796221652.1127496, NULL);
+INSERT INTO public.tasks VALUES (16, 'cmd:f1bcf2b3affc40cd835babd2c0a73a6c', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too"}}', NULL, 1796221651.8053832, 1796221651.8053832, 0, 1796221651.810972, NULL);
+INSERT INTO public.tasks VALUES (14, 'cf564faa739a46c0853a8584ee150848:update:denied', 'slack.approval_update', 'slack', 'cf564faa739a46c0853a8584ee150848', '{"request_id": "cf564faa739a46c0853a8584ee150848"}', NULL, 1796221651.7444434, 1796221651.7444434, 0, 1796221651.8654377, NULL);
+INSERT INTO public.tasks VALUES (20, 'click:672f02490ef04666b90eba247afb75ee', 'approve', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:41213/response/click", "message": ["C0APPROVALS", "1796221651.000010"]}, "request_id": "f1bcf2b3affc40cd835babd2c0a73a6c", "note": ""}', NULL, 1796221651.918992, 1796221651.918992, 0, 1796221651.952796, NULL);
+INSERT INTO public.tasks VALUES (17, 'request:f1bcf2b3affc40cd835babd2c0a73a6c', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too"}}', NULL, 1796221651.807903, 1796221651.807903, 0, 1796221651.8628314, NULL);
+INSERT INTO public.tasks VALUES (18, 'f1bcf2b3affc40cd835babd2c0a73a6c:post', 'slack.approval_post', 'slack', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"request_id": "f1bcf2b3affc40cd835babd2c0a73a6c", "statuses": [{"job_id": "av0000000000000000000000000000006a", "ok": false, "code": "InvalidArgument", "message": "job does not exist", "request_id": "err-req-InvalidArgument", "hint": "The job is unknown or already finished. Check the job ID; nothing is left to cancel if it ended."}]}', NULL, 1796221651.8532941, 1796221651.8532941, 0, 1796221651.9091249, NULL);
+INSERT INTO public.tasks VALUES (19, 'request:f1bcf2b3affc40cd835babd2c0a73a6c:tell', 'slack.tell', 'slack', 'f1bcf2b3affc40cd835babd2c0a73a6c', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:41213/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av0000000000000000000000000000006a`. You will hear back here when they decide (request `f1bcf2b3`)."}', NULL, 1796221651.8532941, 1796221651.8532941, 0, 1796221651.9898026, NULL);
 
 
 --
 -- Data for Name: workers; Type: TABLE DATA; Schema: public; Owner: -
 --
 
+INSERT INTO public.workers VALUES ('e4950d674856462abecfee08715f752f', 'vm:25081', 'vm', 25081, 'ece1410b3f084cc0996e79c9bf084f5f', 1796221651.251282, 1796221652.325498);
 
 
 --
 -- Name: audit_log_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.audit_log_id_seq', 5, true);
+SELECT pg_catalog.setval('public.audit_log_id_seq', 8, true);
 
 
 --
 -- Name: ci_rate_slots_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 4, true);
+SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 6, true);
 
 
 --
 -- Name: tasks_seq_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.tasks_seq_seq', 15, true);
+SELECT pg_catalog.setval('public.tasks_seq_seq', 22, true);
 
 
 --

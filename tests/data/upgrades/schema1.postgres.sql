@@ -226,47 +226,54 @@ ALTER TABLE ONLY public.tasks ALTER COLUMN seq SET DEFAULT nextval('public.tasks
 -- Data for Name: audit_log; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.audit_log VALUES (1, 1796220835.2809782, 'started', 'U0ONCALL1', 'cce05115d0064c908cade097153c0a62', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "job_ids": ["av00000000000000000000000000000065"]}', 1796220835.3354585, 1, 1796220835.3178566);
-INSERT INTO public.audit_log VALUES (2, 1796220835.302184, 'cancelled', 'U0ONCALL1', 'cce05115d0064c908cade097153c0a62', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "jobs": 1, "cancelled": 1, "failed_jobs": [], "unknown_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]}', 1796220835.3492482, 1, 1796220835.3445234);
-INSERT INTO public.audit_log VALUES (3, 1796220835.4086945, 'requested', 'U0MOD1', 'e644be7733c345128906d1c5c45fe2f5', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796220835.4498615, 1, 1796220835.4403887);
-INSERT INTO public.audit_log VALUES (4, 1796220835.49124, 'requested', 'U0MOD1', '7001974f4dd442599ffaf51663f2c353', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796220835.521558, 1, 1796220835.51454);
-INSERT INTO public.audit_log VALUES (5, 1796220835.5440392, 'denied', 'U0ONCALL1', '7001974f4dd442599ffaf51663f2c353', '{"note": "not spam", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam", "requester": "U0MOD1", "channel": "C0WORK"}', 1796220835.576219, 1, 1796220835.5638685);
+INSERT INTO public.audit_log VALUES (1, 1796221642.982827, 'started', 'U0ONCALL1', '3496d5dbc3a54517bc73b02d65ac6a7b', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "job_ids": ["av00000000000000000000000000000065"]}', 1796221643.0407565, 1, 1796221643.034425);
+INSERT INTO public.audit_log VALUES (2, 1796221643.0231345, 'cancelled', 'U0ONCALL1', '3496d5dbc3a54517bc73b02d65ac6a7b', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "channel": "C0WORK", "jobs": 1, "cancelled": 1, "failed_jobs": [], "unknown_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]}', 1796221643.0681982, 1, 1796221643.0599227);
+INSERT INTO public.audit_log VALUES (3, 1796221643.132537, 'requested', 'U0MOD1', '972c526b3e854f4ba719fd35f8840013', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796221643.163364, 1, 1796221643.15416);
+INSERT INTO public.audit_log VALUES (4, 1796221643.197532, 'requested', 'U0MOD1', '1ec8dc6ba0f149649e967af6934185f0', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796221643.23346, 1, 1796221643.2266374);
+INSERT INTO public.audit_log VALUES (5, 1796221643.3089066, 'denied', 'U0ONCALL1', '1ec8dc6ba0f149649e967af6934185f0', '{"note": "not spam", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam", "requester": "U0MOD1", "channel": "C0WORK"}', 1796221643.34766, 1, 1796221643.3285685);
+INSERT INTO public.audit_log VALUES (6, 1796221643.4185634, 'requested', 'U0MOD1', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"reason": "stop this one too", "job_ids": ["av0000000000000000000000000000006a"], "channel": "C0WORK"}', 1796221643.4384124, 1, 1796221643.430319);
+INSERT INTO public.audit_log VALUES (7, 1796221643.5024428, 'approved', 'U0ONCALL1', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"note": "", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too", "requester": "U0MOD1", "channel": "C0WORK"}', 1796221643.5308888, 1, 1796221643.5184805);
+INSERT INTO public.audit_log VALUES (8, 1796221643.5195024, 'started', 'U0ONCALL1', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"reason": "stop this one too", "kind": "approval", "requester": "U0MOD1", "channel": "C0WORK", "job_ids": ["av0000000000000000000000000000006a"]}', 1796221643.5389762, 1, 1796221643.534894);
 
 
 --
 -- Data for Name: ci_rate_slots; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.ci_rate_slots VALUES (1, 1796220835.290845);
-INSERT INTO public.ci_rate_slots VALUES (2, 1796220835.354901);
-INSERT INTO public.ci_rate_slots VALUES (3, 1796220835.358964);
-INSERT INTO public.ci_rate_slots VALUES (4, 1796220835.484212);
+INSERT INTO public.ci_rate_slots VALUES (1, 1796221643.004577);
+INSERT INTO public.ci_rate_slots VALUES (2, 1796221643.080297);
+INSERT INTO public.ci_rate_slots VALUES (3, 1796221643.086655);
+INSERT INTO public.ci_rate_slots VALUES (4, 1796221643.19128);
+INSERT INTO public.ci_rate_slots VALUES (5, 1796221643.40619);
+INSERT INTO public.ci_rate_slots VALUES (6, 1796221643.535463);
 
 
 --
 -- Data for Name: job_results; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.job_results VALUES ('cce05115d0064c908cade097153c0a62', 'av00000000000000000000000000000065', 0, 1, '{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}', 1796220835.298754);
-INSERT INTO public.job_results VALUES ('e644be7733c345128906d1c5c45fe2f5', 'av00000000000000000000000000000066', 0, 0, NULL, 1796220835.4150798);
-INSERT INTO public.job_results VALUES ('e644be7733c345128906d1c5c45fe2f5', 'av00000000000000000000000000000067', 1, 0, NULL, 1796220835.415949);
-INSERT INTO public.job_results VALUES ('7001974f4dd442599ffaf51663f2c353', 'av00000000000000000000000000000068', 0, 0, NULL, 1796220835.4940777);
+INSERT INTO public.job_results VALUES ('3496d5dbc3a54517bc73b02d65ac6a7b', 'av00000000000000000000000000000065', 0, 1, '{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}', 1796221643.0178094);
+INSERT INTO public.job_results VALUES ('972c526b3e854f4ba719fd35f8840013', 'av00000000000000000000000000000066', 0, 0, NULL, 1796221643.1384509);
+INSERT INTO public.job_results VALUES ('972c526b3e854f4ba719fd35f8840013', 'av00000000000000000000000000000067', 1, 0, NULL, 1796221643.1388106);
+INSERT INTO public.job_results VALUES ('1ec8dc6ba0f149649e967af6934185f0', 'av00000000000000000000000000000068', 0, 0, NULL, 1796221643.213703);
+INSERT INTO public.job_results VALUES ('fd2eaa63fa7e4cf5ae2345d68b2cb954', 'av0000000000000000000000000000006a', 0, 1, NULL, 1796221643.5314565);
 
 
 --
 -- Data for Name: leases; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.leases VALUES ('audit-poster', 'e0365d789df341f1a70fdff2bebb781a');
+INSERT INTO public.leases VALUES ('audit-poster', '1502979910524816b0e71cf12895a82b');
 
 
 --
 -- Data for Name: requests; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.requests VALUES ('cce05115d0064c908cade097153c0a62', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796220835.2582622, 1796220835.2582622, 'U0ONCALL1', 1796220835.2582622, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]', NULL, 1796220835.2809782);
-INSERT INTO public.requests VALUES ('7001974f4dd442599ffaf51663f2c353', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796220835.49124, 1796825635.49124, 'U0ONCALL1', 1796220835.5440392, 'not spam', 'C0APPROVALS', '1796220835.000007', NULL, NULL, NULL);
-INSERT INTO public.requests VALUES ('e644be7733c345128906d1c5c45fe2f5', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796220835.4086945, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '1796220835.000005', NULL, NULL, NULL);
+INSERT INTO public.requests VALUES ('3496d5dbc3a54517bc73b02d65ac6a7b', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796221642.9439425, 1796221642.9439425, 'U0ONCALL1', 1796221642.9439425, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "result": "cancelled", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled", "confirmed": false}]', NULL, 1796221642.982827);
+INSERT INTO public.requests VALUES ('1ec8dc6ba0f149649e967af6934185f0', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796221643.197532, 1796826443.197532, 'U0ONCALL1', 1796221643.3089066, 'not spam', 'C0APPROVALS', '1796221643.000007', NULL, NULL, NULL);
+INSERT INTO public.requests VALUES ('fd2eaa63fa7e4cf5ae2345d68b2cb954', 'approval', 'approved', 'U0MOD1', 'C0WORK', 'stop this one too', '["av0000000000000000000000000000006a"]', 1796221643.4185634, 1796826443.4185634, 'U0ONCALL1', 1796221643.5024428, NULL, 'C0APPROVALS', '1796221643.000011', NULL, NULL, 1796221643.5195024);
+INSERT INTO public.requests VALUES ('972c526b3e854f4ba719fd35f8840013', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796221643.132537, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '1796221643.000005', NULL, NULL, NULL);
 
 
 --
@@ -280,48 +287,56 @@ INSERT INTO public.schema_version VALUES (1);
 -- Data for Name: tasks; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.tasks VALUES (1, 'cmd:cce05115d0064c908cade097153c0a62', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000065"], "reason": "stream already reported"}}', NULL, 1796220835.2539532, 1796220835.2539532, 0, 1796220835.2674193, NULL);
-INSERT INTO public.tasks VALUES (8, 'cmd:7001974f4dd442599ffaf51663f2c353', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796220835.460043, 1796220835.460043, 0, 1796220835.4653409, NULL);
-INSERT INTO public.tasks VALUES (2, 'exec:cce05115d0064c908cade097153c0a62', 'execute', 'urgent', NULL, '{"request_id": "cce05115d0064c908cade097153c0a62", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}}', NULL, 1796220835.263224, 1796220835.263224, 0, 1796220835.3067627, NULL);
-INSERT INTO public.tasks VALUES (4, 'cmd:e644be7733c345128906d1c5c45fe2f5', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796220835.3173337, 1796220835.3173337, 0, 1796220835.3260036, NULL);
-INSERT INTO public.tasks VALUES (3, 'cce05115d0064c908cade097153c0a62:result', 'slack.result', 'slack', 'cce05115d0064c908cade097153c0a62', '{"request_id": "cce05115d0064c908cade097153c0a62", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}}', NULL, 1796220835.3047824, 1796220835.3047824, 0, 1796220835.34484, NULL);
-INSERT INTO public.tasks VALUES (7, 'request:e644be7733c345128906d1c5c45fe2f5:tell', 'slack.tell', 'slack', 'e644be7733c345128906d1c5c45fe2f5', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "text": "Asked on-call to cancel 2 job(s): `av00000000000000000000000000000066`, `av00000000000000000000000000000067`. You will hear back here when they decide (request `e644be77`)."}', NULL, 1796220835.4175491, 1796220835.4175491, 0, 1796220835.4883728, NULL);
-INSERT INTO public.tasks VALUES (5, 'request:e644be7733c345128906d1c5c45fe2f5', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796220835.322106, 1796220835.322106, 0, 1796220835.426996, NULL);
-INSERT INTO public.tasks VALUES (6, 'e644be7733c345128906d1c5c45fe2f5:post', 'slack.approval_post', 'slack', 'e644be7733c345128906d1c5c45fe2f5', '{"request_id": "e644be7733c345128906d1c5c45fe2f5", "statuses": [{"job_id": "av00000000000000000000000000000066", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-066", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000066"}, {"job_id": "av00000000000000000000000000000067", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-067", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000067"}]}', NULL, 1796220835.4175491, 1796220835.4175491, 0, 1796220835.4610665, NULL);
-INSERT INTO public.tasks VALUES (11, 'request:7001974f4dd442599ffaf51663f2c353:tell', 'slack.tell', 'slack', '7001974f4dd442599ffaf51663f2c353', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av00000000000000000000000000000068`. You will hear back here when they decide (request `7001974f`)."}', NULL, 1796220835.4956162, 1796220835.4956162, 0, 1796220835.572973, NULL);
-INSERT INTO public.tasks VALUES (10, '7001974f4dd442599ffaf51663f2c353:post', 'slack.approval_post', 'slack', '7001974f4dd442599ffaf51663f2c353', '{"request_id": "7001974f4dd442599ffaf51663f2c353", "statuses": [{"job_id": "av00000000000000000000000000000068", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-068", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000068"}]}', NULL, 1796220835.4956162, 1796220835.4956162, 0, 1796220835.5240467, NULL);
-INSERT INTO public.tasks VALUES (12, 'click:541c07840eec43a7aca0c196beb30016', 'deny_click', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:45495/response/click", "message": ["C0APPROVALS", "1796220835.000007"]}, "request_id": "7001974f4dd442599ffaf51663f2c353", "note": ""}', NULL, 1796220835.5279224, 1796220835.5279224, 0, 1796220835.532341, NULL);
-INSERT INTO public.tasks VALUES (14, '7001974f4dd442599ffaf51663f2c353:update:denied', 'slack.approval_update', 'slack', '7001974f4dd442599ffaf51663f2c353', '{"request_id": "7001974f4dd442599ffaf51663f2c353"}', NULL, 1796220835.5460548, 1796220835.5460548, 0, 1796220835.6881132, NULL);
-INSERT INTO public.tasks VALUES (15, '7001974f4dd442599ffaf51663f2c353:dm:denied', 'slack.requester_dm', 'slack', '7001974f4dd442599ffaf51663f2c353', '{"request_id": "7001974f4dd442599ffaf51663f2c353", "user_id": "U0MOD1"}', NULL, 1796220835.5460548, 1796220835.5460548, 0, 1796220835.8019404, NULL);
-INSERT INTO public.tasks VALUES (9, 'request:7001974f4dd442599ffaf51663f2c353', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:45495/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796220835.4626694, 1796220835.4626694, 0, 1796220835.5045035, NULL);
-INSERT INTO public.tasks VALUES (13, 'form:c8fd86c3578646f69e304c958c2aa7cd', 'deny', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": null, "message": ["C0APPROVALS", "1796220835.000007"]}, "request_id": "7001974f4dd442599ffaf51663f2c353", "note": "not spam"}', NULL, 1796220835.5405502, 1796220835.5405502, 0, 1796220835.5522852, NULL);
+INSERT INTO public.tasks VALUES (1, 'cmd:3496d5dbc3a54517bc73b02d65ac6a7b', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000065"], "reason": "stream already reported"}}', NULL, 1796221642.9349294, 1796221642.9349294, 0, 1796221642.9678705, NULL);
+INSERT INTO public.tasks VALUES (8, 'cmd:1ec8dc6ba0f149649e967af6934185f0', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796221643.1714978, 1796221643.1714978, 0, 1796221643.1783407, NULL);
+INSERT INTO public.tasks VALUES (2, 'exec:3496d5dbc3a54517bc73b02d65ac6a7b', 'execute', 'urgent', NULL, '{"request_id": "3496d5dbc3a54517bc73b02d65ac6a7b", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}}', NULL, 1796221642.960188, 1796221642.960188, 0, 1796221643.028464, NULL);
+INSERT INTO public.tasks VALUES (20, 'click:0ca11b060fc949e4b5af8fb8e1b64cc1', 'approve', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:39599/response/click", "message": ["C0APPROVALS", "1796221643.000011"]}, "request_id": "fd2eaa63fa7e4cf5ae2345d68b2cb954", "note": ""}', NULL, 1796221643.4992573, 1796221643.4992573, 0, 1796221643.5081954, NULL);
+INSERT INTO public.tasks VALUES (3, '3496d5dbc3a54517bc73b02d65ac6a7b:result', 'slack.result', 'slack', '3496d5dbc3a54517bc73b02d65ac6a7b', '{"request_id": "3496d5dbc3a54517bc73b02d65ac6a7b", "caller": {"user_id": "U0ONCALL1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}}', NULL, 1796221643.0254905, 1796221643.0254905, 0, 1796221643.0578458, NULL);
+INSERT INTO public.tasks VALUES (4, 'cmd:972c526b3e854f4ba719fd35f8840013', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796221643.0522053, 1796221643.0522053, 0, 1796221643.0637856, NULL);
+INSERT INTO public.tasks VALUES (7, 'request:972c526b3e854f4ba719fd35f8840013:tell', 'slack.tell', 'slack', '972c526b3e854f4ba719fd35f8840013', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "text": "Asked on-call to cancel 2 job(s): `av00000000000000000000000000000066`, `av00000000000000000000000000000067`. You will hear back here when they decide (request `972c526b`)."}', NULL, 1796221643.1394987, 1796221643.1394987, 0, 1796221643.194107, NULL);
+INSERT INTO public.tasks VALUES (5, 'request:972c526b3e854f4ba719fd35f8840013', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "reason": "please stop these streams"}}', NULL, 1796221643.0589764, 1796221643.0589764, 0, 1796221643.1501224, NULL);
+INSERT INTO public.tasks VALUES (6, '972c526b3e854f4ba719fd35f8840013:post', 'slack.approval_post', 'slack', '972c526b3e854f4ba719fd35f8840013', '{"request_id": "972c526b3e854f4ba719fd35f8840013", "statuses": [{"job_id": "av00000000000000000000000000000066", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-066", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000066"}, {"job_id": "av00000000000000000000000000000067", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-067", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000067"}]}', NULL, 1796221643.1394987, 1796221643.1394987, 0, 1796221643.1722066, NULL);
+INSERT INTO public.tasks VALUES (11, 'request:1ec8dc6ba0f149649e967af6934185f0:tell', 'slack.tell', 'slack', '1ec8dc6ba0f149649e967af6934185f0', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av00000000000000000000000000000068`. You will hear back here when they decide (request `1ec8dc6b`)."}', NULL, 1796221643.2145402, 1796221643.2145402, 0, 1796221643.3400784, NULL);
+INSERT INTO public.tasks VALUES (10, '1ec8dc6ba0f149649e967af6934185f0:post', 'slack.approval_post', 'slack', '1ec8dc6ba0f149649e967af6934185f0', '{"request_id": "1ec8dc6ba0f149649e967af6934185f0", "statuses": [{"job_id": "av00000000000000000000000000000068", "ok": true, "state": "Auditing", "stream_url": "rtmp://live.example.com/app/stream", "data_id": "data-068", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-q-000068"}]}', NULL, 1796221643.2145402, 1796221643.2145402, 0, 1796221643.2383585, NULL);
+INSERT INTO public.tasks VALUES (13, 'form:033286727dae4064a2907442e26c8ff9', 'deny', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": null, "message": ["C0APPROVALS", "1796221643.000007"]}, "request_id": "1ec8dc6ba0f149649e967af6934185f0", "note": "not spam"}', NULL, 1796221643.304624, 1796221643.304624, 0, 1796221643.3157077, NULL);
+INSERT INTO public.tasks VALUES (16, 'cmd:fd2eaa63fa7e4cf5ae2345d68b2cb954', 'command', 'urgent', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too"}}', NULL, 1796221643.382675, 1796221643.382675, 0, 1796221643.3906617, NULL);
+INSERT INTO public.tasks VALUES (18, 'fd2eaa63fa7e4cf5ae2345d68b2cb954:post', 'slack.approval_post', 'slack', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"request_id": "fd2eaa63fa7e4cf5ae2345d68b2cb954", "statuses": [{"job_id": "av0000000000000000000000000000006a", "ok": false, "code": "InvalidArgument", "message": "job does not exist", "request_id": "err-req-InvalidArgument", "hint": "The job is unknown or already finished. Check the job ID; nothing is left to cancel if it ended."}]}', NULL, 1796221643.421525, 1796221643.421525, 0, 1796221643.4550228, NULL);
+INSERT INTO public.tasks VALUES (19, 'request:fd2eaa63fa7e4cf5ae2345d68b2cb954:tell', 'slack.tell', 'slack', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "text": "Asked on-call to cancel 1 job(s): `av0000000000000000000000000000006a`. You will hear back here when they decide (request `fd2eaa63`)."}', NULL, 1796221643.421525, 1796221643.421525, 0, 1796221643.5282578, NULL);
+INSERT INTO public.tasks VALUES (9, 'request:1ec8dc6ba0f149649e967af6934185f0', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av00000000000000000000000000000068"], "reason": "looks like spam"}}', NULL, 1796221643.1758938, 1796221643.1758938, 0, 1796221643.2222738, NULL);
+INSERT INTO public.tasks VALUES (12, 'click:f2938e214d7d4c98885859ec4f1a44d1', 'deny_click', 'urgent', NULL, '{"caller": {"user_id": "U0ONCALL1", "channel_id": "C0APPROVALS", "response_url": "http://127.0.0.1:39599/response/click", "message": ["C0APPROVALS", "1796221643.000007"]}, "request_id": "1ec8dc6ba0f149649e967af6934185f0", "note": ""}', NULL, 1796221643.2866783, 1796221643.2866783, 0, 1796221643.2990074, NULL);
+INSERT INTO public.tasks VALUES (14, '1ec8dc6ba0f149649e967af6934185f0:update:denied', 'slack.approval_update', 'slack', '1ec8dc6ba0f149649e967af6934185f0', '{"request_id": "1ec8dc6ba0f149649e967af6934185f0"}', NULL, 1796221643.3107939, 1796221643.3107939, 0, 1796221643.4161456, NULL);
+INSERT INTO public.tasks VALUES (17, 'request:fd2eaa63fa7e4cf5ae2345d68b2cb954', 'request', 'lookup', NULL, '{"caller": {"user_id": "U0MOD1", "channel_id": "C0WORK", "response_url": "http://127.0.0.1:39599/response/r", "message": null}, "command": {"kind": "cancel", "job_ids": ["av0000000000000000000000000000006a"], "reason": "stop this one too"}}', NULL, 1796221643.3883772, 1796221643.3883772, 0, 1796221643.4253967, NULL);
+INSERT INTO public.tasks VALUES (15, '1ec8dc6ba0f149649e967af6934185f0:dm:denied', 'slack.requester_dm', 'slack', '1ec8dc6ba0f149649e967af6934185f0', '{"request_id": "1ec8dc6ba0f149649e967af6934185f0", "user_id": "U0MOD1"}', NULL, 1796221643.3107939, 1796221643.3107939, 0, 1796221643.4536824, NULL);
+INSERT INTO public.tasks VALUES (22, 'exec:fd2eaa63fa7e4cf5ae2345d68b2cb954', 'execute', 'urgent', NULL, '{"request_id": "fd2eaa63fa7e4cf5ae2345d68b2cb954"}', '1502979910524816b0e71cf12895a82b', 1796221643.5044127, 1796221643.5044127, 0, NULL, NULL);
+INSERT INTO public.tasks VALUES (21, 'fd2eaa63fa7e4cf5ae2345d68b2cb954:update:approved', 'slack.approval_update', 'slack', 'fd2eaa63fa7e4cf5ae2345d68b2cb954', '{"request_id": "fd2eaa63fa7e4cf5ae2345d68b2cb954"}', NULL, 1796221643.5044127, 1796221643.5044127, 0, 1796221643.6448464, NULL);
 
 
 --
 -- Data for Name: workers; Type: TABLE DATA; Schema: public; Owner: -
 --
 
+INSERT INTO public.workers VALUES ('1502979910524816b0e71cf12895a82b', 'vm:24623', 'vm', 24623, '25e306fb809e44a5a1e2a0f0e218f6e4', 1796221642.887215, 1796221643.958346);
 
 
 --
 -- Name: audit_log_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.audit_log_id_seq', 5, true);
+SELECT pg_catalog.setval('public.audit_log_id_seq', 8, true);
 
 
 --
 -- Name: ci_rate_slots_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 4, true);
+SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 6, true);
 
 
 --
 -- Name: tasks_seq_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.tasks_seq_seq', 15, true);
+SELECT pg_catalog.setval('public.tasks_seq_seq', 22, true);
 
 
 --

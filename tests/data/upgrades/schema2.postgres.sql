@@ -152,36 +152,41 @@ ALTER TABLE ONLY public.ci_rate_slots ALTER COLUMN id SET DEFAULT nextval('publi
 -- Data for Name: audit_chain_head; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.audit_chain_head VALUES (1, 4, 'c96184e5d1dca2a664e336800cd50e79f93c36b0efdac2f550b9107fe23985fa');
+INSERT INTO public.audit_chain_head VALUES (1, 6, '9d88b1c3552818c766c215769b72102913fb45469e018592397c535b9bd27f07');
 
 
 --
 -- Data for Name: audit_log; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.audit_log VALUES (1, 1796220837.6904805, 'cancelled', 'U0ONCALL1', 'cf25c581d916448baf8a5b6e5deffddb', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "jobs": 1, "cancelled": 1, "failed_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled"}]}', 1796220837.713735, 0, NULL, '0000000000000000000000000000000000000000000000000000000000000000', 'fffdadb99cde0882288d3675544a4ad6e5cd1e84f5efddd43e7dee03df025698');
-INSERT INTO public.audit_log VALUES (2, 1796220837.7970448, 'requested', 'U0MOD1', '582b302419044140875729445cedeffb', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796220837.8219776, 0, NULL, 'fffdadb99cde0882288d3675544a4ad6e5cd1e84f5efddd43e7dee03df025698', '98c86b1039bf73a625a39208dd710ce1fcd281e2d6cd12c99992bdc4248cfeb3');
-INSERT INTO public.audit_log VALUES (3, 1796220837.8681598, 'requested', 'U0MOD1', 'a63006d2882442e59a62a3bbaee64f7b', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796220837.887996, 0, NULL, '98c86b1039bf73a625a39208dd710ce1fcd281e2d6cd12c99992bdc4248cfeb3', 'd6c65d2fba53b7366e1db2cf8ada746494774c381d1490d39f81fc711433e566');
-INSERT INTO public.audit_log VALUES (4, 1796220837.9449303, 'denied', 'U0ONCALL1', 'a63006d2882442e59a62a3bbaee64f7b', '{"note": "not spam"}', 1796220837.9637873, 0, NULL, 'd6c65d2fba53b7366e1db2cf8ada746494774c381d1490d39f81fc711433e566', 'c96184e5d1dca2a664e336800cd50e79f93c36b0efdac2f550b9107fe23985fa');
+INSERT INTO public.audit_log VALUES (1, 1796221647.10604, 'cancelled', 'U0ONCALL1', '12dc2cf5a9c04b238edcf008bb23be4e', '{"reason": "stream already reported", "kind": "direct", "requester": "U0ONCALL1", "jobs": 1, "cancelled": 1, "failed_jobs": [], "results": [{"job_id": "av00000000000000000000000000000065", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled"}]}', 1796221647.1328323, 0, NULL, '0000000000000000000000000000000000000000000000000000000000000000', '2cf5373c4402a1455b6d318e3ad837fe6bb32a6fdf790d97c6f2844b69cf160c');
+INSERT INTO public.audit_log VALUES (6, 1796221647.4985461, 'approved', 'U0ONCALL1', '601cd5e7eb3345c3a8bf271ed39be483', '{"note": ""}', 1796221647.5168657, 0, NULL, '9f5ce756ab038d3776bef699b4f9b28c3ec62f2581835b5c4d38faa867397902', '9d88b1c3552818c766c215769b72102913fb45469e018592397c535b9bd27f07');
+INSERT INTO public.audit_log VALUES (2, 1796221647.2085927, 'requested', 'U0MOD1', 'af663179997743a99ae84d4099c99dcd', '{"reason": "please stop these streams", "job_ids": ["av00000000000000000000000000000066", "av00000000000000000000000000000067"], "channel": "C0WORK"}', 1796221647.2395208, 0, NULL, '2cf5373c4402a1455b6d318e3ad837fe6bb32a6fdf790d97c6f2844b69cf160c', '86d214982276223d7e88441a34aaf6e4be1a116c56f72d86a74950b7cc7ab9ee');
+INSERT INTO public.audit_log VALUES (3, 1796221647.2881343, 'requested', 'U0MOD1', '75024390d7764cc0b325d606d3ee912a', '{"reason": "looks like spam", "job_ids": ["av00000000000000000000000000000068"], "channel": "C0WORK"}', 1796221647.3136091, 0, NULL, '86d214982276223d7e88441a34aaf6e4be1a116c56f72d86a74950b7cc7ab9ee', 'dfaaaaeecc81b44adc1deb2de4909b85066bd497c03a84adcda02c742dd91819');
+INSERT INTO public.audit_log VALUES (4, 1796221647.3622599, 'denied', 'U0ONCALL1', '75024390d7764cc0b325d606d3ee912a', '{"note": "not spam"}', 1796221647.3797574, 0, NULL, 'dfaaaaeecc81b44adc1deb2de4909b85066bd497c03a84adcda02c742dd91819', '710b0632efe76a7dd44bf278c8c76d129c3e5adf32089132c108cda3391d70e3');
+INSERT INTO public.audit_log VALUES (5, 1796221647.4371383, 'requested', 'U0MOD1', '601cd5e7eb3345c3a8bf271ed39be483', '{"reason": "stop this one too", "job_ids": ["av0000000000000000000000000000006a"], "channel": "C0WORK"}', 1796221647.4512465, 0, NULL, '710b0632efe76a7dd44bf278c8c76d129c3e5adf32089132c108cda3391d70e3', '9f5ce756ab038d3776bef699b4f9b28c3ec62f2581835b5c4d38faa867397902');
 
 
 --
 -- Data for Name: ci_rate_slots; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.ci_rate_slots VALUES (1, 1796220837.682008);
-INSERT INTO public.ci_rate_slots VALUES (2, 1796220837.741212);
-INSERT INTO public.ci_rate_slots VALUES (3, 1796220837.745581);
-INSERT INTO public.ci_rate_slots VALUES (4, 1796220837.819467);
+INSERT INTO public.ci_rate_slots VALUES (1, 1796221647.099433);
+INSERT INTO public.ci_rate_slots VALUES (2, 1796221647.154245);
+INSERT INTO public.ci_rate_slots VALUES (3, 1796221647.158649);
+INSERT INTO public.ci_rate_slots VALUES (4, 1796221647.240334);
+INSERT INTO public.ci_rate_slots VALUES (5, 1796221647.433591);
+INSERT INTO public.ci_rate_slots VALUES (6, 1796221647.512104);
 
 
 --
 -- Data for Name: requests; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.requests VALUES ('cf25c581d916448baf8a5b6e5deffddb', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796220837.6739953, 1796220837.6739953, 'U0ONCALL1', 1796220837.6739953, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled"}]', NULL);
-INSERT INTO public.requests VALUES ('a63006d2882442e59a62a3bbaee64f7b', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796220837.8681598, 1796825637.8681598, 'U0ONCALL1', 1796220837.9449303, 'not spam', 'C0APPROVALS', '5.000100', NULL, NULL);
-INSERT INTO public.requests VALUES ('582b302419044140875729445cedeffb', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796220837.7970448, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '3.000100', NULL, NULL);
+INSERT INTO public.requests VALUES ('12dc2cf5a9c04b238edcf008bb23be4e', 'direct', 'done', 'U0ONCALL1', 'C0WORK', 'stream already reported', '["av00000000000000000000000000000065"]', 1796221647.0878193, 1796221647.0878193, 'U0ONCALL1', 1796221647.0878193, NULL, NULL, NULL, '[{"job_id": "av00000000000000000000000000000065", "ok": true, "data_id": "data-065", "creation_time": "2026-11-24T10:00:00+0800", "request_id": "req-000065-1", "state": "Cancelled"}]', NULL);
+INSERT INTO public.requests VALUES ('75024390d7764cc0b325d606d3ee912a', 'approval', 'denied', 'U0MOD1', 'C0WORK', 'looks like spam', '["av00000000000000000000000000000068"]', 1796221647.2881343, 1796826447.2881343, 'U0ONCALL1', 1796221647.3622599, 'not spam', 'C0APPROVALS', '5.000100', NULL, NULL);
+INSERT INTO public.requests VALUES ('601cd5e7eb3345c3a8bf271ed39be483', 'approval', 'approved', 'U0MOD1', 'C0WORK', 'stop this one too', '["av0000000000000000000000000000006a"]', 1796221647.4371383, 1796826447.4371383, 'U0ONCALL1', 1796221647.4985461, NULL, 'C0APPROVALS', '9.000100', NULL, 1796221947.4985461);
+INSERT INTO public.requests VALUES ('af663179997743a99ae84d4099c99dcd', 'approval', 'pending', 'U0MOD1', 'C0WORK', 'please stop these streams', '["av00000000000000000000000000000066", "av00000000000000000000000000000067"]', 1796221647.2085927, 4102444800, NULL, NULL, NULL, 'C0APPROVALS', '3.000100', NULL, NULL);
 
 
 --
@@ -195,14 +200,14 @@ INSERT INTO public.schema_version VALUES (2);
 -- Name: audit_log_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.audit_log_id_seq', 4, true);
+SELECT pg_catalog.setval('public.audit_log_id_seq', 6, true);
 
 
 --
 -- Name: ci_rate_slots_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 4, true);
+SELECT pg_catalog.setval('public.ci_rate_slots_id_seq', 6, true);
 
 
 --
