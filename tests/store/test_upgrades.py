@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.store import SCHEMA_VERSION, Store, metadata
+from bot.store import SCHEMA_VERSION, MigrationFailed, Store, metadata
 from bot.store.migrations import SCHEMA_FINGERPRINT, STEPS, fingerprint
 from tests.store.upgrades import RELEASES, dialect_of, empty_database, engine_for, load_legacy_v1, load_release, schema_of
 
@@ -152,11 +152,40 @@ def test_a_failed_upgrade_changes_nothing_and_stops_the_start_with_one_message(c
     assert "folder" not in text and "server is running" not in text and "127.0.0.1" not in text, text
     assert schema_of(database_url) == schema_before
     assert rows(database_url) == rows_before
+    audit = subprocess.run(
+        [sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert audit.returncode == 2 and "could not be upgraded" in audit.stderr and "version is frozen" in audit.stderr, audit.stderr
+    assert "Traceback" not in audit.stderr and schema_of(database_url) == schema_before
     allow_version_writes(database_url)
     store = Store(database_url)
     assert "added audit_log.hash" in store.migrate()
     assert store.verify_audit().ok
     store.close()
+
+
+def _env(url: str) -> dict:
+    return {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": url, "LOG_FORMAT": "json"}
+
+
+POSTGRES = [os.environ["TEST_DATABASE_URL"]] if os.environ.get("TEST_DATABASE_URL") else []
+
+
+@pytest.mark.parametrize("url", POSTGRES)
+def test_a_table_held_by_an_old_process_fails_the_upgrade_instead_of_hanging_it(url):
+    """A process still running the old release reads `requests` in a long transaction: the
+    upgrade's ALTER TABLE cannot have its lock, gives up, and leaves everything as it was."""
+    load_release(url, "schema2")
+    before = schema_of(url)
+    engine = engine_for(url)
+    with engine.connect() as old_process, old_process.begin():
+        old_process.execute(sa.text("SELECT count(*) FROM requests")).scalar_one()
+        store = Store(url)
+        with pytest.raises(MigrationFailed, match=r"step 3 \(durable work\) failed: .*lock timeout"):
+            store.migrate()
+        store.close()
+    engine.dispose()
+    assert schema_of(url) == before
 
 
 def test_two_processes_upgrading_one_old_database_at_once(database_url):
