@@ -83,7 +83,8 @@ class Database:
     def migrate(self) -> list[str]:
         """Create or upgrade the schema in one transaction; safe to run from several processes at once.
 
-        Returns what changed ([] if nothing); raises MigrationFailed with nothing changed."""
+        Returns what an upgrade changed ([] if none: up to date, or created fresh); raises
+        MigrationFailed with nothing changed."""
         with self._tx() as conn:
             # When each step ran is for operators to read (wall time), not a decision: self.clock is not consulted.
             changes = migrations.migrate(conn, self.is_postgres, time.time())

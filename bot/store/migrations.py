@@ -176,7 +176,8 @@ def fingerprint(meta: sa.MetaData = metadata) -> str:
 
 
 def migrate(conn: Connection, is_postgres: bool, now: float) -> list[str]:
-    """Create or upgrade the schema inside `conn`'s transaction; returns what changed ([] if nothing).
+    """Create or upgrade the schema inside `conn`'s transaction; returns what an upgrade changed
+    ([] when up to date, and for a fresh database: nothing of the operator's was changed).
 
     Raises MigrationFailed (the caller's transaction then rolls everything back)."""
     if is_postgres:
@@ -215,7 +216,7 @@ def _create(conn: Connection, now: float) -> list[str]:
             _record(conn, step, ["created fresh"], now)
     except Exception as exc:
         raise MigrationFailed(f"creating the tables failed: {_reason(exc)}") from exc
-    return [f"created schema v{SCHEMA_VERSION}"]
+    return []
 
 
 def _upgrade(conn: Connection, now: float) -> list[str]:
