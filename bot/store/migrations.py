@@ -199,8 +199,10 @@ def current_version(conn: Connection) -> int | None:
 
 
 def pending_steps(conn: Connection) -> list[Step]:
-    """The steps not recorded as run (all of them on a database from before the record was kept)."""
-    if migrations_table.name not in _tables(conn):
+    """The steps to run: those not recorded as run; all of them while the version number is
+    behind (a database from before the record was kept, or one restored from a backup over a
+    newer record). Running a step again is harmless: it adds only what is missing."""
+    if migrations_table.name not in _tables(conn) or (current_version(conn) or 0) < SCHEMA_VERSION:
         return list(STEPS)
     done = set(conn.execute(sa.select(migrations_table.c.version)).scalars())
     return [s for s in STEPS if s.version not in done]
@@ -239,6 +241,8 @@ def _upgrade(conn: Connection, now: float) -> list[str]:
 
 
 def _record(conn: Connection, step: Step, changes: list[str], now: float) -> None:
+    """Record a step's latest run (a step run again after a restore replaces its old record)."""
+    conn.execute(migrations_table.delete().where(migrations_table.c.version == step.version))
     conn.execute(
         migrations_table.insert().values(version=step.version, name=step.name, applied_at=now, changes="; ".join(changes) or "nothing was missing")
     )

@@ -116,6 +116,23 @@ def test_steps_look_at_structure_not_the_number(database_url):
     store.close()
 
 
+def test_a_database_restored_over_a_newer_record_is_repaired(database_url):
+    """A partial restore (pg_restore --clean puts back only the tables its backup had) leaves
+    the upgrade's record behind with an older schema: the steps look again, by structure."""
+    load_release(database_url, "early3")
+    store = Store(database_url)
+    store.migrate()
+    engine = engine_for(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE home_views"))
+        conn.execute(sa.text("ALTER TABLE requests DROP COLUMN retries"))
+        conn.execute(sa.text("UPDATE schema_version SET version = 3"))
+    engine.dispose()
+    assert store.migrate() == ["added requests.retries", "created home_views"]
+    assert store.schema_version() == SCHEMA_VERSION
+    store.close()
+
+
 def refuse_version_writes(url: str) -> None:
     """The database itself refuses the upgrade's last write (as a read-only role or a full disk would)."""
     engine = engine_for(url)
