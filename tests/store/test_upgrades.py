@@ -52,9 +52,10 @@ def test_each_release_is_upgraded_to_exactly_the_fresh_schema(database_url, rele
     fresh = fresh_schema(database_url)
     load_legacy_v1(database_url) if release == "legacy-v1" else load_release(database_url, release)
     store = Store(database_url)
-    assert store.migrate(), "an old database needs changes"
+    changes = store.migrate()
     store.close()
     assert schema_of(database_url) == fresh
+    assert bool(changes) == (release != "latest3"), changes
 
 
 def test_the_schema_fingerprint_is_pinned_beside_the_latest_step():
@@ -98,7 +99,8 @@ def test_every_old_row_is_kept_and_each_step_recorded_once(database_url, release
     engine.dispose()
     assert [(h.version, h.name) for h in history] == [(s.version, s.name) for s in STEPS]
     assert all(started <= h.applied_at <= finished for h in history)
-    assert "added requests.retries" in history[-1].changes and "created home_views" in history[-1].changes
+    expected = "nothing was missing" if release == "latest3" else "added requests.retries; created home_views"
+    assert history[-1].changes == expected
     assert versions == [SCHEMA_VERSION]
 
 

@@ -22,6 +22,7 @@ RELEASES = {
     "schema1": ("43ed138", 1),  # says v1, already has the durable-work tables and requests.started_at
     "schema2": ("5a7dea3", 2),  # a true v2: the hash chain, no durable work, no journal
     "early3": ("fda8256", 3),  # says v3, lacks requests.retries and home_views
+    "latest3": ("4493a31", 3),  # the last release before the recorded chain: complete, nothing to add
 }
 
 
