@@ -142,7 +142,11 @@ def refuse_version_writes(url: str) -> None:
         if dialect_of(url) == "sqlite":
             conn.execute(sa.text("CREATE TRIGGER refuse BEFORE UPDATE ON schema_version BEGIN SELECT RAISE(ABORT, 'version is frozen'); END"))
         else:
-            conn.execute(sa.text("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'version is frozen'; END $$ LANGUAGE plpgsql"))
+            conn.execute(
+                sa.text(
+                    "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'version is frozen'; END $$ LANGUAGE plpgsql"
+                )
+            )
             conn.execute(sa.text("CREATE TRIGGER refuse BEFORE UPDATE ON schema_version FOR EACH ROW EXECUTE FUNCTION refuse()"))
     engine.dispose()
 
