@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from . import logs
 from .config import load_dotenv_file, load_settings
-from .store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, Store
+from .store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, MigrationFailed, Store
 from .store.chain import Link, fields, iso_at, verify
 
 COLUMNS = ["id", "at", "event", "actor", "request_id", "posted_to_slack", "detail", "prev_hash", "hash"]
@@ -128,7 +128,12 @@ def _open_store(url: str) -> Store | None:
         return None
     if version < SCHEMA_VERSION:
         print(f"upgrading the schema from v{version} to v{SCHEMA_VERSION}, as the bot does when it starts", file=sys.stderr)
-        store.migrate()
+        try:
+            store.migrate()
+        except MigrationFailed as exc:
+            store.close()
+            print(f"error: the database could not be upgraded: {exc}; nothing was changed", file=sys.stderr)
+            return None
     return store
 
 

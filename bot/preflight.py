@@ -37,6 +37,10 @@ SLACK_AUTH_HINTS = {
 }
 
 
+#: What to do when an upgrade stops (README "Upgrading"): the failed upgrade rolled back as one transaction.
+UPGRADE_HINT = "nothing was changed; fix the cause and start again, or run the release you had before (see Upgrading in the README)"
+
+
 class StartupProblem(Exception):
     """One thing that stops the start; str() names the setting and what to do."""
 
@@ -51,7 +55,7 @@ def describe_database(url: str) -> str:
 
 def open_database(url: str):
     """Open the store and bring its schema up to date, or raise StartupProblem saying why and what to do."""
-    from .store import Store
+    from .store import MigrationFailed, Store
 
     shown = describe_database(url)
     try:
@@ -61,6 +65,10 @@ def open_database(url: str):
     try:
         store.migrate()
         store.ping()
+    except MigrationFailed as exc:
+        store.close()
+        # The database was reached: the folder and the server are fine, the upgrade itself is not.
+        raise StartupProblem(f"DATABASE_URL: the database could not be upgraded to this release: {exc}; {UPGRADE_HINT}") from None
     except Exception as exc:
         store.close()
         raise StartupProblem(f"DATABASE_URL={shown} cannot be opened ({_first_line(exc)}): {_database_hint(url)}") from None

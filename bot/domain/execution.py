@@ -67,7 +67,7 @@ class Executor:
                 "job_ids": list(request.job_ids),
             },
         )
-        todo = [r for r in self.store.job_records(request.id) if r.outcome is None]
+        todo = [r for r in self.store.ensure_job_records(request.id, request.job_ids) if r.outcome is None]
         lost = threading.Event()
 
         def one(record: JobRecord) -> None:

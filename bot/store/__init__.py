@@ -1,6 +1,7 @@
 """Durable state on SQLite (default) or PostgreSQL (DATABASE_URL).
 
-schema.py      tables, engine, migrations        database.py  connection and transaction helpers
+schema.py      tables and engine                 database.py  connection and transaction helpers
+migrations.py  upgrades of older databases
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
 audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
 work.py        workers, durable tasks, leases    homes.py     who opened the Home tab
@@ -10,8 +11,9 @@ slots.py       the shared CI rate limit          store.py     the Store that com
 from .audit import EVENTS, AuditEntry, AuditFilter
 from .chain import Verdict
 from .jobs import JobRecord
+from .migrations import SCHEMA_VERSION, MigrationFailed
 from .requests import PendingLimit, Request
-from .schema import SCHEMA_VERSION, metadata
+from .schema import metadata
 from .slots import SharedLimiter
 from .store import Store
 from .work import NewTask, Task
@@ -22,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "AuditFilter",
     "JobRecord",
+    "MigrationFailed",
     "NewTask",
     "PendingLimit",
     "Request",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +11,10 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import schema
+from ..logs import event
+from . import migrations, schema
+
+log = logging.getLogger(__name__)
 
 
 class WriterQueue:
@@ -76,15 +80,22 @@ class Database:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writers = None if self.is_postgres else _writer_queue(url)
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema; safe to run from several processes at once."""
+    def migrate(self) -> list[str]:
+        """Create or upgrade the schema in one transaction; safe to run from several processes at once.
+
+        Returns what an upgrade changed ([] if none: up to date, or created fresh); raises
+        MigrationFailed with nothing changed."""
         with self._tx() as conn:
-            schema.migrate(conn, self.is_postgres)
+            # When each step ran is for operators to read (wall time), not a decision: self.clock is not consulted.
+            changes = migrations.migrate(conn, self.is_postgres, time.time())
+        if changes:
+            event(log, "store.migrated", changes=changes)
+        return changes
 
     def schema_version(self) -> int | None:
         """The schema version the database holds; None if it holds no bot schema. Creates nothing."""
         with self.engine.connect() as conn:
-            return schema.current_version(conn)
+            return migrations.current_version(conn)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

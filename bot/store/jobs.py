@@ -40,6 +40,16 @@ class JobsMixin(Database):
         with self.engine.connect() as conn:
             return [JobRecord(r.job_id, r.sends, json.loads(r.outcome) if r.outcome else None) for r in conn.execute(query)]
 
+    def ensure_job_records(self, request_id: str, job_ids: Sequence[str]) -> list[JobRecord]:
+        """The request's journal, written first if it has none: a request stored by a release that
+        kept no journal (schema 2) would otherwise look finished with no job sent."""
+        records = self.job_records(request_id)
+        if records or not job_ids:
+            return records
+        with self._tx() as conn:
+            self._init_jobs(conn, request_id, job_ids)  # insert-or-ignore: two executors agree
+        return self.job_records(request_id)
+
     def mark_sending(self, request_id: str, job_id: str, task_key: str, me: str) -> bool:
         """Record the intent to send; False if `me` no longer holds the execution (do not send)."""
         return self._update_open_job(request_id, job_id, task_key, me, sends=job_results_table.c.sends + 1)

@@ -1,15 +1,9 @@
-"""The tables, the engine for SQLite or PostgreSQL, and schema migrations."""
+"""The tables and the engine for SQLite or PostgreSQL (the steps that upgrade older databases: migrations.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-
-from . import chain
-
-SCHEMA_VERSION = 3  # the single source: a fresh database is created at it, older ones are stepped up to it
+from sqlalchemy.engine import Engine
 
 metadata = sa.MetaData()
 
@@ -137,6 +131,16 @@ rate_table = sa.Table(
 
 schema_table = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))
 
+# Every migration step that has run on this database (migrations.py): when, and what it changed.
+migrations_table = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("applied_at", sa.Float, nullable=False),
+    sa.Column("changes", sa.Text, nullable=False),
+)
+
 
 def create_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
@@ -181,71 +185,3 @@ def _set_wal(cur, tries: int = 100) -> None:
         except sqlite3.OperationalError:
             time.sleep(0.05)
     cur.execute("PRAGMA journal_mode=WAL")
-
-
-def migrate(conn: Connection, is_postgres: bool) -> None:
-    """Create or upgrade the schema inside `conn`'s transaction; safe from several processes at once."""
-    if is_postgres:
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(724301)"))
-    version = current_version(conn)
-    if version is None:
-        _create(conn)
-    elif version > SCHEMA_VERSION:
-        raise RuntimeError(f"database schema v{version} is newer than this bot (v{SCHEMA_VERSION})")
-    elif version < SCHEMA_VERSION:
-        for step in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[step](conn)
-        conn.execute(schema_table.update().values(version=SCHEMA_VERSION))
-
-
-def current_version(conn: Connection) -> int | None:
-    """The database's schema version; None when it holds no bot schema yet. Creates nothing."""
-    if not sa.inspect(conn).has_table(schema_table.name):
-        return None
-    return conn.execute(sa.select(schema_table.c.version)).scalar()
-
-
-def _create(conn: Connection) -> None:
-    """A fresh database: today's tables from `metadata`, at SCHEMA_VERSION."""
-    metadata.create_all(conn)
-    conn.execute(chain_head_table.insert().values(id=1, last_id=0, last_hash=chain.GENESIS))
-    conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
-
-
-def _v2_chain_audit_log(conn: Connection) -> None:
-    """Add the hash chain to an existing audit log and chain the entries written before it, once, in id order."""
-    for column in ("prev_hash", "hash"):
-        conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN {column} VARCHAR(64)"))
-    chain_head_table.create(conn)
-    # Name the columns: audit_table may gain columns in later versions that this step must not read.
-    a = audit_table.c
-    rows = conn.execute(sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).order_by(a.id)).all()
-    prev_hash, last_id, updates = chain.GENESIS, 0, []
-    for row in rows:
-        entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
-        updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
-        prev_hash, last_id = entry_hash, row.id
-    if updates:
-        conn.execute(
-            audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
-            updates,
-        )
-    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
-
-
-# MIGRATIONS[n] upgrades an existing database from version n-1 to n, inside migrate()'s
-# transaction. When you change `metadata`, bump SCHEMA_VERSION and add the step here, so a
-# fresh database (created from metadata) and an upgraded one end up with the same schema.
-def _v3_durable_work(conn: Connection) -> None:
-    """Heartbeats, durable tasks, the per-job journal and leases; when each request's execution started."""
-    for table in (workers_table, tasks_table, job_results_table, leases_table):
-        table.create(conn, checkfirst=True)
-    conn.execute(sa.text("ALTER TABLE requests ADD COLUMN started_at FLOAT"))
-    [by_requester] = [i for i in requests_table.indexes if i.name == "ix_requests_requester_state"]
-    by_requester.create(conn)
-
-
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    2: _v2_chain_audit_log,
-    3: _v3_durable_work,
-}

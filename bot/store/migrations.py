@@ -1,0 +1,255 @@
+"""Forward-only schema migrations: numbered steps that look at what the database holds.
+
+Version numbers written by earlier releases cannot be trusted (one "v1" already had the
+durable-work tables; early "v3" databases lack `requests.retries` and `home_views`), so each
+step adds only what it finds missing (a column, a table, an index) and does nothing on a
+database that already has it. Every step that has run is recorded in `schema_migrations`
+(version, name, when, what it changed); a database without that table has its steps
+checked from the first one.
+
+The whole upgrade is one transaction: it commits with every step recorded, or rolls back
+leaving the database exactly as it was (SQLite's DDL included: the engine opens the
+transaction with BEGIN IMMEDIATE itself). On PostgreSQL an advisory lock makes concurrent
+starts take turns; on SQLite the write lock does.
+
+To change the schema: change `metadata` in schema.py, add a Step here that adds what is
+missing, and pin the new fingerprint it names (tests/store/test_upgrades.py says which).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import chain
+from .schema import (
+    audit_table,
+    chain_head_table,
+    home_views_table,
+    job_results_table,
+    leases_table,
+    metadata,
+    migrations_table,
+    requests_table,
+    schema_table,
+    tasks_table,
+    workers_table,
+)
+
+ADVISORY_LOCK = 724301  # the same key every release has used: old and new starts take turns
+LOCK_WAIT = "5s"  # a table held by a process still running old code fails the start, instead of hanging it
+
+
+class MigrationFailed(Exception):
+    """The upgrade stopped and was rolled back; str() names the step and the database's reason."""
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    name: str
+    apply: Callable[[Connection, float], list[str]]  # (conn, now) -> what it changed; [] when nothing was missing
+
+
+# -- what a database holds (asked afresh each time: inspectors cache) ----------------------------
+
+
+def _tables(conn: Connection) -> set[str]:
+    return set(sa.inspect(conn).get_table_names())
+
+
+def _columns(conn: Connection, table: sa.Table) -> set[str]:
+    return {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+
+
+def _indexes(conn: Connection, table: sa.Table) -> set[str]:
+    return {i["name"] for i in sa.inspect(conn).get_indexes(table.name)}
+
+
+def _add_missing_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> list[str]:
+    """ALTER TABLE … ADD COLUMN for each of `names` the table lacks, typed as `metadata` says (all nullable)."""
+    present, added = _columns(conn, table), []
+    for name in names:
+        if name not in present:
+            kind = table.c[name].type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+            added.append(f"added {table.name}.{name}")
+    return added
+
+
+def _create_missing_tables(conn: Connection, *tables: sa.Table) -> list[str]:
+    present, created = _tables(conn), []
+    for table in tables:
+        if table.name not in present:
+            table.create(conn)
+            created.append(f"created {table.name}")
+    return created
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+
+def _v2_chain_audit_log(conn: Connection, now: float) -> list[str]:
+    """The hash chain: its two columns, its head row, and the entries written before it chained once, in id order."""
+    changes = _add_missing_columns(conn, audit_table, ("prev_hash", "hash"))
+    if chain_head_table.name in _tables(conn):
+        return changes
+    chain_head_table.create(conn)
+    # Name the columns: audit_table may gain columns in later versions that this step must not read.
+    a = audit_table.c
+    rows = conn.execute(sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).order_by(a.id)).all()
+    prev_hash, last_id, updates = chain.GENESIS, 0, []
+    for row in rows:
+        entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
+        updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
+        prev_hash, last_id = entry_hash, row.id
+    if updates:
+        conn.execute(
+            audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
+            updates,
+        )
+    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
+    return [*changes, f"created audit_chain_head and chained {len(rows)} earlier entries"]
+
+
+def _v3_durable_work(conn: Connection, now: float) -> list[str]:
+    """Heartbeats, durable tasks, the per-job journal and leases; when each request's execution started."""
+    had_tasks = tasks_table.name in _tables(conn)
+    changes = _create_missing_tables(conn, workers_table, tasks_table, job_results_table, leases_table)
+    if not had_tasks:
+        changes += _queue_approved_executions(conn, now)
+    changes += _add_missing_columns(conn, requests_table, ("started_at",))
+    if "ix_requests_requester_state" not in _indexes(conn, requests_table):
+        [by_requester] = [i for i in requests_table.indexes if i.name == "ix_requests_requester_state"]
+        by_requester.create(conn)
+        changes.append("created index ix_requests_requester_state")
+    return changes
+
+
+def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
+    """Requests approved under the lease-based executor (before durable work) and not finished,
+    say because that release stopped mid-cancel: store their execution as a task, as today's
+    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out."""
+    r = requests_table.c
+    ids = conn.execute(sa.select(r.id).where(r.state == "approved").order_by(r.id)).scalars().all()
+    for request_id in ids:
+        task = dict(key=f"exec:{request_id}", kind="execute", lane="urgent", payload=json.dumps({"request_id": request_id}))
+        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=now, attempts=0))
+    return [f"queued the execution of {len(ids)} approved request(s)"] if ids else []
+
+
+def _v4_retries_and_home(conn: Connection, now: float) -> list[str]:
+    """ "Retry failed" rounds per request, and who has opened the Home tab (both once added without a version)."""
+    return _add_missing_columns(conn, requests_table, ("retries",)) + _create_missing_tables(conn, home_views_table)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(2, "audit hash chain", _v2_chain_audit_log),
+    Step(3, "durable work", _v3_durable_work),
+    Step(4, "retries and Home views", _v4_retries_and_home),
+)
+SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
+#: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
+SCHEMA_FINGERPRINT = "89b1e00023ee1ce167a3716120932c856ae2191d411718b100b66b31f249e679"
+
+
+def fingerprint(meta: sa.MetaData = metadata) -> str:
+    """A digest of every table's columns (type, nullability, default, key) and indexes, as `metadata` describes them."""
+    tables = {}
+    for table in meta.sorted_tables:
+        columns = {
+            c.name: [str(c.type), c.nullable, c.primary_key, str(c.server_default.arg) if c.server_default is not None else None]
+            for c in table.columns
+        }
+        indexes = {i.name: [[c.name for c in i.columns], bool(i.unique)] for i in table.indexes}
+        uniques = sorted(sorted(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint))
+        tables[table.name] = {"columns": columns, "indexes": indexes, "unique": uniques}
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+
+
+# -- running them ---------------------------------------------------------------------------------
+
+
+def migrate(conn: Connection, is_postgres: bool, now: float) -> list[str]:
+    """Create or upgrade the schema inside `conn`'s transaction; returns what an upgrade changed
+    ([] when up to date, and for a fresh database: nothing of the operator's was changed).
+
+    Raises MigrationFailed (the caller's transaction then rolls everything back)."""
+    if is_postgres:
+        conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+        conn.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+    version = current_version(conn)
+    if version is None:
+        return _create(conn, now)
+    if version > SCHEMA_VERSION:
+        raise MigrationFailed(f"the database is at schema v{version}, newer than this release (v{SCHEMA_VERSION}): run the newer release")
+    return _upgrade(conn, now)
+
+
+def current_version(conn: Connection) -> int | None:
+    """The version number the database holds; None when it holds no bot schema yet. Creates nothing."""
+    if not sa.inspect(conn).has_table(schema_table.name):
+        return None
+    return conn.execute(sa.select(schema_table.c.version)).scalar()
+
+
+def pending_steps(conn: Connection) -> list[Step]:
+    """The steps to run: those not recorded as run; all of them while the version number is
+    behind (a database from before the record was kept, or one restored from a backup over a
+    newer record). Running a step again is harmless: it adds only what is missing."""
+    if migrations_table.name not in _tables(conn) or (current_version(conn) or 0) < SCHEMA_VERSION:
+        return list(STEPS)
+    done = set(conn.execute(sa.select(migrations_table.c.version)).scalars())
+    return [s for s in STEPS if s.version not in done]
+
+
+def _create(conn: Connection, now: float) -> list[str]:
+    """A fresh database: today's tables straight from `metadata`, every step recorded as included."""
+    try:
+        metadata.create_all(conn)
+        conn.execute(chain_head_table.insert().values(id=1, last_id=0, last_hash=chain.GENESIS))
+        conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
+        for step in STEPS:
+            _record(conn, step, ["created fresh"], now)
+    except Exception as exc:
+        raise MigrationFailed(f"creating the tables failed: {_reason(exc)}") from exc
+    return []
+
+
+def _upgrade(conn: Connection, now: float) -> list[str]:
+    steps = pending_steps(conn)
+    if not steps:
+        return []
+    doing, changes = "recording the upgrade", []
+    try:
+        _create_missing_tables(conn, migrations_table)
+        for step in steps:
+            doing = f"step {step.version} ({step.name})"
+            done = step.apply(conn, now)
+            _record(conn, step, done, now)
+            changes += done
+        doing = f"recording schema v{SCHEMA_VERSION}"
+        conn.execute(schema_table.update().values(version=SCHEMA_VERSION))
+    except Exception as exc:
+        raise MigrationFailed(f"{doing} failed: {_reason(exc)}") from exc
+    return changes
+
+
+def _record(conn: Connection, step: Step, changes: list[str], now: float) -> None:
+    """Record a step's latest run (a step run again after a restore replaces its old record)."""
+    conn.execute(migrations_table.delete().where(migrations_table.c.version == step.version))
+    conn.execute(
+        migrations_table.insert().values(version=step.version, name=step.name, applied_at=now, changes="; ".join(changes) or "nothing was missing")
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's own words, first line only (no SQL echo, never parameters)."""
+    reason = getattr(exc, "orig", None) or exc
+    lines = str(reason).strip().splitlines()
+    return lines[0] if lines else type(reason).__name__
