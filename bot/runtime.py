@@ -41,8 +41,8 @@ class Runtime:
         settings: Settings,
         sweep_every: float | None = None,
         outbox_poll: float = 2.0,
-        heartbeat_every: float = 5.0,
-        dead_after: float = 30.0,
+        heartbeat_every: float | None = None,
+        dead_after: float | None = None,
         work_poll: float = 1.0,
     ) -> None:
         self.settings = settings
@@ -62,8 +62,8 @@ class Runtime:
         self.work = WorkQueue(
             self.store,
             {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4), "slack": SLACK_LANE_THREADS},
-            heartbeat_every=heartbeat_every,
-            dead_after=dead_after,
+            heartbeat_every=heartbeat_every or settings.heartbeat_seconds,
+            dead_after=dead_after or settings.presumed_dead_seconds,
             poll=work_poll,
         )
         self.outbox = Outbox(

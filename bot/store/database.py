@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -69,10 +69,10 @@ def _writer_queue(url: str) -> WriterQueue:
 
 
 class Database:
-    def __init__(self, url: str, clock=time.time) -> None:
+    def __init__(self, url: str, clock: Callable[[], float] | None = None) -> None:
         self.url = url
         self.engine = schema.create_engine(url)
-        self.clock = clock
+        self.clock = clock  # None: the database's clock (see now_sql); a clock given here replaces it (tests)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writers = None if self.is_postgres else _writer_queue(url)
 
@@ -93,11 +93,24 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    # -- the one clock every process compares times against -------------------------------
+    # On PostgreSQL it is the server's (processes on several hosts, or with skewed clocks, agree);
+    # SQLite is one host, so its clock is this host's. Nothing stored is compared with a
+    # process's own idea of the time.
+    def now_sql(self) -> sa.ColumnElement:
+        """The current time as an expression the database evaluates in the statement that uses it."""
+        if self.is_postgres and self.clock is None:
+            return sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
+        return sa.literal(self._host_now(), sa.Float)
+
     def db_now(self, conn: Connection) -> float:
-        """The database's clock on PostgreSQL (processes on several hosts agree), ours on SQLite."""
-        if self.is_postgres:
-            return float(conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one())
-        return self.clock()
+        """The current time read in `conn`'s transaction, where its value is needed here (an audit entry's hash)."""
+        if self.is_postgres and self.clock is None:
+            return float(conn.execute(sa.select(self.now_sql())).scalar_one())
+        return self._host_now()
+
+    def _host_now(self) -> float:
+        return (self.clock or time.time)()
 
     @contextmanager
     def _tx(self, urgent: bool = False) -> Iterator[Connection]:
