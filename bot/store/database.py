@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -68,6 +67,9 @@ def _writer_queue(url: str) -> WriterQueue:
         return _SQLITE_WRITERS.setdefault(url, WriterQueue())
 
 
+_UNIX_EPOCH_JULIAN_DAY = 2440587.5
+
+
 class Database:
     def __init__(self, url: str, clock: Callable[[], float] | None = None) -> None:
         self.url = url
@@ -94,23 +96,22 @@ class Database:
         self.engine.dispose()
 
     # -- the one clock every process compares times against -------------------------------
-    # On PostgreSQL it is the server's (processes on several hosts, or with skewed clocks, agree);
-    # SQLite is one host, so its clock is this host's. Nothing stored is compared with a
-    # process's own idea of the time.
+    # The database's, never a process's own: processes on several hosts (or one with a skewed
+    # clock) agree on when a request expires, a task is due or a heartbeat is stale.
     def now_sql(self) -> sa.ColumnElement:
-        """The current time as an expression the database evaluates in the statement that uses it."""
-        if self.is_postgres and self.clock is None:
+        """The current time (epoch seconds) as an expression the database evaluates in the
+        statement that uses it: PostgreSQL's clock_timestamp(), SQLite's julianday('now')."""
+        if self.clock is not None:
+            return sa.literal(self.clock(), sa.Float)
+        if self.is_postgres:
             return sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
-        return sa.literal(self._host_now(), sa.Float)
+        return (sa.func.julianday("now") - _UNIX_EPOCH_JULIAN_DAY) * 86400.0
 
     def db_now(self, conn: Connection) -> float:
         """The current time read in `conn`'s transaction, where its value is needed here (an audit entry's hash)."""
-        if self.is_postgres and self.clock is None:
-            return float(conn.execute(sa.select(self.now_sql())).scalar_one())
-        return self._host_now()
-
-    def _host_now(self) -> float:
-        return (self.clock or time.time)()
+        if self.clock is not None:
+            return self.clock()
+        return float(conn.execute(sa.select(self.now_sql())).scalar_one())
 
     @contextmanager
     def _tx(self, urgent: bool = False) -> Iterator[Connection]:
