@@ -403,10 +403,11 @@ def _tencent_settings(r: _Reader, required: bool) -> dict:
 
 
 def _liveness(r: _Reader) -> dict:
-    """How often a process beats, and how old its last beat is when others take its work over."""
-    beat = r.number("HEARTBEAT_SECONDS", 5.0, float, 0.1, 60, "seconds")
+    """How old a process's last heartbeat is when others take its work over, and how often it beats
+    (by default 12 beats in that time, so a live process never looks dead for a late beat or two)."""
     dead = r.number("PRESUMED_DEAD_SECONDS", 60.0, float, 1, 3600, "seconds")
-    if dead < 3 * beat:  # a live process must miss several beats in a row before it looks dead
+    beat = r.number("HEARTBEAT_SECONDS", dead / 12, float, 0.1, 20, "seconds")
+    if dead < 3 * beat:
         r.problem(f"PRESUMED_DEAD_SECONDS={dead:g} must be at least 3 times HEARTBEAT_SECONDS={beat:g} (seconds)")
     return dict(heartbeat_seconds=beat, presumed_dead_seconds=dead)
 
