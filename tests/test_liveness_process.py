@@ -8,10 +8,13 @@ may make a live process look dead, nor a request expire early.
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bot.store import Store
@@ -121,3 +124,44 @@ def test_a_process_whose_clock_runs_ahead_neither_expires_a_request_early_nor_bu
     for bot in (honest, ahead):
         lines = log_lines(bot.log_path)
         assert not named(lines, "work.reaped") and not named(lines, "work.presumed_dead"), bot.log_path.read_text()[-2000:]
+
+
+def _postgres_only() -> list[str]:
+    return ["postgres"] if os.environ.get("TEST_DATABASE_URL") else []
+
+
+# PostgreSQL only: on SQLite a process frozen inside a write transaction holds the file's one
+# write lock, and every process waits for it to resume (README, Durability).
+@pytest.mark.parametrize("database_url", _postgres_only(), indirect=True)
+def test_a_frozen_process_presumed_dead_comes_back_holding_nothing(process, ci, slack, database_url):  # noqa: F811
+    """SIGSTOP mid-bulk: the other process takes the bulk over once the frozen one's heartbeat is
+    stale (4 s here). Woken up, the frozen one sends no cancel and posts nothing it no longer holds."""
+    from tests.fakes.ci_server import Fault
+    from tests.test_process import assert_each_job_cancelled_once_or_confirmed
+
+    ids = [job(950 + n) for n in range(6)]
+    for j in ids:
+        ci.add_job(j)
+        ci.script(j, Fault.delay(1.0))
+    frozen = process(CI_RATE_LIMIT="1")
+    survivor = process(CI_RATE_LIMIT="1")
+    frozen.client.command(ONCALL, " ".join(ids) + " one process freezes")
+    slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 2, what="the bulk under way")
+    frozen.signal(signal.SIGSTOP)
+    try:
+        [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=60)
+        assert result.args["text"] == f"Cancelled {len(ids)} job(s)"
+        assert named(log_lines(survivor.log_path), "work.reaped"), "the survivor did not take the frozen worker's work over"
+    finally:
+        frozen.signal(signal.SIGCONT)
+    slack.wait_for(lambda: named(log_lines(frozen.log_path), "work.presumed_dead"), timeout=30, what="the frozen process noticing")
+    slack.wait_for(lambda: settled(database_url), timeout=30, what="every task done and every audit entry posted")
+    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+    assert len(slack.calls_to("chat.postMessage", channel=CHANNEL)) == 1, "the result was posted twice"
+    store = Store(database_url)
+    try:
+        entries = store.audit_entries()
+    finally:
+        store.close()
+    posted = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata") and not m.get("thread_ts")]
+    assert sorted(posted) == [e.id for e in entries], "an audit entry was posted twice, or not at all"
