@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 _BOOT = uuid.uuid4().hex
 
 
-def boot_token() -> str:
-    """One per OS process, shown to operators in the workers table (never used to decide that a
-    worker is dead). The pid is part of it, since a forked process inherits module state."""
-    return f"{_BOOT[:20]}:{os.getpid()}"
+def boot_token(pid: int | None = None) -> str:
+    """One per OS process: a random part drawn once per parent (a forked child inherits it) and
+    the pid. Its parent, which saw the child `pid` exit, names the child's workers by it; no
+    other process, in any container, has the same token."""
+    return f"{_BOOT[:20]}:{pid or os.getpid()}"
 
 
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries

@@ -75,9 +75,16 @@ class WorkMixin(Database):
         """Delete workers whose heartbeat is older than `timeout` by the database's clock; return
         their ids. Their tasks and leases become free to claim in the same transaction. The age
         is checked by the DELETE itself, so a worker that beats meanwhile is never reaped."""
-        stale = sa.and_(workers_table.c.id != me, workers_table.c.heartbeat_at < self.now_sql() - timeout)
+        return self._bury(sa.and_(workers_table.c.id != me, workers_table.c.heartbeat_at < self.now_sql() - timeout))
+
+    def bury_process(self, boot: str) -> list[str]:
+        """Delete the workers of one OS process that is certainly gone (its parent saw it exit),
+        found by its boot token, which no other process shares; free their tasks and leases."""
+        return self._bury(workers_table.c.boot == boot)
+
+    def _bury(self, which) -> list[str]:
         with self._tx() as conn:
-            dead = list(conn.execute(workers_table.delete().where(stale).returning(workers_table.c.id)).scalars())
+            dead = list(conn.execute(workers_table.delete().where(which).returning(workers_table.c.id)).scalars())
             if dead:
                 conn.execute(tasks_table.update().where(tasks_table.c.owner.in_(dead)).values(owner=None))
                 conn.execute(leases_table.update().where(leases_table.c.holder.in_(dead)).values(holder=None))
