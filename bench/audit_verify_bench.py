@@ -114,7 +114,7 @@ def plain_append(store: Store, event: str, actor: str, request_id: str | None, d
     """The append as it was before the chain: one INSERT in its own transaction."""
     with store._tx() as conn:
         conn.execute(
-            audit_table.insert().values(at=store.clock(), event=event, actor=actor, request_id=request_id, detail=json.dumps(data, default=str))
+            audit_table.insert().values(at=time.time(), event=event, actor=actor, request_id=request_id, detail=json.dumps(data, default=str))
         )
 
 

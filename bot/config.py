@@ -121,6 +121,8 @@ class Settings:
     ci_read_timeout: float = 10.0
     ci_max_attempts: int = 4
     worker_threads: int = 16
+    heartbeat_seconds: float = 5.0  # how often a process proves, in the database, that it is alive
+    presumed_dead_seconds: float = 60.0  # a heartbeat this old (by the database's clock): the process is dead
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -358,6 +360,7 @@ def load_settings(
         **tencent,
         database_url=_database_url(r),
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
+        **_liveness(r),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )
@@ -397,6 +400,16 @@ def _tencent_settings(r: _Reader, required: bool) -> dict:
         ci_read_timeout=r.number("CI_READ_TIMEOUT", 10.0, float, 0.01, 120, "seconds"),
         ci_max_attempts=int(r.number("CI_MAX_ATTEMPTS", 4, int, 1, 10, "attempts per call")),
     )
+
+
+def _liveness(r: _Reader) -> dict:
+    """How old a process's last heartbeat is when others take its work over, and how often it beats
+    (by default 12 beats in that time, so a live process never looks dead for a late beat or two)."""
+    dead = r.number("PRESUMED_DEAD_SECONDS", 60.0, float, 1, 3600, "seconds")
+    beat = r.number("HEARTBEAT_SECONDS", dead / 12, float, 0.1, 20, "seconds")
+    if dead < 3 * beat:
+        r.problem(f"PRESUMED_DEAD_SECONDS={dead:g} must be at least 3 times HEARTBEAT_SECONDS={beat:g} (seconds)")
+    return dict(heartbeat_seconds=beat, presumed_dead_seconds=dead)
 
 
 def _reminder_seconds(r: _Reader) -> int | None:

@@ -93,13 +93,12 @@ def timed_ack(app: Callable) -> Callable:
 class StoredState(Collector):
     """Pending requests and the audit backlog, as the shared database says."""
 
-    def __init__(self, store, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store) -> None:
         self.store = store
-        self.clock = clock
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         try:
-            pending, next_expiry = self.store.pending_summary(self.clock())
+            pending, next_expiry = self.store.pending_summary()
             backlog = self.store.unposted_count()
         except Exception as exc:  # a scrape must not fail because the database is down
             log.warning("metrics.database_unavailable", extra={"fields": {"error": type(exc).__name__}})

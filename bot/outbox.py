@@ -81,7 +81,10 @@ class Outbox:
             if not batch:
                 return posted
             for entry in batch:
-                maybe_posted = self.store.begin_post(entry.id)
+                maybe_posted = self.store.begin_post(entry.id, LEASE, self.worker_id())
+                if maybe_posted is None:  # presumed dead meanwhile: another poster holds the channel now
+                    event(log, "audit.lease_lost", logging.WARNING, audit_id=entry.id)
+                    return posted
                 try:
                     self.post(entry, maybe_posted)
                 except RetryLater as later:

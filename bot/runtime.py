@@ -27,7 +27,7 @@ from .slack.services import Services
 from .slack.signature import verify_signatures
 from .store import SharedLimiter, Store
 from .tencent import CIClient
-from .worker import WorkQueue
+from .worker import WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ class Runtime:
         settings: Settings,
         sweep_every: float | None = None,
         outbox_poll: float = 2.0,
-        heartbeat_every: float = 5.0,
-        dead_after: float = 30.0,
+        heartbeat_every: float | None = None,
+        dead_after: float | None = None,
         work_poll: float = 1.0,
     ) -> None:
         self.settings = settings
@@ -62,8 +62,8 @@ class Runtime:
         self.work = WorkQueue(
             self.store,
             {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4), "slack": SLACK_LANE_THREADS},
-            heartbeat_every=heartbeat_every,
-            dead_after=dead_after,
+            heartbeat_every=heartbeat_every or settings.heartbeat_seconds,
+            dead_after=dead_after or settings.presumed_dead_seconds,
             poll=work_poll,
         )
         self.outbox = Outbox(
@@ -202,6 +202,24 @@ def _run_socket(settings: Settings) -> int:
     return 0
 
 
+def _child_exited(settings: Settings, pid: int) -> None:
+    """In the gunicorn master, when a worker process has exited (the OOM killer, say): its work
+    is free at once, for the worker started in its place. The parent saw the exit, so this is
+    certain, unlike a PID looked up on a host, which another container may be using."""
+    metrics.mark_process_dead(pid)
+    store = None
+    try:
+        store = Store(settings.database_url)
+        dead = store.bury_process(boot_token(pid))
+        if dead:
+            event(log, "work.reaped", workers=dead)
+    except Exception:  # the heartbeat timeout frees the work anyway
+        log.exception("work.bury_failed")
+    finally:
+        if store:
+            store.close()
+
+
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -217,7 +235,7 @@ def _run_http(settings: Settings) -> int:
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
             self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
-            self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_process_dead(worker.pid))
+            self.cfg.set("child_exit", lambda _arbiter, worker: _child_exited(settings, worker.pid))
             self.cfg.set("worker_exit", lambda _arbiter, _worker: runtime_holder and runtime_holder[0].shutdown())
 
         def load(self):

@@ -2,9 +2,10 @@
 by this worker while its heartbeat lasts, and taken over by another worker when it dies.
 
 A listener stores its task (owned by us) before Slack gets the acknowledgement, then runs
-it here at once. The loop heartbeats, reaps dead workers (a restart on this host is noticed
-at once; another host after `dead_after` seconds), and claims free tasks: those of dead
-workers, those given back for a retry, and announcements stored by the workflow.
+it here at once. The loop heartbeats, reaps workers whose heartbeat is `dead_after` seconds
+old by the database's clock (the only sign of death we trust: containers share host names
+and PIDs), and claims free tasks: those of dead workers, those given back for a retry, and
+announcements stored by the workflow.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ log = logging.getLogger(__name__)
 _BOOT = uuid.uuid4().hex
 
 
-def boot_token() -> str:
-    """One per OS process: tells a restarted process from a sibling Runtime in the same one. The
-    pid is part of it, since a forked process (a gunicorn worker) inherits module state."""
-    return f"{_BOOT[:20]}:{os.getpid()}"
+def boot_token(pid: int | None = None) -> str:
+    """One per OS process: a random part drawn once per parent (a forked child inherits it) and
+    the pid. Its parent, which saw the child `pid` exit, names the child's workers by it; no
+    other process, in any container, has the same token."""
+    return f"{_BOOT[:20]}:{pid or os.getpid()}"
 
 
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
@@ -46,7 +48,7 @@ class RetryLater(Exception):
 
 
 class WorkQueue:
-    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0, dead_after: float = 30.0, poll: float = 1.0) -> None:
+    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0, dead_after: float = 60.0, poll: float = 1.0) -> None:
         self.store = store
         self.id = uuid.uuid4().hex
         self.host = socket.gethostname()
@@ -71,7 +73,7 @@ class WorkQueue:
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> WorkQueue:
         self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
-        self._reap_and_claim()  # a restart resumes its predecessor's work at once
+        self._reap_and_claim()  # a restart resumes the work of predecessors already presumed dead
         self._thread = threading.Thread(target=self._loop, name="work-loop", daemon=True)
         self._thread.start()
         return self
@@ -179,16 +181,18 @@ class WorkQueue:
     def _beat(self) -> None:
         try:
             if not self.store.heartbeat(self.id):
-                # Declared dead (we were silent too long): our tasks went to others. Come back
-                # as a live worker; writes of tasks we no longer own are refused by the store.
-                event(log, "work.presumed_dead", logging.WARNING, worker=self.id)
+                # Declared dead (we were silent too long): our tasks and leases went to others.
+                # Come back under a new id, so we hold nothing: every write still running under
+                # the old one (an outcome, a send's intent, a post) is refused by the store.
+                presumed_dead, self.id = self.id, uuid.uuid4().hex
+                event(log, "work.presumed_dead", logging.WARNING, worker=presumed_dead, new_worker=self.id)
                 self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
         except Exception:
             log.exception("work.heartbeat_failed")
 
     def _reap_and_claim(self) -> None:
         try:
-            dead = self.store.reap_workers(self.id, self.host, boot_token(), self.dead_after)
+            dead = self.store.reap_workers(self.id, self.dead_after)
             if dead:
                 event(log, "work.reaped", workers=dead)
             if self.accepting:

@@ -52,6 +52,13 @@ def reset_database(url: str) -> None:
         engine.dispose()
 
 
+def age_requests(store, seconds: float) -> None:
+    """Move every stored request `seconds` into the past, as if that much time had gone by on the
+    database's clock (expiry is decided by the database, not by a process's clock)."""
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE requests SET created_at = created_at - :s, expires_at = expires_at - :s"), {"s": seconds})
+
+
 def all_posted(store) -> bool:
     """At least one entry, and every entry posted (read in one query: no race with a new entry)."""
     entries = store.audit_entries()

@@ -13,7 +13,7 @@ from bot.domain.execution import execute_task
 from bot.store import Store
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2, OUTSIDER, all_posted
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2, OUTSIDER, age_requests, all_posted
 
 DEAD = "dead" * 8
 
@@ -56,8 +56,9 @@ def plant_dead_execution(store: Store, request_id: str, job_ids: list[str], send
 
 def test_a_long_execution_is_not_taken_over_while_its_worker_lives(make_bot, ci, slack):
     """Heartbeats, not a fixed lease: a bulk slower than the takeover timeout runs once."""
-    first = make_bot(dead_after=1.0)
-    make_bot(dead_after=1.0)  # a second process on the same database, reaping eagerly
+    eager = dict(HEARTBEAT_SECONDS="0.5", PRESUMED_DEAD_SECONDS="2")  # each reaps a worker silent for 2 s
+    first = make_bot(**eager)
+    make_bot(**eager)  # a second process on the same database
     for n in range(3):
         ci.add_job(job(n))
         ci.script(job(n), Fault.delay(2.5))
@@ -94,7 +95,7 @@ def test_a_job_recorded_before_the_crash_is_not_sent_again(bot, ci, slack):
         conn.exec_driver_sql(
             'UPDATE job_results SET outcome = \'{"job_id": "' + job(1) + f'", "result": "cancelled", "ok": true}}\' WHERE job_id = \'{job(1)}\''
         )
-    store.reap_workers("nobody", "here", "y" * 32, timeout=30)
+    store.reap_workers("nobody", timeout=30)
     from tests.harness import Bot, bot_env
 
     survivor = Bot(bot_env(ci, slack, bot.settings.database_url), slack)
@@ -198,9 +199,7 @@ def test_a_failed_update_while_expiring_does_not_stop_the_sweep(make_bot, ci, sl
         bot.command(MOD, f"{job(n)} please {n}")
     slack.wait_calls("chat.postMessage", 2, channel=APPROVALS)
     slack.fail("chat.update", 1, status=500, error="internal_error")
-    store = bot.runtime.store
-    store.clock = lambda: __import__("time").time() + 11
-    bot.runtime.workflow.clock = store.clock
+    age_requests(bot.runtime.store, 11)  # both requests are past their expiry
     slack.wait_for(lambda: len([c for c in slack.calls_to("chat.update") if c.result]) == 2, timeout=30, what="both expiry updates")
     slack.wait_calls("chat.postMessage", 2, channel=MOD, timeout=20)
     assert events(bot).count("expired") == 2

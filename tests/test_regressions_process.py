@@ -54,7 +54,7 @@ def test_a_gunicorn_worker_killed_and_respawned_resumes_its_work_at_once(process
     for j in ids:
         ci.add_job(j)
         ci.script(j, Fault.delay(1.5))
-    bot = process(CI_RATE_LIMIT="1")
+    bot = process(CI_RATE_LIMIT="1", HEARTBEAT_SECONDS="", PRESUMED_DEAD_SECONDS="")  # production: presumed dead after 60 s
     [worker] = children(bot.proc.pid)
     bot.client.command(ONCALL, " ".join(ids) + " worker dies")
     slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) >= 1, what="the bulk under way")
@@ -67,6 +67,8 @@ def test_a_gunicorn_worker_killed_and_respawned_resumes_its_work_at_once(process
     took = time.monotonic() - respawned
     assert result.args["text"] == f"Cancelled {len(ids)} job(s)"
     assert took < 20, f"the respawned worker resumed the bulk only after {took:.0f} s (heartbeat timeout)"
+    # Its work was freed by the master, which saw the worker exit; not by a PID check or a timeout.
+    assert "work.reaped" in bot.log_path.read_text()
 
 
 def test_after_sigterm_and_restart_the_audit_channel_keeps_going(process, ci, slack):  # noqa: F811

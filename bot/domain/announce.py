@@ -80,12 +80,13 @@ def requester_dm(request_id: str, state: str, requester: str, retries: int = 0) 
     return _task(REQUESTER_DM, f"{request_id}:dm:{state}{_round(retries)}", request_id, request_id=request_id, user_id=requester)
 
 
-def reminder(request_id: str, at: float) -> NewTask:
-    """One reminder in the approval message's thread at `at`, if the request is still pending.
+def reminder(request_id: str, after: float) -> NewTask:
+    """One reminder in the approval message's thread `after` seconds from when it is stored (by
+    the database's clock), if the request is still pending.
 
-    No stream: it waits until `at`, and the request's other announcements must not wait for it.
+    No stream: it waits until then, and the request's other announcements must not wait for it.
     """
-    return NewTask(key=f"{request_id}:reminder", kind=REMINDER, lane=LANE, payload={"request_id": request_id}, not_before=at)
+    return NewTask(key=f"{request_id}:reminder", kind=REMINDER, lane=LANE, payload={"request_id": request_id}, delay=after)
 
 
 def pending(caller: Caller, request_ids: list[str], approver: bool, key: str) -> NewTask:

@@ -31,7 +31,7 @@ class OnCallMixin:
         if caller.user_id != request.requester:
             why = f"Only the requester (<@{request.requester}>) can withdraw this request."
             return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id, job_ids=request.job_ids, tell=True)
-        if request.state != "pending" or request.expires_at <= self.clock():
+        if not request.is_open:
             return self._tell(task, caller, self._already(request))
         self._remember_message(request, caller)
         follow_up = [
@@ -69,7 +69,7 @@ class OnCallMixin:
         """The one reminder of a new request (none when APPROVAL_REMINDER_SECONDS is 0)."""
         if not self.reminder_seconds:
             return []
-        return [announce.reminder(request_id, self.clock() + self.reminder_seconds)]
+        return [announce.reminder(request_id, self.reminder_seconds)]
 
     @staticmethod
     def _detail(request: Request) -> dict:

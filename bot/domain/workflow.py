@@ -10,7 +10,6 @@ journals each job; the outcome is stored with its announcements in one transacti
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 
 from .. import metrics
@@ -56,7 +55,6 @@ class Workflow(LookupsMixin, OnCallMixin):
         max_pending: int = 5,
         reminder_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
-        clock=time.time,
         lookup_concurrency: int = 20,
         execution_concurrency: int = 20,
     ) -> None:
@@ -68,7 +66,6 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.max_pending = max_pending
         self.reminder_seconds = reminder_seconds
         self.wake = wake
-        self.clock = clock
         self.lookup_concurrency = lookup_concurrency
         self.executor = Executor(store, ci, concurrency=execution_concurrency)
 
@@ -186,7 +183,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             if task_key:
                 self._record_refusal(task_key, caller, action, why, request_id=request_id, tell=False)
             return request, why
-        if request.state != "pending" or request.expires_at <= self.clock():
+        if not request.is_open:
             metrics.command(action, "refused")
             return request, self._already(request)
         return request, None

@@ -9,7 +9,6 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
-import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -45,13 +44,12 @@ def retry_or_raise(exc: Exception) -> None:
 
 
 class Courier:
-    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "", home_data=None, clock=time.time) -> None:
+    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "", home_data=None) -> None:
         self.client = client
         self.store = store
         self.approval_channel = approval_channel
         self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
-        self.clock = clock
 
     def handlers(self) -> dict:
         return {
@@ -121,7 +119,10 @@ class Courier:
         self._refresh_homes()
         if request.message_ts:
             return  # posted already (a click told us where)
-        if self.store.note_attempt(task.key):  # an earlier try (here, or by a worker that died) may have landed
+        tried = self.store.note_attempt(task.key, task.owner)
+        if tried is None:
+            return  # taken over (we were presumed dead): the new owner posts it
+        if tried:  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
@@ -161,11 +162,14 @@ class Courier:
     def reminder(self, task: Task) -> None:
         """One reminder in the approval message's thread, only if the request is still pending."""
         request = self._request(task)
-        if request.state != "pending" or request.expires_at <= self.clock():
+        if not request.is_open:
             return
         if not request.message_ts:
             raise RetryLater(2.0, "approval message not posted yet")
-        if task.attempts and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id):
+        tried = self.store.note_attempt(task.key, task.owner)
+        if tried is None:
+            return  # taken over (we were presumed dead): the new owner posts it
+        if tried and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id):
             return  # an earlier try was posted before its answer was lost
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "

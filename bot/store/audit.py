@@ -74,7 +74,7 @@ def _where(f: AuditFilter) -> list:
 class AuditMixin(WorkMixin, Database):
     def audit(self, event: str, actor: str, request_id: str | None = None, detail: dict | None = None) -> int:
         with self._tx() as conn:
-            return self._audit(conn, event, actor, request_id, detail or {}, self.clock())
+            return self._audit(conn, event, actor, request_id, detail or {}, self.db_now(conn))
 
     def audit_once(self, marker: NewTask, event: str, actor: str, request_id: str | None, detail: dict) -> bool:
         """Write an audit entry once per `marker` task key (a re-run task writes nothing twice);
@@ -82,7 +82,7 @@ class AuditMixin(WorkMixin, Database):
         with self._tx() as conn:
             if not self._enqueue(conn, [marker]):
                 return False
-            self._audit(conn, event, actor, request_id, detail, self.clock())
+            self._audit(conn, event, actor, request_id, detail, self.db_now(conn))
         return True
 
     def _audit(self, conn: Connection, event: str, actor: str, request_id: str | None, detail: dict, now: float) -> int:
@@ -130,17 +130,19 @@ class AuditMixin(WorkMixin, Database):
         with self.engine.connect() as conn:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
-    def begin_post(self, entry_id: int) -> bool:
+    def begin_post(self, entry_id: int, lease: str, me: str) -> bool | None:
         """Record that a post is about to be made; True if an earlier attempt is in doubt (it was
-        made, and neither landed for sure nor was refused for sure: it may be in the channel)."""
+        made, and neither landed for sure nor was refused for sure: it may be in the channel).
+        None, recording nothing, if `me` no longer holds `lease` (presumed dead, taken over):
+        then it must not post."""
         with self._tx() as conn:
             in_doubt = conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar()
-            conn.execute(
+            claimed = conn.execute(
                 audit_table.update()
-                .where(audit_table.c.id == entry_id)
-                .values(post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.clock())
-            )
-        return in_doubt is not None
+                .where(audit_table.c.id == entry_id, self._holds(lease, me))
+                .values(post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.now_sql())
+            ).rowcount
+        return None if claimed != 1 else in_doubt is not None
 
     def post_refused(self, entry_id: int) -> None:
         """Slack answered no: the attempt is certainly not in the channel."""
@@ -149,7 +151,7 @@ class AuditMixin(WorkMixin, Database):
 
     def mark_posted(self, entry_id: int) -> None:
         with self._tx() as conn:
-            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.clock()))
+            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.now_sql()))
 
     def unposted_count(self) -> int:
         with self.engine.connect() as conn:

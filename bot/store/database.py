@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -72,11 +71,14 @@ def _writer_queue(url: str) -> WriterQueue:
         return _SQLITE_WRITERS.setdefault(url, WriterQueue())
 
 
+_UNIX_EPOCH_JULIAN_DAY = 2440587.5
+
+
 class Database:
-    def __init__(self, url: str, clock=time.time) -> None:
+    def __init__(self, url: str, clock: Callable[[], float] | None = None) -> None:
         self.url = url
         self.engine = schema.create_engine(url)
-        self.clock = clock
+        self.clock = clock  # None: the database's clock (see now_sql); a clock given here replaces it (tests)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writers = None if self.is_postgres else _writer_queue(url)
 
@@ -104,11 +106,23 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
-    def db_now(self, conn: Connection) -> float:
-        """The database's clock on PostgreSQL (processes on several hosts agree), ours on SQLite."""
+    # -- the one clock every process compares times against -------------------------------
+    # The database's, never a process's own: processes on several hosts (or one with a skewed
+    # clock) agree on when a request expires, a task is due or a heartbeat is stale.
+    def now_sql(self) -> sa.ColumnElement:
+        """The current time (epoch seconds) as an expression the database evaluates in the
+        statement that uses it: PostgreSQL's clock_timestamp(), SQLite's julianday('now')."""
+        if self.clock is not None:
+            return sa.literal(self.clock(), sa.Float)
         if self.is_postgres:
-            return float(conn.execute(sa.text("SELECT extract(epoch from clock_timestamp())")).scalar_one())
-        return self.clock()
+            return sa.cast(sa.func.extract("epoch", sa.func.clock_timestamp()), sa.Float)
+        return (sa.func.julianday("now") - _UNIX_EPOCH_JULIAN_DAY) * 86400.0
+
+    def db_now(self, conn: Connection) -> float:
+        """The current time read in `conn`'s transaction, where its value is needed here (an audit entry's hash)."""
+        if self.clock is not None:
+            return self.clock()
+        return float(conn.execute(sa.select(self.now_sql())).scalar_one())
 
     @contextmanager
     def _tx(self, urgent: bool = False) -> Iterator[Connection]:

@@ -16,7 +16,7 @@ from .schema import audit_table, home_views_table
 class HomesMixin(Database):
     def home_opened(self, user_id: str) -> None:
         with self._tx() as conn:
-            conn.execute(self._insert_ignore(home_views_table, ["user_id"]).values(user_id=user_id, opened_at=self.clock(), shown_version=0))
+            conn.execute(self._insert_ignore(home_views_table, ["user_id"]).values(user_id=user_id, opened_at=self.now_sql(), shown_version=0))
 
     def home_viewers(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -31,7 +31,7 @@ class JobsMixin(Database):
         for position, job_id in enumerate(job_ids):
             conn.execute(
                 self._insert_ignore(job_results_table, ["request_id", "job_id"]).values(
-                    request_id=request_id, job_id=job_id, position=position, sends=0, updated_at=self.clock()
+                    request_id=request_id, job_id=job_id, position=position, sends=0, updated_at=self.now_sql()
                 )
             )
 
@@ -66,7 +66,7 @@ class JobsMixin(Database):
                     job_results_table.update()
                     .where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
                     .where(job_results_table.c.outcome.is_(None), _owned(task_key, me))
-                    .values(updated_at=self.clock(), **values)
+                    .values(updated_at=self.now_sql(), **values)
                 ).rowcount
                 == 1
             )

@@ -33,6 +33,12 @@ class Request:
     message_ts: str | None = None
     outcome: list | None = None
     retries: int = 0  # "Retry failed" rounds so far
+    expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
+
+    @property
+    def is_open(self) -> bool:
+        """Pending and not expired: it may still be decided, withdrawn or reminded of."""
+        return self.state == "pending" and not self.expired
 
     @property
     def open_jobs(self) -> list[str]:
@@ -59,6 +65,7 @@ def _row_to_request(row) -> Request:
         message_ts=m["message_ts"],
         outcome=json.loads(m["outcome"]) if m["outcome"] else None,
         retries=m["retries"] or 0,
+        expired=bool(m.get("expired")),
     )
 
 
@@ -87,7 +94,6 @@ class RequestsMixin(Database):
         """Store a request once (its id comes from the task that creates it); return it and
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
         already holds that many pending requests."""
-        now = self.clock()
         values = dict(
             id=request_id,
             kind=kind,
@@ -96,18 +102,17 @@ class RequestsMixin(Database):
             origin_channel=origin_channel,
             reason=reason,
             job_ids=json.dumps(list(job_ids)),
-            created_at=now,
-            expires_at=now + ttl,
             decided_by=decided_by,
-            decided_at=now if decided_by else None,
         )
         with self._tx() as conn:
+            now = self.db_now(conn)
+            values.update(created_at=now, expires_at=now + ttl, decided_at=now if decided_by else None)
             existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             if existing:
                 return _row_to_request(existing), False
             if max_pending is not None and self.is_postgres:  # count-then-insert, one requester at a time
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(724303, hashtext(:who))"), {"who": requester})
-            if max_pending is not None and self._pending_of(conn, requester) >= max_pending:
+            if max_pending is not None and self._pending_of(conn, requester, now) >= max_pending:
                 raise PendingLimit(requester)
             conn.execute(requests_table.insert().values(**values))
             self._init_jobs(conn, request_id, job_ids)
@@ -116,16 +121,20 @@ class RequestsMixin(Database):
             self._enqueue(conn, tasks, owner=task_owner)
         return self.get_request(request_id), True
 
-    def _pending_of(self, conn: Connection, requester: str) -> int:
+    def _pending_of(self, conn: Connection, requester: str, now: float) -> int:
         return conn.execute(
             sa.select(sa.func.count())
             .select_from(requests_table)
-            .where(requests_table.c.requester == requester, requests_table.c.state == "pending", requests_table.c.expires_at > self.clock())
+            .where(requests_table.c.requester == requester, requests_table.c.state == "pending", requests_table.c.expires_at > now)
         ).scalar_one()
+
+    def _select_requests(self) -> sa.Select:
+        """Requests with `expired` worked out by the database, so no host's clock decides it."""
+        return sa.select(requests_table, (requests_table.c.expires_at <= self.now_sql()).label("expired"))
 
     def get_request(self, request_id: str) -> Request | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
+            row = conn.execute(self._select_requests().where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
 
     def decide(
@@ -133,19 +142,17 @@ class RequestsMixin(Database):
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
         and follow-up tasks (execution, announcements) are stored in the same transaction."""
-        now = self.clock()
         return self._move(
             request_id,
-            [requests_table.c.state == "pending", requests_table.c.expires_at > now],
-            dict(state=state, decided_by=by, decided_at=now, decision_note=note),
+            lambda now: [requests_table.c.state == "pending", requests_table.c.expires_at > now],
+            lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
             (state, by, {"note": note or "", **(detail or {})}),
             tasks,
-            now,
         )
 
     def open_requests(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
-        query = sa.select(requests_table).where(requests_table.c.state == "pending", requests_table.c.expires_at > self.clock())
+        query = self._select_requests().where(requests_table.c.state == "pending", requests_table.c.expires_at > self.now_sql())
         if requester:
             query = query.where(requests_table.c.requester == requester)
         with self.engine.connect() as conn:
@@ -154,7 +161,7 @@ class RequestsMixin(Database):
     def recent_decisions(self, limit: int = 10) -> list[Request]:
         """The last `limit` requests that were decided (by anyone, or by expiry), newest first."""
         query = (
-            sa.select(requests_table)
+            self._select_requests()
             .where(requests_table.c.state != "pending")
             .where(requests_table.c.decided_at.is_not(None))
             .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
@@ -167,8 +174,8 @@ class RequestsMixin(Database):
         """Re-open a finished request's failed and unknown jobs for one more execution. True for
         the one click that wins round `round_seen` (the button names its round), whose audit entry
         and execution are stored in the same transaction."""
-        now = self.clock()
         with self._tx() as conn:
+            now = self.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             request = _row_to_request(row) if row else None
             if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
@@ -199,26 +206,26 @@ class RequestsMixin(Database):
         self, tasks_for: Callable[[Request], Sequence[NewTask]] = lambda _r: (), audit_for: Callable[[Request], dict] = lambda _r: {}
     ) -> list[Request]:
         """Mark every pending request past its expiry as expired, with its audit entry and
-        announcements in the same transaction; return those this call expired."""
-        now = self.clock()
+        announcements in the same transaction; return those this call expired. Expiry is by the
+        database's clock, checked again by each request's own UPDATE."""
 
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
-            self._audit(conn, "expired", "system", request_id, audit_for(request), now)
+            self._audit(conn, "expired", "system", request_id, audit_for(request), request.decided_at)
             self._enqueue(conn, tasks_for(request))
 
         won = self._transition_each(
             requests_table,
-            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= now),
-            dict(state="expired", decided_by="system", decided_at=now),
+            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= self.now_sql()),
+            dict(state="expired", decided_by="system", decided_at=self.now_sql()),
             on_win=on_win,
         )
         return [self.get_request(request_id) for request_id in won]
 
     def mark_started(self, request_id: str, actor: str, detail: dict) -> bool:
         """Write the `started` audit entry once, before the first request to Tencent."""
-        now = self.clock()
         with self._tx() as conn:
+            now = self.db_now(conn)
             won = (
                 conn.execute(
                     requests_table.update()
@@ -239,18 +246,27 @@ class RequestsMixin(Database):
         audit it and store its announcements in the same transaction."""
         return self._move(
             request_id,
-            [requests_table.c.state == "approved", _owned(task_key, me)],
-            dict(state="done", outcome=json.dumps(outcome)),
+            lambda _now: [requests_table.c.state == "approved", _owned(task_key, me)],
+            lambda _now: dict(state="done", outcome=json.dumps(outcome)),
             (event, actor, detail),
             tasks,
-            self.clock(),
         )
 
-    def _move(self, request_id: str, conditions: list, values: dict, audit: tuple[str, str, dict], tasks: Sequence[NewTask], now: float) -> bool:
+    def _move(
+        self,
+        request_id: str,
+        conditions: Callable[[float], list],
+        values: Callable[[float], dict],
+        audit: tuple[str, str, dict],
+        tasks: Sequence[NewTask],
+    ) -> bool:
         """One conditional UPDATE of a request: True for the one winner, whose audit entry
-        (event, actor, detail) and tasks are stored in the same transaction."""
+        (event, actor, detail) and tasks are stored in the same transaction. `conditions` and
+        `values` are given the database's "now", read in that transaction."""
         with self._tx() as conn:
-            won = conn.execute(requests_table.update().where(requests_table.c.id == request_id, *conditions).values(**values)).rowcount == 1
+            now = self.db_now(conn)
+            update = requests_table.update().where(requests_table.c.id == request_id, *conditions(now)).values(**values(now))
+            won = conn.execute(update).rowcount == 1
             if won:
                 self._audit(conn, audit[0], audit[1], request_id, audit[2], now)
                 self._enqueue(conn, tasks)
@@ -266,10 +282,10 @@ class RequestsMixin(Database):
                 .values(message_channel=channel, message_ts=ts)
             )
 
-    def pending_summary(self, now: float) -> tuple[int, float | None]:
-        """Open (pending, unexpired) requests, and seconds until the first of them expires."""
-        open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
-        query = sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)
+    def pending_summary(self) -> tuple[int, float | None]:
+        """Open (pending, unexpired) requests, and seconds until the first of them expires, by the database's clock."""
         with self.engine.connect() as conn:
-            count, first_expiry = conn.execute(query).one()
+            now = self.db_now(conn)
+            open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
+            count, first_expiry = conn.execute(sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)).one()
         return count, (None if first_expiry is None else first_expiry - now)

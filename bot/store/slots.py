@@ -63,7 +63,7 @@ class SlotsMixin(Database):
             return float(now), [float(v) for v in latest], recorded
         latest = conn.execute(_LATEST, {"limit": limit}).scalars().all()
         recorded = time.monotonic()
-        return time.time(), [float(v) for v in latest], recorded
+        return self.db_now(conn), [float(v) for v in latest], recorded
 
     def _record(self, conn, count: int, until: float, old: float) -> list[int]:
         """Insert `count` rows, dropping rows too old to matter, in one statement where possible."""

@@ -1,16 +1,16 @@
 """Durable work: live workers (heartbeats), tasks they own, and named singleton leases.
 
 A worker is one running Runtime (or CLI run). It owns the tasks it is running; another
-worker takes them over only when the owner is dead: its heartbeat is older than the
-timeout, or it ran on this host in a process that no longer exists (a restart is noticed
-at once). Writes that matter (a job's outcome, finishing a request) re-check ownership in
-the same transaction, so a worker that lost its tasks cannot record over the new owner.
+worker takes them over only when the owner is presumed dead: its heartbeat is older than the
+timeout by the database's clock. Nothing else decides death: host names and PIDs are shared
+or reused across containers, and hosts' clocks differ. Writes that matter (a job's outcome,
+finishing a request) re-check ownership in the same transaction, so a worker that lost its
+tasks cannot record over the new owner.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +31,7 @@ class NewTask:
     payload: dict
     stream: str | None = None
     done: bool = False  # a marker only (e.g. "this refusal was audited"), nothing to run
-    not_before: float | None = None  # run no earlier than this (epoch seconds): a reminder, say
+    delay: float = 0.0  # run no earlier than this many seconds from now, by the database's clock: a reminder, say
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,6 @@ def _row_to_task(row) -> Task:
     return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"], m["attempts"])
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 def _free(owner: sa.Column):
     """No live worker owns it: nobody, or a worker that is gone (reaped, retired)."""
     return sa.or_(owner.is_(None), ~owner.in_(sa.select(workers_table.c.id)))
@@ -69,8 +59,9 @@ def _free(owner: sa.Column):
 class WorkMixin(Database):
     # -- workers ----------------------------------------------------------------------
     def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
+        """`host`, `pid` and `boot` are for operators reading the table; they never decide liveness."""
+        now = self.now_sql()
         with self._tx() as conn:
-            now = self.db_now(conn)
             conn.execute(
                 workers_table.insert().values(id=worker_id, name=f"{host}:{pid}", host=host, pid=pid, boot=boot, started_at=now, heartbeat_at=now)
             )
@@ -78,22 +69,23 @@ class WorkMixin(Database):
     def heartbeat(self, worker_id: str) -> bool:
         """Prove we are alive; False if another worker declared us dead (our work is gone)."""
         with self._tx() as conn:
-            now = self.db_now(conn)
-            return conn.execute(workers_table.update().where(workers_table.c.id == worker_id).values(heartbeat_at=now)).rowcount == 1
+            return conn.execute(workers_table.update().where(workers_table.c.id == worker_id).values(heartbeat_at=self.now_sql())).rowcount == 1
 
-    def reap_workers(self, me: str, host: str, boot: str, timeout: float) -> list[str]:
-        """Delete workers that are dead; return their ids. Their tasks become free to claim."""
-        with self.engine.connect() as conn:
-            now = self.db_now(conn)
-            rows = conn.execute(sa.select(workers_table).where(workers_table.c.id != me)).all()
-        dead = [
-            r.id
-            for r in rows
-            if r.heartbeat_at < now - timeout or (r.host == host and (r.boot != boot and (r.pid == os.getpid() or not _pid_alive(r.pid))))
-        ]
-        if dead:
-            with self._tx() as conn:
-                conn.execute(workers_table.delete().where(workers_table.c.id.in_(dead)))
+    def reap_workers(self, me: str, timeout: float) -> list[str]:
+        """Delete workers whose heartbeat is older than `timeout` by the database's clock; return
+        their ids. Their tasks and leases become free to claim in the same transaction. The age
+        is checked by the DELETE itself, so a worker that beats meanwhile is never reaped."""
+        return self._bury(sa.and_(workers_table.c.id != me, workers_table.c.heartbeat_at < self.now_sql() - timeout))
+
+    def bury_process(self, boot: str) -> list[str]:
+        """Delete the workers of one OS process that is certainly gone (its parent saw it exit),
+        found by its boot token, which no other process shares; free their tasks and leases."""
+        return self._bury(workers_table.c.boot == boot)
+
+    def _bury(self, which) -> list[str]:
+        with self._tx() as conn:
+            dead = list(conn.execute(workers_table.delete().where(which).returning(workers_table.c.id)).scalars())
+            if dead:
                 conn.execute(tasks_table.update().where(tasks_table.c.owner.in_(dead)).values(owner=None))
                 conn.execute(leases_table.update().where(leases_table.c.holder.in_(dead)).values(holder=None))
         return dead
@@ -116,7 +108,7 @@ class WorkMixin(Database):
 
     def _enqueue(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
         """Store tasks not stored yet; return how many were new."""
-        now, added = self.clock(), 0
+        now, added = self.now_sql(), 0
         for task in tasks:
             values = dict(
                 key=task.key,
@@ -126,7 +118,7 @@ class WorkMixin(Database):
                 payload=json.dumps(task.payload, default=str),
                 owner=owner,
                 created_at=now,
-                next_at=max(now, task.not_before or now),
+                next_at=now + task.delay if task.delay > 0 else now,
                 done_at=now if task.done else None,
             )
             added += conn.execute(self._insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
@@ -150,14 +142,13 @@ class WorkMixin(Database):
 
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
-        now = self.clock()
         running = set(running)
         earlier = tasks_table.alias("earlier")
         blocked = (
             sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
         )
         free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
-        due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
+        due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= self.now_sql(), tasks_table.c.lane.in_(list(lanes)))
         query = (
             sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
             .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
@@ -190,18 +181,22 @@ class WorkMixin(Database):
                     tasks_table.update()
                     .where(tasks_table.c.key == key)
                     .where(tasks_table.c.owner == me)
-                    .values(done_at=self.clock(), owner=None, error=error)
+                    .values(done_at=self.now_sql(), owner=None, error=error)
                 ).rowcount
                 == 1
             )
 
-    def note_attempt(self, key: str) -> int:
+    def note_attempt(self, key: str, me: str | None = None) -> int | None:
         """Count an attempt before making it (a post whose fate may stay unknown); return how many
-        were counted before, by any worker, including one that died mid-attempt."""
+        were counted before, by any worker, including one that died mid-attempt. With `me`: only
+        while `me` owns the task, else None (it was taken over: make no attempt)."""
+        task = tasks_table.c
         with self._tx() as conn:
-            before = conn.execute(sa.select(tasks_table.c.attempts).where(tasks_table.c.key == key)).scalar() or 0
-            conn.execute(tasks_table.update().where(tasks_table.c.key == key).values(attempts=tasks_table.c.attempts + 1))
-        return int(before)
+            before = conn.execute(sa.select(task.attempts, task.owner).where(task.key == key)).first()
+            if before is None or (me is not None and before.owner != me):
+                return None if me is not None else 0
+            conn.execute(tasks_table.update().where(task.key == key).values(attempts=task.attempts + 1))
+        return int(before.attempts or 0)
 
     def retry_task(self, key: str, me: str, delay: float, error: str) -> None:
         """Give the task back to run again after `delay` seconds (by any worker)."""
@@ -210,7 +205,7 @@ class WorkMixin(Database):
                 tasks_table.update()
                 .where(tasks_table.c.key == key)
                 .where(tasks_table.c.owner == me)
-                .values(owner=None, next_at=self.clock() + delay, attempts=tasks_table.c.attempts + 1, error=error[:500])
+                .values(owner=None, next_at=self.now_sql() + delay, attempts=tasks_table.c.attempts + 1, error=error[:500])
             )
 
     def open_task_count(self) -> int:
@@ -226,3 +221,7 @@ class WorkMixin(Database):
             conn.execute(leases_table.update().where(leases_table.c.name == name).where(_free(leases_table.c.holder)).values(holder=me))
             holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
         return holder == me
+
+    def _holds(self, name: str, me: str):
+        """`me` holds the named lease (a condition for a write fenced by it)."""
+        return sa.exists().where(leases_table.c.name == name, leases_table.c.holder == me)

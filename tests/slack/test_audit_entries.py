@@ -9,7 +9,7 @@ from bot.slack.audit_blocks import audit_message
 from bot.store import AuditEntry
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, OUTSIDER, all_posted
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, OUTSIDER, age_requests, all_posted
 from tests.slack.blockkit import assert_all_sent_blocks_valid, assert_valid_blocks
 
 
@@ -71,8 +71,7 @@ def test_a_denial_and_an_expiry_name_the_jobs(make_bot, ci, slack):
     slack.wait_for(lambda: "denied" in [e.event for e in bot.runtime.store.audit_entries()], what="the denial")
     bot.command(MOD, f"{job(2)} second")
     slack.wait_calls("chat.postMessage", 2, channel=APPROVALS)
-    store = bot.runtime.store
-    store.clock = lambda: __import__("time").time() + 11
+    age_requests(bot.runtime.store, 11)  # the second request is past its expiry
     posted = entries_posted(bot, slack, 4)
     assert job(1) in posted["denied"] and "not a violation" in posted["denied"] and f"<@{MOD}>" in posted["denied"]
     assert job(2) in posted["expired"] and "`system`" in posted["expired"]

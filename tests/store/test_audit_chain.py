@@ -115,9 +115,11 @@ def test_delivery_bookkeeping_is_outside_the_hash(database_url):
     for n in range(3):
         store.audit("refused", "U0OUTSIDER", None, {"n": n})
     first, second, _third = store.unposted_audit()
-    store.begin_post(first.id)
+    store.register_worker("p" * 32, "h", 1, "b" * 32)
+    assert store.hold_lease("audit-poster", "p" * 32)
+    assert store.begin_post(first.id, "audit-poster", "p" * 32) is False
     store.mark_posted(first.id)
-    store.begin_post(second.id)
+    assert store.begin_post(second.id, "audit-poster", "p" * 32) is False
     store.post_refused(second.id)
     assert store.verify_audit().ok
     assert store.verify_audit().checked == 3
@@ -130,7 +132,7 @@ def test_a_rolled_back_decision_leaves_the_chain_whole(database_url):
     store.audit("refused", "U0OUTSIDER", None, {"n": 1})
     try:
         with store._tx() as conn:
-            store._audit(conn, "refused", "U0OUTSIDER", None, {"n": 2}, store.clock())
+            store._audit(conn, "refused", "U0OUTSIDER", None, {"n": 2}, store.db_now(conn))
             raise RuntimeError("the decision's transaction fails after its entry was chained")
     except RuntimeError:
         pass

@@ -7,7 +7,7 @@ import threading
 
 from bot.domain.execution import execute_task
 from tests.conftest import job
-from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, ONCALL2, OUTSIDER, Bot, bot_env
+from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, ONCALL2, OUTSIDER, Bot, age_requests, bot_env
 from tests.slack.blockkit import assert_all_sent_blocks_valid
 
 
@@ -84,9 +84,7 @@ def test_ten_simultaneous_clicks_on_two_processes_send_one_cancel(make_bot, ci, 
 def test_expired_request_loses_its_buttons_and_cannot_be_approved(make_bot, ci, slack):
     bot = make_bot(APPROVAL_TTL_SECONDS="10")
     request_id = request_by_mod(bot, ci, slack, job(1))
-    store = bot.runtime.store
-    store.clock = lambda: __import__("time").time() + 11  # the sweeper's view of time moves past expiry
-    bot.runtime.workflow.clock = store.clock
+    age_requests(bot.runtime.store, 11)  # the request is past its expiry
     [update] = slack.wait_calls("chat.update", channel=APPROVALS)
     assert "Expired" in json.dumps(update.args["blocks"]) and "approve_request" not in json.dumps(update.args["blocks"])
     slack.wait_calls("chat.postMessage", channel=MOD)
