@@ -13,7 +13,7 @@ from typing import Protocol
 from .. import metrics
 from ..logs import event
 from ..store import JobRecord, NewTask, Request, Store, Task
-from ..tencent.results import CancelResult, CIError, JobStatus
+from ..tencent.results import CancelResult, CIError, CINotSent, JobStatus
 from . import outcomes as oc
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,8 @@ class Executor:
         try:
             return oc.cancelled(job_id, self.ci.cancel(job_id))
         except CIError as error:
+            if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
+                return oc.not_sent(job_id, error.message)
             return self._explain(job_id, error, sent_before)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
