@@ -121,6 +121,7 @@ class Settings:
     ci_read_timeout: float = 10.0
     ci_max_attempts: int = 4
     worker_threads: int = 16
+    shutdown_grace_seconds: float = 20.0
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -358,6 +359,7 @@ def load_settings(
         **tencent,
         database_url=_database_url(r),
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
+        shutdown_grace_seconds=r.number("SHUTDOWN_GRACE_SECONDS", 20.0, float, 5, 600, "seconds from SIGTERM until every process has exited"),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )
