@@ -121,7 +121,7 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
 
     ws = SocketModeStandIn()
     slack.socket_mode_url = ws.url
-    env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="")
+    env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="", SHUTDOWN_GRACE_SECONDS=str(GRACE))
     full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env}
     with (tmp_path / "socket.log").open("ab") as log:
         proc = subprocess.Popen(
@@ -152,7 +152,7 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
             assert result.args["text"] == "Cancelled 1 job(s)" and ci.jobs[job(1)].state == "Cancelled"
             assert slack.calls_to("apps.connections.open")[0].token == slack.app_token
             os.killpg(proc.pid, signal.SIGTERM)
-            assert proc.wait(30) == 0
+            assert proc.wait(GRACE + OBSERVATION_ALLOWANCE) == 0
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
