@@ -146,8 +146,8 @@ class Runtime:
         if self._stopping.is_set():
             return
         budget = self.budget
-        budget.start(timeout)
-        event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(budget.start()), 1))
+        deadline = budget.start(timeout)
+        event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(deadline), 1))
         self._stopping.set()
         self.work.shutdown(budget.drain_until, before_retiring=lambda: self.outbox.stop(budget.left(budget.audit_until)))
         event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
@@ -225,6 +225,19 @@ def _run_socket(settings: Settings) -> int:
     return 0
 
 
+def gunicorn_options(settings: Settings) -> dict:
+    return {
+        "bind": f"0.0.0.0:{settings.port}",
+        "worker_class": "gthread",
+        "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
+        "threads": 32,
+        # Longer than our whole drain, so it never cuts it short.
+        "graceful_timeout": math.ceil(settings.shutdown_grace_seconds + GRACEFUL_MARGIN),
+        "timeout": 60,
+        "accesslog": None,
+    }
+
+
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -232,13 +245,8 @@ def _run_http(settings: Settings) -> int:
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("workers", 1)  # more processes: run more dynos on PostgreSQL (README)
-            self.cfg.set("threads", 32)
-            self.cfg.set("graceful_timeout", str(math.ceil(settings.shutdown_grace_seconds + GRACEFUL_MARGIN)))
-            self.cfg.set("timeout", 60)
-            self.cfg.set("accesslog", None)
+            for name, value in gunicorn_options(settings).items():
+                self.cfg.set(name, value)
             self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
             self.cfg.set("child_exit", lambda _arbiter, worker: metrics.mark_process_dead(worker.pid))
             self.cfg.set("post_worker_init", lambda worker: runtime_holder and _count_from_sigterm(runtime_holder[0]))

@@ -89,7 +89,7 @@ class WorkQueue:
         self._wake.set()
         for pool in self._pools.values():  # queued tasks start no more: they are handed back below
             pool.shutdown(wait=False, cancel_futures=True)
-        if self._thread:  # a claim committed after retiring would strand its tasks with us
+        if self._thread:  # its last heartbeat must not land after retiring: it would register us again
             self._thread.join(1.0)
         before_retiring()
         freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once

@@ -131,3 +131,15 @@ def test_a_drain_stuck_past_the_budget_still_ends_the_process_in_time(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
+
+
+@pytest.mark.parametrize("grace", ["5", "20", "27.5", "600"])
+def test_gunicorns_graceful_timeout_is_longer_than_the_whole_drain(grace):
+    """Else gunicorn's master would SIGKILL the worker in the middle of handing work back."""
+    from bot.config import load_settings
+    from bot.runtime import gunicorn_options
+    from tests.test_config import BASE
+
+    settings = load_settings(dict(BASE, SHUTDOWN_GRACE_SECONDS=grace))
+    timeout = gunicorn_options(settings)["graceful_timeout"]
+    assert isinstance(timeout, int) and timeout > settings.shutdown_grace_seconds
