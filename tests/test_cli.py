@@ -124,12 +124,15 @@ class Lines:
             self._cond.notify_all()
 
     def wait_for(self, predicate, what: str, timeout: float = 30) -> str:
+        """The first line that matches; fails when the pipe closes or `timeout` passes without one."""
+
+        def match() -> str | None:
+            return next((line for line in self.lines if predicate(line)), None)
+
         with self._cond:
-            found = self._cond.wait_for(lambda: next((line for line in self.lines if predicate(line)), None) or self.closed.is_set(), timeout)
-            line = next((line for line in self.lines if predicate(line)), None)
-        assert line, (
-            f"no {what} within {timeout} s; got: {''.join(self.lines)[-2000:]}" if not found else f"no {what}; got: {''.join(self.lines)[-2000:]}"
-        )
+            self._cond.wait_for(lambda: match() or self.closed.is_set(), timeout)
+            line = match()
+        assert line, f"no {what} (waited up to {timeout} s); got: {''.join(self.lines)[-2000:]}"
         return line
 
     def text(self) -> str:

@@ -26,6 +26,12 @@ class LostHold(Exception):
     """Another worker holds this execution now (we were presumed dead, or are stopping)."""
 
 
+class StopFlag(Protocol):
+    """The CLI's interrupt (bot/interrupt.py), or a threading.Event."""
+
+    def is_set(self) -> bool: ...
+
+
 class CIPort(Protocol):
     def cancel(self, job_id: str) -> CancelResult: ...
 
@@ -46,9 +52,7 @@ class Executor:
         self.ci = ci
         self.concurrency = max(1, concurrency)
 
-    def run(
-        self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: threading.Event | None = None
-    ) -> list[dict]:
+    def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: StopFlag | None = None) -> list[dict]:
         """Send every job without a known outcome; return all outcomes in the request's order.
 
         `stop` (the CLI's Ctrl-C) ends the batch early: jobs not yet sent are recorded as not sent.
@@ -102,7 +106,7 @@ class Executor:
         )
         return [r.outcome for r in records]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: threading.Event | None) -> dict:
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> dict:
         job_id = record.job_id
         if stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
