@@ -15,6 +15,8 @@ from .store.slots import SharedLimiter
 from .tencent import CIClient, CIError, InvalidJobId
 from .tencent.signer import redact_authorization
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
+
 
 def _settings(require: Sequence[str], http_mode: bool | None = None) -> Settings:
     load_dotenv_file()
@@ -24,7 +26,15 @@ def _settings(require: Sequence[str], http_mode: bool | None = None) -> Settings
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from .cli_cancel import OperatorCancel, describe_outcome
+    from .interrupt import Interrupt
+
+    # From the start: a Ctrl-C at any moment stops the sending (and is not lost if SIGINT was ignored).
+    with Interrupt().installed() as stop:
+        return _cancel(args, stop)
+
+
+def _cancel(args: argparse.Namespace, stop) -> int:
+    from .cli_cancel import OperatorCancel, StoppableLimiter, describe_outcome
     from .domain.commands import MAX_REASON
     from .domain.outcomes import CANCELLED
 
@@ -46,17 +56,18 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {reason}")
         return 0
     store = _open_store(settings)
-    client = CIClient.from_settings(settings, SharedLimiter(store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
+    client = CIClient.from_settings(settings, StoppableLimiter(store, settings.ci_rate_limit, settings.ci_attempt_deadline, stop))
     try:
-        operator = OperatorCancel(store, client, settings.ci_rate_limit)
+        operator = OperatorCancel(store, client, settings.ci_rate_limit, stop)
         request, outcomes = operator.run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
     finally:
         client.close()
         store.close()
     cancelled = sum(1 for o in outcomes if o["result"] == CANCELLED)
     print(f"{cancelled} of {len(outcomes)} cancelled; request {request.id[:8]}; reason: {reason}")
-    if operator.stop.is_set():
+    if stop.is_set():
         print("Interrupted: the jobs marked NotSent were not sent.", file=sys.stderr)
+        return INTERRUPTED
     return 0 if cancelled == len(outcomes) else 1
 
 
@@ -178,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -20,8 +20,11 @@ from collections.abc import Callable, Sequence
 
 from .domain import outcomes as oc
 from .domain.execution import Executor, execute_task, finish
+from .interrupt import Interrupt
 from .store import Request, Store, Task
+from .store.slots import SharedLimiter
 from .tencent import CIClient
+from .tencent.results import CINotSent
 from .worker import boot_token
 
 HEARTBEAT_SECONDS = 5.0
@@ -36,21 +39,25 @@ def operator_name() -> str:
     return "cli:" + (re.sub(r"[^A-Za-z0-9._-]", "_", login)[:32] or "unknown")
 
 
+STOPPED = "stopped (Ctrl-C) before it was sent"
+
+
 class OperatorCancel:
-    def __init__(self, store: Store, ci: CIClient, concurrency: int) -> None:
+    def __init__(self, store: Store, ci: CIClient, concurrency: int, stop: Interrupt | None = None) -> None:
         self.store = store
         # No more jobs in flight than the rate limit sends a second: Ctrl-C then stops the rest.
         self.executor = Executor(store, ci, concurrency=concurrency)
         self.worker_id = uuid.uuid4().hex
-        self.stop = threading.Event()
+        self.stop = stop or Interrupt()  # never set unless the caller installed it for signals
 
     def run(self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[dict], None]) -> tuple[Request, list[dict]]:
-        """Cancel the jobs; return the request and every outcome. KeyboardInterrupt once: stop
-        sending, finish what is in flight, record the rest as not sent."""
+        """Cancel the jobs; return the request and every outcome. Once `stop` is set, nothing
+        more is sent: what is in flight finishes, the rest is recorded as not sent."""
         actor = operator_name()
         self.store.register_worker(self.worker_id, socket.gethostname(), os.getpid(), boot_token())
         beating = threading.Event()
         threading.Thread(target=self._beat, args=(beating,), name="cli-heartbeat", daemon=True).start()
+        threading.Thread(target=self._say_when_stopped, name="cli-interrupt", daemon=True).start()
         try:
             request_id = uuid.uuid4().hex
             request, _ = self.store.create_request(
@@ -67,7 +74,8 @@ class OperatorCancel:
                 task_owner=self.worker_id,
             )
             task = Task(0, f"exec:{request_id}", "execute", "urgent", None, {"request_id": request_id}, self.worker_id, 0)
-            outcomes = self._execute(task, request, on_outcome)
+            # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
+            outcomes = self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop)
             finish(self.store, task, request, outcomes, [])
             self.store.complete_task(task.key, self.worker_id)
             return request, outcomes
@@ -75,44 +83,45 @@ class OperatorCancel:
             beating.set()
             self.store.retire_worker(self.worker_id)
 
-    def _execute(self, task: Task, request: Request, on_outcome: Callable[[dict], None]) -> list[dict]:
-        result: list[list[dict]] = []
-        errors: list[BaseException] = []
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                result.append(self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop))
-            except BaseException as exc:  # handed to the main thread
-                errors.append(exc)
-            finally:
-                done.set()
-
-        # The work runs in a thread so that Ctrl-C reaches this one (an Event wait, not a join,
-        # survives being interrupted).
-        threading.Thread(target=work, name="cli-cancel", daemon=True).start()
-        while True:
-            try:
-                while not done.wait(0.2):
-                    pass
-                break
-            except KeyboardInterrupt:
-                # Jobs not yet sent are recorded as not sent; the ones in flight finish (each within
-                # the CI timeouts), so every job that was sent has its outcome in the audit log.
-                self.stop.set()
-                print(
-                    "Interrupted: finishing the jobs in flight (within the CI timeouts) and recording the rest as not sent…",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        if errors:
-            raise errors[0]
-        return result[0]
+    def _say_when_stopped(self) -> None:
+        if self.stop.wait():
+            print(
+                "Interrupted: sending nothing more; finishing the jobs in flight (within the CI timeouts) and recording the rest as not sent…",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _beat(self, done: threading.Event) -> None:
         while not done.wait(HEARTBEAT_SECONDS):
             with contextlib.suppress(Exception):  # a missed beat only matters if it lasts
                 self.store.heartbeat(self.worker_id)
+
+
+class StoppableLimiter:
+    """The bots' shared rate limit, giving up its wait once the operator interrupts: a job whose
+    turn had not come is not sent, nor one whose turn came just after the interrupt (CINotSent)."""
+
+    def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt) -> None:
+        self.stop = stop
+        self.shared = SharedLimiter(store, limit, in_flight=in_flight, sleep=self._sleep)
+
+    def acquire(self) -> None:
+        self._check()
+        self.shared.acquire()
+        if self.stop.is_set():  # the last look before the request goes out
+            self.shared.done(answered=False)  # the slot taken is given back: nothing was sent
+            self._check()
+
+    def done(self, answered: bool) -> None:
+        self.shared.done(answered)
+
+    def _sleep(self, seconds: float) -> None:
+        self.stop.wait(seconds)
+        self._check()
+
+    def _check(self) -> None:
+        if self.stop.is_set():
+            raise CINotSent("NotSent", STOPPED)
 
 
 def describe_outcome(outcome: dict) -> str:

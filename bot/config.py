@@ -123,6 +123,7 @@ class Settings:
     worker_threads: int = 16
     heartbeat_seconds: float = 5.0  # how often a process proves, in the database, that it is alive
     presumed_dead_seconds: float = 60.0  # a heartbeat this old (by the database's clock): the process is dead
+    shutdown_grace_seconds: float = 20.0
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -361,6 +362,7 @@ def load_settings(
         database_url=_database_url(r),
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
         **_liveness(r),
+        shutdown_grace_seconds=r.number("SHUTDOWN_GRACE_SECONDS", 20.0, float, 5, 600, "seconds from SIGTERM until every process has exited"),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )

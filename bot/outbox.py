@@ -33,6 +33,9 @@ class Outbox:
         self._stop = threading.Event()
         self._halted = False
         self._paused_until = 0.0  # monotonic; Slack asked us to wait (the channel, not one entry)
+        self._post_until = float("inf")  # monotonic; at shutdown, no post starts after this
+        self._closed = False  # stop() returned: never take the lease again (the worker retires next)
+        self._gate = threading.Lock()  # taking the lease vs. closing
         self._thread: threading.Thread | None = None
 
     def wake(self) -> None:
@@ -43,11 +46,16 @@ class Outbox:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Post what is due (within `timeout`), then stop; the rest stays stored for next start."""
+        """Post what is due (starting no post after `timeout`), then stop; the rest stays stored
+        for the next start. Once this returns the lease is never taken again by us: the worker
+        retires next, and a lease taken by a retired worker would be held by no one for good."""
+        self._post_until = time.monotonic() + timeout
         self._stop.set()
         self._wake.set()
         if self._thread:
             self._thread.join(timeout)
+        with self._gate:
+            self._closed = True
 
     def halt(self) -> None:
         """Stop without a last pass (tests: a kill -9)."""
@@ -66,7 +74,9 @@ class Outbox:
 
     def _pass(self) -> None:
         try:
-            if self.store.hold_lease(LEASE, self.worker_id()):
+            with self._gate:
+                held = not self._closed and self.store.hold_lease(LEASE, self.worker_id())
+            if held:
                 self.flush()
         except Exception:
             log.exception("audit.outbox_error")
@@ -81,6 +91,8 @@ class Outbox:
             if not batch:
                 return posted
             for entry in batch:
+                if time.monotonic() >= self._post_until or self._closed:  # out of shutdown budget: the next poster goes on
+                    return posted
                 maybe_posted = self.store.begin_post(entry.id, LEASE, self.worker_id())
                 if maybe_posted is None:  # presumed dead meanwhile: another poster holds the channel now
                     event(log, "audit.lease_lost", logging.WARNING, audit_id=entry.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import signal
 import threading
 
@@ -25,14 +27,17 @@ from .slack.courier import Courier
 from .slack.directory import SlackGroupDirectory
 from .slack.services import Services
 from .slack.signature import verify_signatures
+from .stop_budget import StopBudget, exit_now
 from .store import SharedLimiter, Store
 from .tencent import CIClient
 from .worker import WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_SECONDS = 25  # Heroku sends SIGKILL 30 s after SIGTERM
 SLACK_LANE_THREADS = 8
+#: gunicorn's graceful timeout is this much longer than SHUTDOWN_GRACE_SECONDS: it never cuts
+#: the drain short (it kills a worker still running then; the drain has ended before).
+GRACEFUL_MARGIN = 5
 
 
 class Runtime:
@@ -97,6 +102,7 @@ class Runtime:
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
+        self.budget = StopBudget(settings.shutdown_grace_seconds)
         self._sweeper: threading.Thread | None = None
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
@@ -127,15 +133,26 @@ class Runtime:
             except Exception:
                 log.exception("sweeper.error")
 
-    def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> None:
-        """Stop taking work, let running tasks finish, hand back the rest, post what audit entries we can."""
+    def stop_requested(self) -> None:
+        """SIGTERM arrived (called in the signal handler): the budget counts from now, and the
+        process exits within it even if the drain gets stuck."""
+        if self.budget.deadline is None:
+            self.budget.start()
+            self.budget.guard()
+
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Stop taking work, let running tasks finish, post what audit entries we can, hand back
+        the rest: all by the budget's one deadline (from SIGTERM; else `timeout` or the grace from now)."""
         if self._stopping.is_set():
             return
-        event(log, "bot.stopping", inflight=self.work.inflight)
+        budget = self.budget
+        deadline = budget.start(timeout)
+        event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(deadline), 1))
         self._stopping.set()
-        self.work.shutdown(timeout * 0.7, before_retiring=lambda: self.outbox.stop(timeout * 0.25))
+        self.work.shutdown(budget.drain_until, before_retiring=lambda: self.outbox.stop(budget.left(budget.audit_until)))
         event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
         self.ci.close()
+        budget.done.set()
 
     def halt(self) -> None:
         """Stop every thread without handing anything back (tests: as a kill -9 would)."""
@@ -193,12 +210,18 @@ def _run_socket(settings: Settings) -> int:
         metrics.serve(settings.metrics_token.reveal(), runtime.store, settings.metrics_port)
     handler = SocketModeHandler(runtime.app, settings.slack_app_token.reveal())
     stop = threading.Event()
+
+    def on_signal(*_) -> None:
+        runtime.stop_requested()
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, on_signal)
     handler.connect()
     stop.wait()
     handler.close()
     runtime.shutdown()
+    exit_now(0)  # threads still on a CI call hold nothing unstored; Python's exit would wait for them
     return 0
 
 
@@ -220,6 +243,19 @@ def _child_exited(settings: Settings, pid: int) -> None:
             store.close()
 
 
+def gunicorn_options(settings: Settings) -> dict:
+    return {
+        "bind": f"0.0.0.0:{settings.port}",
+        "worker_class": "gthread",
+        "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
+        "threads": 32,
+        # Longer than our whole drain, so it never cuts it short.
+        "graceful_timeout": math.ceil(settings.shutdown_grace_seconds + GRACEFUL_MARGIN),
+        "timeout": 60,
+        "accesslog": None,
+    }
+
+
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -227,16 +263,12 @@ def _run_http(settings: Settings) -> int:
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("workers", 1)  # more processes: run more dynos on PostgreSQL (README)
-            self.cfg.set("threads", 32)
-            self.cfg.set("graceful_timeout", SHUTDOWN_SECONDS)
-            self.cfg.set("timeout", 60)
-            self.cfg.set("accesslog", None)
+            for name, value in gunicorn_options(settings).items():
+                self.cfg.set(name, value)
             self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
             self.cfg.set("child_exit", lambda _arbiter, worker: _child_exited(settings, worker.pid))
-            self.cfg.set("worker_exit", lambda _arbiter, _worker: runtime_holder and runtime_holder[0].shutdown())
+            self.cfg.set("post_worker_init", lambda worker: runtime_holder and _count_from_sigterm(runtime_holder[0]))
+            self.cfg.set("worker_exit", lambda _arbiter, worker: _stop_worker(runtime_holder, worker))
 
         def load(self):
             runtime = Runtime(settings).start()  # in the worker, after fork: threads live there
@@ -246,3 +278,24 @@ def _run_http(settings: Settings) -> int:
     runtime_holder: list[Runtime] = []
     Server().run()
     return 0
+
+
+def _count_from_sigterm(runtime: Runtime) -> None:
+    """In the worker: the budget starts when SIGTERM arrives, not when gunicorn has finished
+    its HTTP requests (it calls worker_exit only then)."""
+    gunicorn_handler = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(sig, frame) -> None:
+        runtime.stop_requested()
+        gunicorn_handler(sig, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests in progress are not disturbed
+
+
+def _stop_worker(runtime_holder: list[Runtime], worker) -> None:
+    """gunicorn calls worker_exit in the worker (and in the master, which holds no Runtime)."""
+    if not runtime_holder or worker.pid != os.getpid():
+        return
+    runtime_holder[0].shutdown()
+    exit_now(0)

@@ -78,30 +78,42 @@ class WorkQueue:
         self._thread.start()
         return self
 
-    def shutdown(self, timeout: float, before_retiring=lambda: None) -> bool:
-        """Stop taking work, let running tasks finish within `timeout`, then hand back the rest.
-        `before_retiring` runs while this worker still counts as alive (a last audit pass)."""
-        deadline = time.monotonic() + timeout
+    def shutdown(self, until: float, before_retiring=lambda: None) -> bool:
+        """Stop taking work; until `until` (time.monotonic()) let running tasks finish and deliver
+        what they announced; then hand back the rest. `before_retiring` runs while this worker
+        still counts as alive (a last audit pass)."""
         with self._lock:
             self.accepting = False
-        finished = False
-        while not finished and time.monotonic() < deadline:
-            with self._lock:
-                idle = self._lock.wait_for(lambda: not self._running, max(0.0, deadline - time.monotonic()))
-            # What the finished work announced is delivered before we go, where time allows.
-            finished = idle and not self._claim(["slack"])
+        finished = self._drain(until)
         with self._lock:
             left = len(self._running)
         self._stop.set()
         self._wake.set()
-        if self._thread:
-            self._thread.join(5)
+        for pool in self._pools.values():  # queued tasks start no more: they are handed back below
+            pool.shutdown(wait=False, cancel_futures=True)
+        if self._thread:  # its last heartbeat must not land after retiring: it would register us again
+            self._thread.join(1.0)
         before_retiring()
         freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
-        for pool in self._pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
         event(log, "work.drained", finished=finished, left=left, handed_back=freed)
         return finished
+
+    def _drain(self, until: float) -> bool:
+        """Wait for running tasks, meanwhile delivering what finished ones announced (the slack
+        lane: results, audit-channel cards) rather than leaving it for the next process."""
+        while True:
+            try:
+                claimed = self._claim(["slack"])
+            except Exception:  # the database is away: wait for the running tasks all the same
+                log.exception("work.claim_failed")
+                claimed = 0
+            with self._lock:
+                if not self._running and not claimed:
+                    return True
+                remaining = until - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._lock.wait(min(remaining, self.poll))  # a task ended, or look for new announcements
 
     def halt(self) -> None:
         """Stop every thread at once and keep the database untouched (tests: a kill -9)."""

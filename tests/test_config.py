@@ -28,6 +28,7 @@ def test_defaults_follow_the_contract():
     s = load_settings(BASE)
     assert s.ci_endpoint == "https://examplebucket-1250000000.ci.ap-beijing.myqcloud.com"
     assert (s.ci_rate_limit, s.approval_ttl_seconds, s.four_eyes, s.port) == (20, 1800, False, 3000)
+    assert s.shutdown_grace_seconds == 20
     assert s.slack_api_url == "https://slack.com/api/"
     assert s.database_url == "sqlite:///cancel-moderation.db"
     assert s.requester_users == frozenset() and s.allowed_channels == frozenset()
@@ -197,6 +198,8 @@ def test_a_channel_name_is_shown_what_a_channel_id_looks_like_and_where_to_copy_
         ("CI_CONNECT_TIMEOUT", "soon", "is not a number: use 0.01 to 60 (seconds)"),
         ("CI_MAX_ATTEMPTS", "11", "use 1 to 10 (attempts per call)"),
         ("WORKER_THREADS", "0", "use 1 to 256 (threads)"),
+        ("SHUTDOWN_GRACE_SECONDS", "30s", "is not a number: use 5 to 600 (seconds from SIGTERM"),
+        ("SHUTDOWN_GRACE_SECONDS", "2", "is out of range: use 5 to 600 (seconds from SIGTERM"),
     ],
 )
 def test_range_errors_state_the_range_and_the_unit(name, value, expected):

@@ -132,7 +132,7 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
 
     ws = SocketModeStandIn()
     slack.socket_mode_url = ws.url
-    env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="")
+    env = bot_env(ci, slack, database_url, SLACK_APP_TOKEN=slack.app_token, SLACK_SIGNING_SECRET="", SHUTDOWN_GRACE_SECONDS=str(GRACE))
     full = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **env}
     with (tmp_path / "socket.log").open("ab") as log:
         proc = subprocess.Popen(
@@ -163,7 +163,7 @@ def test_socket_mode_process_handles_a_command_and_stops_on_sigterm(ci, slack, d
             assert result.args["text"] == "Cancelled 1 job(s)" and ci.jobs[job(1)].state == "Cancelled"
             assert slack.calls_to("apps.connections.open")[0].token == slack.app_token
             os.killpg(proc.pid, signal.SIGTERM)
-            assert proc.wait(30) == 0
+            assert proc.wait(GRACE + OBSERVATION_ALLOWANCE) == 0
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -180,8 +180,9 @@ def bulk(n: int, ci, delay: float = 0.0) -> list[str]:
     return ids
 
 
-def assert_each_job_cancelled_once_or_confirmed(ci, store_url: str, ids: list[str]) -> None:
-    """A job is sent twice only when its first answer was lost, and then the repeat is confirmed."""
+def assert_each_job_cancelled_once_or_confirmed(ci, store_url: str, ids: list[str], handed_back: frozenset[str] = frozenset()) -> None:
+    """A job is sent twice only when its first answer was lost, and then the repeat is confirmed;
+    or when a stopping process handed it back unanswered (the repeat's own answer tells)."""
     from bot.store import Store
 
     sends = Counter(a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing"))
@@ -196,7 +197,7 @@ def assert_each_job_cancelled_once_or_confirmed(ci, store_url: str, ids: list[st
     assert events.count("started") == 1 and events.count("cancelled") == 1 and "failed" not in events
     for j in ids:
         assert outcomes[j]["result"] == "cancelled"
-        assert sends[j] == 1 or (sends[j] == 2 and outcomes[j]["confirmed"]), (j, sends[j], outcomes[j])
+        assert sends[j] == 1 or (sends[j] == 2 and (outcomes[j]["confirmed"] or j in handed_back)), (j, sends[j], outcomes[j])
 
 
 @pytest.mark.slow
@@ -232,17 +233,37 @@ def test_a_live_process_takes_over_the_work_of_one_killed_beside_it(process, ci,
 
 @pytest.mark.slow
 def test_sigterm_past_the_drain_hands_work_back_and_the_next_process_finishes_it(process, ci, slack, database_url):
-    ids = bulk(2, ci, delay=20.0)  # each answer takes longer than the 17.5 s drain
+    ids = bulk(2, ci, delay=20.0)  # each answer takes longer than the whole 20 s budget
     bot = process(CI_READ_TIMEOUT="30")
     bot.client.command(ONCALL, " ".join(ids) + " deploy in the middle")
     slack.wait_for(lambda: len(ci.requests_for("cancel_auditing")) == 2, what="both cancels in flight")
     bot.signal(signal.SIGTERM)
     assert bot.wait(30) == 0
     assert not slack.calls_to("chat.postMessage", channel=CHANNEL)
+    handed_back = frozenset(j for j, outcome in outcomes_by_job(database_url).items() if not outcome)
+    assert handed_back == set(ids)
     process(CI_READ_TIMEOUT="30")
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=40)
     assert result.args["text"] == "Cancelled 2 job(s)"
-    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids)
+    assert_each_job_cancelled_once_or_confirmed(ci, database_url, ids, handed_back)
+
+
+GRACE = 8  # SHUTDOWN_GRACE_SECONDS for the test: short, so the test is too
+#: What the test adds to the budget: only its own observation (the signal's delivery, polling the
+#: process group every 20 ms on a loaded machine). The bot's budget already keeps 1 s of the
+#: grace for its processes' own exit (bot/stop_budget.py EXIT_RESERVE).
+OBSERVATION_ALLOWANCE = 1.0
+
+
+def outcomes_by_job(store_url: str) -> dict[str, dict | None]:
+    from bot.store import Store
+
+    store = Store(store_url)
+    try:
+        started = {e.request_id for e in store.audit_entries() if e.event == "started"}
+        return {r.job_id: r.outcome for request_id in started for r in store.job_records(request_id)}
+    finally:
+        store.close()
 
 
 # -- start-up failures: one message naming the setting, never a traceback, exit within 15 s ---------

@@ -139,6 +139,7 @@ def test_every_numeric_setting_has_its_range_in_the_readme():
         "APPROVAL_TTL_SECONDS", "MAX_PENDING_PER_USER",
         "CI_RATE_LIMIT", "PORT", "METRICS_PORT", "CI_CONNECT_TIMEOUT", "CI_READ_TIMEOUT", "CI_MAX_ATTEMPTS", "WORKER_THREADS",
         "PRESUMED_DEAD_SECONDS", "HEARTBEAT_SECONDS",
+        "SHUTDOWN_GRACE_SECONDS",
     }  # fmt: skip
 
 

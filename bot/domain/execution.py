@@ -13,7 +13,7 @@ from typing import Protocol
 from .. import metrics
 from ..logs import event
 from ..store import JobRecord, NewTask, Request, Store, Task
-from ..tencent.results import CancelResult, CIError, JobStatus
+from ..tencent.results import CancelResult, CIError, CINotSent, JobStatus
 from . import outcomes as oc
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,12 @@ LANE = "urgent"
 
 class LostHold(Exception):
     """Another worker holds this execution now (we were presumed dead, or are stopping)."""
+
+
+class StopFlag(Protocol):
+    """The CLI's interrupt (bot/interrupt.py), or a threading.Event."""
+
+    def is_set(self) -> bool: ...
 
 
 class CIPort(Protocol):
@@ -46,9 +52,7 @@ class Executor:
         self.ci = ci
         self.concurrency = max(1, concurrency)
 
-    def run(
-        self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: threading.Event | None = None
-    ) -> list[dict]:
+    def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: StopFlag | None = None) -> list[dict]:
         """Send every job without a known outcome; return all outcomes in the request's order.
 
         `stop` (the CLI's Ctrl-C) ends the batch early: jobs not yet sent are recorded as not sent.
@@ -102,7 +106,7 @@ class Executor:
         )
         return [r.outcome for r in records]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: threading.Event | None) -> dict:
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> dict:
         job_id = record.job_id
         if stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
@@ -131,6 +135,8 @@ class Executor:
         try:
             return oc.cancelled(job_id, self.ci.cancel(job_id))
         except CIError as error:
+            if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
+                return oc.not_sent(job_id, error.message)
             return self._explain(job_id, error, sent_before)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})

@@ -210,7 +210,11 @@ class CIClient:
         while True:
             attempt += 1
             waited = time.monotonic()
-            self.limiter.acquire()
+            try:
+                self.limiter.acquire()
+            except CIError as exc:  # the limiter stopped the call (CINotSent): say what earlier attempts may have done
+                exc.after_ambiguous = progress.ambiguous
+                raise
             started = time.monotonic()
             metrics.ratelimit_wait(started - waited)
             progress.in_flight = True

@@ -152,3 +152,10 @@ class CIBadResponse(CIError):
 
 class CILocalError(CIError):
     """The bot failed during a CI call (a locked limiter database, a bug): never retried."""
+
+
+class CINotSent(CIError):
+    """The caller stopped the call before its request went out (the CLI's Ctrl-C, raised by
+    its limiter): this attempt certainly did nothing; an earlier one may have (`after_ambiguous`)."""
+
+    maybe_applied = False

@@ -61,6 +61,11 @@ class Fault:
         return ("delay", seconds)
 
     @staticmethod
+    def hold(until: threading.Event):
+        """Keep the request (the connection open, nothing done) until the test sets `until`; then answer as usual."""
+        return ("hold", until)
+
+    @staticmethod
     def hang():
         return ("hang",)
 
@@ -396,6 +401,10 @@ class CIStandIn(LocalServer):
             record.status = status
             self._send(h, status, body, {"Content-Type": "application/xml", **headers})
             return True
+        if kind == "hold":
+            while not (fault[1].is_set() or self._release.is_set()):
+                fault[1].wait(0.1)  # also freed when the stand-in stops
+            return False
         if kind == "hang":
             self._release.wait(60)
             h.close_connection = True
