@@ -66,8 +66,14 @@ class Runtime:
             dead_after=dead_after,
             poll=work_poll,
         )
+        # A post needs a heartbeat fresh enough that nobody may take over for dead_after / 2 seconds after it.
+        self.fresh = dead_after / 2
         self.outbox = Outbox(
-            self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message), worker_id=lambda: self.work.id, poll=outbox_poll
+            self.store,
+            AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
+            worker_id=lambda: self.work.id,
+            poll=outbox_poll,
+            fresh=self.fresh,
         )
         rules = PolicyRules(
             requester_users=settings.requester_users,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .audit import AuditMixin
+from .fencing import FencingMixin
 from .homes import HomesMixin
 from .jobs import JobsMixin
 from .requests import RequestsMixin
@@ -10,7 +11,7 @@ from .slots import SlotsMixin
 from .work import WorkMixin
 
 
-class Store(RequestsMixin, JobsMixin, AuditMixin, HomesMixin, WorkMixin, SlotsMixin):
+class Store(RequestsMixin, JobsMixin, AuditMixin, FencingMixin, HomesMixin, WorkMixin, SlotsMixin):
     """Requests, the per-job journal, the audit log, Home-tab viewers, durable tasks and the
     shared rate-limit slots, on SQLite or PostgreSQL.
 

@@ -1,0 +1,77 @@
+"""Each audit entry and reminder is posted exactly once across stalls and crashes: a poster
+that stalls past its lease (a long GC, a frozen container) posts nothing it no longer holds,
+and a post that may have landed is looked for before it is sent again."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.conftest import job
+from tests.harness import AUDIT, OUTSIDER, Bot, all_posted, bot_env
+
+
+def audit_posts(slack) -> Counter:
+    """How many times each audit entry was posted to the channel (its first message, not replies)."""
+    return Counter(
+        m["metadata"]["event_payload"]["audit_id"]
+        for m in slack.history.get(AUDIT, [])
+        if not m.get("thread_ts") and (m.get("metadata") or {}).get("event_type") == "cancel_moderation_audit"
+    )
+
+
+def stall_then_take_over(ci, slack, database_url, arm, stalled_method: str) -> Counter:
+    """A first process stores 30 audit entries and its poster sticks in a Slack call (`arm`
+    scripts Slack); a second process presumes it dead and posts them all; then the first
+    wakes up mid-flush. Returns how often each entry was posted."""
+    env = bot_env(ci, slack, database_url)
+    bots = []
+    try:
+        first = Bot(env, slack, heartbeat_every=3600.0)  # heartbeats once, then looks frozen to others
+        bots.append(first)
+        store = first.runtime.store
+        release = arm()
+        for n in range(30):
+            first.command(OUTSIDER, f"{job(n)} not allowed {n}")
+        slack.wait_for(lambda: len(store.audit_entries()) == 30, timeout=30, what="30 refusals stored")
+        slack.wait_for(lambda: [c for c in slack.stalled if c.method == stalled_method], timeout=30, what="the first poster stuck mid-flush")
+
+        second = Bot(env, slack, dead_after=1.0)  # presumes the silent first process dead and takes over
+        bots.append(second)
+        slack.wait_for(lambda: all_posted(store), timeout=30, what="the second poster to post every entry")
+        release.set()  # the first process wakes up mid-flush
+        first.runtime.outbox.stop(timeout=15)  # and does whatever it still does
+        posts = audit_posts(slack)
+        assert set(posts) == {e.id for e in store.audit_entries()}
+        return posts
+    finally:
+        for bot in bots:
+            bot.stop()
+
+
+def test_a_poster_frozen_before_its_post_posts_nothing_once_another_took_over(ci, slack, database_url):
+    """The lease is checked right before each post, not once per pass: the first poster's
+    look-up (for an entry whose earlier attempt failed) said "not posted", then it froze."""
+
+    def arm():
+        slack.fail("chat.postMessage", 1, status=503, error="service_unavailable", channel=AUDIT)  # in doubt: look first
+        return slack.stall("conversations.history", channel=AUDIT)  # the look-up's answer arrives late
+
+    posts = stall_then_take_over(ci, slack, database_url, arm, "conversations.history")
+    doubled = {entry: n for entry, n in posts.items() if n > 1}
+    assert not doubled, f"{sum(posts.values())} posts for {len(posts)} entries; posted more than once: {doubled}"
+
+
+def test_a_poster_frozen_mid_flush_stops_at_the_next_post_when_the_channel_cannot_be_searched(ci, slack, database_url):
+    """Without channels:history nothing can be looked up, so only fencing stops the first
+    poster: the post it was stuck in lands (Slack took it, so the second poster, unable to
+    look, posts that one entry again, as documented); every later entry once."""
+
+    def arm():
+        slack.fail("conversations.history", 1000, error="missing_scope", channel=AUDIT)
+        slack.rate_limit("chat.postMessage", 1, retry_after=3, channel=AUDIT)  # entries pile up meanwhile
+        return slack.stall("chat.postMessage", channel=AUDIT)
+
+    posts = stall_then_take_over(ci, slack, database_url, arm, "chat.postMessage")
+    first = min(posts)
+    doubled = {entry: n for entry, n in posts.items() if n > 1 and entry != first}
+    assert posts[first] == 2 and not doubled, f"{sum(posts.values())} posts for {len(posts)} entries; more than once: {doubled}"
