@@ -97,7 +97,12 @@ class Runtime:
         self.work.register(self.workflow.handlers())
         self.work.register(
             Courier(
-                delivery_client, self.store, settings.approval_channel, mention=oncall_mention(settings), home_data=self.workflow.home_for
+                delivery_client,
+                self.store,
+                settings.approval_channel,
+                mention=oncall_mention(settings),
+                home_data=self.workflow.home_for,
+                fresh=self.fresh,
             ).handlers()
         )
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))

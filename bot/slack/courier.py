@@ -45,13 +45,24 @@ def retry_or_raise(exc: Exception) -> None:
 
 
 class Courier:
-    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "", home_data=None, clock=time.time) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        store: Store,
+        approval_channel: str,
+        *,
+        mention: str = "",
+        home_data=None,
+        clock=time.time,
+        fresh: float | None = None,
+    ) -> None:
         self.client = client
         self.store = store
         self.approval_channel = approval_channel
         self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
         self.clock = clock
+        self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
 
     def handlers(self) -> dict:
         return {
@@ -121,11 +132,13 @@ class Courier:
         self._refresh_homes()
         if request.message_ts:
             return  # posted already (a click told us where)
-        if self.store.note_attempt(task.key):  # an earlier try (here, or by a worker that died) may have landed
+        if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return
+        if not self._fence(task):
+            return
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
         try:
             response = self.client.chat_postMessage(
@@ -165,8 +178,13 @@ class Courier:
             return
         if not request.message_ts:
             raise RetryLater(2.0, "approval message not posted yet")
-        if task.attempts and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id):
-            return  # an earlier try was posted before its answer was lost
+        # Any earlier try (a lost answer, a worker killed mid-post) may be in the thread: look first.
+        if self.store.task_attempts(task.key) and posted_replies(
+            self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
+        ):
+            return
+        if not self._fence(task):
+            return
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
@@ -207,6 +225,14 @@ class Courier:
             self.store.enqueue([announce.home(user, version) for user in viewers])
 
     # -- shared ------------------------------------------------------------------------
+    def _fence(self, task: Task) -> bool:
+        """Right before a post that must be made once: record the attempt if the task is still
+        ours; False when we stalled and another worker took it over (it posts, not us)."""
+        if self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
+            return True
+        event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
+        return False
+
     def _request(self, task: Task) -> Request:
         request = self.store.get_request(task.payload["request_id"])
         if request is None:

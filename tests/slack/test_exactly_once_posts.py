@@ -4,10 +4,16 @@ and a post that may have landed is looked for before it is sent again."""
 
 from __future__ import annotations
 
+import signal
 from collections import Counter
 
+import sqlalchemy as sa
+
+from bot.store import Store
+from bot.store.schema import tasks_table
 from tests.conftest import job
-from tests.harness import AUDIT, OUTSIDER, Bot, all_posted, bot_env
+from tests.harness import APPROVALS, AUDIT, MOD, OUTSIDER, Bot, all_posted, bot_env
+from tests.test_process import process  # noqa: F401  (the fixture)
 
 
 def audit_posts(slack) -> Counter:
@@ -75,3 +81,33 @@ def test_a_poster_frozen_mid_flush_stops_at_the_next_post_when_the_channel_canno
     first = min(posts)
     doubled = {entry: n for entry, n in posts.items() if n > 1 and entry != first}
     assert posts[first] == 2 and not doubled, f"{sum(posts.values())} posts for {len(posts)} entries; more than once: {doubled}"
+
+
+def test_a_reminder_posted_just_before_a_kill_9_is_not_posted_again(process, ci, slack, database_url):  # noqa: F811
+    """The process dies after Slack took the reminder and before it recorded that: the
+    restarted process looks in the thread first (the attempt was recorded before the post),
+    though the task itself was never retried."""
+    ci.add_job(job(1))
+    first = process(APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="2")
+    first.client.command(MOD, f"{job(1)} please cancel")
+    request_id = first.client.request_id_from_approval()
+    slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=APPROVALS) if c.result], what="the approval posted")
+    release = slack.stall("chat.postMessage", channel=APPROVALS)  # Slack takes the reminder; its answer never arrives
+    slack.wait_for(lambda: [c for c in slack.stalled if c.args.get("thread_ts")], timeout=20, what="the reminder posted")
+    first.signal(signal.SIGKILL)
+    first.wait(10)
+    release.set()
+    process(APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="2")  # restarted on the same host: resumes at once
+    store = Store(database_url)
+    try:
+        slack.wait_for(lambda: task_done(store, f"{request_id}:reminder"), timeout=30, what="the reminder task finished")
+    finally:
+        store.close()
+    reminders = [m for m in slack.history[APPROVALS] if (m.get("metadata") or {}).get("event_type") == "cancel_moderation_reminder"]
+    assert len(reminders) == 1, f"the reminder was posted {len(reminders)} times"
+
+
+def task_done(store: Store, key: str) -> bool:
+    task = store.get_task(key)
+    with store.engine.connect() as conn:
+        return bool(task) and conn.execute(sa.select(tasks_table.c.done_at).where(tasks_table.c.key == key)).scalar() is not None
