@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from . import metrics
 from .config import Settings
+from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
 from .domain.workflow import LOOKUPS, URGENT, Workflow
 from .logs import event
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 25  # Heroku sends SIGKILL 30 s after SIGTERM
 SLACK_LANE_THREADS = 8
+HOME_LANE_THREADS = 2  # Home publishes: the lowest class, apart from the announcements
 
 
 class Runtime:
@@ -61,7 +63,12 @@ class Runtime:
         delivery_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
         self.work = WorkQueue(
             self.store,
-            {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4), "slack": SLACK_LANE_THREADS},
+            {
+                URGENT: settings.worker_threads,
+                LOOKUPS: max(2, settings.worker_threads // 4),
+                "slack": SLACK_LANE_THREADS,
+                HOME_LANE: HOME_LANE_THREADS,
+            },
             heartbeat_every=heartbeat_every,
             dead_after=dead_after,
             poll=work_poll,
@@ -102,6 +109,7 @@ class Runtime:
                 settings.approval_channel,
                 mention=oncall_mention(settings),
                 home_data=self.workflow.home_for,
+                home_audience=self.workflow.home_audience,
                 fresh=self.fresh,
             ).handlers()
         )

@@ -53,6 +53,7 @@ class Courier:
         *,
         mention: str = "",
         home_data=None,
+        home_audience=None,
         clock=time.time,
         fresh: float | None = None,
     ) -> None:
@@ -61,6 +62,7 @@ class Courier:
         self.approval_channel = approval_channel
         self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
+        self.home_audience = home_audience  # request -> the users whose Home it changes (on-call, the requester)
         self.clock = clock
         self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
 
@@ -107,7 +109,7 @@ class Courier:
     # -- results -----------------------------------------------------------------------
     def result(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         caller = Caller.from_dict(task.payload["caller"])
         text, blocks = bk.result_message(request)
         payload = {"text": text, "blocks": bk.as_dicts(blocks)}
@@ -129,7 +131,7 @@ class Courier:
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         if request.message_ts:
             return  # posted already (a click told us where)
         if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
@@ -155,7 +157,7 @@ class Courier:
 
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.get_task(f"{request.id}:post")
@@ -217,12 +219,13 @@ class Courier:
             return
         self.store.mark_home_shown(user_id, version)
 
-    def _refresh_homes(self) -> None:
-        """A request changed: refresh the Home tab of everyone who has opened it (coalesced by key)."""
-        viewers = self.store.home_viewers()
-        if viewers:
+    def _refresh_homes(self, request: Request) -> None:
+        """A request changed: refresh, in the Home lane, the Home of those it concerns who
+        opened the tab (coalesced); everyone else sees it when they next open the tab."""
+        users = self.home_audience(request) if self.home_audience else []
+        if users:
             version = self.store.latest_change()
-            self.store.enqueue([announce.home(user, version) for user in viewers])
+            self.store.queue_home_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
     def _fence(self, task: Task) -> bool:
