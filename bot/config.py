@@ -121,6 +121,7 @@ class Settings:
     ci_read_timeout: float = 10.0
     ci_max_attempts: int = 4
     worker_threads: int = 16
+    retention_days: int = 30
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -358,6 +359,7 @@ def load_settings(
         **tencent,
         database_url=_database_url(r),
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
+        retention_days=int(r.number("RETENTION_DAYS", 30, int, 1, 3650, "days")),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )

@@ -16,6 +16,7 @@ from . import metrics
 from .config import Settings
 from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
+from .domain.retention import Retention
 from .domain.workflow import LOOKUPS, URGENT, Workflow
 from .logs import event
 from .outbox import Outbox
@@ -114,6 +115,7 @@ class Runtime:
             ).handlers()
         )
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
+        self.retention = Retention(self.store, settings.retention_days)
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -143,6 +145,7 @@ class Runtime:
         while not self._stopping.wait(self.sweep_every):
             try:
                 self.workflow.sweep()
+                self.retention.maybe_prune()
             except Exception:
                 log.exception("sweeper.error")
 
