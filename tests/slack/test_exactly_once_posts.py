@@ -13,6 +13,7 @@ from bot.store import Store
 from bot.store.schema import tasks_table
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, MOD, OUTSIDER, Bot, all_posted, bot_env
+from tests.slack.actions.test_approve import request_by_mod
 from tests.test_process import process  # noqa: F401  (the fixture)
 
 
@@ -111,3 +112,29 @@ def task_done(store: Store, key: str) -> bool:
     task = store.get_task(key)
     with store.engine.connect() as conn:
         return bool(task) and conn.execute(sa.select(tasks_table.c.done_at).where(tasks_table.c.key == key)).scalar() is not None
+
+
+def test_a_reminder_frozen_before_its_post_posts_nothing_once_another_took_over(ci, slack, database_url):
+    """The first try of the reminder failed (503), so the retry looks in the thread first; the
+    look-up's answer ("not there") arrives late, after another process took the task over and
+    posted the reminder. The stalled worker must not post it again."""
+    env = bot_env(ci, slack, database_url, APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="2")
+    bots = []
+    try:
+        first = Bot(env, slack, heartbeat_every=3600.0)  # heartbeats once, then looks frozen to others
+        bots.append(first)
+        request_id = request_by_mod(first, ci, slack, job(1))
+        slack.fail("chat.postMessage", 1, status=503, error="service_unavailable", channel=APPROVALS)  # the reminder's first try
+        release = slack.stall("conversations.replies", channel=APPROVALS)
+        slack.wait_for(lambda: [c for c in slack.stalled if c.method == "conversations.replies"], timeout=30, what="the retry stuck in its look-up")
+
+        second = Bot(env, slack, dead_after=1.0)  # presumes the silent first process dead and takes the reminder over
+        bots.append(second)
+        slack.wait_for(lambda: task_done(second.runtime.store, f"{request_id}:reminder"), timeout=30, what="the reminder posted by the second")
+        release.set()  # the first process wakes up with its stale answer
+        slack.wait_for(lambda: first.runtime.work.inflight == 0, timeout=30, what="the first process done with the reminder")
+        reminders = [m for m in slack.history[APPROVALS] if (m.get("metadata") or {}).get("event_type") == "cancel_moderation_reminder"]
+        assert len(reminders) == 1, f"the reminder was posted {len(reminders)} times"
+    finally:
+        for bot in bots:
+            bot.stop()
