@@ -54,3 +54,18 @@ def test_a_burst_of_changes_publishes_each_concerned_home_once(bot, ci, slack):
     slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
     assert "Pending requests (5)" in latest_home(slack, ONCALL, "Pending requests (5)")
     assert publishes(slack)[ONCALL] <= 1 + 2, publishes(slack)  # opened, then at most the first refresh and one for the rest
+
+
+def test_on_call_by_user_group_is_refreshed_and_other_requesters_are_not(make_bot, ci, slack):
+    slack.groups["S0ONCALL"] = [ONCALL]
+    bot = make_bot(APPROVER_USERS="", APPROVER_USERGROUPS="S0ONCALL", REQUESTER_USERS="", APPROVAL_REMINDER_SECONDS="0")
+    other_requester = "U0MOD2"
+    for user in (ONCALL, MOD, other_requester):
+        bot.home_opened(user)
+    slack.wait_for(lambda: len(publishes(slack)) == 3, what="every opened Home published")
+    opened = publishes(slack)
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    latest_home(slack, ONCALL, request_id[:8])
+    latest_home(slack, MOD, "withdraw_request")
+    slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
+    assert set(publishes(slack) - opened) == {ONCALL, MOD}
