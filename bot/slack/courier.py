@@ -139,8 +139,7 @@ class Courier:
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return
-        if not self._fence(task):
-            return
+        self._fence(task)
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
         try:
             response = self.client.chat_postMessage(
@@ -185,8 +184,7 @@ class Courier:
             self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
         ):
             return
-        if not self._fence(task):
-            return
+        self._fence(task)
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
@@ -228,13 +226,13 @@ class Courier:
             self.store.queue_home_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
-    def _fence(self, task: Task) -> bool:
+    def _fence(self, task: Task) -> None:
         """Right before a post that must be made once: record the attempt if the task is still
-        ours; False when we stalled and another worker took it over (it posts, not us)."""
-        if self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
-            return True
-        event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
-        return False
+        ours. If not (we stalled and another worker took it over, or our heartbeat is late),
+        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not."""
+        if not self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
+            event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
+            raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
 
     def _request(self, task: Task) -> Request:
         request = self.store.get_request(task.payload["request_id"])
