@@ -124,6 +124,7 @@ class Settings:
     heartbeat_seconds: float = 5.0  # how often a process proves, in the database, that it is alive
     presumed_dead_seconds: float = 60.0  # a heartbeat this old (by the database's clock): the process is dead
     shutdown_grace_seconds: float = 20.0
+    retention_days: int = 30
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -363,6 +364,7 @@ def load_settings(
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
         **_liveness(r),
         shutdown_grace_seconds=r.number("SHUTDOWN_GRACE_SECONDS", 20.0, float, 5, 600, "seconds from SIGTERM until every process has exited"),
+        retention_days=int(r.number("RETENTION_DAYS", 30, int, 1, 3650, "days")),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )

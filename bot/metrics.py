@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics, make_wsgi_app
@@ -165,12 +166,20 @@ def _plain(start_response, status: str, body: bytes, headers: list | None = None
 
 
 class _QuietHandler(WSGIRequestHandler):
+    timeout = 30  # a connection that sends nothing is closed after this, not kept forever
+
     def log_message(self, *args) -> None:  # scrapes are not worth a log line each
         return
 
 
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    """One thread per connection: an idle or slow client never blocks the next scrape."""
+
+    daemon_threads = True
+
+
 def serve(token: str, store, port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104 - scraped from outside
-    """Socket Mode opens no HTTP port for Slack: serve /metrics alone on `port`, in a thread."""
+    """Socket Mode opens no HTTP port for Slack: serve /metrics alone on `port`, on a threaded server."""
     app = endpoint(token, store)
 
     def only_metrics(environ, start_response):
@@ -178,6 +187,6 @@ def serve(token: str, store, port: int, host: str = "0.0.0.0") -> WSGIServer:  #
             return _plain(start_response, "404 Not Found", b"not found\n")
         return app(environ, start_response)
 
-    server = make_server(host, port, only_metrics, handler_class=_QuietHandler)
+    server = make_server(host, port, only_metrics, server_class=_ThreadingServer, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
     return server

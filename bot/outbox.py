@@ -1,10 +1,15 @@
 """The audit outbox: posts stored audit entries to AUDIT_CHANNEL, each exactly once, in order.
 
 One poster at a time across every process: the worker holding the `audit-poster` lease
-(held while its heartbeat lasts, so a slow post never lets a second poster start). Each
-attempt is recorded before it is made; an entry whose earlier attempt may have landed (no
-answer came back) is first looked for in the channel (by its metadata), so a post that Slack accepted just before a crash is not
-posted again. If Slack fails or rate-limits, the outbox pauses and retries; it never drops.
+(held while its heartbeat lasts, so a slow post never lets a second poster start). A poster
+that stalls past its heartbeat (a long GC, a frozen container) loses the lease to another
+process, so the lease is checked again, atomically with recording the attempt, right before
+each post (store/fencing.py): once it resumes, its next post is refused and it stops.
+
+An entry whose earlier attempt may have landed (no answer came back, or its poster stalled)
+is first looked for in the channel (by its metadata), so a post that Slack accepted just
+before a crash or a takeover is not posted again. If Slack fails or rate-limits, the outbox
+pauses and retries; it never drops.
 """
 
 from __future__ import annotations
@@ -23,12 +28,27 @@ log = logging.getLogger(__name__)
 LEASE = "audit-poster"
 
 
+class LeaseLost(Exception):
+    """Another worker holds the audit lease now (or the entry is posted): post nothing more."""
+
+
+Fence = Callable[[], None]  # raises LeaseLost unless the post about to be made is still ours
+
+
 class Outbox:
-    def __init__(self, store: Store, post: Callable[[AuditEntry, bool], None], worker_id: Callable[[], str], poll: float = 2.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        post: Callable[[AuditEntry, bool, Fence], None],
+        worker_id: Callable[[], str],
+        poll: float = 2.0,
+        fresh: float | None = None,
+    ) -> None:
         self.store = store
-        self.post = post  # post(entry, maybe_posted_before)
+        self.post = post  # post(entry, maybe_posted_before, fence): calls fence() right before each Slack post
         self.worker_id = worker_id
         self.poll = poll
+        self.fresh = fresh  # a post needs our heartbeat at most this old (seconds): see store/fencing.py
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._halted = False
@@ -93,15 +113,14 @@ class Outbox:
             for entry in batch:
                 if time.monotonic() >= self._post_until or self._closed:  # out of shutdown budget: the next poster goes on
                     return posted
-                maybe_posted = self.store.begin_post(entry.id, LEASE, self.worker_id())
-                if maybe_posted is None:  # presumed dead meanwhile: another poster holds the channel now
+                try:
+                    self.post(entry, self.store.audit_in_doubt(entry.id), self._fence(entry.id))
+                except LeaseLost:
                     event(log, "audit.lease_lost", logging.WARNING, audit_id=entry.id)
                     return posted
-                try:
-                    self.post(entry, maybe_posted)
                 except RetryLater as later:
                     if later.refused:
-                        self.store.post_refused(entry.id)
+                        self.store.audit_post_refused(LEASE, entry.id, self.worker_id())
                     # Slack is rate-limiting or down: pause the whole outbox, so later entries do not jump the queue.
                     self._paused_until = time.monotonic() + later.seconds
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
@@ -110,3 +129,10 @@ class Outbox:
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
         return posted
+
+    def _fence(self, entry_id: int) -> Fence:
+        def fence() -> None:
+            if self._halted or not self.store.fence_audit_post(LEASE, entry_id, self.worker_id(), self.fresh):
+                raise LeaseLost(f"audit entry {entry_id}: the lease is not ours (or the entry is posted)")
+
+        return fence

@@ -16,7 +16,9 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 
 from . import metrics
 from .config import Settings
+from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
+from .domain.retention import Retention
 from .domain.workflow import LOOKUPS, URGENT, Workflow
 from .logs import event
 from .outbox import Outbox
@@ -35,6 +37,7 @@ from .worker import WorkQueue, boot_token
 log = logging.getLogger(__name__)
 
 SLACK_LANE_THREADS = 8
+HOME_LANE_THREADS = 2  # Home publishes: the lowest class, apart from the announcements
 #: gunicorn's graceful timeout is this much longer than SHUTDOWN_GRACE_SECONDS: it never cuts
 #: the drain short (it kills a worker still running then; the drain has ended before).
 GRACEFUL_MARGIN = 5
@@ -64,15 +67,28 @@ class Runtime:
         )
         # Deliveries handle rate limits themselves (the task is retried later instead of a thread sleeping).
         delivery_client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
+        heartbeat_every = heartbeat_every or settings.heartbeat_seconds
+        dead_after = dead_after or settings.presumed_dead_seconds
         self.work = WorkQueue(
             self.store,
-            {URGENT: settings.worker_threads, LOOKUPS: max(2, settings.worker_threads // 4), "slack": SLACK_LANE_THREADS},
-            heartbeat_every=heartbeat_every or settings.heartbeat_seconds,
-            dead_after=dead_after or settings.presumed_dead_seconds,
+            {
+                URGENT: settings.worker_threads,
+                LOOKUPS: max(2, settings.worker_threads // 4),
+                "slack": SLACK_LANE_THREADS,
+                HOME_LANE: HOME_LANE_THREADS,
+            },
+            heartbeat_every=heartbeat_every,
+            dead_after=dead_after,
             poll=work_poll,
         )
+        # A post needs a heartbeat fresh enough that nobody may take over for dead_after / 2 seconds after it.
+        self.fresh = dead_after / 2
         self.outbox = Outbox(
-            self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message), worker_id=lambda: self.work.id, poll=outbox_poll
+            self.store,
+            AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
+            worker_id=lambda: self.work.id,
+            poll=outbox_poll,
+            fresh=self.fresh,
         )
         rules = PolicyRules(
             requester_users=settings.requester_users,
@@ -96,10 +112,17 @@ class Runtime:
         self.work.register(self.workflow.handlers())
         self.work.register(
             Courier(
-                delivery_client, self.store, settings.approval_channel, mention=oncall_mention(settings), home_data=self.workflow.home_for
+                delivery_client,
+                self.store,
+                settings.approval_channel,
+                mention=oncall_mention(settings),
+                home_data=self.workflow.home_for,
+                home_audience=self.workflow.home_audience,
+                fresh=self.fresh,
             ).handlers()
         )
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
+        self.retention = Retention(self.store, settings.retention_days)
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
         self.budget = StopBudget(settings.shutdown_grace_seconds)
@@ -130,6 +153,7 @@ class Runtime:
         while not self._stopping.wait(self.sweep_every):
             try:
                 self.workflow.sweep()
+                self.retention.maybe_prune()
             except Exception:
                 log.exception("sweeper.error")
 

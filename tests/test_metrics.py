@@ -6,6 +6,8 @@ before and after; gauges read from the bot's own database are compared exactly.
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
@@ -131,5 +133,22 @@ def test_socket_mode_serves_metrics_on_its_own_port(bot):
         assert requests.get(f"{url}/slack/events", timeout=10).status_code == 404
         assert "cancel_moderation_pending_requests" in scrape(url).names()
     finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_socket_mode_metrics_answer_while_connections_sit_idle(bot):
+    """A scraper (or a port scanner) that opens a connection and sends nothing must not block
+    the next scrape: the server handles each connection in its own thread."""
+    server = metrics.serve(TOKEN, bot.runtime.store, port=0, host="127.0.0.1")
+    idle = []
+    try:
+        address = ("127.0.0.1", server.server_address[1])
+        idle = [socket.create_connection(address, timeout=10) for _ in range(2)]
+        idle[1].sendall(b"GET /metrics HTTP/1.1\r\n")  # half a request, never finished
+        assert "cancel_moderation_pending_requests" in scrape(f"http://{address[0]}:{address[1]}").names()
+    finally:
+        for conn in idle:
+            conn.close()
         server.shutdown()
         server.server_close()

@@ -140,6 +140,7 @@ def test_every_numeric_setting_has_its_range_in_the_readme():
         "CI_RATE_LIMIT", "PORT", "METRICS_PORT", "CI_CONNECT_TIMEOUT", "CI_READ_TIMEOUT", "CI_MAX_ATTEMPTS", "WORKER_THREADS",
         "PRESUMED_DEAD_SECONDS", "HEARTBEAT_SECONDS",
         "SHUTDOWN_GRACE_SECONDS",
+        "RETENTION_DAYS",
     }  # fmt: skip
 
 

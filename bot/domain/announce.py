@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from ..store import NewTask, Request
 
 LANE = "slack"
+HOME_LANE = "home"  # Home refreshes: the lowest class, so they never delay an announcement
 TELL = "slack.tell"
 STATUS = "slack.status"
 APPROVAL_POST = "slack.approval_post"
@@ -95,10 +96,19 @@ def pending(caller: Caller, request_ids: list[str], approver: bool, key: str) ->
 
 
 def home(user_id: str, version: int) -> NewTask:
-    """Refresh `user_id`'s Home tab after change `version`; a burst of changes shares one key."""
-    return _task(HOME, f"home:{user_id}:{version}", f"home:{user_id}", user_id=user_id, opened=False)
+    """Refresh `user_id`'s Home tab after change `version` (store.queue_home_refreshes coalesces a burst)."""
+    return NewTask(
+        key=f"home:{user_id}:{version}", kind=HOME, lane=HOME_LANE, payload={"user_id": user_id, "opened": False}, stream=home_stream(user_id)
+    )
 
 
 def home_opened(user_id: str, event_id: str) -> NewTask:
     """`user_id` opened the Home tab: remember them and show it (Slack's retries share the event id)."""
-    return _task(HOME, f"home:opened:{event_id}", f"home:{user_id}", user_id=user_id, opened=True)
+    return NewTask(
+        key=f"home:opened:{event_id}", kind=HOME, lane=HOME_LANE, payload={"user_id": user_id, "opened": True}, stream=home_stream(user_id)
+    )
+
+
+def home_stream(user_id: str) -> str:
+    """One user's Home publishes run one at a time, in order."""
+    return f"home:{user_id}"

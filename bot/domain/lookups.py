@@ -88,6 +88,11 @@ class LookupsMixin:
         self.store.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
         self.wake()
 
+    def home_audience(self, request: Request) -> list[str]:
+        """Whose open Home tab a change to `request` alters: on-call's (their pending list, and
+        the last decisions) and the requester's. Others see it the next time they open the tab."""
+        return [user for user in self.store.home_viewers() if user == request.requester or self._role(user)[0] is Role.APPROVER]
+
     def home_for(self, user_id: str) -> HomeData:
         approver = self._role(user_id)[0] is Role.APPROVER
         return HomeData(

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from ..logs import event
+from ..outbox import Fence, LeaseLost
 from ..store import AuditEntry
 from ..worker import RetryLater
 from . import blocks as bk
@@ -29,10 +30,10 @@ class AuditPoster:
         self.channel = channel
         self.message_of = message_of  # request id -> (channel, ts) of its approval message
 
-    def __call__(self, entry: AuditEntry, maybe_posted: bool) -> None:
+    def __call__(self, entry: AuditEntry, maybe_posted: bool, fence: Fence) -> None:
         try:
-            self._post(entry, maybe_posted)
-        except RetryLater:
+            self._post(entry, maybe_posted, fence)
+        except (RetryLater, LeaseLost):
             raise
         except SlackApiError as exc:
             retry_or_raise(exc)
@@ -42,20 +43,26 @@ class AuditPoster:
         except Exception as exc:
             retry_or_raise(exc)
 
-    def _post(self, entry: AuditEntry, maybe_posted: bool) -> None:
+    def _post(self, entry: AuditEntry, maybe_posted: bool, fence: Fence) -> None:
+        """Look before a post that may have landed; fence() right before each post, so a poster
+        that stalled (in a look-up, say) and lost the lease meanwhile posts nothing."""
         text, blocks, replies = audit_message(entry, self._link(entry))
         ts = find_posted(self.client, self.channel, AUDIT_EVENT, "audit_id", entry.id, oldest=entry.at - LOOKBACK) if maybe_posted else None
         done_parts: set[int] = set()
         if ts is None:
+            fence()
             ts = self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks), metadata=_metadata(entry.id, 1))["ts"]
         elif replies:
             done_parts = posted_replies(self.client, self.channel, ts, AUDIT_EVENT, "audit_id", entry.id)
         try:
             for part, reply in enumerate(replies, start=2):
                 if part not in done_parts:
+                    fence()
                     self.client.chat_postMessage(
                         channel=self.channel, thread_ts=ts, text=f"{text} (continued)", blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part)
                     )
+        except LeaseLost:
+            raise
         except Exception as exc:
             # The entry itself is in the channel: the retry must look for it, never post it again.
             reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__

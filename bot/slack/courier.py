@@ -44,12 +44,24 @@ def retry_or_raise(exc: Exception) -> None:
 
 
 class Courier:
-    def __init__(self, client: WebClient, store: Store, approval_channel: str, *, mention: str = "", home_data=None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        store: Store,
+        approval_channel: str,
+        *,
+        mention: str = "",
+        home_data=None,
+        home_audience=None,
+        fresh: float | None = None,
+    ) -> None:
         self.client = client
         self.store = store
         self.approval_channel = approval_channel
         self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
+        self.home_audience = home_audience  # request -> the users whose Home it changes (on-call, the requester)
+        self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
 
     def handlers(self) -> dict:
         return {
@@ -94,7 +106,7 @@ class Courier:
     # -- results -----------------------------------------------------------------------
     def result(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         caller = Caller.from_dict(task.payload["caller"])
         text, blocks = bk.result_message(request)
         payload = {"text": text, "blocks": bk.as_dicts(blocks)}
@@ -116,17 +128,15 @@ class Courier:
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         if request.message_ts:
             return  # posted already (a click told us where)
-        tried = self.store.note_attempt(task.key, task.owner)
-        if tried is None:
-            return  # taken over (we were presumed dead): the new owner posts it
-        if tried:  # an earlier try (here, or by a worker that died) may have landed
+        if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
                 return
+        self._fence(task)
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
         try:
             response = self.client.chat_postMessage(
@@ -143,7 +153,7 @@ class Courier:
 
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes()
+        self._refresh_homes(request)
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.get_task(f"{request.id}:post")
@@ -166,11 +176,12 @@ class Courier:
             return
         if not request.message_ts:
             raise RetryLater(2.0, "approval message not posted yet")
-        tried = self.store.note_attempt(task.key, task.owner)
-        if tried is None:
-            return  # taken over (we were presumed dead): the new owner posts it
-        if tried and posted_replies(self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id):
-            return  # an earlier try was posted before its answer was lost
+        # Any earlier try (a lost answer, a worker killed mid-post) may be in the thread: look first.
+        if self.store.task_attempts(task.key) and posted_replies(
+            self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
+        ):
+            return
+        self._fence(task)
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
@@ -203,14 +214,23 @@ class Courier:
             return
         self.store.mark_home_shown(user_id, version)
 
-    def _refresh_homes(self) -> None:
-        """A request changed: refresh the Home tab of everyone who has opened it (coalesced by key)."""
-        viewers = self.store.home_viewers()
-        if viewers:
+    def _refresh_homes(self, request: Request) -> None:
+        """A request changed: refresh, in the Home lane, the Home of those it concerns who
+        opened the tab (coalesced); everyone else sees it when they next open the tab."""
+        users = self.home_audience(request) if self.home_audience else []
+        if users:
             version = self.store.latest_change()
-            self.store.enqueue([announce.home(user, version) for user in viewers])
+            self.store.queue_home_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
+    def _fence(self, task: Task) -> None:
+        """Right before a post that must be made once: record the attempt if the task is still
+        ours. If not (we stalled and another worker took it over, or our heartbeat is late),
+        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not."""
+        if not self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
+            event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
+            raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
+
     def _request(self, task: Task) -> Request:
         request = self.store.get_request(task.payload["request_id"])
         if request is None:

@@ -5,6 +5,7 @@ migrations.py  upgrades of older databases
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
 audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
 work.py        workers, durable tasks, leases    homes.py     who opened the Home tab
+fencing.py     checks right before each Slack post   retention.py pruning (RETENTION_DAYS)
 slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 

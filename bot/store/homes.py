@@ -1,22 +1,28 @@
 """Who has opened the bot's Home tab, and which change their Home last showed.
 
-Every change to a request refreshes the Home of each user here. Refreshes are keyed by the
-latest change (the newest audit entry), and one that finds its user's Home already showing
-that change or a newer one does nothing: a burst of decisions costs each user one publish.
+A change to a request refreshes the Home of the users it concerns who have opened the tab
+(the workflow says who). Refreshes are coalesced twice: one is stored for a user only if none
+is already waiting to start (that one will show this change too), and one that finds its
+user's Home already showing the latest change (the newest audit entry) does nothing. So a
+burst of decisions costs each user one publish, or two when the first had already started.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
-from .database import Database
-from .schema import audit_table, home_views_table
+from .schema import audit_table, home_views_table, tasks_table
+from .work import NewTask, WorkMixin
 
 
-class HomesMixin(Database):
+class HomesMixin(WorkMixin):
     def home_opened(self, user_id: str) -> None:
+        """Remember (again) that `user_id` looks at the tab: views not opened for RETENTION_DAYS are pruned."""
+        insert = self._dialect_insert(home_views_table).values(user_id=user_id, opened_at=self.now_sql(), shown_version=0)
         with self._tx() as conn:
-            conn.execute(self._insert_ignore(home_views_table, ["user_id"]).values(user_id=user_id, opened_at=self.now_sql(), shown_version=0))
+            conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_={"opened_at": self.now_sql()}))
 
     def home_viewers(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -39,3 +45,32 @@ class HomesMixin(Database):
                 .where(home_views_table.c.shown_version < version)
                 .values(shown_version=version)
             )
+
+    def queue_home_refreshes(self, refreshes: Sequence[NewTask]) -> int:
+        """Store each refresh unless its stream (one user's Home) already has one waiting to
+        start, which will read the state after this change anyway; return how many were stored."""
+        if not refreshes:
+            return 0
+        with self._tx() as conn:
+            waiting = set(
+                conn.execute(
+                    sa.select(tasks_table.c.stream)
+                    .where(tasks_table.c.stream.in_([r.stream for r in refreshes]))
+                    .where(tasks_table.c.kind.in_({r.kind for r in refreshes}))
+                    .where(tasks_table.c.done_at.is_(None))
+                    .where(tasks_table.c.owner.is_(None))
+                ).scalars()
+            )
+            return self._enqueue(conn, [r for r in refreshes if r.stream not in waiting])
+
+    def prune_home_views(self, opened_before: float) -> int:
+        """Forget users who have not opened the tab since `opened_before`: no more refreshes for them."""
+        with self._tx() as conn:
+            return conn.execute(home_views_table.delete().where(home_views_table.c.opened_at < opened_before)).rowcount
+
+    def _dialect_insert(self, table: sa.Table):
+        if self.is_postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)

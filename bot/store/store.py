@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from .audit import AuditMixin
+from .fencing import FencingMixin
 from .homes import HomesMixin
 from .jobs import JobsMixin
 from .requests import RequestsMixin
+from .retention import RetentionMixin
 from .slots import SlotsMixin
 from .work import WorkMixin
 
 
-class Store(RequestsMixin, JobsMixin, AuditMixin, HomesMixin, WorkMixin, SlotsMixin):
+class Store(RequestsMixin, JobsMixin, AuditMixin, FencingMixin, RetentionMixin, HomesMixin, WorkMixin, SlotsMixin):
     """Requests, the per-job journal, the audit log, Home-tab viewers, durable tasks and the
     shared rate-limit slots, on SQLite or PostgreSQL.
 

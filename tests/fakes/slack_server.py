@@ -40,6 +40,8 @@ class SlackStandIn(LocalServer):
         self.lose_answers: dict[tuple[str, str | None], int] = {}  # accept the call, then drop the connection
         self.delays: dict[tuple[str, str | None], float] = {}  # answer every such call this much later
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
+        self.stalls: dict[tuple[str, str | None], list[threading.Event]] = {}  # hold one answer until released
+        self.stalled: list[Call] = []  # calls whose answer is being held
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
         super().__init__(self._handler_class())
@@ -68,6 +70,14 @@ class SlackStandIn(LocalServer):
         """Carry out the next `times` calls, then drop the connection instead of answering."""
         with self.cond:
             self.lose_answers[(method, channel)] = self.lose_answers.get((method, channel), 0) + times
+
+    def stall(self, method: str, channel: str | None = None) -> threading.Event:
+        """Carry out the next call to `method` (in `channel`), then hold its answer until the
+        returned event is set: the caller's thread is stuck in the call (a frozen poster)."""
+        release = threading.Event()
+        with self.cond:
+            self.stalls.setdefault((method, channel), []).append(release)
+        return release
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
         self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)}, channel=channel)
@@ -148,6 +158,12 @@ class SlackStandIn(LocalServer):
         delay = self.delays.get((method, args.get("channel")), self.delays.get((method, None), 0.0))
         if delay:
             time.sleep(delay)  # a slow Slack: the call already took effect, the answer is late
+        release = self._take_stall(method, args.get("channel")) if call.result is not None else None
+        if release is not None:
+            with self.cond:
+                self.stalled.append(call)
+                self.cond.notify_all()
+            release.wait(60)
         if call.result is not None and self._take_lost_answer(method, args.get("channel")):
             h.close_connection = True
             with contextlib.suppress(OSError):
@@ -157,6 +173,13 @@ class SlackStandIn(LocalServer):
             status, body, headers = failure
             return self._json(h, status, body, headers)
         self._json(h, 200, call.result)
+
+    def _take_stall(self, method: str, channel: str | None) -> threading.Event | None:
+        with self.cond:
+            for key in ((method, channel), (method, None)):
+                if self.stalls.get(key):
+                    return self.stalls[key].pop(0)
+        return None
 
     def _take_lost_answer(self, method: str, channel: str | None) -> bool:
         with self.cond:

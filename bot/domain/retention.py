@@ -1,0 +1,39 @@
+"""RETENTION_DAYS: every so often, forget what no one needs any more (finished work items,
+Home views not opened for that long). Audit entries are never pruned; unfinished work neither.
+Every bot process prunes on its own: deleting what is already gone is harmless."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ..logs import event
+
+log = logging.getLogger(__name__)
+
+DAY = 86400.0
+
+
+class Retention:
+    def __init__(self, store, days: int, every: float = 3600.0, clock=time.time) -> None:
+        self.store = store
+        self.days = days
+        self.every = every  # seconds between prunings (the first one comes at the first call)
+        self.clock = clock
+        self._next = 0.0
+
+    def maybe_prune(self) -> None:
+        """Prune if it is time (called from the sweeper's loop)."""
+        now = self.clock()
+        if now < self._next:
+            return
+        self._next = now + self.every
+        self.prune(now)
+
+    def prune(self, now: float) -> tuple[int, int]:
+        cutoff = now - self.days * DAY
+        tasks = self.store.prune_finished_tasks(cutoff)
+        views = self.store.prune_home_views(cutoff)
+        if tasks or views:
+            event(log, "retention.pruned", tasks=tasks, home_views=views, retention_days=self.days)
+        return tasks, views

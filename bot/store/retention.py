@@ -1,0 +1,25 @@
+"""Pruning (RETENTION_DAYS): finished tasks and stale Home views go; audit entries never do,
+and neither does unfinished work. Deletes run in small batches, so pruning a large backlog
+never holds a long write lock over the decisions made meanwhile."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .homes import HomesMixin
+from .schema import tasks_table
+
+BATCH = 500
+
+
+class RetentionMixin(HomesMixin):
+    def prune_finished_tasks(self, done_before: float, batch: int = BATCH) -> int:
+        """Delete tasks finished before `done_before` (an unfinished task has no done_at); return how many."""
+        old = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before).limit(batch).scalar_subquery()
+        pruned = 0
+        while True:
+            with self._tx() as conn:
+                deleted = conn.execute(tasks_table.delete().where(tasks_table.c.seq.in_(old))).rowcount
+            pruned += deleted
+            if deleted < batch:
+                return pruned

@@ -1,0 +1,71 @@
+"""Home refreshes scale with the people a change concerns: on-call and the requester, never
+everyone who ever opened the tab; a burst of changes costs each of them one publish."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.conftest import job
+from tests.harness import MOD, ONCALL
+from tests.slack.actions.test_approve import request_by_mod
+from tests.slack.events.test_app_home import latest_home
+
+VIEWERS = [f"U0VIEWER{n:03d}" for n in range(120)]  # opened the tab once; no request concerns them
+
+
+def publishes(slack) -> Counter:
+    return Counter(c.args["user_id"] for c in slack.calls_to("views.publish"))
+
+
+@pytest.fixture
+def bot(make_bot):
+    return make_bot(APPROVAL_REMINDER_SECONDS="0")  # no task waits for later: "settled" means no open task
+
+
+def settled(bot, slack) -> bool:
+    bot.runtime.work.wake()
+    return bot.runtime.store.open_task_count() == 0
+
+
+def test_a_change_refreshes_only_on_call_and_the_requester(bot, ci, slack):
+    for user in [*VIEWERS, ONCALL, MOD]:
+        bot.home_opened(user)
+    slack.wait_for(lambda: len(publishes(slack)) == len(VIEWERS) + 2, timeout=60, what="every opened Home published")
+    opened = publishes(slack)
+
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    latest_home(slack, ONCALL, request_id[:8])
+    latest_home(slack, MOD, "withdraw_request")
+    slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
+
+    refreshed = publishes(slack) - opened
+    assert set(refreshed) == {ONCALL, MOD}, f"{sum(refreshed.values())} publishes for one new request: {len(refreshed)} users"
+
+
+def test_a_burst_of_changes_publishes_each_concerned_home_once(bot, ci, slack):
+    bot.home_opened(ONCALL)
+    latest_home(slack, ONCALL, "Nothing is waiting")
+    slack.slow("views.publish", 0.5)  # the first refresh is still being published while the burst arrives
+    for n in range(5):
+        ci.add_job(job(n), data_id="biz")
+        bot.command(MOD, f"{job(n)} please stop {n}")
+    slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
+    assert "Pending requests (5)" in latest_home(slack, ONCALL, "Pending requests (5)")
+    assert publishes(slack)[ONCALL] <= 1 + 2, publishes(slack)  # opened, then at most the first refresh and one for the rest
+
+
+def test_on_call_by_user_group_is_refreshed_and_other_requesters_are_not(make_bot, ci, slack):
+    slack.groups["S0ONCALL"] = [ONCALL]
+    bot = make_bot(APPROVER_USERS="", APPROVER_USERGROUPS="S0ONCALL", REQUESTER_USERS="", APPROVAL_REMINDER_SECONDS="0")
+    other_requester = "U0MOD2"
+    for user in (ONCALL, MOD, other_requester):
+        bot.home_opened(user)
+    slack.wait_for(lambda: len(publishes(slack)) == 3, what="every opened Home published")
+    opened = publishes(slack)
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    latest_home(slack, ONCALL, request_id[:8])
+    latest_home(slack, MOD, "withdraw_request")
+    slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
+    assert set(publishes(slack) - opened) == {ONCALL, MOD}

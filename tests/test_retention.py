@@ -1,0 +1,70 @@
+"""RETENTION_DAYS: finished work items and Home views not opened for that long are pruned;
+audit entries and unfinished work never are."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from bot.domain.retention import DAY, Retention
+from bot.store.schema import home_views_table, tasks_table
+from tests.conftest import job
+from tests.harness import MOD, ONCALL, all_posted
+from tests.slack.actions.test_approve import request_by_mod
+from tests.slack.events.test_app_home import latest_home
+
+
+def counts(store) -> dict:
+    t = tasks_table.c
+    audit = len(store.audit_entries())
+    with store.engine.connect() as conn:
+        return {
+            "finished": conn.execute(sa.select(sa.func.count()).where(t.done_at.is_not(None))).scalar_one(),
+            "unfinished": conn.execute(sa.select(sa.func.count()).where(t.done_at.is_(None))).scalar_one(),
+            "home_views": conn.execute(sa.select(sa.func.count()).select_from(home_views_table)).scalar_one(),
+            "audit": audit,
+        }
+
+
+def only_the_reminder_open(bot) -> bool:
+    bot.runtime.work.wake()
+    return bot.runtime.store.open_task_count() == 1
+
+
+def test_old_finished_work_and_stale_homes_are_pruned_and_nothing_else(make_bot, ci, slack):
+    bot = make_bot(RETENTION_DAYS="30", APPROVAL_TTL_SECONDS="3600", APPROVAL_REMINDER_SECONDS="3000")
+    assert bot.runtime.retention.days == 30
+    store = bot.runtime.store
+    bot.home_opened(ONCALL)
+    latest_home(slack, ONCALL, "Nothing is waiting")
+    ci.add_job(job(2))
+    bot.command(ONCALL, f"{job(2)} cancel now")
+    request_by_mod(bot, ci, slack, job(1))  # pending, with its reminder due in 50 minutes: unfinished work
+    slack.wait_for(lambda: all_posted(store) and only_the_reminder_open(bot), timeout=30, what="everything but the reminder done")
+    before = counts(store)
+    assert before["finished"] > 0 and before["unfinished"] == 1 and before["home_views"] == 1
+
+    retention = Retention(store, days=30)
+    assert retention.prune(time.time() + 29 * DAY) == (0, 0)  # nothing is 30 days old yet
+    assert counts(store) == before
+    assert retention.prune(time.time() + 31 * DAY) == (before["finished"], 1)
+    assert counts(store) == {**before, "finished": 0, "home_views": 0}  # the reminder and every audit entry stay
+    assert store.verify_audit().ok
+
+    bot.home_opened(MOD)  # opening the tab again makes the user a viewer again
+    latest_home(slack, MOD, "withdraw_request")
+    assert store.home_viewers() == [MOD]
+
+
+def test_reopening_the_tab_keeps_a_home_view_fresh(make_bot, slack):
+    bot = make_bot()
+    store = bot.runtime.store
+    bot.home_opened(ONCALL)
+    latest_home(slack, ONCALL, "Nothing is waiting")
+    with store.engine.begin() as conn:  # opened 40 days ago
+        conn.execute(home_views_table.update().values(opened_at=time.time() - 40 * DAY))
+    bot.home_opened(ONCALL)
+    latest_home(slack, ONCALL, "Nothing is waiting", count=2)
+    assert Retention(store, days=30).prune(time.time())[1] == 0
+    assert store.home_viewers() == [ONCALL]
