@@ -10,7 +10,9 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import schema
+from . import postgres, schema
+
+MIGRATION_LIMIT_SECONDS = 600  # rewriting a long audit log's chain may take a while
 
 
 class WriterQueue:
@@ -78,16 +80,26 @@ class Database:
 
     def migrate(self) -> None:
         """Create or upgrade the schema; safe to run from several processes at once."""
-        with self._tx() as conn:
+        with self.time_limit(MIGRATION_LIMIT_SECONDS), self._tx() as conn:
+            if self.is_postgres:  # waiting for another process's migration, or a long one of ours
+                for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
+                    conn.execute(sa.text(f"SET LOCAL {setting} = {MIGRATION_LIMIT_SECONDS * 1000}"))
             schema.migrate(conn, self.is_postgres)
+
+    @staticmethod
+    def time_limit(seconds: float):
+        """Each database call this thread makes inside the block is cut off after `seconds`
+        (PostgreSQL; SQLite is a local file with a bounded busy timeout)."""
+        return postgres.time_limit(seconds)
 
     def schema_version(self) -> int | None:
         """The schema version the database holds; None if it holds no bot schema. Creates nothing."""
         with self.engine.connect() as conn:
             return schema.current_version(conn)
 
-    def ping(self) -> None:
-        with self.engine.connect() as conn:
+    def ping(self, limit: float | None = None) -> None:
+        """Raise if the database does not answer (within `limit` seconds a call, when given)."""
+        with self.time_limit(limit or postgres.current_limit()), self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:
