@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from .heartbeat import Heartbeat
 from .logs import event
 from .store import AuditEntry, Store
 from .worker import RetryLater
@@ -34,6 +35,7 @@ class Outbox:
         self._halted = False
         self._paused_until = 0.0  # monotonic; Slack asked us to wait (the channel, not one entry)
         self._thread: threading.Thread | None = None
+        self.heartbeat = Heartbeat()  # the loop's progress, for /healthz
 
     def wake(self) -> None:
         self._wake.set()
@@ -59,6 +61,7 @@ class Outbox:
         while not self._stop.is_set():
             self._wake.clear()
             self._pass()
+            self.heartbeat.beat()
             pause = self._paused_until - time.monotonic()
             self._wake.wait(max(pause, self.poll) if pause > 0 else self.poll)
         if not self._halted:
@@ -92,6 +95,7 @@ class Outbox:
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
                     return posted
                 self.store.mark_posted(entry.id)
+                self.heartbeat.beat()  # a long backlog is progress too
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
         return posted

@@ -16,6 +16,8 @@ from . import metrics
 from .config import Settings
 from .domain.policy import Policy, PolicyRules
 from .domain.workflow import LOOKUPS, URGENT, Workflow
+from .health import STALE_AFTER_SECONDS, DatabaseProbe, report
+from .heartbeat import Heartbeat
 from .logs import event
 from .outbox import Outbox
 from .preflight import preflight
@@ -44,6 +46,7 @@ class Runtime:
         heartbeat_every: float = 5.0,
         dead_after: float = 30.0,
         work_poll: float = 1.0,
+        stale_after: float = STALE_AFTER_SECONDS,
     ) -> None:
         self.settings = settings
         self.store = Store(settings.database_url)
@@ -98,6 +101,9 @@ class Runtime:
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self._sweeper_beat = Heartbeat()
+        self.stale_after = stale_after  # /healthz: a loop silent this long is stalled
+        self._probe = DatabaseProbe(self.store.ping)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
         request = self.store.get_request(request_id)
@@ -126,6 +132,7 @@ class Runtime:
                 self.workflow.sweep()
             except Exception:
                 log.exception("sweeper.error")
+            self._sweeper_beat.beat()
 
     def shutdown(self, timeout: float = SHUTDOWN_SECONDS) -> None:
         """Stop taking work, let running tasks finish, hand back the rest, post what audit entries we can."""
@@ -159,12 +166,16 @@ class Runtime:
 
         return application
 
+    def health(self) -> tuple[bool, dict]:
+        """Whether the database answers (within a few seconds) and every background loop progresses."""
+        loops = {"work-loop": self.work.heartbeat, "audit-outbox": self.outbox.heartbeat, "sweeper": self._sweeper_beat}
+        return report(self._probe.check(), loops, self.stale_after)
+
     def _health(self, start_response):
-        try:
-            self.store.ping()
-            status, body = "200 OK", {"ok": True, "database": "ok"}
-        except Exception as exc:
-            status, body = "503 Service Unavailable", {"ok": False, "database": type(exc).__name__}
+        healthy, body = self.health()
+        if not healthy:
+            event(log, "health.failing", logging.WARNING, failing=body["failing"], database=body["database"])
+        status = "200 OK" if healthy else "503 Service Unavailable"
         data = json.dumps(body).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
