@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import postgres, schema
+from . import limits, schema
 
 MIGRATION_LIMIT_SECONDS = 600  # rewriting a long audit log's chain may take a while
 
@@ -90,7 +90,7 @@ class Database:
     def time_limit(seconds: float):
         """Each database call this thread makes inside the block is cut off after `seconds`
         (PostgreSQL; SQLite is a local file with a bounded busy timeout)."""
-        return postgres.time_limit(seconds)
+        return limits.time_limit(seconds)
 
     def schema_version(self) -> int | None:
         """The schema version the database holds; None if it holds no bot schema. Creates nothing."""
@@ -99,7 +99,7 @@ class Database:
 
     def ping(self, limit: float | None = None) -> None:
         """Raise if the database does not answer (within `limit` seconds a call, when given)."""
-        with self.time_limit(limit or postgres.current_limit()), self.engine.connect() as conn:
+        with self.time_limit(limit or limits.current_limit()), self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:

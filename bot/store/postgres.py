@@ -24,11 +24,12 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from .limits import current_limit, time_limit
+
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_SECONDS = 10  # server-side: a query the live server takes too long over
-CALL_LIMIT_SECONDS = 15.0  # client-side: longer than the server's, so a live server answers first
 # The server ends a session whose client went silent mid-transaction (behind a black hole),
 # so the locks it holds do not block every other process. Our transactions never idle.
 IDLE_IN_TRANSACTION_SECONDS = 20
@@ -45,24 +46,6 @@ CONNECT_DEFAULTS = {
     "tcp_user_timeout": "15000",
     "options": f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000} -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_SECONDS * 1000}",
 }
-
-_scope = threading.local()
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Calls made by this thread inside the block get `seconds` each instead of the default
-    (shorter for a health probe or an acknowledgement, longer for a migration)."""
-    before = getattr(_scope, "limit", None)
-    _scope.limit = seconds
-    try:
-        yield
-    finally:
-        _scope.limit = before
-
-
-def current_limit() -> float:
-    return getattr(_scope, "limit", None) or CALL_LIMIT_SECONDS
 
 
 class Watchdog:
