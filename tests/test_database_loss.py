@@ -1,12 +1,14 @@
-"""Losing PostgreSQL: the real bot with DATABASE_URL through a TCP proxy that black-holes,
-refuses, or fails over to fresh connections (the far side of the wire, played by tests/fakes).
+"""Losing the database: the real bot with DATABASE_URL through a TCP proxy to PostgreSQL that
+black-holes, refuses, slows answers or fails over to fresh connections (the far side of the
+wire, played by tests/fakes); and SQLite held by another process longer than Slack waits.
 
-PostgreSQL only: these faults are PostgreSQL's network (SQLite is a local file)."""
+The proxy tests are PostgreSQL only: these faults are PostgreSQL's network."""
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 import urllib.parse
 
@@ -19,13 +21,13 @@ from tests.conftest import job
 from tests.fakes.tcp_proxy import TCPProxy
 from tests.harness import CHANNEL, MOD, ONCALL, Bot, bot_env, reset_database
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only: set TEST_DATABASE_URL")
-
 RECOVERY_SECONDS = 45  # the contract: back by itself within this after a failover
 
 
 @pytest.fixture
 def proxy():
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("PostgreSQL only: set TEST_DATABASE_URL")
     url = urllib.parse.urlsplit(os.environ["TEST_DATABASE_URL"])
     reset_database(os.environ["TEST_DATABASE_URL"])
     server = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
@@ -195,3 +197,31 @@ def test_a_command_stored_after_its_caller_heard_no_is_never_carried_out(make_pr
     proxy.forward()
     cancel_works(bot, ci, slack, 3, since=time.monotonic())
     assert not ci.requests_for(f"cancel_auditing/{job(2)}") and ci.jobs[job(2)].state != "Cancelled"
+
+
+def test_a_command_while_another_process_holds_sqlite_is_refused_and_never_done(ci, slack, tmp_path):
+    bot = Bot(bot_env(ci, slack, f"sqlite:///{tmp_path}/bot.db"), slack)
+    try:
+        cancel_works(bot, ci, slack, 1)
+        ci.add_job(job(2))
+        other = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writes, for longer than Slack waits
+        status, body, elapsed = bot.command(ONCALL, f"{job(2)} while locked")
+        assert status == 200 and elapsed < 3, (status, elapsed)
+        assert body == {"response_type": "ephemeral", "text": NOT_STORED}
+        other.execute("COMMIT")  # the bot's write, still waiting its turn, now lands
+        other.close()
+        store = bot.runtime.store
+        task = slack.wait_for(
+            lambda: next((t for t in store_tasks(store) if job(2) in t.payload and t.done_at), None), timeout=20, what="the late task marked done"
+        )
+        assert task.error.startswith("not taken")
+        cancel_works(bot, ci, slack, 3, since=time.monotonic())
+        assert not ci.requests_for(f"cancel_auditing/{job(2)}") and ci.jobs[job(2)].state != "Cancelled"
+    finally:
+        bot.stop()
+
+
+def store_tasks(store) -> list:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(tasks_table)).all()
