@@ -24,6 +24,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from ..logs import event
 from .limits import current_limit, time_limit
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class Watchdog:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._armed: dict[int, tuple[float, int]] = {}  # token -> (monotonic deadline, socket fd)
+        self._armed: dict[int, tuple[float, int, float]] = {}  # token -> (monotonic deadline, socket fd, limit)
         self._next = 0
         self._thread: threading.Thread | None = None
         self.fired = 0
@@ -63,7 +64,7 @@ class Watchdog:
     def arm(self, fd: int, seconds: float) -> int:
         with self._lock:
             self._next += 1
-            self._armed[self._next] = (time.monotonic() + seconds, fd)
+            self._armed[self._next] = (time.monotonic() + seconds, fd, seconds)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
                 self._thread.start()
@@ -79,14 +80,14 @@ class Watchdog:
             time.sleep(self.TICK)
             now = time.monotonic()
             with self._lock:
-                overdue = [(token, fd) for token, (deadline, fd) in self._armed.items() if deadline <= now]
-                for token, fd in overdue:
+                overdue = [(token, fd, limit) for token, (deadline, fd, limit) in self._armed.items() if deadline <= now]
+                for token, fd, limit in overdue:
                     del self._armed[token]
-                    self._cut(fd)
+                    self._cut(fd, limit)
 
-    def _cut(self, fd: int) -> None:
+    def _cut(self, fd: int, limit: float) -> None:
         self.fired += 1
-        log.warning("db.call_timed_out", extra={"fields": {"limit": "client-side", "action": "connection shut down"}})
+        event(log, "db.call_timed_out", logging.WARNING, limit_seconds=limit)
         try:
             sock = socket.socket(fileno=socket.dup(fd))
         except OSError:
