@@ -68,10 +68,14 @@ class GroupCommit(Generic[T]):
             slot.abandoned = True
         raise CommitUnknown("the store did not answer in time")
 
+    IDLE_EXIT_SECONDS = 30.0  # an idle committer ends; the next submit starts another
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending)
+                if not self._cond.wait_for(lambda: self._pending, self.IDLE_EXIT_SECONDS):
+                    self._thread = None
+                    return
                 batch, self._pending = self._pending, []
             error: BaseException | None = None
             try:
