@@ -80,16 +80,15 @@ class Database:
 
     def migrate(self) -> None:
         """Create or upgrade the schema; safe to run from several processes at once."""
+        # Waiting for another process's migration, or a long one of ours (the server's timeouts are lifted too).
         with self.time_limit(MIGRATION_LIMIT_SECONDS), self._tx() as conn:
-            if self.is_postgres:  # waiting for another process's migration, or a long one of ours
-                for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
-                    conn.execute(sa.text(f"SET LOCAL {setting} = {MIGRATION_LIMIT_SECONDS * 1000}"))
             schema.migrate(conn, self.is_postgres)
 
     @staticmethod
     def time_limit(seconds: float):
         """Each database call this thread makes inside the block is cut off after `seconds`
-        (PostgreSQL; SQLite is a local file with a bounded busy timeout)."""
+        (PostgreSQL; SQLite is a local file with a bounded busy timeout). More than the usual
+        limit also lifts the server's statement timeout for transactions begun in the block."""
         return limits.time_limit(seconds)
 
     def schema_version(self) -> int | None:

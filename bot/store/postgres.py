@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..logs import event
-from .limits import current_limit, time_limit
+from .limits import CALL_LIMIT_SECONDS, current_limit, time_limit
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,15 @@ def create_engine(url: str) -> Engine:
         conn.cursor_factory = GuardedCursor
         conn.server_cursor_factory = GuardedServerCursor
         return conn
+
+    @sa.event.listens_for(engine, "begin")
+    def _long_transaction(conn) -> None:
+        # A thread given more than the usual limit (a migration, an audit export) lifts the
+        # server's timeouts for this transaction too.
+        limit = current_limit()
+        if limit > CALL_LIMIT_SECONDS:
+            for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
+                conn.exec_driver_sql(f"SET LOCAL {setting} = {int(limit * 1000)}")
 
     ping = engine.dialect.do_ping
 
