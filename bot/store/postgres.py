@@ -177,9 +177,10 @@ def create_engine(url: str) -> Engine:
         # A thread given more than the usual limit (a migration, an audit export) lifts the
         # server's timeouts for this transaction too.
         limit = current_limit()
-        if limit > CALL_LIMIT_SECONDS:
-            for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
-                conn.exec_driver_sql(f"SET LOCAL {setting} = {int(limit * 1000)}")
+        if limit > CALL_LIMIT_SECONDS:  # on the driver's connection: the statement may be a streamed read
+            with conn.connection.driver_connection.cursor() as cur:
+                for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
+                    cur.execute(f"SET LOCAL {setting} = {int(limit * 1000)}")
 
     ping = engine.dialect.do_ping
 
