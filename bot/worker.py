@@ -145,7 +145,7 @@ class WorkQueue:
         with self._lock:
             keys = list(self._voided)
         for key in keys:
-            self.store.complete_task(key, self.id, error="not taken: stored after its acknowledgement said so")
+            self.store.complete_task(key, self.id, error="not taken: its caller was told it was not stored")
             with self._lock:
                 self._voided.discard(key)
 
