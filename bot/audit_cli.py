@@ -21,6 +21,7 @@ from .config import load_dotenv_file, load_settings
 from .store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, MigrationFailed, Store
 from .store.chain import Link, fields, iso_at, verify
 
+AUDIT_READ_LIMIT_SECONDS = 600  # each database call of an export or --verify (the server's timeout is lifted too)
 COLUMNS = ["id", "at", "event", "actor", "request_id", "posted_to_slack", "detail", "prev_hash", "hash"]
 
 
@@ -58,11 +59,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     try:
-        if args.verify:
-            verdict = store.verify_audit()
-            print(verdict)
-            return 0 if verdict.ok else 1
-        entries = store.audit_entries(where=where)
+        with store.time_limit(AUDIT_READ_LIMIT_SECONDS):  # a long log is read in one go
+            if args.verify:
+                verdict = store.verify_audit()
+                print(verdict)
+                return 0 if verdict.ok else 1
+            entries = store.audit_entries(where=where)
     finally:
         store.close()
     _write(entries, args.format)

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from .heartbeat import Heartbeat
 from .logs import event
 from .store import AuditEntry, Store
 from .worker import RetryLater
@@ -57,6 +58,7 @@ class Outbox:
         self._closed = False  # stop() returned: never take the lease again (the worker retires next)
         self._gate = threading.Lock()  # taking the lease vs. closing
         self._thread: threading.Thread | None = None
+        self.heartbeat = Heartbeat()  # the loop's progress, for /healthz
 
     def wake(self) -> None:
         self._wake.set()
@@ -87,6 +89,7 @@ class Outbox:
         while not self._stop.is_set():
             self._wake.clear()
             self._pass()
+            self.heartbeat.beat()
             pause = self._paused_until - time.monotonic()
             self._wake.wait(max(pause, self.poll) if pause > 0 else self.poll)
         if not self._halted:
@@ -126,6 +129,7 @@ class Outbox:
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
                     return posted
                 self.store.mark_posted(entry.id)
+                self.heartbeat.beat()  # a long backlog is progress too
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
         return posted

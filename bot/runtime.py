@@ -20,6 +20,8 @@ from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
 from .domain.retention import Retention
 from .domain.workflow import LOOKUPS, URGENT, Workflow
+from .health import STALE_AFTER_SECONDS, DatabaseProbe, report
+from .heartbeat import Heartbeat
 from .logs import event
 from .outbox import Outbox
 from .preflight import preflight
@@ -52,6 +54,7 @@ class Runtime:
         heartbeat_every: float | None = None,
         dead_after: float | None = None,
         work_poll: float = 1.0,
+        stale_after: float = STALE_AFTER_SECONDS,
     ) -> None:
         self.settings = settings
         self.store = Store(settings.database_url)
@@ -127,6 +130,9 @@ class Runtime:
         self._stopping = threading.Event()
         self.budget = StopBudget(settings.shutdown_grace_seconds)
         self._sweeper: threading.Thread | None = None
+        self._sweeper_beat = Heartbeat()
+        self.stale_after = stale_after  # /healthz: a loop silent this long is stalled
+        self._probe = DatabaseProbe(self.store.ping)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
         request = self.store.get_request(request_id)
@@ -156,6 +162,7 @@ class Runtime:
                 self.retention.maybe_prune()
             except Exception:
                 log.exception("sweeper.error")
+            self._sweeper_beat.beat()
 
     def stop_requested(self) -> None:
         """SIGTERM arrived (called in the signal handler): the budget counts from now, and the
@@ -200,12 +207,16 @@ class Runtime:
 
         return application
 
+    def health(self) -> tuple[bool, dict]:
+        """Whether the database answers (within a few seconds) and every background loop progresses."""
+        loops = {"work-loop": self.work.heartbeat, "audit-outbox": self.outbox.heartbeat, "sweeper": self._sweeper_beat}
+        return report(self._probe.check(), loops, self.stale_after)
+
     def _health(self, start_response):
-        try:
-            self.store.ping()
-            status, body = "200 OK", {"ok": True, "database": "ok"}
-        except Exception as exc:
-            status, body = "503 Service Unavailable", {"ok": False, "database": type(exc).__name__}
+        healthy, body = self.health()
+        if not healthy:
+            event(log, "health.failing", logging.WARNING, failing=body["failing"], database=body["database"])
+        status = "200 OK" if healthy else "503 Service Unavailable"
         data = json.dumps(body).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]

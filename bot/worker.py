@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .group_commit import GroupCommit
+from .heartbeat import Heartbeat
 from .logs import event
 from .store import NewTask, Store, Task
 
@@ -35,6 +36,8 @@ def boot_token(pid: int | None = None) -> str:
     return f"{_BOOT[:20]}:{pid or os.getpid()}"
 
 
+ACK_STORE_SECONDS = 2.5  # how long an acknowledgement waits for its task to be stored (Slack allows 3 s)
+ACK_COMMIT_LIMIT = ACK_STORE_SECONDS  # each database call storing them: longer is never waited for
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
 
@@ -64,8 +67,10 @@ class WorkQueue:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.accepting = True
+        self.heartbeat = Heartbeat()  # the loop's progress, for /healthz
         # Tasks stored before Slack's acknowledgement: a burst shares transactions, ahead of other writers.
-        self._acks = GroupCommit(lambda tasks: self.store.enqueue(tasks, owner=self.id, urgent=True))
+        self._acks = GroupCommit(self._store_acks, on_disowned=self._void)
+        self._voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
 
     def register(self, handlers: dict[str, Callable[[Task], None]]) -> None:
         self.handlers.update(handlers)
@@ -94,6 +99,10 @@ class WorkQueue:
         if self._thread:  # its last heartbeat must not land after retiring: it would register us again
             self._thread.join(1.0)
         before_retiring()
+        try:
+            self._finish_voided()  # before retiring frees our tasks for others
+        except Exception:
+            log.exception("work.void_failed")
         freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
         event(log, "work.drained", finished=finished, left=left, handed_back=freed)
         return finished
@@ -127,14 +136,32 @@ class WorkQueue:
             return len(self._running)
 
     # -- submitting ---------------------------------------------------------------------
-    def accept(self, task: NewTask) -> bool:
+    def accept(self, task: NewTask, timeout: float = ACK_STORE_SECONDS) -> bool:
         """Store a task owned by us and start it here; False if we are stopping. Raises if the
-        database cannot store it (then nothing may be acknowledged as accepted)."""
+        database cannot store it within `timeout` (then nothing may be acknowledged as accepted)."""
         if not self.accepting:
             return False
-        self._acks.submit(task)
+        self._acks.submit(task, timeout)
         self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
         return True
+
+    def _store_acks(self, tasks) -> None:
+        with self.store.time_limit(ACK_COMMIT_LIMIT):
+            self.store.enqueue(tasks, owner=self.id, urgent=True)
+
+    def _void(self, tasks: list[NewTask]) -> None:
+        """Maybe stored, though the caller heard it was not taken: never run them; the loop marks them done."""
+        with self._lock:
+            self._voided |= {t.key for t in tasks}
+        self.wake()
+
+    def _finish_voided(self) -> None:
+        with self._lock:
+            keys = list(self._voided)
+        for key in keys:
+            self.store.complete_task(key, self.id, error="not taken: its caller was told it was not stored")
+            with self._lock:
+                self._voided.discard(key)
 
     def wake(self) -> None:
         """New free tasks were stored (announcements, an execution): claim them now."""
@@ -187,6 +214,7 @@ class WorkQueue:
                 self._beat()
                 last_beat = now
             self._reap_and_claim()
+            self.heartbeat.beat()
             self._wake.wait(self.poll)
             self._wake.clear()
 
@@ -207,6 +235,7 @@ class WorkQueue:
             dead = self.store.reap_workers(self.id, self.dead_after)
             if dead:
                 event(log, "work.reaped", workers=dead)
+            self._finish_voided()
             if self.accepting:
                 self._claim(list(self.lanes))
         except Exception:
@@ -218,7 +247,7 @@ class WorkQueue:
         for lane in lanes:
             with self._lock:
                 busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
-                running = list(self._running)
+                running = [*self._running, *self._voided]
             room = self.lanes[lane] - busy
             if room <= 0 or self._stop.is_set():
                 continue

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..logs import event
-from . import migrations, schema
+from . import limits, migrations, schema
 
 log = logging.getLogger(__name__)
+
+MIGRATION_LIMIT_SECONDS = 600  # rewriting a long audit log's chain may take a while
 
 
 class WriterQueue:
@@ -88,20 +90,29 @@ class Database:
 
         Returns what an upgrade changed ([] if none: up to date, or created fresh); raises
         MigrationFailed with nothing changed."""
-        with self._tx() as conn:
+        # Waiting for another process's migration, or a long one of ours (the server's timeouts are lifted too).
+        with self.time_limit(MIGRATION_LIMIT_SECONDS), self._tx() as conn:
             # When each step ran is for operators to read (wall time), not a decision: self.clock is not consulted.
             changes = migrations.migrate(conn, self.is_postgres, time.time())
         if changes:
             event(log, "store.migrated", changes=changes)
         return changes
 
+    @staticmethod
+    def time_limit(seconds: float):
+        """Each database call this thread makes inside the block is cut off after `seconds`
+        (PostgreSQL; SQLite is a local file with a bounded busy timeout). More than the usual
+        limit also lifts the server's statement timeout for transactions begun in the block."""
+        return limits.time_limit(seconds)
+
     def schema_version(self) -> int | None:
         """The schema version the database holds; None if it holds no bot schema. Creates nothing."""
         with self.engine.connect() as conn:
             return migrations.current_version(conn)
 
-    def ping(self) -> None:
-        with self.engine.connect() as conn:
+    def ping(self, limit: float | None = None) -> None:
+        """Raise if the database does not answer (within `limit` seconds a call, when given)."""
+        with self.time_limit(limit or limits.current_limit()), self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:

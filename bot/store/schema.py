@@ -168,7 +168,9 @@ def create_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    from . import postgres
+
+    return postgres.create_engine(url)  # with client-side time limits: see postgres.py
 
 
 def _set_wal(cur, tries: int = 100) -> None:

@@ -161,7 +161,8 @@ def test_bulk_of_100_is_summarised_within_block_kit_limits(bot, ci, slack):
 
 def test_healthz(bot):
     response = bot.http.get(bot.url + "/healthz", timeout=5)
-    assert response.status_code == 200 and response.json() == {"ok": True, "database": "ok"}
+    loops = {"work-loop": "ok", "audit-outbox": "ok", "sweeper": "ok"}
+    assert response.status_code == 200 and response.json() == {"ok": True, "database": "ok", "loops": loops}
 
 
 def test_status_of_several_jobs_lists_each_one(bot, ci, slack):
