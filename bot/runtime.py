@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from . import metrics
 from .config import Settings
 from .domain.policy import Policy, PolicyRules
-from .domain.workflow import LOOKUPS, URGENT, Workflow
+from .domain.workflow import CLASSES, LOOKUPS, URGENT, Workflow
 from .logs import event
 from .outbox import Outbox
 from .preflight import preflight
@@ -65,6 +65,7 @@ class Runtime:
             heartbeat_every=heartbeat_every,
             dead_after=dead_after,
             poll=work_poll,
+            queue_limit=settings.work_queue_limit,
         )
         self.outbox = Outbox(
             self.store, AuditPoster(delivery_client, settings.audit_channel, self._approval_message), worker_id=lambda: self.work.id, poll=outbox_poll
@@ -88,7 +89,7 @@ class Runtime:
             lookup_concurrency=settings.ci_rate_limit,
             execution_concurrency=settings.ci_rate_limit,
         )
-        self.work.register(self.workflow.handlers())
+        self.work.register(self.workflow.handlers(), CLASSES)
         self.work.register(
             Courier(
                 delivery_client, self.store, settings.approval_channel, mention=oncall_mention(settings), home_data=self.workflow.home_for

@@ -16,11 +16,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from .group_commit import GroupCommit
+from .lanes import Lane
 from .logs import event
-from .store import NewTask, Store, Task
+from .store import BACKGROUND, NewTask, Store, Task
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def boot_token() -> str:
     return f"{_BOOT[:20]}:{os.getpid()}"
 
 
+QUEUE_LIMIT = 1000  # WORK_QUEUE_LIMIT's default: tasks waiting for a thread in this process
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
 
@@ -45,18 +46,34 @@ class RetryLater(Exception):
         self.refused = refused  # Slack answered no: the call certainly did nothing
 
 
+class QueueFull(Exception):
+    """This process has WORK_QUEUE_LIMIT tasks waiting already: nothing was stored."""
+
+
 class WorkQueue:
-    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0, dead_after: float = 30.0, poll: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        lanes: dict[str, int],
+        *,
+        heartbeat_every: float = 5.0,
+        dead_after: float = 30.0,
+        poll: float = 1.0,
+        queue_limit: int = QUEUE_LIMIT,
+    ) -> None:
         self.store = store
         self.id = uuid.uuid4().hex
         self.host = socket.gethostname()
         self.lanes = dict(lanes)
         self.heartbeat_every = heartbeat_every
         self.dead_after = dead_after
-        self.poll = poll
+        self.poll = poll  # only a fallback (retries coming due, takeovers): new work wakes the loop
+        self.queue_limit = queue_limit
         self.handlers: dict[str, Callable[[Task], None]] = {}
-        self._pools = {lane: ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"work-{lane}") for lane, n in lanes.items()}
-        self._running: dict[str, str] = {}  # task key -> lane
+        self.classes: dict[str, int] = {}  # task kind -> class (unlisted: background)
+        self._pools = {lane: Lane(lane, n) for lane, n in lanes.items()}
+        self._running: dict[str, tuple[str, int]] = {}  # task key -> (lane, class), queued or running here
+        self._more = False  # the last claim filled a lane: a finishing task should claim again
         self._lock = threading.Condition()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -65,8 +82,12 @@ class WorkQueue:
         # Tasks stored before Slack's acknowledgement: a burst shares transactions, ahead of other writers.
         self._acks = GroupCommit(lambda tasks: self.store.enqueue(tasks, owner=self.id, urgent=True))
 
-    def register(self, handlers: dict[str, Callable[[Task], None]]) -> None:
+    def register(self, handlers: dict[str, Callable[[Task], None]], classes: dict[str, int] | None = None) -> None:
         self.handlers.update(handlers)
+        self.classes.update(classes or {})
+
+    def class_of(self, kind: str) -> int:
+        return self.classes.get(kind, BACKGROUND)
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> WorkQueue:
@@ -97,7 +118,7 @@ class WorkQueue:
         before_retiring()
         freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
         for pool in self._pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.stop()
         event(log, "work.drained", finished=finished, left=left, handed_back=freed)
         return finished
 
@@ -112,12 +133,20 @@ class WorkQueue:
         with self._lock:
             return len(self._running)
 
+    @property
+    def queued(self) -> int:
+        """Tasks waiting for a thread in this process."""
+        return sum(pool.queued for pool in self._pools.values())
+
     # -- submitting ---------------------------------------------------------------------
     def accept(self, task: NewTask) -> bool:
-        """Store a task owned by us and start it here; False if we are stopping. Raises if the
-        database cannot store it (then nothing may be acknowledged as accepted)."""
+        """Store a task owned by us and start it here; False if we are stopping. Raises QueueFull
+        when WORK_QUEUE_LIMIT tasks wait already, and whatever the database raised if it cannot
+        store it: either way nothing was stored, and nothing may be acknowledged as accepted."""
         if not self.accepting:
             return False
+        if self.queued >= self.queue_limit:
+            raise QueueFull(task.kind)
         self._acks.submit(task)
         self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
         return True
@@ -128,14 +157,13 @@ class WorkQueue:
 
     # -- running ------------------------------------------------------------------------
     def _start(self, task: Task) -> None:
+        cls = self.class_of(task.kind)
         with self._lock:
             if task.key in self._running or self._stop.is_set():
                 return
-            self._running[task.key] = task.lane
-        try:
-            self._pools[task.lane].submit(self._run, task)
-        except RuntimeError:  # the pool is shut down: the task stays stored for another worker
-            with self._lock:
+            self._running[task.key] = (task.lane, cls)
+        if not self._pools[task.lane].submit(cls, lambda: self._run(task)):
+            with self._lock:  # the lane is stopped: the task stays stored for another worker
                 self._running.pop(task.key, None)
                 self._lock.notify_all()
 
@@ -153,6 +181,9 @@ class WorkQueue:
             with self._lock:
                 self._running.pop(task.key, None)
                 self._lock.notify_all()
+                more = self._more
+            if task.stream or more:  # the next task of its stream, or one that found no room, may go now
+                self._wake.set()
 
     def _retry(self, task: Task, delay: float, reason: str) -> None:
         try:
@@ -197,16 +228,35 @@ class WorkQueue:
             log.exception("work.claim_failed")
 
     def _claim(self, lanes: list[str]) -> int:
-        """Claim free tasks for every lane with room; return how many were started."""
-        started = 0
+        """Claim free tasks, most urgent class first, for every lane with room; return how many
+        were started. A class only takes the threads its lane lets it fill."""
+        started, full = 0, False
         for lane in lanes:
+            pool = self._pools[lane]
             with self._lock:
-                busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
+                counts = dict.fromkeys(pool.caps, 0)
+                for running_lane, cls in self._running.values():
+                    if running_lane == lane:
+                        counts[cls] += 1
                 running = list(self._running)
-            room = self.lanes[lane] - busy
+            room, passed_over = self.lanes[lane] - sum(counts.values()), []
             if room <= 0 or self._stop.is_set():
+                full = full or room <= 0
                 continue
-            for task in self.store.claim_tasks(self.id, [lane], running, limit=room):
+
+            def admit(kind: str, pool: Lane = pool, counts: dict[int, int] = counts, passed_over: list = passed_over) -> bool:
+                cls = self.class_of(kind)
+                if pool.busy_from(cls, counts) >= pool.caps[cls]:
+                    passed_over.append(kind)
+                    return False
+                counts[cls] += 1
+                return True
+
+            claimed = self.store.claim_tasks(self.id, [lane], running, limit=room, classes=self.classes, admit=admit)
+            full = full or len(claimed) >= room or bool(passed_over)
+            for task in claimed:
                 self._start(task)
                 started += 1
+        with self._lock:
+            self._more = full
         return started

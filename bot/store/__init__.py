@@ -14,10 +14,15 @@ from .requests import PendingLimit, Request
 from .schema import SCHEMA_VERSION, metadata
 from .slots import SharedLimiter
 from .store import Store
-from .work import NewTask, Task
+from .work import BACKGROUND, CLASSES, DECIDE, POST, REPORT, NewTask, Task
 
 __all__ = [
+    "BACKGROUND",
+    "CLASSES",
+    "DECIDE",
     "EVENTS",
+    "POST",
+    "REPORT",
     "SCHEMA_VERSION",
     "AuditEntry",
     "AuditFilter",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,6 +19,15 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .schema import leases_table, tasks_table, workers_table
+
+# Classes of work, most urgent first: a lower class never delays a higher one (in the lanes,
+# in claiming, and for the CI rate limit). The kinds of each class are declared by whoever
+# defines the kind (the workflow, the announcements) and given to the worker.
+DECIDE = 0  # decisions, their cancels, and the message updates that announce them
+POST = 1  # approval requests (their evidence look-ups included) and their posts
+REPORT = 2  # results, answers to the caller, the requester's messages
+BACKGROUND = 3  # look-ups (status, pending), Home tabs, reminders
+CLASSES = (DECIDE, POST, REPORT, BACKGROUND)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,15 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:  # exists, owned by someone else
         return True
     return True
+
+
+def _class_of(kind: sa.Column, classes: Mapping[str, int]):
+    """The class of a task, from its kind, as an SQL expression (for ordering claims)."""
+    by_class: dict[int, list[str]] = {}
+    for name, cls in classes.items():
+        by_class.setdefault(cls, []).append(name)
+    whens = [(kind.in_(sorted(names)), cls) for cls, names in sorted(by_class.items())]
+    return sa.case(*whens, else_=BACKGROUND) if whens else sa.literal(BACKGROUND)
 
 
 def _free(owner: sa.Column):
@@ -145,8 +163,18 @@ class WorkMixin(Database):
             row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()
         return _row_to_task(row) if row else None
 
-    def claim_tasks(self, me: str, lanes: Sequence[str], running: Iterable[str], limit: int = 20) -> list[Task]:
-        """Claim due, unfinished tasks that are free (or ours but not running here), oldest first.
+    def claim_tasks(
+        self,
+        me: str,
+        lanes: Sequence[str],
+        running: Iterable[str],
+        limit: int = 20,
+        classes: Mapping[str, int] | None = None,
+        admit: Callable[[str], bool] | None = None,
+    ) -> list[Task]:
+        """Claim due, unfinished tasks that are free (or ours but not running here): the most
+        urgent class first (`classes`: kind -> class; unlisted kinds are background), then
+        oldest. `admit(kind)` may pass over a candidate (its class has no room here).
 
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
@@ -159,13 +187,19 @@ class WorkMixin(Database):
         free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
         query = (
-            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
+            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.owner)
             .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
-            .order_by(tasks_table.c.seq)
+            .order_by(_class_of(tasks_table.c.kind, classes or {}), tasks_table.c.seq)
             .limit(limit + len(running))
         )
         with self.engine.connect() as conn:
-            candidates = [r for r in conn.execute(query) if r.key not in running][:limit]
+            rows = [r for r in conn.execute(query) if r.key not in running]
+        candidates = []
+        for row in rows:
+            if len(candidates) >= limit:
+                break
+            if admit is None or admit(row.kind):
+                candidates.append(row)
         won = []
         for row in candidates:
             with self._tx() as conn:

@@ -14,14 +14,22 @@ by what the request's own answer shows:
 
 Requests sent before any round trip has been measured (the first burst after start, on new
 connections) keep at least 150 ms.
+
+Cancels go first. A request is *urgent* (a cancel, or a look-up made for a cancel: confirming
+an outcome) or a *look-up* (status, evidence, Home). Urgent requests may fill the whole
+window; look-ups only up to `lookup_cap(limit)` sends in it, counting every send, so part of
+every window is left to cancels however many look-ups wait, in every process, and within a
+process a waiting cancel takes the next slot before any waiting look-up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 #: Longest sleep between checks: an answer arriving meanwhile may free the window sooner.
@@ -30,9 +38,34 @@ RECHECK = 0.1
 IN_FLIGHT = 30.0
 
 
+_URGENT = contextvars.ContextVar("ci_urgent", default=False)
+
+
+@contextlib.contextmanager
+def urgent_calls() -> Iterator[None]:
+    """CI calls made in this block (on this thread) serve a cancel: they go before look-ups."""
+    token = _URGENT.set(True)
+    try:
+        yield
+    finally:
+        _URGENT.reset(token)
+
+
+def is_urgent(method: str) -> bool:
+    """A cancel (POST), or any call made inside urgent_calls()."""
+    return method == "POST" or _URGENT.get()
+
+
+def lookup_cap(limit: int) -> int:
+    """Sends in one window that look-ups may fill: a quarter of the limit (at least one) is kept
+    for cancels, unless the limit is 1."""
+    return max(1, limit - max(1, limit // 4))
+
+
 class Limiter(Protocol):
-    def acquire(self) -> None:
-        """Block until one more request may be sent, and count it as sent now."""
+    def acquire(self, urgent: bool = True) -> None:
+        """Block until one more request may be sent, and count it as sent now; a look-up
+        (`urgent` false) waits while its share of the window is taken."""
 
     def done(self, answered: bool) -> None:
         """The request sent after this thread's acquire() got an answer, or was given up."""
@@ -121,32 +154,35 @@ class SlidingWindowLimiter(Settling):
             raise ValueError("limit must be at least 1")
         super().__init__(round_trips, clock)
         self.limit = limit
+        self.cap = lookup_cap(limit)
         self.window = window
         self.in_flight = in_flight
         self._clock = clock
         self._sleep = sleep
-        # Held while a caller waits for its turn: the next send cannot go before this one anyway.
-        self._gate = threading.Lock()
+        # Held while a caller waits for its turn: the next send of its kind cannot go before
+        # this one anyway. Look-ups have their own, so a waiting look-up never holds up a cancel.
+        self._gates = {True: threading.Lock(), False: threading.Lock()}
         self._lock = threading.Lock()  # guards _sends (settled from other threads)
         self._sends: deque[_Send] = deque()
 
-    def try_send(self) -> float:
+    def try_send(self, urgent: bool = True) -> float:
         """Record a send now and return 0 if the window allows it; else the seconds to wait."""
         now = self._clock()
+        limit = self.limit if urgent else self.cap
         with self._lock:
             while self._sends and self._sends[0].at < now - self.in_flight - 10 * self.window:
                 self._sends.popleft()
             latest = sorted((s.until for s in self._sends), reverse=True)
-            if len(latest) >= self.limit and (wait := latest[self.limit - 1] + self.window - now) > 0:
+            if len(latest) >= limit and (wait := latest[limit - 1] + self.window - now) > 0:
                 return wait
             send = _Send(now, now + self.in_flight)
             self._sends.append(send)
         self._remember(send, now, self.round_trips.least_margin())
         return 0.0
 
-    def acquire(self) -> None:
-        with self._gate:
-            while (wait := self.try_send()) > 0:
+    def acquire(self, urgent: bool = True) -> None:
+        with self._gates[urgent]:
+            while (wait := self.try_send(urgent)) > 0:
                 self._sleep(min(wait, RECHECK))
 
     def _settle(self, token: _Send, seconds_after_send: float) -> None:
@@ -157,7 +193,7 @@ class SlidingWindowLimiter(Settling):
 class Unlimited:
     """For tests that are not about rate: sends at once."""
 
-    def acquire(self) -> None:
+    def acquire(self, urgent: bool = True) -> None:
         return None
 
     def done(self, answered: bool) -> None:
