@@ -31,7 +31,7 @@ class Lane:
         self.threads = threads
         self.caps = caps_for(threads)
         self._cond = threading.Condition()
-        self._queue: list[tuple[int, int, Callable[[], None]]] = []  # (class, order, run), sorted
+        self._queue: list[tuple[int, int, Callable[[], None], object]] = []  # (class, order, run, tag), sorted
         self._order = itertools.count()
         self._running = dict.fromkeys(CLASSES, 0)
         self._stopped = False
@@ -40,14 +40,27 @@ class Lane:
             worker.start()
 
     # -- what the work queue asks ------------------------------------------------------------
-    def submit(self, cls: int, run: Callable[[], None]) -> bool:
+    def submit(self, cls: int, run: Callable[[], None], tag: object = None) -> bool:
         """Queue `run` in class `cls`; False once the lane is stopped."""
         with self._cond:
             if self._stopped:
                 return False
-            bisect.insort(self._queue, (cls, next(self._order), run), key=lambda item: item[:2])
+            bisect.insort(self._queue, (cls, next(self._order), run, tag), key=lambda item: item[:2])
             self._cond.notify_all()
         return True
+
+    def last_below(self, cls: int) -> tuple[int, int] | None:
+        """(class, order) of the queued task that would run last, if its class is below `cls`."""
+        with self._cond:
+            return self._queue[-1][:2] if self._queue and self._queue[-1][0] > cls else None
+
+    def evict(self, position: tuple[int, int]) -> object | None:
+        """Take the queued task at `position` (from last_below) out of the queue; its tag."""
+        with self._cond:
+            for index, item in enumerate(self._queue):
+                if item[:2] == position:
+                    return self._queue.pop(index)[3]
+        return None
 
     @property
     def queued(self) -> int:
@@ -69,7 +82,7 @@ class Lane:
                     self._cond.wait()
                 if self._stopped:
                     return
-                cls, _, run = self._queue.pop(index)
+                cls, _, run, _ = self._queue.pop(index)
                 self._running[cls] += 1
             try:
                 run()
@@ -80,7 +93,7 @@ class Lane:
 
     def _runnable(self) -> int | None:
         """The first queued task (most urgent class, then oldest) whose class has room."""
-        for index, (cls, _, _) in enumerate(self._queue):
+        for index, (cls, *_) in enumerate(self._queue):
             if self.busy_from(cls, self._running) < self.caps[cls]:
                 return index
         return None

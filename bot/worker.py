@@ -145,11 +145,25 @@ class WorkQueue:
         store it: either way nothing was stored, and nothing may be acknowledged as accepted."""
         if not self.accepting:
             return False
-        if self.queued >= self.queue_limit:
+        if self.queued >= self.queue_limit and not self._make_room(self.class_of(task.kind)):
             raise QueueFull(task.kind)
         self._acks.submit(task)
         self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
         return True
+
+    def _make_room(self, cls: int) -> bool:
+        """A full queue takes a task of class `cls` in place of the last queued task of a lower
+        class: that one stays stored, ours, and is claimed again when a thread is free (so a
+        burst of look-ups never turns a decision away, and memory stays bounded)."""
+        lasts = [(position, pool) for pool in self._pools.values() if (position := pool.last_below(cls))]
+        if not lasts:
+            return False
+        position, pool = max(lasts, key=lambda found: found[0])
+        key = pool.evict(position)
+        with self._lock:
+            self._running.pop(key, None)
+            self._more = True
+        return key is not None
 
     def wake(self) -> None:
         """New free tasks were stored (announcements, an execution): claim them now."""
@@ -162,7 +176,7 @@ class WorkQueue:
             if task.key in self._running or self._stop.is_set():
                 return
             self._running[task.key] = (task.lane, cls)
-        if not self._pools[task.lane].submit(cls, lambda: self._run(task)):
+        if not self._pools[task.lane].submit(cls, lambda: self._run(task), tag=task.key):
             with self._lock:  # the lane is stopped: the task stays stored for another worker
                 self._running.pop(task.key, None)
                 self._lock.notify_all()

@@ -40,6 +40,7 @@ class SlackStandIn(LocalServer):
         self.lose_answers: dict[tuple[str, str | None], int] = {}  # accept the call, then drop the connection
         self.delays: dict[tuple[str, str | None], float] = {}  # answer every such call this much later
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
+        self.holds: dict[str, threading.Event] = {}  # response_url name -> answered once set
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
         super().__init__(self._handler_class())
@@ -68,6 +69,12 @@ class SlackStandIn(LocalServer):
         """Carry out the next `times` calls, then drop the connection instead of answering."""
         with self.cond:
             self.lose_answers[(method, channel)] = self.lose_answers.get((method, channel), 0) + times
+
+    def hold_responses(self, name: str) -> threading.Event:
+        """Posts to response_url `name` are recorded, then answered only once the returned
+        event is set (at most 30 s): a reply to the caller still on its way, on cue."""
+        with self.cond:
+            return self.holds.setdefault(name, threading.Event())
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
         self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)}, channel=channel)
@@ -132,6 +139,9 @@ class SlackStandIn(LocalServer):
             with self.cond:
                 self.responses.append(Call(parts.path, args, token, time.monotonic()))
                 self.cond.notify_all()
+                hold = self.holds.get(parts.path.removeprefix("/response/"))
+            if hold is not None:
+                hold.wait(30)
             return self._send(h, 200, b"ok", "text/plain")
         method = parts.path.removeprefix("/api/")
         call = Call(method, args, token, time.monotonic())
