@@ -138,6 +138,7 @@ def test_every_numeric_setting_has_its_range_in_the_readme():
     assert {name for name, *_ in range_rows()} == {
         "APPROVAL_TTL_SECONDS", "MAX_PENDING_PER_USER",
         "CI_RATE_LIMIT", "PORT", "METRICS_PORT", "CI_CONNECT_TIMEOUT", "CI_READ_TIMEOUT", "CI_MAX_ATTEMPTS", "WORKER_THREADS",
+        "WORK_QUEUE_LIMIT",
     }  # fmt: skip
 
 
