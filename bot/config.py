@@ -359,7 +359,7 @@ def load_settings(
         **tencent,
         database_url=_database_url(r),
         worker_threads=int(r.number("WORKER_THREADS", 16, int, 1, 256, "threads")),
-        work_queue_limit=int(r.number("WORK_QUEUE_LIMIT", 1000, int, 1, 1_000_000, "queued items per process")),
+        work_queue_limit=int(r.number("WORK_QUEUE_LIMIT", 1000, int, 1, 100000, "queued items per process")),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )
