@@ -67,6 +67,26 @@ class Lane:
         with self._cond:
             return len(self._queue)
 
+    def admission(self) -> Callable[[int], bool]:
+        """A check for tasks about to be queued here, one at a time: True (and counted) if a
+        task of that class would start once the tasks that go before it have: those running in
+        its class or below it, and those queued in its class or above it. Queued tasks of a
+        lower class never keep a higher one out."""
+        with self._cond:
+            running = dict(self._running)
+            queued = dict.fromkeys(CLASSES, 0)
+            for cls, *_ in self._queue:
+                queued[cls] += 1
+
+        def admit(cls: int) -> bool:
+            ahead = self.busy_from(cls, running) + sum(n for c, n in queued.items() if c <= cls)
+            if ahead >= self.caps[cls]:
+                return False
+            queued[cls] += 1
+            return True
+
+        return admit
+
     def stop(self) -> None:
         """Run nothing more that is queued (it stays stored for another worker)."""
         with self._cond:

@@ -211,13 +211,17 @@ class WorkQueue:
 
     # -- the loop -----------------------------------------------------------------------
     def _loop(self) -> None:
-        last_beat = 0.0
+        last_beat = last_reap = 0.0
         while not self._stop.is_set():
             now = time.monotonic()
             if now - last_beat >= self.heartbeat_every:
                 self._beat()
                 last_beat = now
-            self._reap_and_claim()
+            if now - last_reap < self.poll:  # woken by new work or a finished task: claim at once
+                self._claim_quietly()
+            else:  # looking for dead workers is for the poll's pace, not every wake-up
+                self._reap_and_claim()
+                last_reap = now
             self._wake.wait(self.poll)
             self._wake.clear()
 
@@ -241,36 +245,32 @@ class WorkQueue:
         except Exception:
             log.exception("work.claim_failed")
 
+    def _claim_quietly(self) -> None:
+        try:
+            if self.accepting:
+                self._claim(list(self.lanes))
+        except Exception:
+            log.exception("work.claim_failed")
+
     def _claim(self, lanes: list[str]) -> int:
-        """Claim free tasks, most urgent class first, for every lane with room; return how many
-        were started. A class only takes the threads its lane lets it fill."""
-        started, full = 0, False
-        for lane in lanes:
-            pool = self._pools[lane]
-            with self._lock:
-                counts = dict.fromkeys(pool.caps, 0)
-                for running_lane, cls in self._running.values():
-                    if running_lane == lane:
-                        counts[cls] += 1
-                running = list(self._running)
-            room, passed_over = self.lanes[lane] - sum(counts.values()), []
-            if room <= 0 or self._stop.is_set():
-                full = full or room <= 0
-                continue
-
-            def admit(kind: str, pool: Lane = pool, counts: dict[int, int] = counts, passed_over: list = passed_over) -> bool:
-                cls = self.class_of(kind)
-                if pool.busy_from(cls, counts) >= pool.caps[cls]:
-                    passed_over.append(kind)
-                    return False
-                counts[cls] += 1
-                return True
-
-            claimed = self.store.claim_tasks(self.id, [lane], running, limit=room, classes=self.classes, admit=admit)
-            full = full or len(claimed) >= room or bool(passed_over)
-            for task in claimed:
-                self._start(task)
-                started += 1
+        """Claim free tasks of these lanes in one transaction, most urgent class first, as many
+        of each class as would start soon here; return how many were started."""
+        if self._stop.is_set():
+            return 0
         with self._lock:
-            self._more = full
-        return started
+            running = list(self._running)
+        fits, passed_over = {lane: self._pools[lane].admission() for lane in lanes}, []
+
+        def admit(kind: str, lane: str) -> bool:
+            if lane in fits and fits[lane](self.class_of(kind)):
+                return True
+            passed_over.append(kind)
+            return False
+
+        room = sum(self.lanes[lane] for lane in lanes)
+        claimed = self.store.claim_tasks(self.id, lanes, running, limit=room, classes=self.classes, admit=admit)
+        for task in claimed:
+            self._start(task)
+        with self._lock:
+            self._more = bool(passed_over) or len(claimed) >= room
+        return len(claimed)

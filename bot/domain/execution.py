@@ -13,7 +13,7 @@ from typing import Protocol
 from .. import metrics
 from ..logs import event
 from ..store import JobRecord, NewTask, Request, Store, Task
-from ..tencent.ratelimit import urgent_calls
+from ..tencent.ratelimit import URGENT, calls_at
 from ..tencent.results import CancelResult, CIError, JobStatus
 from . import outcomes as oc
 
@@ -75,7 +75,7 @@ class Executor:
             if lost.is_set():
                 return
             try:
-                with urgent_calls():  # confirming an outcome serves the cancel: it goes before look-ups
+                with calls_at(URGENT):  # confirming an outcome serves the cancel: it goes before look-ups
                     outcome = self._job(request.id, record, task, stop)
             except LostHold:
                 lost.set()

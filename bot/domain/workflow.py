@@ -157,7 +157,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         request_id = request_id_of(task)
         if self.store.get_request(request_id):
             return  # a re-run: everything was stored with the request
-        statuses = self.describe_all(command["job_ids"])
+        statuses = self.describe_all(command["job_ids"], priority=POST)  # before `status` look-ups
         short = request_id[:8]
         try:
             _, created = self.store.create_request(

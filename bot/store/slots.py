@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..logs import event
-from ..tencent.ratelimit import IN_FLIGHT, RECHECK, RoundTrips, Settling, lookup_cap
+from ..tencent.ratelimit import IN_FLIGHT, RECHECK, URGENT, RoundTrips, Settling, lookup_cap
 from .database import Database
 from .schema import rate_table
 
@@ -108,11 +108,12 @@ _PG_RECORD = sa.text(
 
 
 class _Ticket:
-    __slots__ = ("slot", "urgent")
+    __slots__ = ("priority", "slot", "urgent")
 
-    def __init__(self, urgent: bool) -> None:
+    def __init__(self, priority: int) -> None:
         self.slot: Slot | None = None
-        self.urgent = urgent
+        self.priority = priority
+        self.urgent = priority == URGENT
 
 
 class SharedLimiter(Settling):
@@ -120,8 +121,9 @@ class SharedLimiter(Settling):
 
     Threads of one process queue up; one of them at a time checks the database for all of
     them (a burst takes one transaction, not one per request), the others wait for their turn.
-    Urgent threads (cancels) get slots before look-ups; a cancel arriving while the check waits
-    for look-up room wakes it at once.
+    Slots go by priority, then first come first served: cancels before look-ups, an approval
+    request's evidence before `status`; a cancel arriving while the check waits for look-up
+    room wakes it at once.
     """
 
     def __init__(
@@ -142,11 +144,11 @@ class SharedLimiter(Settling):
         self._queue: deque[_Ticket] = deque()
         self._checking = False
 
-    def acquire(self, urgent: bool = True) -> None:
-        ticket = _Ticket(urgent)
+    def acquire(self, priority: int = URGENT) -> None:
+        ticket = _Ticket(priority)
         with self._turn:
             self._queue.append(ticket)
-            if urgent and self._checking:
+            if ticket.urgent and self._checking:
                 self._turn.notify_all()  # the check may be waiting for look-up room: this can go now
             while ticket.slot is None and self._checking:
                 self._turn.wait()
@@ -170,7 +172,7 @@ class SharedLimiter(Settling):
         while mine.slot is None:
             with self._turn:
                 urgent = [t for t in self._queue if t.urgent]
-                lookups = [t for t in self._queue if not t.urgent]
+                lookups = sorted((t for t in self._queue if not t.urgent), key=lambda t: t.priority)  # stable: FIFO within one
             taken = self.store.take_ci_slots(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap)
             if isinstance(taken, float):
                 with self._turn:

@@ -170,11 +170,11 @@ class WorkMixin(Database):
         running: Iterable[str],
         limit: int = 20,
         classes: Mapping[str, int] | None = None,
-        admit: Callable[[str], bool] | None = None,
+        admit: Callable[[str, str], bool] | None = None,
     ) -> list[Task]:
         """Claim due, unfinished tasks that are free (or ours but not running here): the most
         urgent class first (`classes`: kind -> class; unlisted kinds are background), then
-        oldest. `admit(kind)` may pass over a candidate (its class has no room here).
+        oldest, in one transaction. `admit(kind, lane)` may pass over a candidate (no room here).
 
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
@@ -187,7 +187,7 @@ class WorkMixin(Database):
         free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= now, tasks_table.c.lane.in_(list(lanes)))
         query = (
-            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.owner)
+            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.lane)
             .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
             .order_by(_class_of(tasks_table.c.kind, classes or {}), tasks_table.c.seq)
             .limit(limit + len(running))
@@ -198,24 +198,20 @@ class WorkMixin(Database):
         for row in rows:
             if len(candidates) >= limit:
                 break
-            if admit is None or admit(row.kind):
-                candidates.append(row)
-        won = []
-        for row in candidates:
-            with self._tx() as conn:
-                took = (
-                    conn.execute(
-                        tasks_table.update()
-                        .where(tasks_table.c.seq == row.seq)
-                        .where(tasks_table.c.done_at.is_(None))
-                        .where(tasks_table.c.owner == me if row.owner == me else _free(tasks_table.c.owner))
-                        .values(owner=me)
-                    ).rowcount
-                    == 1
-                )
-                if took:
-                    won.append(_row_to_task(conn.execute(sa.select(tasks_table).where(tasks_table.c.seq == row.seq)).one()))
-        return won
+            if admit is None or admit(row.kind, row.lane):
+                candidates.append(row.seq)
+        if not candidates:
+            return []
+        take = (
+            tasks_table.update()
+            .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
+            .where(sa.or_(tasks_table.c.owner == me, _free(tasks_table.c.owner)))  # still free: no one took it meanwhile
+            .values(owner=me)
+            .returning(*tasks_table.c)
+        )
+        with self._tx() as conn:
+            won = {row.seq: _row_to_task(row) for row in conn.execute(take)}
+        return [won[seq] for seq in candidates if seq in won]  # in the order they should start
 
     def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
         with self._tx() as conn:

@@ -24,7 +24,7 @@ from ..logs import event
 from . import jobid, signer
 from .deadline import Watchdog, WatchedAdapter
 from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
-from .ratelimit import Limiter, SlidingWindowLimiter, is_urgent
+from .ratelimit import Limiter, SlidingWindowLimiter, priority_of
 from .results import (
     RATE_LIMIT_CODES,
     CancelResult,
@@ -210,7 +210,7 @@ class CIClient:
         while True:
             attempt += 1
             waited = time.monotonic()
-            self.limiter.acquire(urgent=is_urgent(method))
+            self.limiter.acquire(priority_of(method))
             started = time.monotonic()
             metrics.ratelimit_wait(started - waited)
             progress.in_flight = True

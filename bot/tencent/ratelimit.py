@@ -15,11 +15,12 @@ by what the request's own answer shows:
 Requests sent before any round trip has been measured (the first burst after start, on new
 connections) keep at least 150 ms.
 
-Cancels go first. A request is *urgent* (a cancel, or a look-up made for a cancel: confirming
-an outcome) or a *look-up* (status, evidence, Home). Urgent requests may fill the whole
-window; look-ups only up to `lookup_cap(limit)` sends in it, counting every send, so part of
-every window is left to cancels however many look-ups wait, in every process, and within a
-process a waiting cancel takes the next slot before any waiting look-up.
+Cancels go first. Each request has a priority, the class of the work it serves (0 first):
+0 is a cancel, or a look-up made for one (confirming an outcome); higher ones are look-ups
+(an approval request's evidence, then `status`). Priority 0 may fill the whole window;
+look-ups only up to `lookup_cap(limit)` sends in it, counting every send, so part of every
+window is left to cancels however many look-ups wait, in every process. Within a process a
+waiting request takes the next slot before any waiting one of a lower priority.
 """
 
 from __future__ import annotations
@@ -38,22 +39,23 @@ RECHECK = 0.1
 IN_FLIGHT = 30.0
 
 
-_URGENT = contextvars.ContextVar("ci_urgent", default=False)
+URGENT, LOOKUP = 0, 3  # a cancel's priority; a look-up's unless told otherwise
+_PRIORITY = contextvars.ContextVar("ci_priority", default=LOOKUP)
 
 
 @contextlib.contextmanager
-def urgent_calls() -> Iterator[None]:
-    """CI calls made in this block (on this thread) serve a cancel: they go before look-ups."""
-    token = _URGENT.set(True)
+def calls_at(priority: int) -> Iterator[None]:
+    """CI calls made in this block (on this thread) have `priority` (0: they serve a cancel)."""
+    token = _PRIORITY.set(priority)
     try:
         yield
     finally:
-        _URGENT.reset(token)
+        _PRIORITY.reset(token)
 
 
-def is_urgent(method: str) -> bool:
-    """A cancel (POST), or any call made inside urgent_calls()."""
-    return method == "POST" or _URGENT.get()
+def priority_of(method: str) -> int:
+    """A cancel (POST) is urgent; a look-up has the priority of the block it is made in."""
+    return URGENT if method == "POST" else _PRIORITY.get()
 
 
 def lookup_cap(limit: int) -> int:
@@ -63,9 +65,9 @@ def lookup_cap(limit: int) -> int:
 
 
 class Limiter(Protocol):
-    def acquire(self, urgent: bool = True) -> None:
+    def acquire(self, priority: int = URGENT) -> None:
         """Block until one more request may be sent, and count it as sent now; a look-up
-        (`urgent` false) waits while its share of the window is taken."""
+        (priority above 0) waits while its share of the window is taken."""
 
     def done(self, answered: bool) -> None:
         """The request sent after this thread's acquire() got an answer, or was given up."""
@@ -161,7 +163,7 @@ class SlidingWindowLimiter(Settling):
         self._sleep = sleep
         # Held while a caller waits for its turn: the next send of its kind cannot go before
         # this one anyway. Look-ups have their own, so a waiting look-up never holds up a cancel.
-        self._gates = {True: threading.Lock(), False: threading.Lock()}
+        self._gates = {True: threading.Lock(), False: threading.Lock()}  # by urgent
         self._lock = threading.Lock()  # guards _sends (settled from other threads)
         self._sends: deque[_Send] = deque()
 
@@ -180,7 +182,8 @@ class SlidingWindowLimiter(Settling):
         self._remember(send, now, self.round_trips.least_margin())
         return 0.0
 
-    def acquire(self, urgent: bool = True) -> None:
+    def acquire(self, priority: int = URGENT) -> None:
+        urgent = priority == URGENT
         with self._gates[urgent]:
             while (wait := self.try_send(urgent)) > 0:
                 self._sleep(min(wait, RECHECK))
@@ -193,7 +196,7 @@ class SlidingWindowLimiter(Settling):
 class Unlimited:
     """For tests that are not about rate: sends at once."""
 
-    def acquire(self, urgent: bool = True) -> None:
+    def acquire(self, priority: int = URGENT) -> None:
         return None
 
     def done(self, answered: bool) -> None:
