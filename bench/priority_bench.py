@@ -85,7 +85,13 @@ def lookup_load(bot: Bot, ci: CIStandIn, stop: threading.Event) -> None:
         stop.wait(1.0)  # 20 look-ups a second offered against a share of at most 8
 
 
-def run(database_url: str, rounds: int, viewers: int, publish_latency: float, ci_latency: float) -> tuple[list[float], list[float], int]:
+def run(urls: tuple[str, str], rounds: int, viewers: int, publish_latency: float, ci_latency: float) -> tuple[list[float], list[float], int]:
+    """`urls`: a database for each figure (the same PostgreSQL database may serve both)."""
+    reached, peak = cancels(urls[1], rounds, ci_latency)
+    return buttons(urls[0], rounds, viewers, publish_latency, ci_latency), reached, peak
+
+
+def buttons(database_url: str, rounds: int, viewers: int, publish_latency: float, ci_latency: float) -> list[float]:
     reset_database(database_url)
     with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=ci_latency) as ci:
         slack = SlackStandIn().start()
@@ -96,10 +102,13 @@ def run(database_url: str, rounds: int, viewers: int, publish_latency: float, ci
                 bot.home_opened(f"U0VIEW{v:05d}")
             if viewers:
                 slack.wait_calls("views.publish", viewers, timeout=120)
-            gone = [buttons_gone(bot, slack, ci, n) for n in range(rounds)]
+            return [buttons_gone(bot, slack, ci, n) for n in range(rounds)]
         finally:
             bot.stop()
             slack.stop()
+
+
+def cancels(database_url: str, rounds: int, ci_latency: float) -> tuple[list[float], int]:
     reset_database(database_url)
     with CIStandIn(keys={"AKIDtest": "test-secret-key"}, latency=ci_latency) as ci:
         slack = SlackStandIn().start()
@@ -110,13 +119,12 @@ def run(database_url: str, rounds: int, viewers: int, publish_latency: float, ci
             loader.start()
             time.sleep(2.0)  # let the look-up backlog build before the first click
             reached = [cancel_under_lookups(bot, slack, ci, 1000 + n, stop) for n in range(rounds)]
-            peak = ci.max_in_window(1.0)
+            return reached, ci.max_in_window(1.0)
         finally:
             stop.set()
             loader.join(5)
             bot.stop()
             slack.stop()
-    return gone, reached, peak
 
 
 def main() -> None:
@@ -130,7 +138,8 @@ def main() -> None:
     logging.disable(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        gone, reached, peak = run(url, args.rounds, args.viewers, args.publish_latency, args.ci_latency)
+        urls = (url, url) if args.database_url else (url, f"sqlite:///{tmp}/lookups.db")
+        gone, reached, peak = run(urls, args.rounds, args.viewers, args.publish_latency, args.ci_latency)
     database = url.split(":", 1)[0]
     print(f"{database}; {args.rounds} rounds; {args.viewers} Home viewers (views.publish {args.publish_latency}s); CI latency {args.ci_latency}s")
     print(f"{'':40}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from .. import metrics
 from ..logs import event
-from ..store import JobRecord, NewTask, Request, Store, Task
+from ..store import JobRecord, NewTask, Request, Store, Task, writes_first
 from ..tencent.ratelimit import URGENT, calls_at
 from ..tencent.results import CancelResult, CIError, JobStatus
 from . import outcomes as oc
@@ -75,7 +75,7 @@ class Executor:
             if lost.is_set():
                 return
             try:
-                with calls_at(URGENT):  # confirming an outcome serves the cancel: it goes before look-ups
+                with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
                     outcome = self._job(request.id, record, task, stop)
             except LostHold:
                 lost.set()

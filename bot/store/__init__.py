@@ -9,6 +9,7 @@ slots.py       the shared CI rate limit          store.py     the Store that com
 
 from .audit import EVENTS, AuditEntry, AuditFilter
 from .chain import Verdict
+from .database import writes_first
 from .jobs import JobRecord
 from .requests import PendingLimit, Request
 from .schema import SCHEMA_VERSION, metadata
@@ -35,4 +36,5 @@ __all__ = [
     "Task",
     "Verdict",
     "metadata",
+    "writes_first",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import schema
+
+_FIRST = contextvars.ContextVar("writes_first", default=False)
+
+
+@contextmanager
+def writes_first() -> Iterator[None]:
+    """Writes made in this block (on this thread) serve a decision: on SQLite they queue ahead
+    of this process's other writers (Home refreshes, look-ups' bookkeeping)."""
+    token = _FIRST.set(True)
+    try:
+        yield
+    finally:
+        _FIRST.reset(token)
 
 
 class WriterQueue:
@@ -106,7 +120,7 @@ class Database:
                 yield conn
             return
         # Take a connection before queueing: a writer never holds the queue while the pool is empty.
-        with self.engine.connect() as conn, self._writers.hold(urgent), conn.begin():
+        with self.engine.connect() as conn, self._writers.hold(urgent or _FIRST.get()), conn.begin():
             yield conn
 
     def _transition_each(self, table: sa.Table, where, values: dict, on_win=None, limit: int | None = None) -> list:
