@@ -209,7 +209,7 @@ class WorkMixin(Database):
             .values(owner=me)
             .returning(*tasks_table.c)
         )
-        with self._tx(urgent=True) as conn:  # short, and every class waits on it
+        with self._tx() as conn:
             won = {row.seq: _row_to_task(row) for row in conn.execute(take)}
         return [won[seq] for seq in candidates if seq in won]  # in the order they should start
 
