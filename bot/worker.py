@@ -76,6 +76,7 @@ class WorkQueue:
         self._more = False  # the last claim filled a lane: a finishing task should claim again
         self._lock = threading.Condition()
         self._wake = threading.Event()
+        self._claiming = threading.Lock()  # one claim at a time here: none starts a task another just ran
         self._local = threading.local()  # .running: this thread runs one of our tasks
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -146,10 +147,17 @@ class WorkQueue:
         store it: either way nothing was stored, and nothing may be acknowledged as accepted."""
         if not self.accepting:
             return False
-        if self.queued >= self.queue_limit and not self._make_room(self.class_of(task.kind)):
+        cls = self.class_of(task.kind)
+        if self.queued >= self.queue_limit and not self._make_room(cls):
             raise QueueFull(task.kind)
-        self._acks.submit(task)
-        self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
+        with self._lock:  # reserved before it is stored: a claim meanwhile passes it over
+            self._running[task.key] = (task.lane, cls)
+        try:
+            self._acks.submit(task)
+        except BaseException:
+            self._forget(task.key)
+            raise
+        self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
         return True
 
     def _make_room(self, cls: int) -> bool:
@@ -182,10 +190,16 @@ class WorkQueue:
             if task.key in self._running or self._stop.is_set():
                 return
             self._running[task.key] = (task.lane, cls)
-        if not self._pools[task.lane].submit(cls, lambda: self._run(task), tag=task.key):
-            with self._lock:  # the lane is stopped: the task stays stored for another worker
-                self._running.pop(task.key, None)
-                self._lock.notify_all()
+        self._submit(task, cls)
+
+    def _submit(self, task: Task, cls: int) -> None:
+        if self._stop.is_set() or not self._pools[task.lane].submit(cls, lambda: self._run(task), tag=task.key):
+            self._forget(task.key)  # stopping: the task stays stored for another worker
+
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            self._running.pop(key, None)
+            self._lock.notify_all()
 
     def _run(self, task: Task) -> None:
         if self.class_of(task.kind) == DECIDE:
@@ -269,6 +283,10 @@ class WorkQueue:
     def _claim(self, lanes: list[str]) -> int:
         """Claim free tasks of these lanes in one transaction, most urgent class first, as many
         of each class as would start soon here; return how many were started."""
+        with self._claiming:
+            return self._claim_locked(lanes)
+
+    def _claim_locked(self, lanes: list[str]) -> int:
         if self._stop.is_set():
             return 0
         with self._lock:
