@@ -151,13 +151,16 @@ class WorkQueue:
         if self.queued >= self.queue_limit and not self._make_room(cls):
             raise QueueFull(task.kind)
         with self._lock:  # reserved before it is stored: a claim meanwhile passes it over
-            self._running[task.key] = (task.lane, cls)
+            here = task.key in self._running  # Slack's retry of a request we are still working on
+            self._running.setdefault(task.key, (task.lane, cls))
         try:
             self._acks.submit(task)
         except BaseException:
-            self._forget(task.key)
+            if not here:
+                self._forget(task.key)
             raise
-        self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
+        if not here:
+            self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
         return True
 
     def _make_room(self, cls: int) -> bool:
