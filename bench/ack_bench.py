@@ -1,7 +1,9 @@
 """Acknowledgement latency under a burst, side by side with a Bolt app that only acks, and
 the web process's resident memory afterwards.
 
-    python -m bench.ack_bench [--commands 100] [--concurrency 12] [--ci-latency 1.0]
+    python -m bench.ack_bench [--commands 120] [--concurrency 12] [--ci-latency 1.0] [--no-memory]
+
+Target (issue 16): the bot's p99 at most 1.5x the ack-only app's, no acknowledgement over 3 s.
 
 The CI stand-in takes --ci-latency seconds per call. Both apps are served the same way (a
 threaded WSGI server on 127.0.0.1) and receive the same signed slash-command burst. Then the
@@ -79,9 +81,10 @@ def web_process_memory(commands: int, concurrency: int, ci_latency: float) -> tu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--commands", type=int, default=100)
+    parser.add_argument("--commands", type=int, default=120)
     parser.add_argument("--concurrency", type=int, default=12)
     parser.add_argument("--ci-latency", type=float, default=1.0)
+    parser.add_argument("--no-memory", action="store_true", help="skip the real web process's memory figure")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
 
@@ -113,9 +116,10 @@ def main() -> None:
         f"ratio (bot / ack-only): p50 {p50 / b50:.2f}x, p99 {p99 / b99:.2f}x; mean bot "
         f"{statistics.mean(ours) * 1000:.1f} ms; results posted: {len(done)}"
     )
-    ok = p99 <= 3 * b99 and max(ours) < 3.0
-    rss, peak = web_process_memory(args.commands, args.concurrency, args.ci_latency)
-    print(f"web process (gunicorn worker) after the burst: RSS {rss:.1f} MB, peak {peak:.1f} MB")
+    ok = p99 <= 1.5 * b99 and max(ours) < 3.0
+    if not args.no_memory:
+        rss, peak = web_process_memory(args.commands, args.concurrency, args.ci_latency)
+        print(f"web process (gunicorn worker) after the burst: RSS {rss:.1f} MB, peak {peak:.1f} MB")
     print("PASS" if ok else "FAIL")
     raise SystemExit(0 if ok else 1)
 

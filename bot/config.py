@@ -125,6 +125,7 @@ class Settings:
     presumed_dead_seconds: float = 60.0  # a heartbeat this old (by the database's clock): the process is dead
     shutdown_grace_seconds: float = 20.0
     retention_days: int = 30
+    work_queue_limit: int = 1000
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -365,6 +366,7 @@ def load_settings(
         **_liveness(r),
         shutdown_grace_seconds=r.number("SHUTDOWN_GRACE_SECONDS", 20.0, float, 5, 600, "seconds from SIGTERM until every process has exited"),
         retention_days=int(r.number("RETENTION_DAYS", 30, int, 1, 3650, "days")),
+        work_queue_limit=int(r.number("WORK_QUEUE_LIMIT", 1000, int, 1, 100000, "queued items per process")),
         log_format=r.choice("LOG_FORMAT", "auto", {"auto", "json", "text"}),
         log_level=r.choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
     )

@@ -43,6 +43,7 @@ ACK_SECONDS = Histogram(
     "Time from a Slack request's arrival to its acknowledgement",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5),
 )
+SHED = Counter("cancel_moderation_shed", "Commands, clicks and events refused because the work queue was full", ["kind"])
 
 
 # -- recorders (one line at each call site) ---------------------------------------------
@@ -66,6 +67,11 @@ def ratelimit_wait(seconds: float) -> None:
 def job_outcome(outcome: str) -> None:
     """outcome: cancelled, failed or unknown (one per job)."""
     JOBS.labels(outcome).inc()
+
+
+def shed(kind: str) -> None:
+    """A command, click or event refused unstored: WORK_QUEUE_LIMIT items were waiting already."""
+    SHED.labels(kind).inc()
 
 
 def ack(seconds: float) -> None:

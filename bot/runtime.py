@@ -19,7 +19,7 @@ from .config import Settings
 from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
 from .domain.retention import Retention
-from .domain.workflow import LOOKUPS, URGENT, Workflow
+from .domain.workflow import CLASSES, LOOKUPS, URGENT, Workflow
 from .health import STALE_AFTER_SECONDS, DatabaseProbe, report
 from .heartbeat import Heartbeat
 from .logs import event
@@ -83,6 +83,7 @@ class Runtime:
             heartbeat_every=heartbeat_every,
             dead_after=dead_after,
             poll=work_poll,
+            queue_limit=settings.work_queue_limit,
         )
         # A post needs a heartbeat fresh enough that nobody may take over for dead_after / 2 seconds after it.
         self.fresh = dead_after / 2
@@ -112,7 +113,7 @@ class Runtime:
             lookup_concurrency=settings.ci_rate_limit,
             execution_concurrency=settings.ci_rate_limit,
         )
-        self.work.register(self.workflow.handlers())
+        self.work.register(self.workflow.handlers(), CLASSES)
         self.work.register(
             Courier(
                 delivery_client,

@@ -17,12 +17,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from .group_commit import GroupCommit
 from .heartbeat import Heartbeat
+from .lanes import Lane
 from .logs import event
-from .store import NewTask, Store, Task
+from .store import BACKGROUND, DECIDE, NewTask, Store, Task, writes_first
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def boot_token(pid: int | None = None) -> str:
 
 ACK_STORE_SECONDS = 2.5  # how long an acknowledgement waits for its task to be stored (Slack allows 3 s)
 ACK_COMMIT_LIMIT = ACK_STORE_SECONDS  # each database call storing them: longer is never waited for
+QUEUE_LIMIT = 1000  # WORK_QUEUE_LIMIT's default: tasks waiting for a thread in this process
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 
 
@@ -50,20 +51,38 @@ class RetryLater(Exception):
         self.refused = refused  # Slack answered no: the call certainly did nothing
 
 
+class QueueFull(Exception):
+    """This process has WORK_QUEUE_LIMIT tasks waiting already: nothing was stored."""
+
+
 class WorkQueue:
-    def __init__(self, store: Store, lanes: dict[str, int], *, heartbeat_every: float = 5.0, dead_after: float = 60.0, poll: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        lanes: dict[str, int],
+        *,
+        heartbeat_every: float = 5.0,
+        dead_after: float = 60.0,
+        poll: float = 1.0,
+        queue_limit: int = QUEUE_LIMIT,
+    ) -> None:
         self.store = store
         self.id = uuid.uuid4().hex
         self.host = socket.gethostname()
         self.lanes = dict(lanes)
         self.heartbeat_every = heartbeat_every
         self.dead_after = dead_after
-        self.poll = poll
+        self.poll = poll  # only a fallback (retries coming due, takeovers): new work wakes the loop
+        self.queue_limit = queue_limit
         self.handlers: dict[str, Callable[[Task], None]] = {}
-        self._pools = {lane: ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"work-{lane}") for lane, n in lanes.items()}
-        self._running: dict[str, str] = {}  # task key -> lane
+        self.classes: dict[str, int] = {}  # task kind -> class (unlisted: background)
+        self._pools = {lane: Lane(lane, n) for lane, n in lanes.items()}
+        self._running: dict[str, tuple[str, int]] = {}  # task key -> (lane, class), queued or running here
+        self._more = False  # the last claim filled a lane: a finishing task should claim again
         self._lock = threading.Condition()
         self._wake = threading.Event()
+        self._claiming = threading.Lock()  # one claim at a time here: none starts a task another just ran
+        self._local = threading.local()  # .running: this thread runs one of our tasks
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.accepting = True
@@ -72,8 +91,12 @@ class WorkQueue:
         self._acks = GroupCommit(self._store_acks, on_disowned=self._void)
         self._voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
 
-    def register(self, handlers: dict[str, Callable[[Task], None]]) -> None:
+    def register(self, handlers: dict[str, Callable[[Task], None]], classes: dict[str, int] | None = None) -> None:
         self.handlers.update(handlers)
+        self.classes.update(classes or {})
+
+    def class_of(self, kind: str) -> int:
+        return self.classes.get(kind, BACKGROUND)
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> WorkQueue:
@@ -95,7 +118,7 @@ class WorkQueue:
         self._stop.set()
         self._wake.set()
         for pool in self._pools.values():  # queued tasks start no more: they are handed back below
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.stop()
         if self._thread:  # its last heartbeat must not land after retiring: it would register us again
             self._thread.join(1.0)
         before_retiring()
@@ -135,15 +158,47 @@ class WorkQueue:
         with self._lock:
             return len(self._running)
 
+    @property
+    def queued(self) -> int:
+        """Tasks waiting for a thread in this process."""
+        return sum(pool.queued for pool in self._pools.values())
+
     # -- submitting ---------------------------------------------------------------------
     def accept(self, task: NewTask, timeout: float = ACK_STORE_SECONDS) -> bool:
-        """Store a task owned by us and start it here; False if we are stopping. Raises if the
-        database cannot store it within `timeout` (then nothing may be acknowledged as accepted)."""
+        """Store a task owned by us and start it here; False if we are stopping. Raises QueueFull
+        when WORK_QUEUE_LIMIT tasks wait already, and whatever the database raised if it cannot
+        store it within `timeout`: either way nothing may be acknowledged as accepted."""
         if not self.accepting:
             return False
-        self._acks.submit(task, timeout)
-        self._start(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0))
+        cls = self.class_of(task.kind)
+        if self.queued >= self.queue_limit and not self._make_room(cls):
+            raise QueueFull(task.kind)
+        with self._lock:  # reserved before it is stored: a claim meanwhile passes it over
+            here = task.key in self._running  # Slack's retry of a request we are still working on
+            self._running.setdefault(task.key, (task.lane, cls))
+        try:
+            self._acks.submit(task, timeout)
+        except BaseException:
+            if not here:
+                self._forget(task.key)
+            raise
+        if not here:
+            self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
         return True
+
+    def _make_room(self, cls: int) -> bool:
+        """A full queue takes a task of class `cls` in place of the last queued task of a lower
+        class: that one stays stored, ours, and is claimed again when a thread is free (so a
+        burst of look-ups never turns a decision away, and memory stays bounded)."""
+        lasts = [(position, pool) for pool in self._pools.values() if (position := pool.last_below(cls))]
+        if not lasts:
+            return False
+        position, pool = max(lasts, key=lambda found: found[0])
+        key = pool.evict(position)
+        with self._lock:
+            self._running.pop(key, None)
+            self._more = True
+        return key is not None
 
     def _store_acks(self, tasks) -> None:
         with self.store.time_limit(ACK_COMMIT_LIMIT):
@@ -164,23 +219,40 @@ class WorkQueue:
                 self._voided.discard(key)
 
     def wake(self) -> None:
-        """New free tasks were stored (announcements, an execution): claim them now."""
-        self._wake.set()
+        """New free tasks were stored (announcements, an execution): claim them now. A task
+        that stored them claims them itself, on its own thread (a hand-off to the loop thread
+        costs a thread switch, several milliseconds on a busy machine); others wake the loop."""
+        if getattr(self._local, "running", False):
+            self._claim_quietly()
+        else:
+            self._wake.set()
 
     # -- running ------------------------------------------------------------------------
     def _start(self, task: Task) -> None:
+        cls = self.class_of(task.kind)
         with self._lock:
             if task.key in self._running or self._stop.is_set():
                 return
-            self._running[task.key] = task.lane
-        try:
-            self._pools[task.lane].submit(self._run, task)
-        except RuntimeError:  # the pool is shut down: the task stays stored for another worker
-            with self._lock:
-                self._running.pop(task.key, None)
-                self._lock.notify_all()
+            self._running[task.key] = (task.lane, cls)
+        self._submit(task, cls)
+
+    def _submit(self, task: Task, cls: int) -> None:
+        if self._stop.is_set() or not self._pools[task.lane].submit(cls, lambda: self._run(task), tag=task.key):
+            self._forget(task.key)  # stopping: the task stays stored for another worker
+
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            self._running.pop(key, None)
+            self._lock.notify_all()
 
     def _run(self, task: Task) -> None:
+        if self.class_of(task.kind) == DECIDE:
+            with writes_first():  # a decision's writes never queue behind Home refreshes
+                return self._run_task(task)
+        return self._run_task(task)
+
+    def _run_task(self, task: Task) -> None:
+        self._local.running = True
         try:
             handler = self.handlers[task.kind]
             handler(task)
@@ -191,9 +263,13 @@ class WorkQueue:
             log.exception("task.failed", extra={"fields": {"task": task.key, "kind": task.kind, "attempt": task.attempts + 1}})
             self._retry(task, min(60.0, 2.0**task.attempts), type(exc).__name__)
         finally:
+            self._local.running = False
             with self._lock:
                 self._running.pop(task.key, None)
                 self._lock.notify_all()
+                more = self._more
+            if task.stream or more:  # the next task of its stream, or one that found no room, may go now
+                self._wake.set()
 
     def _retry(self, task: Task, delay: float, reason: str) -> None:
         try:
@@ -207,13 +283,17 @@ class WorkQueue:
 
     # -- the loop -----------------------------------------------------------------------
     def _loop(self) -> None:
-        last_beat = 0.0
+        last_beat = last_reap = 0.0
         while not self._stop.is_set():
             now = time.monotonic()
             if now - last_beat >= self.heartbeat_every:
                 self._beat()
                 last_beat = now
-            self._reap_and_claim()
+            if now - last_reap < self.poll:  # woken by new work or a finished task: claim at once
+                self._claim_quietly()
+            else:  # looking for dead workers is for the poll's pace, not every wake-up
+                self._reap_and_claim()
+                last_reap = now
             self.heartbeat.beat()
             self._wake.wait(self.poll)
             self._wake.clear()
@@ -241,17 +321,36 @@ class WorkQueue:
         except Exception:
             log.exception("work.claim_failed")
 
+    def _claim_quietly(self) -> None:
+        try:
+            if self.accepting:
+                self._claim(list(self.lanes))
+        except Exception:
+            log.exception("work.claim_failed")
+
     def _claim(self, lanes: list[str]) -> int:
-        """Claim free tasks for every lane with room; return how many were started."""
-        started = 0
-        for lane in lanes:
-            with self._lock:
-                busy = sum(1 for running_lane in self._running.values() if running_lane == lane)
-                running = [*self._running, *self._voided]
-            room = self.lanes[lane] - busy
-            if room <= 0 or self._stop.is_set():
-                continue
-            for task in self.store.claim_tasks(self.id, [lane], running, limit=room):
-                self._start(task)
-                started += 1
-        return started
+        """Claim free tasks of these lanes in one transaction, most urgent class first, as many
+        of each class as would start soon here; return how many were started."""
+        with self._claiming:
+            return self._claim_locked(lanes)
+
+    def _claim_locked(self, lanes: list[str]) -> int:
+        if self._stop.is_set():
+            return 0
+        with self._lock:
+            running = [*self._running, *self._voided]
+        fits, passed_over = {lane: self._pools[lane].admission() for lane in lanes}, []
+
+        def admit(kind: str, lane: str) -> bool:
+            if lane in fits and fits[lane](self.class_of(kind)):
+                return True
+            passed_over.append(kind)
+            return False
+
+        room = sum(self.lanes[lane] for lane in lanes)
+        claimed = self.store.claim_tasks(self.id, lanes, running, limit=room, classes=self.classes, admit=admit)
+        for task in claimed:
+            self._start(task)
+        with self._lock:
+            self._more = bool(passed_over) or len(claimed) >= room
+        return len(claimed)

@@ -141,6 +141,7 @@ def test_every_numeric_setting_has_its_range_in_the_readme():
         "PRESUMED_DEAD_SECONDS", "HEARTBEAT_SECONDS",
         "SHUTDOWN_GRACE_SECONDS",
         "RETENTION_DAYS",
+        "WORK_QUEUE_LIMIT",
     }  # fmt: skip
 
 

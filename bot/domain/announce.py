@@ -3,14 +3,17 @@
 Every announcement is stored, in the same transaction as the state change it reports where
 there is one, and delivered by a retrying courier: a failed Slack call can delay a message
 but never stop the work. Keys make storing idempotent (a re-run task stores nothing twice);
-announcements about one request share a stream, so they arrive in the order they were made.
+announcements that change one message, or go to one person, share a stream, so they arrive
+in the order they were made: the approval message's stream is the request id, the requester's
+is `<request id>:requester`. Separate streams let the update that takes the buttons away go
+while the requester's earlier "asked on-call" message is still on its way.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..store import NewTask, Request
+from ..store import BACKGROUND, DECIDE, POST, REPORT, NewTask, Request
 
 LANE = "slack"
 HOME_LANE = "home"  # Home refreshes: the lowest class, so they never delay an announcement
@@ -24,6 +27,18 @@ REMINDER = "slack.reminder"
 PENDING = "slack.pending"
 HOME = "slack.home"
 KINDS = (TELL, STATUS, APPROVAL_POST, APPROVAL_UPDATE, RESULT, REQUESTER_DM, REMINDER, PENDING, HOME)
+#: Each announcement's class: the update that takes the buttons away goes before anything else.
+CLASSES = {
+    APPROVAL_UPDATE: DECIDE,
+    APPROVAL_POST: POST,
+    RESULT: REPORT,
+    REQUESTER_DM: REPORT,
+    TELL: REPORT,
+    STATUS: BACKGROUND,
+    PENDING: BACKGROUND,
+    REMINDER: BACKGROUND,
+    HOME: BACKGROUND,
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +92,14 @@ def result(request: Request, caller: Caller) -> NewTask:
     return _task(RESULT, f"{request.id}:result{_round(request.retries)}", request.id, request_id=request.id, caller=caller.to_dict())
 
 
+def requester_stream(request_id: str) -> str:
+    """What the requester is told about a request, in order, apart from the approval message."""
+    return f"{request_id}:requester"
+
+
 def requester_dm(request_id: str, state: str, requester: str, retries: int = 0) -> NewTask:
-    return _task(REQUESTER_DM, f"{request_id}:dm:{state}{_round(retries)}", request_id, request_id=request_id, user_id=requester)
+    key = f"{request_id}:dm:{state}{_round(retries)}"
+    return _task(REQUESTER_DM, key, requester_stream(request_id), request_id=request_id, user_id=requester)
 
 
 def reminder(request_id: str, after: float) -> NewTask:

@@ -12,7 +12,8 @@ from typing import Protocol
 
 from .. import metrics
 from ..logs import event
-from ..store import JobRecord, NewTask, Request, Store, Task
+from ..store import JobRecord, NewTask, Request, Store, Task, writes_first
+from ..tencent.ratelimit import URGENT, calls_at
 from ..tencent.results import CancelResult, CIError, CINotSent, JobStatus
 from . import outcomes as oc
 
@@ -78,7 +79,8 @@ class Executor:
             if lost.is_set():
                 return
             try:
-                outcome = self._job(request.id, record, task, stop)
+                with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
+                    outcome = self._job(request.id, record, task, stop)
             except LostHold:
                 lost.set()
                 return

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .. import metrics
-from ..store import Request, Task
+from ..store import BACKGROUND, Request, Task
+from ..tencent.ratelimit import calls_at
 from ..tencent.results import CIError
 from . import announce
 from . import outcomes as oc
@@ -49,10 +50,13 @@ class LookupsMixin:
         self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
         self.wake()
 
-    def describe_all(self, job_ids: Sequence[str]) -> list[dict]:
+    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[dict]:
+        """Each job's state, looked up at `priority` (the class of the work it serves)."""
+
         def one(job_id: str) -> dict:
             try:
-                return oc.status_dict(job_id, self.ci.describe(job_id))
+                with calls_at(priority):
+                    return oc.status_dict(job_id, self.ci.describe(job_id))
             except CIError as exc:
                 return oc.status_dict(job_id, exc)
 

@@ -36,7 +36,9 @@ class OnCallMixin:
         self._remember_message(request, caller)
         follow_up = [
             announce.approval_update(request_id, "withdrawn"),
-            announce.tell(caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.", task.key, stream=request_id),
+            announce.tell(
+                caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.", task.key, stream=announce.requester_stream(request_id)
+            ),
         ]
         if not self.store.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request), tasks=follow_up):
             return self._tell(task, caller, self._already(self.store.get_request(request_id)))

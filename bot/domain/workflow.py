@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from .. import metrics
 from ..logs import event
-from ..store import NewTask, PendingLimit, Request, Store, Task
+from ..store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, Store, Task
 from . import announce
 from .announce import Caller
 from .commands import Cancel
@@ -28,6 +29,19 @@ log = logging.getLogger(__name__)
 # Task kinds (what the Slack listeners store) and the lanes that run them.
 COMMAND, LOOKUP, REQUEST, APPROVE, DENY, DENY_CLICK = "command", "lookup", "request", "approve", "deny", "deny_click"
 URGENT, LOOKUPS = "urgent", "lookup"
+#: Each kind's class (bot/store/work.py): decisions and their cancels first, look-ups last.
+CLASSES = {
+    COMMAND: DECIDE,
+    APPROVE: DECIDE,
+    DENY: DECIDE,
+    DENY_CLICK: DECIDE,
+    EXECUTE: DECIDE,
+    WITHDRAW: DECIDE,
+    RETRY: DECIDE,
+    REQUEST: POST,
+    LOOKUP: BACKGROUND,
+    **announce.CLASSES,
+}
 
 
 def command_task(key: str, caller: Caller, command: dict, lane: str = URGENT, kind: str = COMMAND) -> NewTask:
@@ -97,11 +111,22 @@ class Workflow(LookupsMixin, OnCallMixin):
         if role is Role.APPROVER and not self.four_eyes:
             return self._direct(task, caller, command)
         if role in (Role.APPROVER, Role.REQUESTER):
-            metrics.command("cancel", "accepted")
-            # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
-            self.store.enqueue([command_task(f"request:{request_id_of(task)}", caller, task.payload["command"], lane=LOOKUPS, kind=REQUEST)])
-            return self.wake()
+            return self._ask(task, caller, command)
         return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
+
+    def _ask(self, task: Task, caller: Caller, command: Cancel) -> None:
+        """Queue the request's look-ups and post, unless the requester holds too many already:
+        that is refused before anything is sent to the CI API."""
+        # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
+        prepare = command_task(f"request:{request_id_of(task)}", caller, task.payload["command"], lane=LOOKUPS, kind=REQUEST)
+        prepare = replace(prepare, stream=f"asks:{caller.user_id}")  # one requester's requests, one at a time
+        if not self.store.admit_request(caller.user_id, self.max_pending, prepare):
+            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
+        metrics.command("cancel", "accepted")
+        self.wake()
+
+    def _too_many(self) -> str:
+        return f"You already have {self.max_pending} pending requests (MAX_PENDING_PER_USER). Wait for on-call to decide them first."
 
     # -- direct cancel ------------------------------------------------------------------
 
@@ -129,7 +154,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         request_id = request_id_of(task)
         if self.store.get_request(request_id):
             return  # a re-run: everything was stored with the request
-        statuses = self.describe_all(command["job_ids"])
+        statuses = self.describe_all(command["job_ids"], priority=POST)  # before `status` look-ups
         short = request_id[:8]
         try:
             _, created = self.store.create_request(
@@ -150,20 +175,14 @@ class Workflow(LookupsMixin, OnCallMixin):
                         f"{_ids(command['job_ids'])}. You will hear back here when they "
                         f"decide (request `{short}`).",
                         task.key,
-                        stream=request_id,
+                        stream=announce.requester_stream(request_id),
                     ),
                     *self.reminders_for(request_id),
                 ],
                 max_pending=self.max_pending,
             )
-        except PendingLimit:
-            return self._refuse(
-                task,
-                caller,
-                "cancel",
-                f"You already have {self.max_pending} pending requests (MAX_PENDING_PER_USER). Wait for on-call to decide them first.",
-                job_ids=command["job_ids"],
-            )
+        except PendingLimit:  # a request from before the check moved ahead of the look-ups
+            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command["job_ids"])
         if created:
             event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command["job_ids"]))
         self.wake()

@@ -153,7 +153,12 @@ class Courier:
 
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes(request)
+        try:
+            self._update_approval(request)
+        finally:
+            self._refresh_homes(request)  # after the update: taking the buttons away never waits for Home
+
+    def _update_approval(self, request: Request) -> None:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.get_task(f"{request.id}:post")

@@ -11,14 +11,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from .. import metrics
 from ..domain.workflow import Workflow
 from ..logs import event
 from ..store import NewTask
-from ..worker import WorkQueue
+from ..worker import QueueFull, WorkQueue
 
 log = logging.getLogger(__name__)
 
 BUSY = "The bot is restarting and did not take this; please try again in a minute."
+FULL = "The bot is busy right now and did not take this, so nothing was done. Please try again in a minute."
 NOT_STORED = "The bot could not record this (its database did not answer), so nothing was done. Please try again in a minute."
 
 
@@ -37,6 +39,10 @@ def accept(services: Services, task: NewTask) -> str | None:
     """Store the task (then it will be carried to its end); or say why it was not taken."""
     try:
         return None if services.work.accept(task) else BUSY
+    except QueueFull:
+        metrics.shed(task.kind)
+        event(log, "task.shed", logging.WARNING, kind=task.kind, queued=services.work.queued)
+        return FULL
     except Exception:
         log.exception("task.not_stored", extra={"fields": {"kind": task.kind}})
         return NOT_STORED

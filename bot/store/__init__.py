@@ -11,16 +11,22 @@ slots.py       the shared CI rate limit          store.py     the Store that com
 
 from .audit import EVENTS, AuditEntry, AuditFilter
 from .chain import Verdict
+from .database import writes_first
 from .jobs import JobRecord
 from .migrations import SCHEMA_VERSION, MigrationFailed
 from .requests import PendingLimit, Request
 from .schema import metadata
 from .slots import SharedLimiter
 from .store import Store
-from .work import NewTask, Task
+from .work import BACKGROUND, CLASSES, DECIDE, POST, REPORT, NewTask, Task
 
 __all__ = [
+    "BACKGROUND",
+    "CLASSES",
+    "DECIDE",
     "EVENTS",
+    "POST",
+    "REPORT",
     "SCHEMA_VERSION",
     "AuditEntry",
     "AuditFilter",
@@ -34,4 +40,5 @@ __all__ = [
     "Task",
     "Verdict",
     "metadata",
+    "writes_first",
 ]

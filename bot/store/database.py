@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -18,30 +19,45 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LIMIT_SECONDS = 600  # rewriting a long audit log's chain may take a while
 
+_FIRST = contextvars.ContextVar("writes_first", default=False)
+
+
+@contextmanager
+def writes_first() -> Iterator[None]:
+    """Writes made in this block (on this thread) serve a decision: on SQLite they queue ahead
+    of this process's other writers (Home refreshes, look-ups' bookkeeping)."""
+    token = _FIRST.set(True)
+    try:
+        yield
+    finally:
+        _FIRST.reset(token)
+
+
+ACK, DECISION, OTHER = 0, 1, 2  # writers' turns, first to last
+
 
 class WriterQueue:
     """SQLite lets one writer in at a time and makes the others poll, sleeping up to 100 ms a
     turn. This process's writers queue here instead, so the database is handed over at once,
-    one waiter woken per release, and urgent writers (a task stored before Slack's
-    acknowledgement) go first."""
+    one waiter woken per release, in turns: a task stored before Slack's acknowledgement
+    first, then a decision's writes, then the rest."""
 
     def __init__(self) -> None:
         lock = threading.Lock()
         self._lock = lock
-        self._urgent = threading.Condition(lock)
-        self._normal = threading.Condition(lock)
+        self._turns = [threading.Condition(lock) for _ in (ACK, DECISION, OTHER)]
+        self._waiting = [0, 0, 0]
         self._owner: int | None = None
         self._depth = 0
-        self._urgent_waiting = 0
 
     @contextmanager
-    def hold(self, urgent: bool = False) -> Iterator[None]:
+    def hold(self, turn: int = OTHER) -> Iterator[None]:
         me = threading.get_ident()
         with self._lock:
             if self._owner == me:
                 self._depth += 1
             else:
-                self._wait_turn(urgent)
+                self._wait_turn(turn)
                 self._owner, self._depth = me, 1
         try:
             yield
@@ -50,19 +66,17 @@ class WriterQueue:
                 self._depth -= 1
                 if self._depth == 0:
                     self._owner = None
-                    (self._urgent if self._urgent_waiting else self._normal).notify()
+                    waiting = [t for t, n in enumerate(self._waiting) if n]
+                    if waiting:
+                        self._turns[waiting[0]].notify()
 
-    def _wait_turn(self, urgent: bool) -> None:
-        if urgent:
-            self._urgent_waiting += 1
-            try:
-                while self._owner is not None:
-                    self._urgent.wait()
-            finally:
-                self._urgent_waiting -= 1
-            return
-        while self._owner is not None or self._urgent_waiting:
-            self._normal.wait()
+    def _wait_turn(self, turn: int) -> None:
+        self._waiting[turn] += 1
+        try:
+            while self._owner is not None or any(self._waiting[:turn]):
+                self._turns[turn].wait()
+        finally:
+            self._waiting[turn] -= 1
 
 
 _SQLITE_WRITERS: dict[str, WriterQueue] = {}
@@ -143,7 +157,8 @@ class Database:
                 yield conn
             return
         # Take a connection before queueing: a writer never holds the queue while the pool is empty.
-        with self.engine.connect() as conn, self._writers.hold(urgent), conn.begin():
+        turn = ACK if urgent else DECISION if _FIRST.get() else OTHER
+        with self.engine.connect() as conn, self._writers.hold(turn), conn.begin():
             yield conn
 
     def _transition_each(self, table: sa.Table, where, values: dict, on_win=None, limit: int | None = None) -> list:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .jobs import _owned
-from .schema import job_results_table, requests_table
+from .schema import job_results_table, requests_table, tasks_table
 from .work import NewTask
 
 
@@ -120,6 +120,24 @@ class RequestsMixin(Database):
                 self._audit(conn, audit[0], decided_by or requester, request_id, audit[1], now)
             self._enqueue(conn, tasks, owner=task_owner)
         return self.get_request(request_id), True
+
+    def admit_request(self, requester: str, max_pending: int, task: NewTask) -> bool:
+        """Store `task` (the look-ups and posting of a new request, on a stream of its
+        requester's own) unless the requester's pending requests and those still being prepared
+        reach `max_pending`; False, storing nothing, if they do. Checked before any look-up is
+        sent, one requester at a time (create_request checks again). A re-run finds its task."""
+        with self._tx() as conn:
+            if self.is_postgres:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724303, hashtext(:who))"), {"who": requester})
+            if conn.execute(sa.select(tasks_table.c.seq).where(tasks_table.c.key == task.key)).first():
+                return True
+            preparing = conn.execute(
+                sa.select(sa.func.count()).select_from(tasks_table).where(tasks_table.c.stream == task.stream, tasks_table.c.done_at.is_(None))
+            ).scalar_one()
+            if self._pending_of(conn, requester, self.db_now(conn)) + preparing >= max_pending:
+                return False
+            self._enqueue(conn, [task])
+        return True
 
     def _pending_of(self, conn: Connection, requester: str, now: float) -> int:
         return conn.execute(

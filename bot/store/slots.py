@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..logs import event
-from ..tencent.ratelimit import IN_FLIGHT, RECHECK, RoundTrips, Settling
+from ..tencent.ratelimit import IN_FLIGHT, RECHECK, URGENT, RoundTrips, Settling, lookup_cap
 from .database import Database
 from .schema import rate_table
 
@@ -27,9 +27,13 @@ class Slot:
 
 
 class SlotsMixin(Database):
-    def take_ci_slots(self, limit: int, window: float, in_flight: float, wanted: int = 1) -> list[Slot] | float:
-        """Record up to `wanted` CI sends now, as many as the shared window allows, and return
-        their Slots; if none is allowed, return the seconds to wait, recording nothing.
+    def take_ci_slots(
+        self, limit: int, window: float, in_flight: float, wanted: int = 1, lookups: int = 0, cap: int | None = None
+    ) -> list[Slot] | float:
+        """Record up to `wanted` urgent CI sends now, then up to `lookups` look-ups, as many as
+        the shared window allows (look-ups only while fewer than `cap` sends are in it), and
+        return their Slots, urgent ones first; if none is allowed, return the seconds to wait,
+        recording nothing.
 
         A send may go once the `limit`-th latest row is `window` old; a new row says its request
         may arrive until `in_flight` from now, until settle_ci_slot() narrows it. On PostgreSQL
@@ -37,11 +41,13 @@ class SlotsMixin(Database):
         different hosts agree on time; on SQLite the write transaction (BEGIN IMMEDIATE)
         serialises it and processes share the host's clock.
         """
+        cap = limit if cap is None else min(cap, limit)
         with self._tx() as conn:
             now, latest, recorded = self._now_and_latest(conn, limit)
-            granted = _allowed(latest, limit, window, now, wanted)
+            urgent = _allowed(latest, limit, window, now, wanted)
+            granted = urgent + _allowed(latest, cap, window, now, lookups, already=urgent)
             if not granted:
-                return latest[limit - 1] + window - now
+                return latest[(limit if wanted else cap) - 1] + window - now
             row_ids = self._record(conn, granted, until=now + in_flight, old=now - 10 * window)
         return [Slot(row_id, now, recorded) for row_id in row_ids]
 
@@ -73,12 +79,13 @@ class SlotsMixin(Database):
         return [conn.execute(rate_table.insert().values(slot_at=until).returning(rate_table.c.id)).scalar_one() for _ in range(count)]
 
 
-def _allowed(latest: list[float], limit: int, window: float, now: float, wanted: int) -> int:
-    """How many of `wanted` sends may go now: the i-th new one needs the (limit - i)-th latest
-    existing row to be `window` old (the new ones are the latest of all)."""
+def _allowed(latest: list[float], limit: int, window: float, now: float, wanted: int, already: int = 0) -> int:
+    """How many of `wanted` sends may go now, after `already` granted in this check: the i-th
+    new one needs the (limit - i)-th latest existing row to be `window` old (the new ones are
+    the latest of all)."""
     granted = 0
-    while granted < min(wanted, limit):
-        index = limit - 1 - granted
+    while granted < wanted and already + granted < limit:
+        index = limit - 1 - already - granted
         if index < len(latest) and latest[index] + window > now:
             break
         granted += 1
@@ -101,10 +108,12 @@ _PG_RECORD = sa.text(
 
 
 class _Ticket:
-    __slots__ = ("slot",)
+    __slots__ = ("priority", "slot", "urgent")
 
-    def __init__(self) -> None:
+    def __init__(self, priority: int) -> None:
         self.slot: Slot | None = None
+        self.priority = priority
+        self.urgent = priority == URGENT
 
 
 class SharedLimiter(Settling):
@@ -112,6 +121,9 @@ class SharedLimiter(Settling):
 
     Threads of one process queue up; one of them at a time checks the database for all of
     them (a burst takes one transaction, not one per request), the others wait for their turn.
+    Slots go by priority, then first come first served: cancels before look-ups, an approval
+    request's evidence before `status`; a cancel arriving while the check waits for look-up
+    room wakes it at once.
     """
 
     def __init__(
@@ -121,22 +133,23 @@ class SharedLimiter(Settling):
         window: float = 1.0,
         round_trips: RoundTrips | None = None,
         in_flight: float = IN_FLIGHT,
-        sleep=time.sleep,
     ) -> None:
         super().__init__(round_trips)
         self.store = store
         self.limit = limit
+        self.cap = lookup_cap(limit)
         self.window = window
         self.in_flight = in_flight
-        self._sleep = sleep
         self._turn = threading.Condition()
         self._queue: deque[_Ticket] = deque()
         self._checking = False
 
-    def acquire(self) -> None:
-        ticket = _Ticket()
+    def acquire(self, priority: int = URGENT) -> None:
+        ticket = _Ticket(priority)
         with self._turn:
             self._queue.append(ticket)
+            if ticket.urgent and self._checking:
+                self._turn.notify_all()  # the check may be waiting for look-up room: this can go now
             while ticket.slot is None and self._checking:
                 self._turn.wait()
             lead = ticket.slot is None
@@ -154,18 +167,23 @@ class SharedLimiter(Settling):
         self._remember(ticket.slot, ticket.slot.recorded, self.round_trips.least_margin())
 
     def _check_for_queue(self, mine: _Ticket) -> None:
-        """Take slots for the threads queued in this process, first come first served, until
-        this thread has one."""
+        """Take slots for the threads queued in this process, cancels first, then look-ups,
+        each first come first served, until this thread has one."""
         while mine.slot is None:
             with self._turn:
-                wanted = len(self._queue)
-            taken = self.store.take_ci_slots(self.limit, self.window, self.in_flight, wanted)
+                urgent = [t for t in self._queue if t.urgent]
+                lookups = sorted((t for t in self._queue if not t.urgent), key=lambda t: t.priority)  # stable: FIFO within one
+            taken = self.store.take_ci_slots(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap)
             if isinstance(taken, float):
-                self._sleep(min(taken, RECHECK))
+                with self._turn:
+                    cancel_arrived = not urgent and any(t.urgent for t in self._queue)
+                    if not cancel_arrived:  # an urgent arrival (notify) cuts the wait short
+                        self._turn.wait(min(taken, RECHECK))
                 continue
             with self._turn:
-                for slot in taken:
-                    self._queue.popleft().slot = slot
+                for ticket, slot in zip([*urgent, *lookups], taken, strict=False):
+                    ticket.slot = slot
+                    self._queue.remove(ticket)
                 self._turn.notify_all()
 
     def _settle(self, token: Slot, seconds_after_send: float) -> None:

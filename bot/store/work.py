@@ -11,7 +11,7 @@ tasks cannot record over the new owner.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,6 +19,15 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .schema import leases_table, tasks_table, workers_table
+
+# Classes of work, most urgent first: a lower class never delays a higher one (in the lanes,
+# in claiming, and for the CI rate limit). The kinds of each class are declared by whoever
+# defines the kind (the workflow, the announcements) and given to the worker.
+DECIDE = 0  # decisions, their cancels, and the message updates that announce them
+POST = 1  # approval requests (their evidence look-ups included) and their posts
+REPORT = 2  # results, answers to the caller, the requester's messages
+BACKGROUND = 3  # look-ups (status, pending), Home tabs, reminders
+CLASSES = (DECIDE, POST, REPORT, BACKGROUND)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,15 @@ class Task:
 def _row_to_task(row) -> Task:
     m = row._mapping
     return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"], m["attempts"])
+
+
+def _class_of(kind: sa.Column, classes: Mapping[str, int]):
+    """The class of a task, from its kind, as an SQL expression (for ordering claims)."""
+    by_class: dict[int, list[str]] = {}
+    for name, cls in classes.items():
+        by_class.setdefault(cls, []).append(name)
+    whens = [(kind.in_(sorted(names)), cls) for cls, names in sorted(by_class.items())]
+    return sa.case(*whens, else_=BACKGROUND) if whens else sa.literal(BACKGROUND)
 
 
 def _free(owner: sa.Column):
@@ -137,8 +155,18 @@ class WorkMixin(Database):
             row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()
         return _row_to_task(row) if row else None
 
-    def claim_tasks(self, me: str, lanes: Sequence[str], running: Iterable[str], limit: int = 20) -> list[Task]:
-        """Claim due, unfinished tasks that are free (or ours but not running here), oldest first.
+    def claim_tasks(
+        self,
+        me: str,
+        lanes: Sequence[str],
+        running: Iterable[str],
+        limit: int = 20,
+        classes: Mapping[str, int] | None = None,
+        admit: Callable[[str, str], bool] | None = None,
+    ) -> list[Task]:
+        """Claim due, unfinished tasks that are free (or ours but not running here): the most
+        urgent class first (`classes`: kind -> class; unlisted kinds are background), then
+        oldest, in one transaction. `admit(kind, lane)` may pass over a candidate (no room here).
 
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
@@ -150,29 +178,31 @@ class WorkMixin(Database):
         free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= self.now_sql(), tasks_table.c.lane.in_(list(lanes)))
         query = (
-            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.owner)
+            sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.lane)
             .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
-            .order_by(tasks_table.c.seq)
+            .order_by(_class_of(tasks_table.c.kind, classes or {}), tasks_table.c.seq)
             .limit(limit + len(running))
         )
         with self.engine.connect() as conn:
-            candidates = [r for r in conn.execute(query) if r.key not in running][:limit]
-        won = []
-        for row in candidates:
-            with self._tx() as conn:
-                took = (
-                    conn.execute(
-                        tasks_table.update()
-                        .where(tasks_table.c.seq == row.seq)
-                        .where(tasks_table.c.done_at.is_(None))
-                        .where(tasks_table.c.owner == me if row.owner == me else _free(tasks_table.c.owner))
-                        .values(owner=me)
-                    ).rowcount
-                    == 1
-                )
-                if took:
-                    won.append(_row_to_task(conn.execute(sa.select(tasks_table).where(tasks_table.c.seq == row.seq)).one()))
-        return won
+            rows = [r for r in conn.execute(query) if r.key not in running]
+        candidates = []
+        for row in rows:
+            if len(candidates) >= limit:
+                break
+            if admit is None or admit(row.kind, row.lane):
+                candidates.append(row.seq)
+        if not candidates:
+            return []
+        take = (
+            tasks_table.update()
+            .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
+            .where(sa.or_(tasks_table.c.owner == me, _free(tasks_table.c.owner)))  # still free: no one took it meanwhile
+            .values(owner=me)
+            .returning(*tasks_table.c)
+        )
+        with self._tx() as conn:
+            won = {row.seq: _row_to_task(row) for row in conn.execute(take)}
+        return [won[seq] for seq in candidates if seq in won]  # in the order they should start
 
     def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
         with self._tx() as conn:

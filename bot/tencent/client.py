@@ -24,7 +24,7 @@ from ..logs import event
 from . import jobid, signer
 from .deadline import Watchdog, WatchedAdapter
 from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
-from .ratelimit import Limiter, SlidingWindowLimiter
+from .ratelimit import Limiter, SlidingWindowLimiter, priority_of
 from .results import (
     RATE_LIMIT_CODES,
     CancelResult,
@@ -211,7 +211,7 @@ class CIClient:
             attempt += 1
             waited = time.monotonic()
             try:
-                self.limiter.acquire()
+                self.limiter.acquire(priority_of(method))
             except CIError as exc:  # the limiter stopped the call (CINotSent): say what earlier attempts may have done
                 exc.after_ambiguous = progress.ambiguous
                 raise

@@ -14,14 +14,23 @@ by what the request's own answer shows:
 
 Requests sent before any round trip has been measured (the first burst after start, on new
 connections) keep at least 150 ms.
+
+Cancels go first. Each request has a priority, the class of the work it serves (0 first):
+0 is a cancel, or a look-up made for one (confirming an outcome); higher ones are look-ups
+(an approval request's evidence, then `status`). Priority 0 may fill the whole window;
+look-ups only up to `lookup_cap(limit)` sends in it, counting every send, so part of every
+window is left to cancels however many look-ups wait, in every process. Within a process a
+waiting request takes the next slot before any waiting one of a lower priority.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 #: Longest sleep between checks: an answer arriving meanwhile may free the window sooner.
@@ -30,9 +39,35 @@ RECHECK = 0.1
 IN_FLIGHT = 30.0
 
 
+URGENT, LOOKUP = 0, 3  # a cancel's priority; a look-up's unless told otherwise
+_PRIORITY = contextvars.ContextVar("ci_priority", default=LOOKUP)
+
+
+@contextlib.contextmanager
+def calls_at(priority: int) -> Iterator[None]:
+    """CI calls made in this block (on this thread) have `priority` (0: they serve a cancel)."""
+    token = _PRIORITY.set(priority)
+    try:
+        yield
+    finally:
+        _PRIORITY.reset(token)
+
+
+def priority_of(method: str) -> int:
+    """A cancel (POST) is urgent; a look-up has the priority of the block it is made in."""
+    return URGENT if method == "POST" else _PRIORITY.get()
+
+
+def lookup_cap(limit: int) -> int:
+    """Sends in one window that look-ups may fill: a quarter of the limit (at least one) is kept
+    for cancels, unless the limit is 1."""
+    return max(1, limit - max(1, limit // 4))
+
+
 class Limiter(Protocol):
-    def acquire(self) -> None:
-        """Block until one more request may be sent, and count it as sent now."""
+    def acquire(self, priority: int = URGENT) -> None:
+        """Block until one more request may be sent, and count it as sent now; a look-up
+        (priority above 0) waits while its share of the window is taken."""
 
     def done(self, answered: bool) -> None:
         """The request sent after this thread's acquire() got an answer, or was given up."""
@@ -121,32 +156,36 @@ class SlidingWindowLimiter(Settling):
             raise ValueError("limit must be at least 1")
         super().__init__(round_trips, clock)
         self.limit = limit
+        self.cap = lookup_cap(limit)
         self.window = window
         self.in_flight = in_flight
         self._clock = clock
         self._sleep = sleep
-        # Held while a caller waits for its turn: the next send cannot go before this one anyway.
-        self._gate = threading.Lock()
+        # Held while a caller waits for its turn: the next send of its kind cannot go before
+        # this one anyway. Look-ups have their own, so a waiting look-up never holds up a cancel.
+        self._gates = {True: threading.Lock(), False: threading.Lock()}  # by urgent
         self._lock = threading.Lock()  # guards _sends (settled from other threads)
         self._sends: deque[_Send] = deque()
 
-    def try_send(self) -> float:
+    def try_send(self, urgent: bool = True) -> float:
         """Record a send now and return 0 if the window allows it; else the seconds to wait."""
         now = self._clock()
+        limit = self.limit if urgent else self.cap
         with self._lock:
             while self._sends and self._sends[0].at < now - self.in_flight - 10 * self.window:
                 self._sends.popleft()
             latest = sorted((s.until for s in self._sends), reverse=True)
-            if len(latest) >= self.limit and (wait := latest[self.limit - 1] + self.window - now) > 0:
+            if len(latest) >= limit and (wait := latest[limit - 1] + self.window - now) > 0:
                 return wait
             send = _Send(now, now + self.in_flight)
             self._sends.append(send)
         self._remember(send, now, self.round_trips.least_margin())
         return 0.0
 
-    def acquire(self) -> None:
-        with self._gate:
-            while (wait := self.try_send()) > 0:
+    def acquire(self, priority: int = URGENT) -> None:
+        urgent = priority == URGENT
+        with self._gates[urgent]:
+            while (wait := self.try_send(urgent)) > 0:
                 self._sleep(min(wait, RECHECK))
 
     def _settle(self, token: _Send, seconds_after_send: float) -> None:
@@ -157,7 +196,7 @@ class SlidingWindowLimiter(Settling):
 class Unlimited:
     """For tests that are not about rate: sends at once."""
 
-    def acquire(self) -> None:
+    def acquire(self, priority: int = URGENT) -> None:
         return None
 
     def done(self, answered: bool) -> None:

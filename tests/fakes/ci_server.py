@@ -70,6 +70,11 @@ class Fault:
         return ("hang",)
 
     @staticmethod
+    def until(released: threading.Event):
+        """Answer only once `released` is set (at most 30 s): a call held in flight, on cue."""
+        return ("until", released)
+
+    @staticmethod
     def drop():
         """Close the connection without answering."""
         return ("drop",)
@@ -390,6 +395,9 @@ class CIStandIn(LocalServer):
         kind = fault[0]
         if kind == "delay":
             time.sleep(fault[1])
+            return False
+        if kind == "until":
+            fault[1].wait(30)
             return False
         if kind == "error":
             _, status, code, message, headers = fault

@@ -42,6 +42,7 @@ class SlackStandIn(LocalServer):
         self.failures: dict[tuple[str, str | None], list[tuple[int, dict, dict]]] = {}
         self.stalls: dict[tuple[str, str | None], list[threading.Event]] = {}  # hold one answer until released
         self.stalled: list[Call] = []  # calls whose answer is being held
+        self.holds: dict[str, threading.Event] = {}  # response_url name -> answered once set
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
         super().__init__(self._handler_class())
@@ -78,6 +79,12 @@ class SlackStandIn(LocalServer):
         with self.cond:
             self.stalls.setdefault((method, channel), []).append(release)
         return release
+
+    def hold_responses(self, name: str) -> threading.Event:
+        """Posts to response_url `name` are recorded, then answered only once the returned
+        event is set (at most 30 s): a reply to the caller still on its way, on cue."""
+        with self.cond:
+            return self.holds.setdefault(name, threading.Event())
 
     def rate_limit(self, method: str, times: int, retry_after: int = 1, channel: str | None = None) -> None:
         self.fail(method, times, status=429, error="ratelimited", headers={"Retry-After": str(retry_after)}, channel=channel)
@@ -142,6 +149,9 @@ class SlackStandIn(LocalServer):
             with self.cond:
                 self.responses.append(Call(parts.path, args, token, time.monotonic()))
                 self.cond.notify_all()
+                hold = self.holds.get(parts.path.removeprefix("/response/"))
+            if hold is not None:
+                hold.wait(30)
             return self._send(h, 200, b"ok", "text/plain")
         method = parts.path.removeprefix("/api/")
         call = Call(method, args, token, time.monotonic())
