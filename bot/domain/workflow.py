@@ -180,6 +180,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                     *self.reminders_for(request_id),
                 ],
                 max_pending=self.max_pending,
+                finishes=task,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command["job_ids"])

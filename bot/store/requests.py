@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from .database import Database
 from .jobs import _owned
 from .schema import job_results_table, requests_table, tasks_table
-from .work import NewTask
+from .work import NewTask, Task
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,13 @@ class RequestsMixin(Database):
         tasks: Sequence[NewTask] = (),
         task_owner: str | None = None,
         max_pending: int | None = None,
+        finishes: Task | None = None,
     ) -> tuple[Request, bool]:
         """Store a request once (its id comes from the task that creates it); return it and
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
-        already holds that many pending requests."""
+        already holds that many pending requests. `finishes`: the task preparing this request is
+        done in the same transaction, so no moment counts the request both as pending and as
+        still being prepared (admit_request)."""
         values = dict(
             id=request_id,
             kind=kind,
@@ -119,6 +122,9 @@ class RequestsMixin(Database):
             if audit:
                 self._audit(conn, audit[0], decided_by or requester, request_id, audit[1], now)
             self._enqueue(conn, tasks, owner=task_owner)
+            if finishes:
+                done = tasks_table.update().where(tasks_table.c.key == finishes.key, tasks_table.c.owner == finishes.owner)
+                conn.execute(done.values(done_at=self.now_sql(), owner=None))
         return self.get_request(request_id), True
 
     def admit_request(self, requester: str, max_pending: int, task: NewTask) -> bool:
