@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from . import chain
@@ -155,21 +156,27 @@ STEPS: tuple[Step, ...] = (
 )
 SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
 #: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
-SCHEMA_FINGERPRINT = "89b1e00023ee1ce167a3716120932c856ae2191d411718b100b66b31f249e679"
+SCHEMA_FINGERPRINT = "c3076a2896f9572b731f8103b16e9438dc512c21473bb1b8831122fe38dad756"
 
 
 def fingerprint(meta: sa.MetaData = metadata) -> str:
-    """A digest of every table's columns (type, nullability, default, key) and indexes, as `metadata` describes them."""
-    tables = {}
+    """A digest of the DDL that creates `meta` (CREATE TABLE and CREATE INDEX) as SQLite and as
+    PostgreSQL compile it: whatever a fresh database would get differently (a column, a type, a
+    default, a CHECK, a FOREIGN KEY, autoincrement, an index) changes it."""
+    statements = [str(ddl.compile(dialect=dialect)).strip() for dialect in DIALECTS for ddl in _ddl(meta)]
+    return hashlib.sha256("\n;\n".join(statements).encode()).hexdigest()
+
+
+DIALECTS = (sqlite.dialect(), postgresql.dialect())
+
+
+def _ddl(meta: sa.MetaData) -> list[sa.schema.ExecutableDDLElement]:
+    """What `metadata.create_all` runs, in a stable order."""
+    elements: list[sa.schema.ExecutableDDLElement] = []
     for table in meta.sorted_tables:
-        columns = {
-            c.name: [str(c.type), c.nullable, c.primary_key, str(c.server_default.arg) if c.server_default is not None else None]
-            for c in table.columns
-        }
-        indexes = {i.name: [[c.name for c in i.columns], bool(i.unique)] for i in table.indexes}
-        uniques = sorted(sorted(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint))
-        tables[table.name] = {"columns": columns, "indexes": indexes, "unique": uniques}
-    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+        elements.append(sa.schema.CreateTable(table))
+        elements += [sa.schema.CreateIndex(i) for i in sorted(table.indexes, key=lambda i: i.name or "")]
+    return elements
 
 
 # -- running them ---------------------------------------------------------------------------------
