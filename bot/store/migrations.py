@@ -135,13 +135,17 @@ def _v3_durable_work(conn: Connection, now: float) -> list[str]:
 def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
     """Requests approved under the lease-based executor (before durable work) and not finished,
     say because that release stopped mid-cancel: store their execution as a task, as today's
-    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out."""
+    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out.
+
+    In a rolling upgrade a process of that release may still be sending a request's jobs: its
+    live `lease_until` says so. The task is due only once that lease ends; if the old process
+    finishes first, the request is done and the task does nothing (a job is sent once)."""
     r = requests_table.c
-    ids = conn.execute(sa.select(r.id).where(r.state == "approved").order_by(r.id)).scalars().all()
-    for request_id in ids:
+    approved = conn.execute(sa.select(r.id, r.lease_until).where(r.state == "approved").order_by(r.id)).all()
+    for request_id, lease_until in approved:
         task = dict(key=f"exec:{request_id}", kind="execute", lane="urgent", payload=json.dumps({"request_id": request_id}))
-        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=now, attempts=0))
-    return [f"queued the execution of {len(ids)} approved request(s)"] if ids else []
+        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=max(now, lease_until or 0.0), attempts=0))
+    return [f"queued the execution of {len(approved)} approved request(s)"] if approved else []
 
 
 def _v4_retries_and_home(conn: Connection, now: float) -> list[str]:
