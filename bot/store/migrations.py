@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from . import chain
+from .limits import IDLE_IN_TRANSACTION_SECONDS
 from .schema import (
     audit_table,
     chain_head_table,
@@ -101,21 +102,36 @@ def _v2_chain_audit_log(conn: Connection, now: float) -> list[str]:
     if chain_head_table.name in _tables(conn):
         return changes
     chain_head_table.create(conn)
+    prev_hash, last_id, chained = chain.GENESIS, 0, 0
+    while batch := _unchained_after(conn, last_id):
+        prev_hash, last_id = _chain_batch(conn, batch, prev_hash)
+        chained += len(batch)
+    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
+    return [*changes, f"created audit_chain_head and chained {chained} earlier entries"]
+
+
+CHAIN_BATCH = 5000  # entries read, hashed and written at a time: the server is never left idle for long
+
+
+def _unchained_after(conn: Connection, last_id: int) -> list:
     # Name the columns: audit_table may gain columns in later versions that this step must not read.
     a = audit_table.c
-    rows = conn.execute(sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).order_by(a.id)).all()
-    prev_hash, last_id, updates = chain.GENESIS, 0, []
+    query = sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).where(a.id > last_id).order_by(a.id).limit(CHAIN_BATCH)
+    return conn.execute(query).all()
+
+
+def _chain_batch(conn: Connection, rows: list, prev_hash: str) -> tuple[str, int]:
+    """Chain `rows` (in id order) after `prev_hash`; returns the last one's hash and id."""
+    a, updates = audit_table.c, []
     for row in rows:
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
         updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
-        prev_hash, last_id = entry_hash, row.id
-    if updates:
-        conn.execute(
-            audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
-            updates,
-        )
-    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
-    return [*changes, f"created audit_chain_head and chained {len(rows)} earlier entries"]
+        prev_hash = entry_hash
+    conn.execute(
+        audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
+        updates,
+    )
+    return prev_hash, rows[-1].id
 
 
 def _v3_durable_work(conn: Connection, now: float) -> list[str]:
@@ -186,20 +202,37 @@ def _ddl(meta: sa.MetaData) -> list[sa.schema.ExecutableDDLElement]:
 # -- running them ---------------------------------------------------------------------------------
 
 
-def migrate(conn: Connection, is_postgres: bool, now: float) -> list[str]:
+def migrate(conn: Connection, is_postgres: bool, now: float, on_wait: Callable[[], None] = lambda: None) -> list[str]:
     """Create or upgrade the schema inside `conn`'s transaction; returns what an upgrade changed
     ([] when up to date, and for a fresh database: nothing of the operator's was changed).
+    `on_wait` is called when another process is upgrading first (PostgreSQL), before waiting for it.
 
     Raises MigrationFailed (the caller's transaction then rolls everything back)."""
     if is_postgres:
-        conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
-        conn.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+        _take_turn(conn, on_wait)
     version = current_version(conn)
     if version is None:
         return _create(conn, now)
     if version > SCHEMA_VERSION:
         raise MigrationFailed(f"the database is at schema v{version}, newer than this release (v{SCHEMA_VERSION}): run the newer release")
     return _upgrade(conn, now)
+
+
+def _take_turn(conn: Connection, on_wait: Callable[[], None]) -> None:
+    """Hold the upgrade's advisory lock for this transaction, waiting while another process upgrades.
+
+    The caller's long time limit lifts the server's timeouts, but a migrator is never idle in
+    its transaction for long: keeping the idle timeout short means a migrator cut off mid-upgrade
+    (its host died, a partition) has its session ended by the server within seconds, not
+    minutes, and the next start takes its turn."""
+    conn.execute(sa.text(f"SET LOCAL idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_SECONDS * 1000}"))
+    if not conn.execute(sa.text(f"SELECT pg_try_advisory_xact_lock({ADVISORY_LOCK})")).scalar():
+        on_wait()
+        try:
+            conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+        except Exception as exc:
+            raise MigrationFailed(f"another process is upgrading the database and had not finished ({_reason(exc)})") from exc
+    conn.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
 
 
 def current_version(conn: Connection) -> int | None:
