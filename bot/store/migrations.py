@@ -148,6 +148,9 @@ def _v3_durable_work(conn: Connection, now: float) -> list[str]:
     return changes
 
 
+LEGACY_LEASE_SECONDS = 300  # how long the lease-based executor held an approved request
+
+
 def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
     """Requests approved under the lease-based executor (before durable work) and not finished,
     say because that release stopped mid-cancel: store their execution as a task, as today's
@@ -160,7 +163,8 @@ def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
     approved = conn.execute(sa.select(r.id, r.lease_until).where(r.state == "approved").order_by(r.id)).all()
     for request_id, lease_until in approved:
         task = dict(key=f"exec:{request_id}", kind="execute", lane="urgent", payload=json.dumps({"request_id": request_id}))
-        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=max(now, lease_until or 0.0), attempts=0))
+        due = max(now, min(lease_until or 0.0, now + LEGACY_LEASE_SECONDS))  # a skewed old clock delays it one lease at most
+        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=due, attempts=0))
     return [f"queued the execution of {len(approved)} approved request(s)"] if approved else []
 
 
