@@ -19,11 +19,17 @@ from slack_sdk.errors import SlackApiError
 
 from .config import TOKENS, ConfigError, Settings
 from .logs import event
+from .store.database import MIGRATION_LIMIT_SECONDS
 
 log = logging.getLogger(__name__)
 
-#: Every start-up check together gives up after this long, so the process exits well within 15 s.
+#: Every start-up check together gives up after this long, so the process exits well within 15 s
+#: when a service does not answer.
 PREFLIGHT_SECONDS = 10.0
+#: How far a check got; an upgrade of a database that answered gets its own, long limit.
+REACHING, UPGRADING, WAITING = "reaching", "upgrading", "waiting"
+STAGE_LIMITS = {REACHING: PREFLIGHT_SECONDS, UPGRADING: MIGRATION_LIMIT_SECONDS, WAITING: MIGRATION_LIMIT_SECONDS}
+STAGE_POLL_SECONDS = 0.5  # how soon a check's move to a longer stage is seen
 SLACK_TIMEOUT = 5
 
 #: Slack's answers that mean "this token will never work", and what the operator does about each.
@@ -53,8 +59,11 @@ def describe_database(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def open_database(url: str):
-    """Open the store and bring its schema up to date, or raise StartupProblem saying why and what to do."""
+def open_database(url: str, stage: Callable[[str], None] = lambda _stage: None):
+    """Open the store and bring its schema up to date, or raise StartupProblem saying why and what to do.
+
+    `stage` hears how far it got ("upgrading" once the database answered, "waiting" while
+    another process upgrades it first): an upgrade may take long, reaching the database may not."""
     from .store import MigrationFailed, Store
 
     shown = describe_database(url)
@@ -63,8 +72,9 @@ def open_database(url: str):
     except Exception as exc:
         raise StartupProblem(f"DATABASE_URL={shown} cannot be used ({_first_line(exc)}): check the URL") from None
     try:
-        store.migrate()
         store.ping()
+        stage(UPGRADING)
+        store.migrate(on_wait=lambda: stage(WAITING))
     except MigrationFailed as exc:
         store.close()
         # The database was reached: the folder and the server are fine, the upgrade itself is not.
@@ -117,40 +127,64 @@ def _token_problem(name: str, method: str, exc: SlackApiError) -> Exception:
 
 def preflight(settings: Settings, mode: str) -> None:
     """Everything `run` needs before it starts, checked at once; ConfigError lists what stops the start."""
-    checks: dict[str, Callable[[], object]] = {
-        "DATABASE_URL": lambda: open_database(settings.database_url).close(),
-        "SLACK_BOT_TOKEN": lambda: verify_bot_token(settings),
+    checks: dict[str, Callable[[Callable[[str], None]], object]] = {
+        "DATABASE_URL": lambda stage: open_database(settings.database_url, stage).close(),
+        "SLACK_BOT_TOKEN": lambda _stage: verify_bot_token(settings),
     }
     if mode == "socket":
-        checks["SLACK_APP_TOKEN"] = lambda: verify_app_token(settings)
-    problems = _run_within(PREFLIGHT_SECONDS, checks)
+        checks["SLACK_APP_TOKEN"] = lambda _stage: verify_app_token(settings)
+    problems = _run_within(checks)
     if problems:
         raise ConfigError(problems)
 
 
-def _run_within(seconds: float, checks: dict[str, Callable[[], object]]) -> list[str]:
-    """Run the checks side by side; a check still waiting at the deadline is a problem of its own."""
-    outcomes: dict[str, BaseException | None] = {}
+def _overran(name: str, stage: str) -> str:
+    """What to say about a check still running when its stage's limit is up."""
+    if stage == UPGRADING:
+        return f"{name}: the database answers, but upgrading it to this release did not finish within {STAGE_LIMITS[stage]:g} s; {UPGRADE_HINT}"
+    if stage == WAITING:
+        return (
+            f"{name}: another process is upgrading the database and had not finished within {STAGE_LIMITS[stage]:g} s: "
+            "let it finish (its log says store.migrated) and start again"
+        )
+    return f"{name}: no answer within {STAGE_LIMITS[stage]:g} s: check that the service it points at is reachable from this host"
 
-    def attempt(name: str, check: Callable[[], object]) -> None:
+
+def _run_within(checks: dict[str, Callable[[Callable[[str], None]], object]]) -> list[str]:
+    """Run the checks side by side; a check still running when its stage's limit is up (counted
+    from the start) is a problem of its own."""
+    outcomes: dict[str, BaseException | None] = {}
+    stages = dict.fromkeys(checks, REACHING)
+
+    def attempt(name: str, check: Callable[[Callable[[str], None]], object]) -> None:
         try:
-            check()
+            check(lambda stage: stages.__setitem__(name, stage))
             outcomes[name] = None
         except BaseException as exc:
             outcomes[name] = exc
 
     threads = {name: threading.Thread(target=attempt, args=(name, check), daemon=True) for name, check in checks.items()}
+    started = time.monotonic()
     for thread in threads.values():
         thread.start()
-    deadline = time.monotonic() + seconds
     problems = []
     for name, thread in threads.items():
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            problems.append(f"{name}: no answer within {seconds:g} s: check that the service it points at is reachable from this host")
+        overran = _join_within(thread, started, lambda name=name: stages[name])
+        if overran:
+            problems.append(_overran(name, overran))
         elif isinstance(outcomes[name], StartupProblem):
             problems.append(str(outcomes[name]))
         elif outcomes[name] is not None:
             # Slack unreachable or failing is not a setting to fix: start, and let retries and the outbox cope.
             event(log, "bot.start_unverified", logging.WARNING, check=name, error=type(outcomes[name]).__name__)
     return problems
+
+
+def _join_within(thread: threading.Thread, started: float, stage_of: Callable[[], str]) -> str | None:
+    """Wait for `thread` until the limit of the stage it is in (it may move on meanwhile); the stage it overran, or None."""
+    while thread.is_alive():
+        remaining = started + STAGE_LIMITS[stage_of()] - time.monotonic()
+        if remaining <= 0:
+            return stage_of()
+        thread.join(min(remaining, STAGE_POLL_SECONDS))
+    return None

@@ -99,15 +99,21 @@ class Database:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._writers = None if self.is_postgres else _writer_queue(url)
 
-    def migrate(self) -> list[str]:
+    def migrate(self, on_wait: Callable[[], None] = lambda: None) -> list[str]:
         """Create or upgrade the schema in one transaction; safe to run from several processes at once.
 
         Returns what an upgrade changed ([] if none: up to date, or created fresh); raises
-        MigrationFailed with nothing changed."""
-        # Waiting for another process's migration, or a long one of ours (the server's timeouts are lifted too).
+        MigrationFailed with nothing changed. `on_wait` is called if another process is
+        upgrading the database first (PostgreSQL): this one then waits for it."""
+
+        def waiting() -> None:
+            event(log, "store.migration_waiting", logging.WARNING, reason="another process is upgrading the database")
+            on_wait()
+
+        # Waiting for another process's migration, or a long one of ours (the server's statement timeout is lifted too).
         with self.time_limit(MIGRATION_LIMIT_SECONDS), self._tx() as conn:
             # When each step ran is for operators to read (wall time), not a decision: self.clock is not consulted.
-            changes = migrations.migrate(conn, self.is_postgres, time.time())
+            changes = migrations.migrate(conn, self.is_postgres, time.time(), waiting)
         if changes:
             event(log, "store.migrated", changes=changes)
         return changes

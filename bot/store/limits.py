@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 CALL_LIMIT_SECONDS = 15.0  # client-side: longer than the server's statement timeout, so a live server answers first
+# The server ends a session whose client went silent mid-transaction (behind a black hole),
+# so the locks it holds do not block every other process. Our transactions never idle.
+IDLE_IN_TRANSACTION_SECONDS = 20
 
 _scope = threading.local()
 

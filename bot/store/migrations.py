@@ -24,9 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from . import chain
+from .limits import IDLE_IN_TRANSACTION_SECONDS
 from .schema import (
     audit_table,
     chain_head_table,
@@ -100,21 +102,36 @@ def _v2_chain_audit_log(conn: Connection, now: float) -> list[str]:
     if chain_head_table.name in _tables(conn):
         return changes
     chain_head_table.create(conn)
+    prev_hash, last_id, chained = chain.GENESIS, 0, 0
+    while batch := _unchained_after(conn, last_id):
+        prev_hash, last_id = _chain_batch(conn, batch, prev_hash)
+        chained += len(batch)
+    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
+    return [*changes, f"created audit_chain_head and chained {chained} earlier entries"]
+
+
+CHAIN_BATCH = 5000  # entries read, hashed and written at a time: the server is never left idle for long
+
+
+def _unchained_after(conn: Connection, last_id: int) -> list:
     # Name the columns: audit_table may gain columns in later versions that this step must not read.
     a = audit_table.c
-    rows = conn.execute(sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).order_by(a.id)).all()
-    prev_hash, last_id, updates = chain.GENESIS, 0, []
+    query = sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).where(a.id > last_id).order_by(a.id).limit(CHAIN_BATCH)
+    return conn.execute(query).all()
+
+
+def _chain_batch(conn: Connection, rows: list, prev_hash: str) -> tuple[str, int]:
+    """Chain `rows` (in id order) after `prev_hash`; returns the last one's hash and id."""
+    a, updates = audit_table.c, []
     for row in rows:
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(*row))
         updates.append({"row_id": row.id, "prev": prev_hash, "new_hash": entry_hash})
-        prev_hash, last_id = entry_hash, row.id
-    if updates:
-        conn.execute(
-            audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
-            updates,
-        )
-    conn.execute(chain_head_table.insert().values(id=1, last_id=last_id, last_hash=prev_hash))
-    return [*changes, f"created audit_chain_head and chained {len(rows)} earlier entries"]
+        prev_hash = entry_hash
+    conn.execute(
+        audit_table.update().where(a.id == sa.bindparam("row_id")).values(prev_hash=sa.bindparam("prev"), hash=sa.bindparam("new_hash")),
+        updates,
+    )
+    return prev_hash, rows[-1].id
 
 
 def _v3_durable_work(conn: Connection, now: float) -> list[str]:
@@ -131,16 +148,24 @@ def _v3_durable_work(conn: Connection, now: float) -> list[str]:
     return changes
 
 
+LEGACY_LEASE_SECONDS = 300  # how long the lease-based executor held an approved request
+
+
 def _queue_approved_executions(conn: Connection, now: float) -> list[str]:
     """Requests approved under the lease-based executor (before durable work) and not finished,
     say because that release stopped mid-cancel: store their execution as a task, as today's
-    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out."""
+    approvals do (the domain's `execute_task` shape, frozen here), so they are carried out.
+
+    In a rolling upgrade a process of that release may still be sending a request's jobs: its
+    live `lease_until` says so. The task is due only once that lease ends; if the old process
+    finishes first, the request is done and the task does nothing (a job is sent once)."""
     r = requests_table.c
-    ids = conn.execute(sa.select(r.id).where(r.state == "approved").order_by(r.id)).scalars().all()
-    for request_id in ids:
+    approved = conn.execute(sa.select(r.id, r.lease_until).where(r.state == "approved").order_by(r.id)).all()
+    for request_id, lease_until in approved:
         task = dict(key=f"exec:{request_id}", kind="execute", lane="urgent", payload=json.dumps({"request_id": request_id}))
-        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=now, attempts=0))
-    return [f"queued the execution of {len(ids)} approved request(s)"] if ids else []
+        due = max(now, min(lease_until or 0.0, now + LEGACY_LEASE_SECONDS))  # a skewed old clock delays it one lease at most
+        conn.execute(tasks_table.insert().values(**task, created_at=now, next_at=due, attempts=0))
+    return [f"queued the execution of {len(approved)} approved request(s)"] if approved else []
 
 
 def _v4_retries_and_home(conn: Connection, now: float) -> list[str]:
@@ -155,40 +180,63 @@ STEPS: tuple[Step, ...] = (
 )
 SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
 #: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
-SCHEMA_FINGERPRINT = "89b1e00023ee1ce167a3716120932c856ae2191d411718b100b66b31f249e679"
+SCHEMA_FINGERPRINT = "c3076a2896f9572b731f8103b16e9438dc512c21473bb1b8831122fe38dad756"
 
 
 def fingerprint(meta: sa.MetaData = metadata) -> str:
-    """A digest of every table's columns (type, nullability, default, key) and indexes, as `metadata` describes them."""
-    tables = {}
+    """A digest of the DDL that creates `meta` (CREATE TABLE and CREATE INDEX) as SQLite and as
+    PostgreSQL compile it: whatever a fresh database would get differently (a column, a type, a
+    default, a CHECK, a FOREIGN KEY, autoincrement, an index) changes it."""
+    statements = [str(ddl.compile(dialect=dialect)).strip() for dialect in DIALECTS for ddl in _ddl(meta)]
+    return hashlib.sha256("\n;\n".join(statements).encode()).hexdigest()
+
+
+DIALECTS = (sqlite.dialect(), postgresql.dialect())
+
+
+def _ddl(meta: sa.MetaData) -> list[sa.schema.ExecutableDDLElement]:
+    """What `metadata.create_all` runs, in a stable order."""
+    elements: list[sa.schema.ExecutableDDLElement] = []
     for table in meta.sorted_tables:
-        columns = {
-            c.name: [str(c.type), c.nullable, c.primary_key, str(c.server_default.arg) if c.server_default is not None else None]
-            for c in table.columns
-        }
-        indexes = {i.name: [[c.name for c in i.columns], bool(i.unique)] for i in table.indexes}
-        uniques = sorted(sorted(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint))
-        tables[table.name] = {"columns": columns, "indexes": indexes, "unique": uniques}
-    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+        elements.append(sa.schema.CreateTable(table))
+        elements += [sa.schema.CreateIndex(i) for i in sorted(table.indexes, key=lambda i: i.name or "")]
+    return elements
 
 
 # -- running them ---------------------------------------------------------------------------------
 
 
-def migrate(conn: Connection, is_postgres: bool, now: float) -> list[str]:
+def migrate(conn: Connection, is_postgres: bool, now: float, on_wait: Callable[[], None] = lambda: None) -> list[str]:
     """Create or upgrade the schema inside `conn`'s transaction; returns what an upgrade changed
     ([] when up to date, and for a fresh database: nothing of the operator's was changed).
+    `on_wait` is called when another process is upgrading first (PostgreSQL), before waiting for it.
 
     Raises MigrationFailed (the caller's transaction then rolls everything back)."""
     if is_postgres:
-        conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
-        conn.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+        _take_turn(conn, on_wait)
     version = current_version(conn)
     if version is None:
         return _create(conn, now)
     if version > SCHEMA_VERSION:
         raise MigrationFailed(f"the database is at schema v{version}, newer than this release (v{SCHEMA_VERSION}): run the newer release")
     return _upgrade(conn, now)
+
+
+def _take_turn(conn: Connection, on_wait: Callable[[], None]) -> None:
+    """Hold the upgrade's advisory lock for this transaction, waiting while another process upgrades.
+
+    The caller's long time limit lifts the server's timeouts, but a migrator is never idle in
+    its transaction for long: keeping the idle timeout short means a migrator cut off mid-upgrade
+    (its host died, a partition) has its session ended by the server within seconds, not
+    minutes, and the next start takes its turn."""
+    conn.execute(sa.text(f"SET LOCAL idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_SECONDS * 1000}"))
+    if not conn.execute(sa.text(f"SELECT pg_try_advisory_xact_lock({ADVISORY_LOCK})")).scalar():
+        on_wait()
+        try:
+            conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
+        except Exception as exc:
+            raise MigrationFailed(f"another process is upgrading the database and had not finished ({_reason(exc)})") from exc
+    conn.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
 
 
 def current_version(conn: Connection) -> int | None:

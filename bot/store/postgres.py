@@ -25,15 +25,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..logs import event
-from .limits import CALL_LIMIT_SECONDS, current_limit, time_limit
+from .limits import CALL_LIMIT_SECONDS, IDLE_IN_TRANSACTION_SECONDS, current_limit, time_limit
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_SECONDS = 10  # server-side: a query the live server takes too long over
-# The server ends a session whose client went silent mid-transaction (behind a black hole),
-# so the locks it holds do not block every other process. Our transactions never idle.
-IDLE_IN_TRANSACTION_SECONDS = 20
 PING_LIMIT_SECONDS = 2.0  # the pool's check of an idle connection before handing it out
 POOL_TIMEOUT_SECONDS = 10  # waiting for a free pooled connection
 # libpq settings the URL may override (?connect_timeout=… wins). Keepalives notice a peer that
@@ -175,7 +172,8 @@ def create_engine(url: str) -> Engine:
     @sa.event.listens_for(engine, "begin")
     def _long_transaction(conn) -> None:
         # A thread given more than the usual limit (a migration, an audit export) lifts the
-        # server's timeouts for this transaction too.
+        # server's timeouts for this transaction too (an export's reader may pause between
+        # batches; a migrator never idles, so the migration sets the idle timeout back).
         limit = current_limit()
         if limit > CALL_LIMIT_SECONDS:  # on the driver's connection: the statement may be a streamed read
             with conn.connection.driver_connection.cursor() as cur:

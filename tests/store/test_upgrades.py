@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from bot.store import SCHEMA_VERSION, MigrationFailed, Store, metadata
 from bot.store.migrations import SCHEMA_FINGERPRINT, STEPS, fingerprint
@@ -66,17 +67,50 @@ def test_the_schema_fingerprint_is_pinned_beside_the_latest_step():
     assert STEPS[-1].version == SCHEMA_VERSION
 
 
-def test_the_fingerprint_notices_a_new_column_or_index():
-    changed = sa.MetaData()
+def _copy_of_metadata() -> sa.MetaData:
+    copied = sa.MetaData()
     for table in metadata.sorted_tables:
-        table.to_metadata(changed)
-    changed.tables["requests"].append_column(sa.Column("escalated_at", sa.Float))
+        table.to_metadata(copied)
+    return copied
+
+
+def _created(meta: sa.MetaData) -> dict[str, list[str]]:
+    """Each table's CREATE TABLE and CREATE INDEX statements, as PostgreSQL gets them."""
+    dialect = postgresql.dialect()
+
+    def statements(table: sa.Table) -> list[str]:
+        indexes = sorted(str(sa.schema.CreateIndex(i).compile(dialect=dialect)) for i in table.indexes)
+        return [str(sa.schema.CreateTable(table).compile(dialect=dialect)), *indexes]
+
+    return {t.name: statements(t) for t in meta.sorted_tables}
+
+
+# Schema changes a contributor could make to schema.py; each must need a new step.
+SCHEMA_CHANGES = {
+    "column": lambda m: m.tables["requests"].append_column(sa.Column("escalated_at", sa.Float)),
+    "index": lambda m: sa.Index("ix_requests_kind", m.tables["requests"].c.kind),
+    "check-constraint": lambda m: m.tables["requests"].append_constraint(
+        sa.CheckConstraint("state IN ('pending','approved','denied','expired','done')", name="ck_state")
+    ),
+    "foreign-key": lambda m: m.tables["job_results"].append_constraint(
+        sa.ForeignKeyConstraint(["request_id"], ["requests.id"], name="fk_job_request")
+    ),
+    "autoincrement": lambda m: setattr(m.tables["audit_log"].c.id, "autoincrement", False),
+}
+
+
+def test_a_copy_of_the_schema_has_the_pinned_fingerprint():
+    assert fingerprint(_copy_of_metadata()) == SCHEMA_FINGERPRINT
+
+
+@pytest.mark.parametrize("change", SCHEMA_CHANGES.values(), ids=SCHEMA_CHANGES.keys())
+def test_the_fingerprint_notices_every_change_to_what_a_fresh_database_gets(change):
+    """Any change to the DDL a fresh database is created with (columns, indexes, CHECK, FOREIGN
+    KEY, autoincrement) changes the fingerprint, so the pin above fails until a step is added."""
+    changed = _copy_of_metadata()
+    change(changed)
+    assert _created(changed) != _created(metadata), "not a schema change after all"
     assert fingerprint(changed) != SCHEMA_FINGERPRINT
-    indexed = sa.MetaData()
-    for table in metadata.sorted_tables:
-        table.to_metadata(indexed)
-    sa.Index("ix_requests_kind", indexed.tables["requests"].c.kind)
-    assert fingerprint(indexed) != SCHEMA_FINGERPRINT
 
 
 @pytest.mark.parametrize("release", RELEASES)

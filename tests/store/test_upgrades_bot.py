@@ -152,3 +152,44 @@ def test_a_request_approved_when_the_old_release_died_mid_cancel_is_carried_out(
     assert events_of(store, interrupted["request_id"])[-1] == "cancelled"
     checked = verify(database_url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def hold_lease(url: str, request_id: str, seconds: float) -> float:
+    """A process of the schema-2 release (still running: a rolling upgrade) has just approved the
+    request and is sending its jobs under its lease; returns when the lease ends (time.time())."""
+    until = time.time() + seconds
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE requests SET state='approved', lease_until=:until WHERE id=:id"), {"until": until, "id": request_id})
+    engine.dispose()
+    return until
+
+
+def test_a_request_the_old_release_holds_a_live_lease_on_is_left_to_it(make_bot, ci, slack, database_url):
+    """Rolling upgrade: while an old process's lease on an approved request lasts, the new
+    release sends none of its jobs (a job is sent once), and still serves new commands."""
+    interrupted = load_with_jobs(ci, database_url, "schema2")["interrupted"]
+    hold_lease(database_url, interrupted["request_id"], 300)
+    bot = make_bot()  # upgrades the shared database
+    new_job = job(150)
+    ci.add_job(new_job)
+    bot.command(ONCALL, f"{new_job} a new command during the rolling upgrade")
+    slack.wait_for(lambda: ci.jobs[new_job].state == "Cancelled", timeout=20, what="a new command carried out")
+    sent = {j: len(ci.requests_for(f"/video/cancel_auditing/{j}")) for j in interrupted["jobs"]}
+    assert sent == dict.fromkeys(interrupted["jobs"], 0), f"the new release sent cancels for jobs the old release still holds a live lease on: {sent}"
+    assert bot.runtime.store.get_request(interrupted["request_id"]).state == "approved"
+
+
+def test_a_request_whose_old_holder_died_is_carried_out_once_its_lease_ends(make_bot, ci, slack, database_url):
+    """The old process holding the lease died mid-cancel: the new release carries the request
+    out, once, but not before the old holder's lease has ended."""
+    interrupted = load_with_jobs(ci, database_url, "schema2")["interrupted"]
+    lease_ends = hold_lease(database_url, interrupted["request_id"], 3)
+    lease_ends_monotonic = time.monotonic() + (lease_ends - time.time())
+    bot = make_bot()
+    store = bot.runtime.store
+    slack.wait_for(lambda: store.get_request(interrupted["request_id"]).state == "done", timeout=30, what="the request carried out")
+    for j in interrupted["jobs"]:
+        [arrival] = ci.requests_for(f"/video/cancel_auditing/{j}")
+        assert arrival.at >= lease_ends_monotonic, f"{j} was sent {lease_ends_monotonic - arrival.at:.1f} s before the old holder's lease ended"
+        assert ci.jobs[j].state == "Cancelled"
