@@ -46,10 +46,10 @@ def accept(services: Services, task: NewTask, context) -> str | None:
         event(log, "task.shed", logging.WARNING, kind=task.kind, queued=services.work.queued)
         return FULL
     except TimeoutError as exc:  # the store did not answer in the time left: expected in an outage
-        event(log, "task.not_stored", logging.WARNING, kind=task.kind, error=str(exc))
+        event(log, "task.not_stored", logging.WARNING, kind=task.kind, error=str(exc))  # no traceback: one a request
         return NOT_STORED
-    except Exception:
-        log.exception("task.not_stored", extra={"fields": {"kind": task.kind}})
+    except Exception as exc:
+        log.exception("task.not_stored", extra={"fields": {"kind": task.kind, "error": type(exc).__name__}})
         return NOT_STORED
 
 
