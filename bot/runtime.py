@@ -282,7 +282,7 @@ def _child_exited(settings: Settings, pid: int) -> None:
 def gunicorn_options(settings: Settings) -> dict:
     return {
         "bind": f"0.0.0.0:{settings.port}",
-        "worker_class": "gthread",
+        "worker_class": "bot.web_worker.ArrivalThreadWorker",  # gthread, noting when each request is ready
         "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
         "threads": LISTENER_THREADS,  # a burst of Slack requests each holds one (and a listener)
         # Longer than our whole drain, so it never cuts it short.

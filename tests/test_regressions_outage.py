@@ -18,6 +18,7 @@ import urllib.parse
 import pytest
 import requests
 
+from bot.slack.app import LISTENER_THREADS
 from bot.slack.services import NOT_STORED
 from tests.conftest import job
 from tests.fakes.tcp_proxy import TCPProxy
@@ -117,6 +118,36 @@ def test_healthz_answers_within_5_s_while_commands_pile_up_during_an_outage(ci, 
         for t in threads:
             t.join(30)
         assert all(s == 503 and t < 5 for s, t in took), f"/healthz (status, seconds) during the outage: {took}"
+    finally:
+        proxy.failover()
+        bot.close()
+
+
+def test_more_commands_than_threads_during_an_outage_are_all_answered_within_3_s(ci, slack, tmp_path, proxied_url):
+    """Past the web process's 128 threads, a request waits in gunicorn's queue: its time counts
+    from when it was ready to read, so once it gets a thread it is answered at once."""
+    proxy, url = proxied_url
+    bot = Process(bot_env(ci, slack, url, LOG_FORMAT="json"), slack, tmp_path / "bot.log")
+    try:
+        proxy.blackhole()
+        answers: list[tuple[int, float]] = []
+        lock = threading.Lock()
+
+        def one(n: int) -> None:
+            try:
+                status, _, took = SlackClient(bot.client.url, slack).command(ONCALL, f"{job(n)} during the outage")
+            except requests.RequestException:
+                status, took = 0, 10.0
+            with lock:
+                answers.append((status, took))
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(LISTENER_THREADS + 32)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        late = sorted(round(took, 1) for status, took in answers if status != 200 or took >= 3.0)
+        assert len(answers) == len(threads) and not late, f"{len(late)} of {len(threads)} answered late or not 200 (seconds: {late[:10]})"
     finally:
         proxy.failover()
         bot.close()

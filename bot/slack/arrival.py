@@ -19,10 +19,11 @@ ARRIVED = "cancel_moderation.arrived"  # WSGI environ and Bolt context key: time
 
 
 def stamp_arrival(app):
-    """WSGI middleware, outermost: the moment the request reached this process."""
+    """WSGI middleware, outermost: the moment the request reached this process (unless the
+    server noted it already: bot/web_worker.py, before the request waited for a thread)."""
 
     def stamped(environ, start_response):
-        environ[ARRIVED] = time.monotonic()
+        environ.setdefault(ARRIVED, time.monotonic())
         return app(environ, start_response)
 
     return stamped
