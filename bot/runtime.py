@@ -25,7 +25,7 @@ from .logs import event
 from .outbox import Outbox
 from .preflight import preflight
 from .slack.app import LISTENER_THREADS, create_app
-from .slack.arrival import ArrivalRequestHandler, stamp_arrival
+from .slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
 from .slack.audit_poster import AuditPoster
 from .slack.courier import Courier
 from .slack.directory import SlackGroupDirectory
@@ -194,7 +194,7 @@ class Runtime:
 
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
-        slack = metrics.timed_ack(ArrivalRequestHandler(self.app))
+        slack = metrics.timed_ack(ArrivalRequestHandler(self.app), arrived=lambda environ: environ.get(ARRIVED))
         if self.settings.slack_signing_secret:  # refused before Bolt, which would log the whole body
             slack = verify_signatures(slack, self.settings.slack_signing_secret.reveal())
         scrape = metrics.endpoint(self.settings.metrics_token.reveal(), self.store)
