@@ -78,18 +78,19 @@ def ack(seconds: float) -> None:
     ACK_SECONDS.observe(seconds)
 
 
-def timed_ack(app: Callable) -> Callable:
+def timed_ack(app: Callable, arrived: Callable[[dict], float | None] = lambda environ: None) -> Callable:
     """WSGI middleware: Bolt returns the response as soon as the listener acks, so the time
-    spent inside `app` is the time to acknowledge."""
+    spent inside `app` is the time to acknowledge; counted from `arrived(environ)` (a
+    time.monotonic()) when known, so time spent waiting for a thread is in it too."""
 
     def timed(environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST":
             return app(environ, start_response)
-        started = time.perf_counter()
+        started = arrived(environ) or time.monotonic()
         try:
             return app(environ, start_response)
         finally:
-            ack(time.perf_counter() - started)
+            ack(time.monotonic() - started)
 
     return timed
 

@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
@@ -25,7 +24,8 @@ from .heartbeat import Heartbeat
 from .logs import event
 from .outbox import Outbox
 from .preflight import preflight
-from .slack.app import create_app
+from .slack.app import LISTENER_THREADS, create_app
+from .slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
 from .slack.audit_poster import AuditPoster
 from .slack.courier import Courier
 from .slack.directory import SlackGroupDirectory
@@ -194,7 +194,7 @@ class Runtime:
 
     # -- HTTP ---------------------------------------------------------------------------
     def wsgi(self):
-        slack = metrics.timed_ack(SlackRequestHandler(self.app))
+        slack = metrics.timed_ack(ArrivalRequestHandler(self.app), arrived=lambda environ: environ.get(ARRIVED))
         if self.settings.slack_signing_secret:  # refused before Bolt, which would log the whole body
             slack = verify_signatures(slack, self.settings.slack_signing_secret.reveal())
         scrape = metrics.endpoint(self.settings.metrics_token.reveal(), self.store)
@@ -206,7 +206,7 @@ class Runtime:
                 return scrape(environ, start_response)
             return slack(environ, start_response)
 
-        return application
+        return stamp_arrival(application)
 
     def health(self) -> tuple[bool, dict]:
         """Whether the database answers (within a few seconds) and every background loop progresses."""
@@ -282,9 +282,9 @@ def _child_exited(settings: Settings, pid: int) -> None:
 def gunicorn_options(settings: Settings) -> dict:
     return {
         "bind": f"0.0.0.0:{settings.port}",
-        "worker_class": "gthread",
+        "worker_class": "bot.web_worker.ArrivalThreadWorker",  # gthread, noting when each request is ready
         "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
-        "threads": 32,
+        "threads": LISTENER_THREADS,  # a burst of Slack requests each holds one (and a listener)
         # Longer than our whole drain, so it never cuts it short.
         "graceful_timeout": math.ceil(settings.shutdown_grace_seconds + GRACEFUL_MARGIN),
         "timeout": 60,

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from .group_commit import GroupCommit
+from .group_commit import GroupCommit, NotCommitted
 from .heartbeat import Heartbeat
 from .lanes import Lane
 from .logs import event
@@ -36,7 +36,7 @@ def boot_token(pid: int | None = None) -> str:
     return f"{_BOOT[:20]}:{pid or os.getpid()}"
 
 
-ACK_STORE_SECONDS = 2.5  # how long an acknowledgement waits for its task to be stored (Slack allows 3 s)
+ACK_STORE_SECONDS = 2.5  # from a request's arrival, how long its acknowledgement waits for its store (Slack allows 3 s)
 ACK_COMMIT_LIMIT = ACK_STORE_SECONDS  # each database call storing them: longer is never waited for
 QUEUE_LIMIT = 1000  # WORK_QUEUE_LIMIT's default: tasks waiting for a thread in this process
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
@@ -170,6 +170,8 @@ class WorkQueue:
         store it within `timeout`: either way nothing may be acknowledged as accepted."""
         if not self.accepting:
             return False
+        if timeout <= 0:  # its caller's time went waiting for a thread: answer at once, untried
+            raise NotCommitted("no time left to store it")
         cls = self.class_of(task.kind)
         if self.queued >= self.queue_limit and not self._make_room(cls):
             raise QueueFull(task.kind)

@@ -9,9 +9,15 @@ from slack_bolt import App
 
 from ..config import Settings
 from . import actions, commands, events, views
+from .arrival import count_from_dispatch
 from .services import Services
 
 log = logging.getLogger(__name__)
+
+#: Each HTTP request in flight holds a listener (the WSGI server has as many threads): while the
+#: database does not answer, each holds it up to ACK_STORE_SECONDS, so a burst of that many is
+#: answered without queueing, and /healthz still finds a thread. Idle threads are not created.
+LISTENER_THREADS = 128
 
 
 def create_app(settings: Settings, services: Services) -> App:
@@ -19,10 +25,10 @@ def create_app(settings: Settings, services: Services) -> App:
         client=services.client,
         signing_secret=settings.slack_signing_secret.reveal() or None,
         token_verification_enabled=False,  # no auth.test at start: `python -m bot check` does that
-        # Listeners only parse, ack and hand off, but give bursts room anyway.
-        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt"),
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"),
         logger=logging.getLogger("slack_bolt.app"),
     )
+    app.use(count_from_dispatch)
     commands.register(app, services)
     actions.register(app, services)
     views.register(app, services)

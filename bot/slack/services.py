@@ -16,6 +16,7 @@ from ..domain.workflow import Workflow
 from ..logs import event
 from ..store import NewTask
 from ..worker import QueueFull, WorkQueue
+from .arrival import store_budget
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +36,20 @@ def new_key(prefix: str) -> str:
     return f"{prefix}:{uuid.uuid4().hex}"
 
 
-def accept(services: Services, task: NewTask) -> str | None:
-    """Store the task (then it will be carried to its end); or say why it was not taken."""
+def accept(services: Services, task: NewTask, context) -> str | None:
+    """Store the task (then it will be carried to its end); or say why it was not taken, in
+    time: the wait for the store counts from the request's arrival (Bolt's `context`)."""
     try:
-        return None if services.work.accept(task) else BUSY
+        return None if services.work.accept(task, store_budget(context)) else BUSY
     except QueueFull:
         metrics.shed(task.kind)
         event(log, "task.shed", logging.WARNING, kind=task.kind, queued=services.work.queued)
         return FULL
-    except Exception:
-        log.exception("task.not_stored", extra={"fields": {"kind": task.kind}})
+    except TimeoutError as exc:  # the store did not answer in the time left: expected in an outage
+        event(log, "task.not_stored", logging.WARNING, kind=task.kind, error=str(exc))  # no traceback: one a request
+        return NOT_STORED
+    except Exception as exc:
+        log.exception("task.not_stored", extra={"fields": {"kind": task.kind, "error": type(exc).__name__}})
         return NOT_STORED
 
 

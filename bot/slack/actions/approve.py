@@ -17,9 +17,9 @@ def caller_of(body: dict) -> Caller:
 
 def register(app, services: Services) -> None:
     @app.action(bk.APPROVE_ACTION)
-    def on_approve(ack, body):
+    def on_approve(ack, body, context):
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id))
+        problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

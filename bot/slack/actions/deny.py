@@ -11,9 +11,9 @@ from .approve import caller_of
 
 def register(app, services: Services) -> None:
     @app.action(bk.DENY_ACTION)
-    def on_deny(ack, body):
+    def on_deny(ack, body, context):
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id))
+        problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id), context)
         ack()
         if problem:
             return say_privately(caller.response_url, problem)

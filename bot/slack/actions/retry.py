@@ -11,11 +11,11 @@ from .approve import caller_of
 
 def register(app, services: Services) -> None:
     @app.action(bk.RETRY_ACTION)
-    def on_retry(ack, body):
+    def on_retry(ack, body, context):
         caller = caller_of(body)
         request_id, _, round_seen = body["actions"][0].get("value", "").partition(":")
         task = oncall.retry_task(new_key("click"), caller, request_id, int(round_seen) if round_seen.isdigit() else 0)
-        problem = accept(services, task)
+        problem = accept(services, task, context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

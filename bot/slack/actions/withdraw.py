@@ -12,9 +12,9 @@ from .approve import caller_of
 
 def register(app, services: Services) -> None:
     @app.action(bk.WITHDRAW_ACTION)
-    def on_withdraw(ack, body):
+    def on_withdraw(ack, body, context):
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), oncall.WITHDRAW, caller, request_id))
+        problem = accept(services, wf.click_task(new_key("click"), oncall.WITHDRAW, caller, request_id), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

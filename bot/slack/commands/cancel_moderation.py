@@ -14,7 +14,7 @@ COMMAND = "/cancel-moderation"
 
 def register(app, services: Services) -> None:
     @app.command(COMMAND)
-    def on_command(ack, command):
+    def on_command(ack, command, context):
         caller = Caller(command["user_id"], command["channel_id"], command.get("response_url"))
         try:
             parsed = grammar.parse(command.get("text", ""))
@@ -24,7 +24,7 @@ def register(app, services: Services) -> None:
         if isinstance(parsed, grammar.OpenForm):
             ack()
             return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id))
-        problem = accept(services, task_for(caller, parsed))
+        problem = accept(services, task_for(caller, parsed), context)
         if problem:
             return ack(response_type="ephemeral", text=problem)
         if isinstance(parsed, grammar.Cancel):

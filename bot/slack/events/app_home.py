@@ -9,8 +9,8 @@ from ..services import Services, accept
 
 def register(app, services: Services) -> None:
     @app.event("app_home_opened")
-    def on_home_opened(ack, body, event):
+    def on_home_opened(ack, body, event, context):
         if event.get("tab", "home") != "home":
             return ack()  # the Messages tab: nothing to show
-        accept(services, announce.home_opened(event["user"], body.get("event_id") or event.get("event_ts", "")))
+        accept(services, announce.home_opened(event["user"], body.get("event_id") or event.get("event_ts", "")), context)
         ack()

@@ -17,14 +17,14 @@ def _value(view: dict, block: str) -> str:
 
 def register(app, services: Services) -> None:
     @app.view(bk.CANCEL_FORM)
-    def on_submit(ack, body, view):
+    def on_submit(ack, body, view, context):
         try:
             parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"))
         except grammar.CommandError as exc:
             metrics.command("cancel", "invalid")
             return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
         caller = Caller(body["user"]["id"], view.get("private_metadata", ""), None)
-        problem = accept(services, task_for(caller, parsed))
+        problem = accept(services, task_for(caller, parsed), context)
         if problem:
             return ack(response_action="errors", errors={"job_ids": problem[:150]})
         ack()

@@ -11,10 +11,10 @@ from .cancel_form import _value
 
 def register(app, services: Services) -> None:
     @app.view(bk.DENY_FORM)
-    def on_submit(ack, body, view):
+    def on_submit(ack, body, view, context):
         request_id, channel, ts = ([*view.get("private_metadata", "").split("|"), "", ""])[:3]
         caller = Caller(body["user"]["id"], channel, None, (channel, ts) if ts else None)
-        problem = accept(services, wf.click_task(new_key("form"), wf.DENY, caller, request_id, _value(view, "note")))
+        problem = accept(services, wf.click_task(new_key("form"), wf.DENY, caller, request_id, _value(view, "note")), context)
         if problem:
             return ack(response_action="errors", errors={"note": problem[:150]})
         ack()

@@ -1,0 +1,153 @@
+"""While the database does not answer, the real web process (gunicorn, as the Procfile runs it)
+still answers every Slack request within Slack's 3 s, each refused to its caller ("not stored,
+try again"), and /healthz within 5 s, while a burst of them is in flight.
+
+An acknowledgement waits for its store at most ACK_STORE_SECONDS counted from the request's
+arrival, not from when a listener thread got to it; and there are threads enough that a burst
+is not queued behind the requests waiting on the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import urllib.parse
+
+import pytest
+import requests
+
+from bot.slack.app import LISTENER_THREADS
+from bot.slack.services import NOT_STORED
+from tests.conftest import job
+from tests.fakes.tcp_proxy import TCPProxy
+from tests.harness import ONCALL, SlackClient, bot_env, reset_database
+from tests.test_process import Process
+
+BURST = 24
+
+
+@pytest.fixture
+def proxied_url():
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("PostgreSQL only: set TEST_DATABASE_URL")
+    url = urllib.parse.urlsplit(os.environ["TEST_DATABASE_URL"])
+    reset_database(os.environ["TEST_DATABASE_URL"])
+    proxy = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
+    auth = f"{url.username}@" if url.username else ""
+    yield proxy, urllib.parse.urlunsplit((url.scheme, f"{auth}127.0.0.1:{proxy.port}", url.path, url.query, ""))
+    proxy.failover()
+    proxy.stop()
+
+
+def test_commands_during_a_database_outage_are_all_answered_within_3_s_and_healthz_within_5_s(ci, slack, tmp_path, proxied_url):
+    """A team retrying during an outage (24 commands within about 0.3 s): each gets an answer,
+    never Bolt's HTTP 404 at 3 s, and /healthz says 503 meanwhile."""
+    proxy, url = proxied_url
+    bot = Process(bot_env(ci, slack, url, LOG_FORMAT="json"), slack, tmp_path / "bot.log")
+    try:
+        for n in range(BURST):
+            ci.add_job(job(n))
+        proxy.blackhole()
+        elapsed: list[float] = []
+        statuses: list[int] = []
+        bodies: list = []
+        lock = threading.Lock()
+
+        def one(n: int) -> None:
+            client = SlackClient(bot.client.url, slack)
+            try:
+                status, body, took = client.command(ONCALL, f"{job(n)} during the outage")
+            except requests.RequestException:
+                status, body, took = 0, None, 10.0
+            with lock:
+                statuses.append(status)
+                bodies.append(body)
+                elapsed.append(took)
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(BURST)]
+        for i, t in enumerate(threads):
+            t.start()
+            if i % 8 == 7:
+                time.sleep(0.1)  # 24 commands within about 0.3 s
+        time.sleep(0.3)
+        started = time.monotonic()
+        try:
+            health = requests.get(bot.client.url + "/healthz", timeout=15).status_code
+        except requests.RequestException:
+            health = 0
+        health_took = time.monotonic() - started
+        for t in threads:
+            t.join(30)
+        late = sorted(round(e, 1) for e in elapsed if e >= 3.0)
+        assert not late and all(s == 200 for s in statuses), (
+            f"{len(late)} of {BURST} commands answered after Slack's 3 s (seconds: {late[:10]}…); statuses {set(statuses)}"
+        )
+        refused = {"response_type": "ephemeral", "text": NOT_STORED}
+        assert all(body == refused for body in bodies), [body for body in bodies if body != refused][:3]
+        assert health == 503 and health_took < 5, f"/healthz answered {health} after {health_took:.1f} s"
+    finally:
+        proxy.failover()
+        bot.close()
+
+
+def test_healthz_answers_within_5_s_while_commands_pile_up_during_an_outage(ci, slack, tmp_path, proxied_url):
+    """80 commands in flight during an outage: /healthz answers 503 within 5 s all the same."""
+    proxy, url = proxied_url
+    bot = Process(bot_env(ci, slack, url, LOG_FORMAT="json"), slack, tmp_path / "bot.log")
+    try:
+        proxy.blackhole()
+
+        def one(n: int) -> None:
+            with contextlib.suppress(requests.RequestException):
+                SlackClient(bot.client.url, slack).command(ONCALL, f"{job(n)} during the outage")
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(80)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        took = []
+        for _ in range(3):
+            started = time.monotonic()
+            try:
+                status = requests.get(bot.client.url + "/healthz", timeout=15).status_code
+            except requests.RequestException:
+                status = 0
+            took.append((status, round(time.monotonic() - started, 1)))
+        for t in threads:
+            t.join(30)
+        assert all(s == 503 and t < 5 for s, t in took), f"/healthz (status, seconds) during the outage: {took}"
+    finally:
+        proxy.failover()
+        bot.close()
+
+
+def test_more_commands_than_threads_during_an_outage_are_all_answered_within_3_s(ci, slack, tmp_path, proxied_url):
+    """Past the web process's 128 threads, a request waits in gunicorn's queue: its time counts
+    from when it was ready to read, so once it gets a thread it is answered at once."""
+    proxy, url = proxied_url
+    bot = Process(bot_env(ci, slack, url, LOG_FORMAT="json"), slack, tmp_path / "bot.log")
+    try:
+        proxy.blackhole()
+        answers: list[tuple[int, float]] = []
+        lock = threading.Lock()
+
+        def one(n: int) -> None:
+            try:
+                status, _, took = SlackClient(bot.client.url, slack).command(ONCALL, f"{job(n)} during the outage")
+            except requests.RequestException:
+                status, took = 0, 10.0
+            with lock:
+                answers.append((status, took))
+
+        threads = [threading.Thread(target=one, args=(n,)) for n in range(LISTENER_THREADS + 32)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        late = sorted(round(took, 1) for status, took in answers if status != 200 or took >= 3.0)
+        assert len(answers) == len(threads) and not late, f"{len(late)} of {len(threads)} answered late or not 200 (seconds: {late[:10]})"
+    finally:
+        proxy.failover()
+        bot.close()
