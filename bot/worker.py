@@ -76,6 +76,7 @@ class WorkQueue:
         self.queue_limit = queue_limit
         self.handlers: dict[str, Callable[[Task], None]] = {}
         self.classes: dict[str, int] = {}  # task kind -> class (unlisted: background)
+        self.kind_lanes: dict[str, str] = {}  # task kind -> the lane it runs in
         self._pools = {lane: Lane(lane, n) for lane, n in lanes.items()}
         self._running: dict[str, tuple[str, int]] = {}  # task key -> (lane, class), queued or running here
         self._reserved = 0  # places in the queue taken by tasks being stored before their ack
@@ -92,9 +93,20 @@ class WorkQueue:
         self._acks = GroupCommit(self._store_acks, on_disowned=self._void)
         self._voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
 
-    def register(self, handlers: dict[str, Callable[[Task], None]], classes: dict[str, int] | None = None) -> None:
+    def register(
+        self,
+        handlers: dict[str, Callable[[Task], None]],
+        classes: dict[str, int] | None = None,
+        lanes: dict[str, str] | None = None,
+    ) -> None:
+        """Handlers by task kind, each kind's class, and the lane each kind runs in (a lane keeps
+        threads back only for the classes of the kinds that run in it)."""
         self.handlers.update(handlers)
         self.classes.update(classes or {})
+        self.kind_lanes.update(lanes or {})
+        for lane, pool in self._pools.items():
+            if served := {self.class_of(kind) for kind, home in self.kind_lanes.items() if home == lane}:
+                pool.serve(served)
 
     def class_of(self, kind: str) -> int:
         return self.classes.get(kind, BACKGROUND)

@@ -8,7 +8,7 @@ import threading
 
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.harness import ONCALL
+from tests.harness import APPROVALS, MOD, ONCALL, ONCALL2
 
 
 def test_a_concurrent_burst_never_queues_past_work_queue_limit(make_bot, ci, slack):
@@ -46,3 +46,27 @@ def test_a_concurrent_burst_never_queues_past_work_queue_limit(make_bot, ci, sla
         f"WORK_QUEUE_LIMIT=2, one look-up running: {len(accepted)} of 40 concurrent commands accepted, {peak[0]} queued at once"
     )
     assert accepted, "a free place in the queue still takes a command"
+
+
+def test_a_slow_status_lookup_never_holds_back_an_approval_request(make_bot, ci, slack):
+    """The look-up lane runs approval requests (POST) and look-ups (BACKGROUND) only: its caps
+    keep a thread back for approval requests, none for decisions (they run in another lane), so
+    with WORKER_THREADS below 12 (two look-up threads) one slow `status` look-up leaves an
+    approval request a thread of its own."""
+    bot = make_bot(WORKER_THREADS="8", CI_READ_TIMEOUT="20", APPROVAL_REMINDER_SECONDS="0")
+    ci.add_job(job(1))
+    ci.add_job(job(2), data_id="biz")
+    held = threading.Event()
+    ci.script(job(1), Fault.until(held))  # Tencent is slow to answer this one look-up
+    try:
+        bot.command(ONCALL2, f"status {job(1)}", response_name="s")
+        slack.wait_for(lambda: ci.requests_for(job(1)), what="the status look-up in flight")
+        bot.command(MOD, f"{job(2)} please stop")
+        slack.wait_for(
+            lambda: slack.calls_to("chat.postMessage", channel=APPROVALS),
+            timeout=8,
+            what="the approval request posted while a status look-up is slow",
+        )
+        assert not held.is_set()
+    finally:
+        held.set()
