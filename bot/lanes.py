@@ -4,7 +4,7 @@ Tasks have classes (bot/store/work.py: DECIDE, POST, REPORT, BACKGROUND). A queu
 a higher class starts before any of a lower one, and a lower class may never occupy the
 last threads of the lane: class c runs only while fewer than cap(c) threads run tasks of
 class c or lower, so a decision always finds a thread free however many Home refreshes or
-look-ups are queued or running.
+look-ups are queued or running. Threads are kept back only for classes that run in the lane.
 """
 
 from __future__ import annotations
@@ -12,16 +12,22 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .store import BACKGROUND, CLASSES
 
 
-def caps_for(threads: int) -> dict[int, int]:
-    """Threads each class may fill (with the classes below it): one kept back per class above,
-    and the background class at most half the lane."""
-    caps = {cls: max(1, threads - cls) for cls in CLASSES}
-    caps[BACKGROUND] = max(1, min(caps[BACKGROUND], threads // 2))
+def caps_for(threads: int, classes: Iterable[int] = CLASSES) -> dict[int, int]:
+    """Threads each class may fill (with the classes below it), for a lane that runs `classes`:
+    one kept back per class above that runs here (never for one that does not), and the
+    background class at most half a lane it shares. Caps rise strictly with the class, so a
+    higher class always finds a thread when the lower ones have filled theirs."""
+    served = sorted(set(classes))
+    if threads < len(served):
+        raise ValueError(f"a lane running {len(served)} classes needs at least {len(served)} threads, not {threads}")
+    caps = {cls: max(1, threads - sum(1 for above in served if above < cls)) for cls in CLASSES}
+    if any(above < BACKGROUND for above in served):
+        caps[BACKGROUND] = max(1, min(caps[BACKGROUND], threads // 2))
     return caps
 
 
@@ -29,7 +35,7 @@ class Lane:
     def __init__(self, name: str, threads: int) -> None:
         self.name = name
         self.threads = threads
-        self.caps = caps_for(threads)
+        self.caps = caps_for(threads, ())  # none kept back until serve() says which classes run here
         self._cond = threading.Condition()
         self._queue: list[tuple[int, int, Callable[[], None], object]] = []  # (class, order, run, tag), sorted
         self._order = itertools.count()
@@ -38,6 +44,13 @@ class Lane:
         self._workers = [threading.Thread(target=self._work, name=f"work-{name}-{i}", daemon=True) for i in range(threads)]
         for worker in self._workers:
             worker.start()
+
+    def serve(self, classes: Iterable[int]) -> None:
+        """The classes of the task kinds that run in this lane: only they are kept threads for."""
+        caps = caps_for(self.threads, classes)
+        with self._cond:
+            self.caps = caps
+            self._cond.notify_all()
 
     # -- what the work queue asks ------------------------------------------------------------
     def submit(self, cls: int, run: Callable[[], None], tag: object = None) -> bool:

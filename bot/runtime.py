@@ -18,7 +18,7 @@ from .config import Settings
 from .domain.announce import HOME_LANE
 from .domain.policy import Policy, PolicyRules
 from .domain.retention import Retention
-from .domain.workflow import CLASSES, LOOKUPS, URGENT, Workflow
+from .domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
 from .health import STALE_AFTER_SECONDS, DatabaseProbe, report
 from .heartbeat import Heartbeat
 from .logs import event
@@ -113,7 +113,7 @@ class Runtime:
             lookup_concurrency=settings.ci_rate_limit,
             execution_concurrency=settings.ci_rate_limit,
         )
-        self.work.register(self.workflow.handlers(), CLASSES)
+        self.work.register(self.workflow.handlers(), CLASSES, LANES)
         self.work.register(
             Courier(
                 delivery_client,

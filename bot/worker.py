@@ -76,8 +76,10 @@ class WorkQueue:
         self.queue_limit = queue_limit
         self.handlers: dict[str, Callable[[Task], None]] = {}
         self.classes: dict[str, int] = {}  # task kind -> class (unlisted: background)
+        self.kind_lanes: dict[str, str] = {}  # task kind -> the lane it runs in
         self._pools = {lane: Lane(lane, n) for lane, n in lanes.items()}
         self._running: dict[str, tuple[str, int]] = {}  # task key -> (lane, class), queued or running here
+        self._reserved = 0  # places in the queue taken by tasks being stored before their ack
         self._more = False  # the last claim filled a lane: a finishing task should claim again
         self._lock = threading.Condition()
         self._wake = threading.Event()
@@ -91,9 +93,20 @@ class WorkQueue:
         self._acks = GroupCommit(self._store_acks, on_disowned=self._void)
         self._voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
 
-    def register(self, handlers: dict[str, Callable[[Task], None]], classes: dict[str, int] | None = None) -> None:
+    def register(
+        self,
+        handlers: dict[str, Callable[[Task], None]],
+        classes: dict[str, int] | None = None,
+        lanes: dict[str, str] | None = None,
+    ) -> None:
+        """Handlers by task kind, each kind's class, and the lane each kind runs in (a lane keeps
+        threads back only for the classes of the kinds that run in it)."""
         self.handlers.update(handlers)
         self.classes.update(classes or {})
+        self.kind_lanes.update(lanes or {})
+        for lane, pool in self._pools.items():
+            if served := {self.class_of(kind) for kind, home in self.kind_lanes.items() if home == lane}:
+                pool.serve(served)
 
     def class_of(self, kind: str) -> int:
         return self.classes.get(kind, BACKGROUND)
@@ -173,19 +186,31 @@ class WorkQueue:
         if timeout <= 0:  # its caller's time went waiting for a thread: answer at once, untried
             raise NotCommitted("no time left to store it")
         cls = self.class_of(task.kind)
-        if self.queued >= self.queue_limit and not self._make_room(cls):
-            raise QueueFull(task.kind)
         with self._lock:  # reserved before it is stored: a claim meanwhile passes it over
+            if not self._admit(cls):
+                raise QueueFull(task.kind)
             here = task.key in self._running  # Slack's retry of a request we are still working on
             self._running.setdefault(task.key, (task.lane, cls))
         try:
-            self._acks.submit(task, timeout)
-        except BaseException:
+            try:
+                self._acks.submit(task, timeout)
+            except BaseException:
+                if not here:
+                    self._forget(task.key)
+                raise
             if not here:
-                self._forget(task.key)
-            raise
-        if not here:
-            self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
+                self._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, self.id, 0), cls)
+        finally:
+            with self._lock:  # queued by now (or not stored): the reservation has done its work
+                self._reserved -= 1
+        return True
+
+    def _admit(self, cls: int) -> bool:
+        """Reserve a place in the queue (under self._lock), if there is one. A burst stores its
+        tasks together, so the check counts those still being stored, not only those queued."""
+        if self._reserved + self.queued >= self.queue_limit and not self._make_room(cls):
+            return False
+        self._reserved += 1
         return True
 
     def _make_room(self, cls: int) -> bool:

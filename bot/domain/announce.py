@@ -39,6 +39,7 @@ CLASSES = {
     REMINDER: BACKGROUND,
     HOME: BACKGROUND,
 }
+LANES = {kind: HOME_LANE if kind == HOME else LANE for kind in KINDS}
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,19 @@ CLASSES = {
     LOOKUP: BACKGROUND,
     **announce.CLASSES,
 }
+#: The lane each kind runs in: a lane's caps keep threads back only for the classes it runs.
+LANES = {
+    COMMAND: URGENT,
+    APPROVE: URGENT,
+    DENY: URGENT,
+    DENY_CLICK: URGENT,
+    EXECUTE: URGENT,
+    WITHDRAW: URGENT,
+    RETRY: URGENT,
+    REQUEST: LOOKUPS,
+    LOOKUP: LOOKUPS,
+    **announce.LANES,
+}
 
 
 def command_task(key: str, caller: Caller, command: dict, lane: str = URGENT, kind: str = COMMAND) -> NewTask:

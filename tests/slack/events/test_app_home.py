@@ -8,6 +8,7 @@ import json
 import threading
 
 from tests.conftest import job
+from tests.fakes.ci_server import Fault
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, ONCALL2, OUTSIDER
 from tests.slack.actions.test_approve import events, request_by_mod
 from tests.slack.blockkit import assert_all_sent_blocks_valid
@@ -145,3 +146,27 @@ def test_everyone_sees_the_last_ten_decisions(bot, ci, slack):
     decided = bot.runtime.store.recent_decisions(11)
     assert all(r.id[:8] in home for r in decided[:10]) and decided[10].id[:8] not in home
     assert "approve_request" not in home
+
+
+def test_an_event_not_taken_by_a_full_queue_is_answered_so_slack_retries_it(make_bot, ci, slack):
+    """Bounded work: with WORK_QUEUE_LIMIT tasks waiting, app_home_opened is not taken and is
+    answered with a non-2xx status (Slack then sends it again), never acknowledged and dropped;
+    Slack's retry, once there is room, publishes the Home."""
+    bot = make_bot(WORKER_THREADS="1", WORK_QUEUE_LIMIT="2", CI_READ_TIMEOUT="20", APPROVAL_REMINDER_SECONDS="0")
+    held = threading.Event()
+    for n in range(1, 4):
+        ci.add_job(job(n))
+    ci.script(job(1), Fault.until(held))
+    try:
+        bot.command(ONCALL, f"status {job(1)}", response_name="a1")
+        slack.wait_for(lambda: ci.requests_for(job(1)), what="the first look-up in flight")
+        for n in (2, 3):
+            bot.command(ONCALL, f"status {job(n)}", response_name=f"a{n}")
+        status, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")
+    finally:
+        held.set()
+    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    assert status != 200 and not homes(slack, ONCALL), "an event not taken was acknowledged as taken"
+    retried, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")  # Slack's retry, now that there is room
+    assert retried == 200
+    slack.wait_for(lambda: homes(slack, ONCALL), what="the Home published on Slack's retry")
