@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.domain import announce
 from bot.store.schema import tasks_table
 from tests.conftest import job
-from tests.harness import CHANNEL, ONCALL
+from tests.harness import CHANNEL, ONCALL, Bot, bot_env
 from tests.test_database_loss import make_proxied_bot, proxy  # noqa: F401  (fixtures)
 
 
@@ -67,3 +67,32 @@ def test_a_database_blip_right_after_the_result_post_does_not_post_the_outcome_t
     posts = results_for(slack, job(1))
     assert ci.jobs[job(1)].state == "Cancelled"
     assert len(posts) == 1, f"the outcome of one cancel was posted {len(posts)} times in {CHANNEL}"
+
+
+def test_a_result_poster_frozen_before_its_post_posts_nothing_once_another_took_over(ci, slack, database_url):
+    """The result's first try failed (503), so the retry looks in the channel first; the
+    look-up's answer ("not there") arrives late, after another process presumed this one dead,
+    took the task over and posted the result. The stalled worker must not post it again."""
+    env = bot_env(ci, slack, database_url)
+    bots = []
+    try:
+        first = Bot(env, slack, heartbeat_every=3600.0)  # heartbeats once, then looks frozen to others
+        bots.append(first)
+        ci.add_job(job(1))
+        slack.fail("chat.postMessage", 1, status=503, error="service_unavailable", channel=CHANNEL)  # the result's first try
+        release = slack.stall("conversations.history", channel=CHANNEL)
+        status, _, _ = first.command(ONCALL, f"{job(1)} stream already reported")
+        assert status == 200
+        slack.wait_for(lambda: [c for c in slack.stalled if c.method == "conversations.history"], timeout=30, what="the retry stuck in its look-up")
+
+        second = Bot(env, slack, dead_after=1.0)  # presumes the silent first process dead and takes the result over
+        bots.append(second)
+        slack.wait_for(lambda: result_delivered(database_url), timeout=30, what="the result posted by the second")
+        release.set()  # the first process wakes up with its stale answer
+        slack.wait_for(lambda: first.runtime.work.inflight == 0, timeout=30, what="the first process done with the result")
+        posted = [m for m in slack.history[CHANNEL] if (m.get("metadata") or {}).get("event_type") == "cancel_moderation_result"]
+        assert len(posted) == 1, f"the result was posted {len(posted)} times"
+        assert len(results_for(slack, job(1))) == 2, "one refused try (503), one post"
+    finally:
+        for bot in bots:
+            bot.stop()
