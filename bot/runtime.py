@@ -261,14 +261,28 @@ def _run_socket(settings: Settings) -> int:
     return 0
 
 
+BURY_WAIT_SECONDS = 0.5  # the master waits this long for a burial: a database that answers takes milliseconds
+
+
 def _child_exited(settings: Settings, pid: int) -> None:
     """In the gunicorn master, when a worker process has exited (the OOM killer, say): its work
     is free at once, for the worker started in its place. The parent saw the exit, so this is
-    certain, unlike a PID looked up on a host, which another container may be using."""
+    certain, unlike a PID looked up on a host, which another container may be using.
+
+    The burial runs on a daemon thread the master waits for only briefly: with the database
+    away, connecting alone would hold the master (and so a SIGTERM's exit) past the stop
+    budget. A worker that stopped cleanly has retired itself already, and the heartbeat
+    timeout frees the work of any other anyway."""
     metrics.mark_process_dead(pid)
+    burial = threading.Thread(target=_bury, args=(settings.database_url, pid), name="bury", daemon=True)
+    burial.start()
+    burial.join(BURY_WAIT_SECONDS)
+
+
+def _bury(database_url: str, pid: int) -> None:
     store = None
     try:
-        store = Store(settings.database_url)
+        store = Store(database_url)
         dead = store.bury_process(boot_token(pid))
         if dead:
             event(log, "work.reaped", workers=dead)

@@ -143,3 +143,52 @@ def test_gunicorns_graceful_timeout_is_longer_than_the_whole_drain(grace):
     settings = load_settings(dict(BASE, SHUTDOWN_GRACE_SECONDS=grace))
     timeout = gunicorn_options(settings)["graceful_timeout"]
     assert isinstance(timeout, int) and timeout > settings.shutdown_grace_seconds
+
+
+@pytest.fixture
+def proxied_database(ci, slack):
+    """PostgreSQL behind a TCP proxy that can black-hole it (PostgreSQL only: set TEST_DATABASE_URL)."""
+    import urllib.parse
+
+    from tests.fakes.tcp_proxy import TCPProxy
+    from tests.harness import reset_database
+
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("PostgreSQL only: set TEST_DATABASE_URL")
+    url = urllib.parse.urlsplit(os.environ["TEST_DATABASE_URL"])
+    reset_database(os.environ["TEST_DATABASE_URL"])
+    proxy = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
+    auth = f"{url.username}@" if url.username else ""
+    yield proxy, urllib.parse.urlunsplit((url.scheme, f"{auth}127.0.0.1:{proxy.port}", url.path, url.query, ""))
+    proxy.failover()
+    proxy.stop()
+
+
+def test_sigterm_during_a_database_outage_exits_within_the_grace(proxied_database, ci, slack, tmp_path):
+    """A deploy during a database outage: the worker's drain is cut at the budget, and the
+    master, seeing it exit, never waits on the dead database to free its work (the heartbeat
+    timeout does that): every process has exited within SHUTDOWN_GRACE_SECONDS."""
+    from tests.harness import bot_env
+    from tests.test_process import Process
+
+    grace, allowance = 6.0, 1.5  # allowance: seeing the exit, on a busy 2-core machine
+    proxy, url = proxied_database
+    bot = Process(bot_env(ci, slack, url, LOG_FORMAT="json", SHUTDOWN_GRACE_SECONDS=str(grace)), slack, tmp_path / "bot.log")
+    try:
+        ci.add_job(job(1))
+        status, _, _ = bot.client.command(ONCALL, f"{job(1)} before the outage")
+        assert status == 200
+        slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", timeout=15, what="a cancel carried out")
+        proxy.blackhole()  # the database stops answering; connections stay open
+        started = time.monotonic()
+        bot.signal(signal.SIGTERM)
+        try:
+            code = bot.wait(60)
+        except subprocess.TimeoutExpired:
+            code = None
+        took = time.monotonic() - started
+        assert took <= grace + allowance, f"the web process exited {took:.1f} s after SIGTERM (code {code}); SHUTDOWN_GRACE_SECONDS={grace}"
+        wait_group_gone(bot.proc.pid, max(0.0, started + grace + allowance - time.monotonic()))
+    finally:
+        proxy.failover()
+        bot.close()

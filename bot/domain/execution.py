@@ -3,6 +3,7 @@ outcome journaled as soon as it is known, only by the current holder of the exec
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -47,11 +48,22 @@ def execute_task(request_id: str, caller=None, retries: int = 0) -> NewTask:
     return NewTask(key=key, kind=EXECUTE, lane=LANE, payload=payload)
 
 
+#: How long a known outcome's write is retried in place (a database blip, a failover) before the
+#: task gives up this round; the outcome stays in memory for its retry (see Executor._known).
+RECORD_PATIENCE_SECONDS = 10.0
+RECORD_BACKOFF = (0.25, 0.5, 1.0, 2.0)
+
+
 class Executor:
-    def __init__(self, store: Store, ci: CIPort, concurrency: int = 20) -> None:
+    def __init__(self, store: Store, ci: CIPort, concurrency: int = 20, record_patience: float = RECORD_PATIENCE_SECONDS) -> None:
         self.store = store
         self.ci = ci
         self.concurrency = max(1, concurrency)
+        self.record_patience = record_patience
+        # Outcomes Tencent gave us that the database did not take yet, by (request id, job id):
+        # a retry of the task records them instead of sending again (a job is sent once).
+        self._known: dict[tuple[str, str], dict] = {}
+        self._known_lock = threading.Lock()
 
     def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: StopFlag | None = None) -> list[dict]:
         """Send every job without a known outcome; return all outcomes in the request's order.
@@ -82,6 +94,7 @@ class Executor:
                 with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
                     outcome = self._job(request.id, record, task, stop)
             except LostHold:
+                self._forget(request.id, record.job_id)  # the new holder decides what to send
                 lost.set()
                 return
             except Exception:  # a store failure: the job stays open, the task is retried
@@ -110,16 +123,16 @@ class Executor:
 
     def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> dict:
         job_id = record.job_id
-        if stop is not None and stop.is_set():
+        outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
+        if outcome is None and stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
-            if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+        elif outcome is None:
+            if not self.store.mark_sending(request_id, job_id, task.key, task.owner):
                 raise LostHold(request_id)
-            return outcome
-        if not self.store.mark_sending(request_id, job_id, task.key, task.owner):
-            raise LostHold(request_id)
-        outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
-        if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
-            raise LostHold(request_id)
+            outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
+            self._keep(request_id, job_id, outcome)
+        self._record(request_id, job_id, outcome, task)
+        self._forget(request_id, job_id)
         metrics.job_outcome(outcome["result"])
         event(
             log,
@@ -131,6 +144,37 @@ class Executor:
             confirmed=outcome.get("confirmed", False),
         )
         return outcome
+
+    def _record(self, request_id: str, job_id: str, outcome: dict, task: Task) -> None:
+        """Store a known outcome, retrying a failed write (the database away for a moment) for
+        `record_patience` seconds; raises LostHold if the execution is no longer ours, or the
+        last error (the outcome stays in memory for the task's retry)."""
+        deadline = time.monotonic() + self.record_patience
+        for attempt in itertools.count():
+            try:
+                if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+                    raise LostHold(request_id)
+                return
+            except LostHold:
+                raise
+            except Exception:
+                pause = RECORD_BACKOFF[min(attempt, len(RECORD_BACKOFF) - 1)]
+                if time.monotonic() + pause > deadline:
+                    raise
+                event(log, "execution.record_retry", logging.WARNING, request_id=request_id, job_id=job_id, attempt=attempt + 1)
+                time.sleep(pause)  # backing off a database that just failed, not waiting for a condition
+
+    def _keep(self, request_id: str, job_id: str, outcome: dict) -> None:
+        with self._known_lock:
+            self._known[(request_id, job_id)] = outcome
+
+    def _recall(self, request_id: str, job_id: str) -> dict | None:
+        with self._known_lock:
+            return self._known.get((request_id, job_id))
+
+    def _forget(self, request_id: str, job_id: str) -> None:
+        with self._known_lock:
+            self._known.pop((request_id, job_id), None)
 
     def outcome_of(self, job_id: str, sent_before: bool) -> dict:
         """Cancel one job and say truthfully what happened; never raises."""

@@ -29,6 +29,7 @@ TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "req
 REQUEST_EVENT = "cancel_moderation_request"
 LOOKBACK = 600.0  # seconds before a record's own time to look for its post: hosts' clocks differ from Slack's
 REMINDER_EVENT = "cancel_moderation_reminder"
+RESULT_EVENT = "cancel_moderation_result"
 
 
 def retry_or_raise(exc: Exception) -> None:
@@ -110,11 +111,16 @@ class Courier:
         caller = Caller.from_dict(task.payload["caller"])
         text, blocks = bk.result_message(request)
         payload = {"text": text, "blocks": bk.as_dicts(blocks)}
+        edit = bool(request.retries and caller.message)  # "Retry failed": the clicked result shows the new outcomes
+        if not edit:  # a post is made once; an edit made twice shows the same message
+            if self._posted_before(task, caller.channel_id, request.created_at - LOOKBACK):
+                return
+            self._fence(task)
         try:
-            if request.retries and caller.message:  # "Retry failed": the clicked result shows the new outcomes
+            if edit:
                 self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
             else:
-                self.client.chat_postMessage(channel=caller.channel_id, **payload)
+                self.client.chat_postMessage(channel=caller.channel_id, metadata=_result_metadata(task), **payload)
             return
         except SlackApiError as exc:
             retry_or_raise(exc)
@@ -124,6 +130,18 @@ class Courier:
         if caller.response_url and _respond(caller.response_url, response_type="in_channel", **payload):
             return
         self._dm(caller.user_id, **payload)
+
+    def _posted_before(self, task: Task, channel: str, oldest: float) -> bool:
+        """An earlier attempt of this result post is on record (a lost answer, a database blip
+        before the task was marked done, a worker that died): is it in the channel already?"""
+        if not channel or not self.store.task_attempts(task.key):
+            return False
+        try:
+            return find_posted(self.client, channel, RESULT_EVENT, "task", task.key, oldest=oldest) is not None
+        except Exception as exc:
+            retry_or_raise(exc)  # a passing failure: look again later rather than post a second copy
+            event(log, "slack.history_failed", logging.WARNING, channel=channel, error=exc.response.get("error"))
+            return False  # Slack refuses the look-up for good: post (a possible duplicate beats no result)
 
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
@@ -171,6 +189,7 @@ class Courier:
 
     def requester_dm(self, task: Task) -> None:
         request = self._request(task)
+        self._fence(task)  # a worker presumed dead (stalled) sends nothing its successor sends too
         self._dm(request.requester, text=bk.requester_update(request))
 
     # -- reminders ---------------------------------------------------------------------
@@ -248,6 +267,11 @@ class Courier:
         except Exception as exc:
             retry_or_raise(exc)
             event(log, "slack.dm_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
+
+
+def _result_metadata(task: Task) -> dict:
+    """Names the result post by its task (one per request and "Retry failed" round) for the look-up."""
+    return {"event_type": RESULT_EVENT, "event_payload": {"task": task.key}}
 
 
 def _respond(response_url: str, **payload) -> bool:

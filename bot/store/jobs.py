@@ -55,8 +55,15 @@ class JobsMixin(Database):
         return self._update_open_job(request_id, job_id, task_key, me, sends=job_results_table.c.sends + 1)
 
     def record_outcome(self, request_id: str, job_id: str, outcome: dict, task_key: str, me: str) -> bool:
-        """Store a job's outcome; only the current holder of the execution may."""
-        return self._update_open_job(request_id, job_id, task_key, me, outcome=json.dumps(outcome, default=str))
+        """Store a job's outcome; only the current holder of the execution may. Idempotent: True
+        also when this very outcome is stored already (a retried write whose commit landed)."""
+        stored = json.dumps(outcome, default=str)
+        if self._update_open_job(request_id, job_id, task_key, me, outcome=stored):
+            return True
+        query = sa.select(job_results_table.c.outcome).where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return found is not None and json.loads(found) == json.loads(stored)
 
     def _update_open_job(self, request_id: str, job_id: str, task_key: str, me: str, **values) -> bool:
         """Update a job without an outcome yet, only while `me` holds the execution; True if it did."""
