@@ -24,6 +24,7 @@ from .interrupt import Interrupt
 from .store import Request, Store, Task
 from .store.slots import SharedLimiter
 from .tencent import CIClient
+from .tencent.ratelimit import URGENT
 from .tencent.results import CINotSent
 from .worker import boot_token
 
@@ -103,21 +104,17 @@ class StoppableLimiter:
 
     def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt) -> None:
         self.stop = stop
-        self.shared = SharedLimiter(store, limit, in_flight=in_flight, sleep=self._sleep)
+        self.shared = SharedLimiter(store, limit, in_flight=in_flight, check_stop=self._check)
 
-    def acquire(self) -> None:
+    def acquire(self, priority: int = URGENT) -> None:
         self._check()
-        self.shared.acquire()
+        self.shared.acquire(priority)
         if self.stop.is_set():  # the last look before the request goes out
             self.shared.done(answered=False)  # the slot taken is given back: nothing was sent
             self._check()
 
     def done(self, answered: bool) -> None:
         self.shared.done(answered)
-
-    def _sleep(self, seconds: float) -> None:
-        self.stop.wait(seconds)
-        self._check()
 
     def _check(self) -> None:
         if self.stop.is_set():

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -133,8 +134,10 @@ class SharedLimiter(Settling):
         window: float = 1.0,
         round_trips: RoundTrips | None = None,
         in_flight: float = IN_FLIGHT,
+        check_stop: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(round_trips)
+        self.check_stop = check_stop  # raises to give up a wait (the CLI's Ctrl-C); called before each look at the database
         self.store = store
         self.limit = limit
         self.cap = lookup_cap(limit)
@@ -170,6 +173,7 @@ class SharedLimiter(Settling):
         """Take slots for the threads queued in this process, cancels first, then look-ups,
         each first come first served, until this thread has one."""
         while mine.slot is None:
+            self.check_stop()
             with self._turn:
                 urgent = [t for t in self._queue if t.urgent]
                 lookups = sorted((t for t in self._queue if not t.urgent), key=lambda t: t.priority)  # stable: FIFO within one
