@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from .group_commit import GroupCommit, NotCommitted
+from .group_commit import CommitUnknown, GroupCommit, NotCommitted
 from .heartbeat import Heartbeat
 from .lanes import Lane
 from .logs import event
@@ -194,8 +194,11 @@ class WorkQueue:
         try:
             try:
                 self._acks.submit(task, timeout)
-            except BaseException:
+            except BaseException as exc:
                 if not here:
+                    with self._lock:  # may land after all: void it before the reservation goes, so no claim ever runs it
+                        if isinstance(exc, CommitUnknown):
+                            self._voided.add(task.key)
                     self._forget(task.key)
                 raise
             if not here:
