@@ -128,7 +128,12 @@ class Courier:
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes(request)
+        try:
+            self._post_approval(task, request)
+        finally:
+            self._refresh_homes(request)  # after the post: working out whose Home changes never delays it
+
+    def _post_approval(self, task: Task, request: Request) -> None:
         if request.message_ts:
             return  # posted already (a click told us where)
         if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
