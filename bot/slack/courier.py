@@ -191,7 +191,8 @@ class Courier:
             self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
         ):
             return
-        self._fence(task)
+        if not self._fence(task, pending_request=request.id):
+            return  # decided, withdrawn or expired meanwhile (e.g. while that look-up was slow)
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
@@ -233,13 +234,18 @@ class Courier:
             self.store.queue_home_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
-    def _fence(self, task: Task) -> None:
+    def _fence(self, task: Task, pending_request: str | None = None) -> bool:
         """Right before a post that must be made once: record the attempt if the task is still
         ours. If not (we stalled and another worker took it over, or our heartbeat is late),
-        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not."""
-        if not self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
-            event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
-            raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
+        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not.
+        With `pending_request`, False (post nothing, the task is done) once that request is no
+        longer pending: a decision is final, so the check cannot turn true again."""
+        if self.store.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
+            return True
+        if pending_request is not None and not self.store.get_request(pending_request).is_open:
+            return False
+        event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
+        raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
 
     def _request(self, task: Task) -> Request:
         request = self.store.get_request(task.payload["request_id"])
