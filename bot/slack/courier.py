@@ -9,6 +9,7 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -262,9 +263,17 @@ class Courier:
 
 
 def _respond(response_url: str, **payload) -> bool:
-    """Answer through the command's or click's response_url; False if Slack did not take it."""
+    """Answer through the command's or click's response_url; False only if Slack certainly did
+    not take it (it said no, or the request never reached it), so another route may be tried.
+
+    An answer lost or late after the request was sent may hide a post that landed, and Slack
+    offers no look-up for either route: the caller would see it twice, so it counts as sent.
+    No SDK retries either: its default one re-sends after a lost answer."""
     try:
-        return WebhookClient(response_url, timeout=10).send(**payload).status_code == 200
-    except Exception as exc:
-        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        return WebhookClient(response_url, timeout=10, retry_handlers=[]).send(**payload).status_code == 200
+    except URLError as exc:  # urllib raises it only while connecting or sending: nothing reached Slack
+        event(log, "slack.respond_failed", logging.WARNING, error=type(exc.reason).__name__)
         return False
+    except Exception as exc:
+        event(log, "slack.respond_in_doubt", logging.WARNING, error=type(exc).__name__)
+        return True
