@@ -70,7 +70,8 @@ class Policy:
             try:
                 members |= self.directory.members(group)
             except Exception as exc:  # fail closed
-                log.warning("policy.group_unavailable", extra={"fields": {"group": group, "error": str(exc)}})
+                stale = isinstance(exc, MembershipUnavailable) and exc.stale
+                log.warning("policy.group_unavailable", extra={"fields": {"group": group, "stale": stale, "error": str(exc)}})
         return {user for user in users if user in members}
 
     def role(self, user_id: str) -> Role:
