@@ -95,7 +95,9 @@ class LookupsMixin:
     def home_audience(self, request: Request) -> list[str]:
         """Whose open Home tab a change to `request` alters: on-call's (their pending list, and
         the last decisions) and the requester's. Others see it the next time they open the tab."""
-        return [user for user in self.store.home_viewers() if user == request.requester or self._role(user)[0] is Role.APPROVER]
+        viewers = self.store.home_viewers()
+        on_call = self.policy.approvers_among(viewers)  # one membership read per group, not per viewer
+        return [user for user in viewers if user == request.requester or user in on_call]
 
     def home_for(self, user_id: str) -> HomeData:
         approver = self._role(user_id)[0] is Role.APPROVER

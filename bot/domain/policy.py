@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,6 +60,19 @@ class Policy:
 
     def is_approver(self, user_id: str) -> bool:
         return user_id in self.rules.approver_users or self._member_of_any(user_id, self.rules.approver_usergroups)[0]
+
+    def approvers_among(self, users: Iterable[str]) -> set[str]:
+        """Which of `users` are on call, reading each approver group once (not once per user:
+        with many users and a group Slack cannot read, that was one failing call per user).
+        An unreadable group grants nothing, as in check()."""
+        members = set(self.rules.approver_users)
+        for group in sorted(self.rules.approver_usergroups):
+            try:
+                members |= self.directory.members(group)
+            except Exception as exc:  # fail closed
+                stale = isinstance(exc, MembershipUnavailable) and exc.stale
+                log.warning("policy.group_unavailable", extra={"fields": {"group": group, "stale": stale, "error": str(exc)}})
+        return {user for user in users if user in members}
 
     def role(self, user_id: str) -> Role:
         return self.check(user_id).role

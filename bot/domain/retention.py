@@ -1,5 +1,6 @@
 """RETENTION_DAYS: every so often, forget what no one needs any more (finished work items,
-Home views not opened for that long). Audit entries are never pruned; unfinished work neither.
+Home views not opened for that long). Audit entries are never pruned; unfinished work neither,
+nor the approval posts whose payload an approval card is re-rendered from.
 Every bot process prunes on its own: deleting what is already gone is harmless."""
 
 from __future__ import annotations
@@ -8,10 +9,15 @@ import logging
 import time
 
 from ..logs import event
+from . import announce
 
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
+#: Finished, yet read again for as long as their request lives: the approval post's payload holds
+#: the evidence (each job's state at request time) that every later re-render of the card shows,
+#: and a card can be re-rendered at any time (a decision after days, "Retry failed" after weeks).
+KEEP = (announce.APPROVAL_POST,)
 
 
 class Retention:
@@ -32,7 +38,7 @@ class Retention:
 
     def prune(self, now: float) -> tuple[int, int]:
         cutoff = now - self.days * DAY
-        tasks = self.store.prune_finished_tasks(cutoff)
+        tasks = self.store.prune_finished_tasks(cutoff, keep_kinds=KEEP)
         views = self.store.prune_home_views(cutoff)
         if tasks or views:
             event(log, "retention.pruned", tasks=tasks, home_views=views, retention_days=self.days)

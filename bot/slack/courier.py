@@ -9,6 +9,7 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -146,7 +147,12 @@ class Courier:
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
         request = self._request(task)
-        self._refresh_homes(request)
+        try:
+            self._post_approval(task, request)
+        finally:
+            self._refresh_homes(request)  # after the post: working out whose Home changes never delays it
+
+    def _post_approval(self, task: Task, request: Request) -> None:
         if request.message_ts:
             return  # posted already (a click told us where)
         if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
@@ -205,7 +211,8 @@ class Courier:
             self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
         ):
             return
-        self._fence(task)
+        if not self._fence(task, pending_request=request.id):
+            return  # decided, withdrawn or expired meanwhile (e.g. while that look-up was slow)
         text = (
             f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
@@ -247,13 +254,18 @@ class Courier:
             self.store.queue_home_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
-    def _fence(self, task: Task) -> None:
+    def _fence(self, task: Task, pending_request: str | None = None) -> bool:
         """Right before a post that must be made once: record the attempt if the task is still
         ours. If not (we stalled and another worker took it over, or our heartbeat is late),
-        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not."""
-        if not self.store.fence_task_attempt(task.key, task.owner or "", self.fresh):
-            event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
-            raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
+        post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not.
+        With `pending_request`, False (post nothing, the task is done) once that request is no
+        longer pending: a decision is final, so the check cannot turn true again."""
+        if self.store.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
+            return True
+        if pending_request is not None and not self.store.get_request(pending_request).is_open:
+            return False
+        event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
+        raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
 
     def _request(self, task: Task) -> Request:
         request = self.store.get_request(task.payload["request_id"])
@@ -275,9 +287,17 @@ def _result_metadata(task: Task) -> dict:
 
 
 def _respond(response_url: str, **payload) -> bool:
-    """Answer through the command's or click's response_url; False if Slack did not take it."""
+    """Answer through the command's or click's response_url; False only if Slack certainly did
+    not take it (it said no, or the request never reached it), so another route may be tried.
+
+    An answer lost or late after the request was sent may hide a post that landed, and Slack
+    offers no look-up for either route: the caller would see it twice, so it counts as sent.
+    No SDK retries either: its default one re-sends after a lost answer."""
     try:
-        return WebhookClient(response_url, timeout=10).send(**payload).status_code == 200
-    except Exception as exc:
-        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)
+        return WebhookClient(response_url, timeout=10, retry_handlers=[]).send(**payload).status_code == 200
+    except URLError as exc:  # urllib raises it only while connecting or sending: nothing reached Slack
+        event(log, "slack.respond_failed", logging.WARNING, error=type(exc.reason).__name__)
         return False
+    except Exception as exc:
+        event(log, "slack.respond_in_doubt", logging.WARNING, error=type(exc).__name__)
+        return True

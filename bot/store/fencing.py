@@ -10,6 +10,8 @@ may take over and look for it.
 
 The worker's row is locked first, then the lease or task: the order reaping uses, so the two
 never deadlock, and a reaper waits for a fenced attempt to be recorded (and so looks for it).
+A post that only makes sense while its request is pending (a reminder) also share-locks the
+request's row in between, so it is checked in the same transaction as the fence.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .database import Database
-from .schema import audit_table, leases_table, tasks_table, workers_table
+from .schema import audit_table, leases_table, requests_table, tasks_table, workers_table
 
 
 class FencingMixin(Database):
@@ -57,11 +59,14 @@ class FencingMixin(Database):
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(tasks_table.c.attempts).where(tasks_table.c.key == key)).scalar() or 0)
 
-    def fence_task_attempt(self, key: str, me: str, fresh: float | None = None) -> bool:
+    def fence_task_attempt(self, key: str, me: str, fresh: float | None = None, pending_request: str | None = None) -> bool:
         """Right before a post made by task `key`: if `me` (a live worker) still owns the
-        unfinished task, count the attempt and return True; False: the task is no longer ours."""
+        unfinished task, count the attempt and return True; False: the task is no longer ours,
+        or request `pending_request` (if named) is no longer pending, so the post is moot."""
         with self._tx() as conn:
             if not self._alive(conn, me, fresh):
+                return False
+            if pending_request is not None and not self._still_pending(conn, pending_request):
                 return False
             return (
                 conn.execute(
@@ -73,6 +78,14 @@ class FencingMixin(Database):
                 ).rowcount
                 == 1
             )
+
+    def _still_pending(self, conn: Connection, request_id: str) -> bool:
+        """The request is pending and unexpired; its row is share-locked, so a decision waits
+        until this fence is recorded (and is not made between the check and the count)."""
+        row = conn.execute(
+            sa.select(requests_table.c.state, requests_table.c.expires_at).where(requests_table.c.id == request_id).with_for_update(read=True)
+        ).first()
+        return row is not None and row.state == "pending" and row.expires_at > self.db_now(conn)
 
     def audit_post_refused(self, lease: str, entry_id: int, me: str) -> None:
         """Slack answered no: the attempt is certainly not in the channel. Only the lease's

@@ -4,6 +4,8 @@ never holds a long write lock over the decisions made meanwhile."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 
 from .homes import HomesMixin
@@ -13,9 +15,13 @@ BATCH = 500
 
 
 class RetentionMixin(HomesMixin):
-    def prune_finished_tasks(self, done_before: float, batch: int = BATCH) -> int:
-        """Delete tasks finished before `done_before` (an unfinished task has no done_at); return how many."""
-        old = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before).limit(batch).scalar_subquery()
+    def prune_finished_tasks(self, done_before: float, batch: int = BATCH, keep_kinds: Collection[str] = ()) -> int:
+        """Delete tasks finished before `done_before` (an unfinished task has no done_at), except
+        those of `keep_kinds` (finished, but read again later); return how many."""
+        old = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before)
+        if keep_kinds:
+            old = old.where(tasks_table.c.kind.not_in(list(keep_kinds)))
+        old = old.limit(batch).scalar_subquery()
         pruned = 0
         while True:
             with self._tx() as conn:

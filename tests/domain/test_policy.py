@@ -66,3 +66,17 @@ def test_a_membership_too_old_to_trust_fails_closed(slack, clock, policy, caplog
 def test_a_listed_approver_needs_no_group(slack, policy):
     slack.fail("usergroups.users.list", 10)
     assert policy.check("UBOSS") == RoleCheck(Role.APPROVER, ())
+
+
+def test_on_call_among_many_users_reads_each_group_once(slack, policy, caplog):
+    users = ["UBOSS", "UAPP", "UREQ", *[f"UOTHER{n}" for n in range(20)]]
+    assert policy.approvers_among(users) == {"UBOSS", "UAPP"}
+    assert len(slack.calls_to("usergroups.users.list")) == 1  # SAPP, once for all users
+
+
+def test_on_call_among_users_when_the_group_cannot_be_read_is_only_the_listed_ones(slack, policy, caplog):
+    slack.fail("usergroups.users.list", 10)
+    with caplog.at_level("WARNING"):
+        assert policy.approvers_among(["UBOSS", "UAPP", *[f"UOTHER{n}" for n in range(20)]]) == {"UBOSS"}
+    assert len(slack.calls_to("usergroups.users.list")) == 1
+    assert unavailable(caplog) == [{"group": "SAPP", "stale": False, "error": "membership of SAPP is unavailable (it was never read)"}]

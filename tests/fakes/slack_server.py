@@ -43,6 +43,7 @@ class SlackStandIn(LocalServer):
         self.stalls: dict[tuple[str, str | None], list[threading.Event]] = {}  # hold one answer until released
         self.stalled: list[Call] = []  # calls whose answer is being held
         self.holds: dict[str, threading.Event] = {}  # response_url name -> answered once set
+        self.expired: set[str] = set()  # response_url names Slack refuses (404 expired_url): nothing posted
         self.cond = threading.Condition()
         self._ts = itertools.count(1)
         super().__init__(self._handler_class())
@@ -146,6 +147,8 @@ class SlackStandIn(LocalServer):
                 args[key] = json.loads(args[key])
         token = (h.headers.get("Authorization") or "").removeprefix("Bearer ")
         if parts.path.startswith("/response/"):
+            if parts.path.removeprefix("/response/") in self.expired:
+                return self._send(h, 404, b"expired_url", "text/plain")
             with self.cond:
                 self.responses.append(Call(parts.path, args, token, time.monotonic()))
                 self.cond.notify_all()

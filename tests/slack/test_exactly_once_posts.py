@@ -1,6 +1,7 @@
 """Each audit entry and reminder is posted exactly once across stalls and crashes: a poster
 that stalls past its lease (a long GC, a frozen container) posts nothing it no longer holds,
-and a post that may have landed is looked for before it is sent again."""
+and a post that may have landed is looked for before it is sent again. A caller-only answer,
+which nothing can look up, is sent by a second route only when the first certainly failed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from bot.store import Store
 from bot.store.schema import tasks_table
 from tests.conftest import job
-from tests.harness import APPROVALS, AUDIT, MOD, OUTSIDER, Bot, all_posted, bot_env
+from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, OUTSIDER, Bot, all_posted, bot_env
 from tests.slack.actions.test_approve import request_by_mod
 from tests.test_process import process  # noqa: F401  (the fixture)
 
@@ -138,3 +139,42 @@ def test_a_reminder_frozen_before_its_post_posts_nothing_once_another_took_over(
     finally:
         for bot in bots:
             bot.stop()
+
+
+def answers_about(slack, job_id: str) -> tuple[int, int]:
+    """How many times the caller was answered about `job_id`: through response_url, and whispered."""
+    via_url = [r for r in slack.responses if job_id in str(r.args)]
+    whispered = [c for c in slack.calls_to("chat.postEphemeral") if c.result and job_id in str(c.args)]
+    return len(via_url), len(whispered)
+
+
+def test_a_caller_only_answer_that_response_url_answers_late_is_not_sent_again(make_bot, ci, slack):
+    """Slack takes the status answer through response_url but answers after the courier gave
+    up waiting: the answer may have landed, and neither route can be looked up, so it is not
+    whispered again with chat.postEphemeral (the caller would see it twice)."""
+    bot = make_bot(APPROVAL_REMINDER_SECONDS="0")
+    ci.add_job(job(1))
+    held = slack.hold_responses("s")
+    try:
+        status, _, _ = bot.command(ONCALL, f"status {job(1)}", response_name="s")
+        assert status == 200
+        slack.wait_response(lambda c: c.method.endswith("/s") and job(1) in str(c.args))
+        slack.wait_for(
+            lambda: slack.calls_to("chat.postEphemeral") or bot.runtime.store.open_task_count() == 0, timeout=30, what="the answer finished"
+        )
+    finally:
+        held.set()
+    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    assert answers_about(slack, job(1)) == (1, 0)
+
+
+def test_a_caller_only_answer_that_response_url_refuses_is_whispered(make_bot, ci, slack):
+    """Slack refuses the response_url (expired): the answer certainly did not land, so it is
+    whispered with chat.postEphemeral instead, once."""
+    bot = make_bot(APPROVAL_REMINDER_SECONDS="0")
+    ci.add_job(job(1))
+    slack.expired.add("s")
+    status, _, _ = bot.command(ONCALL, f"status {job(1)}", response_name="s")
+    assert status == 200
+    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0 and answers_about(slack, job(1))[1], timeout=30, what="the answer whispered")
+    assert answers_about(slack, job(1)) == (0, 1)

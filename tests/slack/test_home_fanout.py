@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import job
-from tests.harness import MOD, ONCALL
+from tests.harness import APPROVALS, MOD, ONCALL
 from tests.slack.actions.test_approve import request_by_mod
 from tests.slack.events.test_app_home import latest_home
 
@@ -69,3 +69,24 @@ def test_on_call_by_user_group_is_refreshed_and_other_requesters_are_not(make_bo
     latest_home(slack, MOD, "withdraw_request")
     slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
     assert set(publishes(slack) - opened) == {ONCALL, MOD}
+
+
+def test_whose_home_changes_is_read_once_per_group_and_after_the_approval_post(make_bot, ci, slack):
+    """Working out whose Home a change concerns reads each on-call group once, not once per
+    Home viewer (with Slack unable to answer, nothing is cached: that was one failing call per
+    viewer), and only after the approval request is posted, so it never delays the post."""
+    slack.groups["S0ONCALL"] = ["U0ONCALL1"]
+    slack.group_error = "ratelimited"  # Slack cannot tell who is in the on-call group just now
+    bot = make_bot(APPROVER_USERS="", APPROVER_USERGROUPS="S0ONCALL", APPROVAL_REMINDER_SECONDS="0")
+    for user in VIEWERS:  # they opened the Home tab once; the change concerns none of them
+        bot.runtime.store.home_opened(user)
+    ci.add_job(job(1), data_id="biz")
+    before = len(slack.calls)
+    status, _, _ = bot.command(MOD, f"{job(1)} please stop")
+    assert status == 200
+    slack.wait_calls("chat.postMessage", channel=APPROVALS, timeout=30)
+    slack.wait_for(lambda: settled(bot, slack), timeout=60, what="every task finished")
+    order = [c.method for c in slack.calls[before:] if c.method == "usergroups.users.list" or c.args.get("channel") == APPROVALS]
+    posted = order.index("chat.postMessage")
+    assert order[:posted].count("usergroups.users.list") <= 1, f"group reads before the approval post: {order}"  # the requester's role
+    assert order[posted + 1 :].count("usergroups.users.list") == 1, f"group reads for the Home audience: {order}"

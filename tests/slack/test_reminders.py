@@ -12,6 +12,7 @@ from tests.conftest import job
 from tests.harness import APPROVALS, MOD, ONCALL
 from tests.slack.actions.test_approve import request_by_mod
 from tests.slack.blockkit import assert_all_sent_blocks_valid
+from tests.test_under_load import approved_update
 
 
 def reminder_done(bot, request_id: str) -> bool:
@@ -79,3 +80,23 @@ def test_a_reminder_whose_answer_was_lost_is_not_posted_twice(make_bot, ci, slac
     slack.wait_for(lambda: reminder_done(bot, request_id), timeout=20, what="the reminder task finished")
     assert len(thread_replies(slack, request_id)) == 1
     assert slack.calls_to("conversations.replies")  # it looked before posting again
+
+
+def test_no_reminder_once_the_request_is_decided_even_when_its_look_up_was_slow(make_bot, ci, slack):
+    """The check that the request is still pending is made right before the post, in the same
+    transaction as the fence: a reminder whose retry first looks in the thread, slowly, and
+    meanwhile sees the request approved, posts nothing."""
+    bot = make_bot(APPROVAL_TTL_SECONDS="60", APPROVAL_REMINDER_SECONDS="2")
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    slack.fail("chat.postMessage", 1, status=503, error="service_unavailable", channel=APPROVALS)  # the reminder's first try
+    release = slack.stall("conversations.replies", channel=APPROVALS)  # the retry looks in the thread first; Slack is slow
+    try:
+        slack.wait_for(lambda: [c for c in slack.stalled if c.method == "conversations.replies"], timeout=30, what="the reminder's look-up")
+        bot.click(ONCALL, "approve_request", request_id)
+        slack.wait_for(lambda: approved_update(slack), timeout=10, what="the request approved")
+        slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", what="the cancel")
+    finally:
+        release.set()
+    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    reminders = [m for m in slack.history[APPROVALS] if (m.get("metadata") or {}).get("event_type") == "cancel_moderation_reminder"]
+    assert not reminders, f"a reminder ('{reminders[0]['text'][:60]}…') was posted after the request was approved"
