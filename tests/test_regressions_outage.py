@@ -13,7 +13,6 @@ import contextlib
 import os
 import threading
 import time
-import urllib.parse
 
 import pytest
 import requests
@@ -21,8 +20,8 @@ import requests
 from bot.slack.app import LISTENER_THREADS
 from bot.slack.services import NOT_STORED
 from tests.conftest import job
-from tests.fakes.tcp_proxy import TCPProxy
-from tests.harness import ONCALL, SlackClient, bot_env, reset_database
+from tests.fakes.tcp_proxy import postgres_behind_proxy
+from tests.harness import ONCALL, SlackClient, bot_env
 from tests.test_process import Process
 
 BURST = 24
@@ -32,13 +31,8 @@ BURST = 24
 def proxied_url():
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("PostgreSQL only: set TEST_DATABASE_URL")
-    url = urllib.parse.urlsplit(os.environ["TEST_DATABASE_URL"])
-    reset_database(os.environ["TEST_DATABASE_URL"])
-    proxy = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
-    auth = f"{url.username}@" if url.username else ""
-    yield proxy, urllib.parse.urlunsplit((url.scheme, f"{auth}127.0.0.1:{proxy.port}", url.path, url.query, ""))
-    proxy.failover()
-    proxy.stop()
+    with postgres_behind_proxy(os.environ["TEST_DATABASE_URL"]) as proxied:
+        yield proxied
 
 
 def test_commands_during_a_database_outage_are_all_answered_within_3_s_and_healthz_within_5_s(ci, slack, tmp_path, proxied_url):

@@ -148,20 +148,12 @@ def test_gunicorns_graceful_timeout_is_longer_than_the_whole_drain(grace):
 @pytest.fixture
 def proxied_database(ci, slack):
     """PostgreSQL behind a TCP proxy that can black-hole it (PostgreSQL only: set TEST_DATABASE_URL)."""
-    import urllib.parse
-
-    from tests.fakes.tcp_proxy import TCPProxy
-    from tests.harness import reset_database
+    from tests.fakes.tcp_proxy import postgres_behind_proxy
 
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("PostgreSQL only: set TEST_DATABASE_URL")
-    url = urllib.parse.urlsplit(os.environ["TEST_DATABASE_URL"])
-    reset_database(os.environ["TEST_DATABASE_URL"])
-    proxy = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
-    auth = f"{url.username}@" if url.username else ""
-    yield proxy, urllib.parse.urlunsplit((url.scheme, f"{auth}127.0.0.1:{proxy.port}", url.path, url.query, ""))
-    proxy.failover()
-    proxy.stop()
+    with postgres_behind_proxy(os.environ["TEST_DATABASE_URL"]) as proxied:
+        yield proxied
 
 
 def test_sigterm_during_a_database_outage_exits_within_the_grace(proxied_database, ci, slack, tmp_path):

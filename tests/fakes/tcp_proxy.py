@@ -190,3 +190,22 @@ class TCPProxy:
             self._links.append(link)
         threading.Thread(target=link.deliver_late, daemon=True).start()
         link.pump()
+
+
+@contextlib.contextmanager
+def postgres_behind_proxy(database_url: str):
+    """The test PostgreSQL (emptied) behind a TCPProxy: yields the proxy and the URL that reaches
+    the database through it. On the way out the proxy lets go of every connection first."""
+    import urllib.parse
+
+    from tests.harness import reset_database
+
+    url = urllib.parse.urlsplit(database_url)
+    reset_database(database_url)
+    proxy = TCPProxy(url.hostname or "127.0.0.1", url.port or 5432).start()
+    auth = f"{url.username}@" if url.username else ""
+    try:
+        yield proxy, urllib.parse.urlunsplit((url.scheme, f"{auth}127.0.0.1:{proxy.port}", url.path, url.query, ""))
+    finally:
+        proxy.failover()
+        proxy.stop()
