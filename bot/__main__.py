@@ -9,11 +9,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import audit_cli, logs
-from .config import ConfigError, Settings, load_dotenv_file, load_settings
-from .store.slots import SharedLimiter
-from .tencent import CIClient, CIError, InvalidJobId
-from .tencent.signer import redact_authorization
+from bot.cli import audit as audit_cli
+from bot.config import ConfigError, Settings, load_dotenv_file, load_settings
+from bot.observe import logs
+from bot.store.slots import SharedLimiter
+from bot.tencent import CIClient, CIError, InvalidJobId
+from bot.tencent.signer import redact_authorization
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
@@ -26,7 +27,7 @@ def _settings(require: Sequence[str], http_mode: bool | None = None) -> Settings
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from .interrupt import Interrupt
+    from bot.cli.interrupt import Interrupt
 
     # From the start: a Ctrl-C at any moment stops the sending (and is not lost if SIGINT was ignored).
     with Interrupt().installed() as stop:
@@ -34,9 +35,9 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace, stop) -> int:
-    from .cli_cancel import OperatorCancel, StoppableLimiter, describe_outcome
-    from .domain.commands import MAX_REASON
-    from .domain.outcomes import CANCELLED
+    from bot.cli.cancel import OperatorCancel, StoppableLimiter, describe_outcome
+    from bot.domain.commands import MAX_REASON
+    from bot.domain.outcomes import CANCELLED
 
     settings = _settings(require=["tencent"])
     job_ids = list(dict.fromkeys(j.strip(",") for j in args.job_ids if j.strip(",")))
@@ -75,7 +76,7 @@ def _open_store(settings: Settings, quiet: bool = False):
     """The bots' database, for the shared rate limit and the audit log. A cancel the audit log
     cannot record is not sent: without it, ConfigError (one message naming DATABASE_URL).
     `quiet` (a read-only look-up): None with a warning instead."""
-    from .preflight import StartupProblem, open_database
+    from bot.serve.preflight import StartupProblem, open_database
 
     try:
         return open_database(settings.database_url)
@@ -87,7 +88,7 @@ def _open_store(settings: Settings, quiet: bool = False):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import render, run_checks
+    from bot.cli.check import render, run_checks
 
     load_dotenv_file()
     logs.configure("WARNING", "text")
@@ -112,7 +113,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
         if exc.code == "NetworkError":
-            from .check import ci_host_note, region_hint
+            from bot.cli.check import ci_host_note, region_hint
 
             print(f"CI host: {ci_host_note(settings)}.{region_hint(settings)}", file=sys.stderr)
         return 1
@@ -172,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .runtime import run
+    from bot.runtime import run
 
     http_mode = {"http": True, "socket": False}.get(args.mode)
     return run(_settings(require=["slack", "tencent", "policy"], http_mode=http_mode), mode=args.mode)

@@ -13,28 +13,28 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from . import metrics
-from .config import Settings
-from .domain.announce import HOME_LANE
-from .domain.policy import Policy, PolicyRules
-from .domain.retention import Retention
-from .domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
-from .health import STALE_AFTER_SECONDS, DatabaseProbe, report
-from .heartbeat import Heartbeat
-from .logs import event
-from .outbox import Outbox
-from .preflight import preflight
-from .slack.app import LISTENER_THREADS, create_app
-from .slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
-from .slack.audit_poster import AuditPoster
-from .slack.courier import Courier
-from .slack.directory import SlackGroupDirectory
-from .slack.services import Services
-from .slack.signature import verify_signatures
-from .stop_budget import StopBudget, exit_now
-from .store import SharedLimiter, Store
-from .tencent import CIClient
-from .worker import WorkQueue, boot_token
+from bot.config import Settings
+from bot.domain.announce import HOME_LANE
+from bot.domain.policy import Policy, PolicyRules
+from bot.domain.retention import Retention
+from bot.domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
+from bot.observe import metrics
+from bot.observe.logs import event
+from bot.serve.health import STALE_AFTER_SECONDS, DatabaseProbe, report
+from bot.serve.preflight import preflight
+from bot.serve.stop_budget import StopBudget, exit_now
+from bot.slack.app import LISTENER_THREADS, create_app
+from bot.slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
+from bot.slack.audit_poster import AuditPoster
+from bot.slack.courier import Courier
+from bot.slack.directory import SlackGroupDirectory
+from bot.slack.services import Services
+from bot.slack.signature import verify_signatures
+from bot.store import SharedLimiter, Store
+from bot.tencent import CIClient
+from bot.work.heartbeat import Heartbeat
+from bot.work.outbox import Outbox
+from bot.work.queue import WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ def _bury(database_url: str, pid: int) -> None:
 def gunicorn_options(settings: Settings) -> dict:
     return {
         "bind": f"0.0.0.0:{settings.port}",
-        "worker_class": "bot.web_worker.ArrivalThreadWorker",  # gthread, noting when each request is ready
+        "worker_class": "bot.serve.web_worker.ArrivalThreadWorker",  # gthread, noting when each request is ready
         "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
         "threads": LISTENER_THREADS,  # a burst of Slack requests each holds one (and a listener)
         # Longer than our whole drain, so it never cuts it short.
@@ -309,7 +309,7 @@ def gunicorn_options(settings: Settings) -> dict:
 def _run_http(settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
-    from .logs import gunicorn_logger_class
+    from bot.observe.logs import gunicorn_logger_class
 
     class Server(BaseApplication):
         def load_config(self) -> None:

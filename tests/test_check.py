@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.check import ci_host_note, region_hint
+from bot.cli.check import ci_host_note, region_hint
 from bot.config import load_settings
 from tests.harness import bot_env
 from tests.test_config import BASE as CONFIG_BASE

@@ -203,7 +203,7 @@ def test_ctrl_c_stops_sending_and_every_sent_job_is_audited(ci, tmp_path, sig, i
 def test_the_interrupt_is_set_by_a_signal_landing_on_any_thread_while_the_main_thread_sleeps():
     """A Python-level handler would run only once the main thread wakes; the flag is the C-level
     handler's write, so it is set while the main thread is blocked and the signal hit another."""
-    from bot.interrupt import Interrupt
+    from bot.cli.interrupt import Interrupt
 
     stop = Interrupt()
     go = threading.Event()
@@ -220,8 +220,8 @@ def test_the_interrupt_is_set_by_a_signal_landing_on_any_thread_while_the_main_t
 
 def test_the_rate_limiters_wait_ends_at_the_interrupt_and_sends_nothing(tmp_path):
     """A job waiting for its turn when Ctrl-C comes is not sent, however long the wait would be."""
-    from bot.cli_cancel import StoppableLimiter
-    from bot.interrupt import Interrupt
+    from bot.cli.cancel import StoppableLimiter
+    from bot.cli.interrupt import Interrupt
     from bot.store import Store
     from bot.tencent.results import CINotSent
 

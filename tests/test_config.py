@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from bot import logs
 from bot.config import PLACEHOLDERS, ConfigError, Secret, load_settings
+from bot.observe import logs
 
 BASE = {
     "SLACK_BOT_TOKEN": "xoxb-1-abc",

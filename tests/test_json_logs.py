@@ -58,7 +58,7 @@ def test_warnings_and_uncaught_exceptions_are_json_and_redacted(tmp_path):
     """What Python itself would print to stderr goes through the same formatter."""
     code = textwrap.dedent("""
         import threading, warnings
-        from bot import logs
+        from bot.observe import logs
         logs.configure("INFO", "json", secrets=["s3cret-value-xyz"])
         warnings.warn("deprecated thing")
         thread = threading.Thread(target=lambda: 1 / 0, name="boom")

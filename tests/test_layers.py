@@ -40,7 +40,7 @@ def test_adapters_do_not_import_upward():
 
 def test_importing_the_package_calls_nothing():
     """Nothing reaches Slack or Tencent at import: importing every module with no network works."""
-    code = "import bot.runtime, bot.check, bot.__main__; print('ok')"
+    code = "import bot.runtime, bot.cli.check, bot.__main__; print('ok')"
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -12,7 +12,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot import metrics
+from bot.observe import metrics
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2
 

@@ -251,7 +251,7 @@ def test_sigterm_past_the_drain_hands_work_back_and_the_next_process_finishes_it
 GRACE = 8  # SHUTDOWN_GRACE_SECONDS for the test: short, so the test is too
 #: What the test adds to the budget: only its own observation (the signal's delivery, polling the
 #: process group every 20 ms on a loaded machine). The bot's budget already keeps 1 s of the
-#: grace for its processes' own exit (bot/stop_budget.py EXIT_RESERVE).
+#: grace for its processes' own exit (bot/serve/stop_budget.py EXIT_RESERVE).
 OBSERVATION_ALLOWANCE = 1.0
 
 

@@ -46,7 +46,7 @@ def children(pid: int) -> list[int]:
 def test_a_gunicorn_worker_killed_and_respawned_resumes_its_work_at_once(process, ci, slack):  # noqa: F811
     """Guarantee 1: 'After a restart the same process resumes its unfinished work at once.'
 
-    BOOT is computed when bot.worker is imported: in the gunicorn master (runtime.py imports
+    BOOT is computed when bot.work.queue is imported: in the gunicorn master (runtime.py imports
     it), before the fork. A worker killed by the OOM killer (kill -9 of the worker alone) is
     respawned by the master with the same BOOT, so reap_workers() never sees it as a restart
     (r.boot != boot is False) and the work waits for the 30 s heartbeat timeout instead."""

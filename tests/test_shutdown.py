@@ -106,8 +106,8 @@ def test_a_drain_stuck_past_the_budget_still_ends_the_process_in_time(tmp_path):
     the process past the grace; it says so in the log and exits non-zero."""
     code = (
         "import logging, sys, threading\n"
-        "from bot.logs import configure\n"
-        "from bot.stop_budget import StopBudget\n"
+        "from bot.observe.logs import configure\n"
+        "from bot.serve.stop_budget import StopBudget\n"
         "configure('INFO', 'json', [])\n"
         "budget = StopBudget(grace_seconds=2.0)\n"
         "budget.start(); budget.guard()\n"

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import logs
+from bot.observe import logs
 from tests.conftest import SECRET_KEY, job
 from tests.fakes.ci_server import Fault
 from tests.harness import AUDIT, BOT_TOKEN, MOD, ONCALL, ONCALL2, OUTSIDER, SIGNING_SECRET

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..store import BACKGROUND, DECIDE, POST, REPORT, NewTask, Request
+from bot.store import BACKGROUND, DECIDE, POST, REPORT, NewTask, Request
 
 LANE = "slack"
 HOME_LANE = "home"  # Home refreshes: the lowest class, so they never delay an announcement

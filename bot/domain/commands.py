@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..tencent.jobid import is_job_id
+from bot.tencent.jobid import is_job_id
 
 MAX_JOBS = 100
 MAX_REASON = 500

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from .. import metrics
-from ..logs import event
-from ..store import JobRecord, NewTask, Request, Store, Task, writes_first
-from ..tencent.ratelimit import URGENT, calls_at
-from ..tencent.results import CancelResult, CIError, CINotSent, JobStatus
-from . import outcomes as oc
+from bot.domain import outcomes as oc
+from bot.observe import metrics
+from bot.observe.logs import event
+from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
+from bot.tencent.ratelimit import URGENT, calls_at
+from bot.tencent.results import CancelResult, CIError, CINotSent, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class LostHold(Exception):
 
 
 class StopFlag(Protocol):
-    """The CLI's interrupt (bot/interrupt.py), or a threading.Event."""
+    """The CLI's interrupt (bot/cli/interrupt.py), or a threading.Event."""
 
     def is_set(self) -> bool: ...
 

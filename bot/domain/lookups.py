@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import metrics
-from ..store import BACKGROUND, Request, Task
-from ..tencent.ratelimit import calls_at
-from ..tencent.results import CIError
-from . import announce
-from . import outcomes as oc
-from .announce import Caller
-from .commands import USAGE
-from .policy import Role
+from bot.domain import announce
+from bot.domain import outcomes as oc
+from bot.domain.announce import Caller
+from bot.domain.commands import USAGE
+from bot.domain.policy import Role
+from bot.observe import metrics
+from bot.store import BACKGROUND, Request, Task
+from bot.tencent.ratelimit import calls_at
+from bot.tencent.results import CIError
 
 RECENT = 10  # decisions everyone sees on the Home tab
 

@@ -7,11 +7,11 @@ task that may run more than once, and every change is a conditional UPDATE in th
 
 from __future__ import annotations
 
-from ..store import NewTask, Request, Task
-from . import announce
-from .announce import Caller
-from .execution import execute_task
-from .policy import Role
+from bot.domain import announce
+from bot.domain.announce import Caller
+from bot.domain.execution import execute_task
+from bot.domain.policy import Role
+from bot.store import NewTask, Request, Task
 
 WITHDRAW, RETRY = "withdraw", "retry"
 

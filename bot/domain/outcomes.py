@@ -7,7 +7,7 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from ..tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
+from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
 CANCELLED, FAILED, UNKNOWN = "cancelled", "failed", "unknown"
 UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import time
 
-from ..logs import event
-from . import announce
+from bot.domain import announce
+from bot.observe.logs import event
 
 log = logging.getLogger(__name__)
 

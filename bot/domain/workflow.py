@@ -13,16 +13,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from .. import metrics
-from ..logs import event
-from ..store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, Store, Task
-from . import announce
-from .announce import Caller
-from .commands import Cancel
-from .execution import EXECUTE, Executor, execute_task, finish
-from .lookups import LookupsMixin
-from .oncall import RETRY, WITHDRAW, OnCallMixin
-from .policy import Policy, Role
+from bot.domain import announce
+from bot.domain.announce import Caller
+from bot.domain.commands import Cancel
+from bot.domain.execution import EXECUTE, Executor, execute_task, finish
+from bot.domain.lookups import LookupsMixin
+from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
+from bot.domain.policy import Policy, Role
+from bot.observe import metrics
+from bot.observe.logs import event
+from bot.store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, Store, Task
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
-from ..config import Settings
-from . import actions, commands, events, views
-from .arrival import count_from_dispatch
-from .services import Services
+from bot.config import Settings
+from bot.slack import actions, commands, events, views
+from bot.slack.arrival import count_from_dispatch
+from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
 

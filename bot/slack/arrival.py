@@ -13,14 +13,14 @@ import time
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
 
-from ..worker import ACK_STORE_SECONDS
+from bot.work.queue import ACK_STORE_SECONDS
 
 ARRIVED = "cancel_moderation.arrived"  # WSGI environ and Bolt context key: time.monotonic() at arrival
 
 
 def stamp_arrival(app):
     """WSGI middleware, outermost: the moment the request reached this process (unless the
-    server noted it already: bot/web_worker.py, before the request waited for a thread)."""
+    server noted it already: bot/serve/web_worker.py, before the request waited for a thread)."""
 
     def stamped(environ, start_response):
         environ.setdefault(ARRIVED, time.monotonic())

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from ..store import AuditEntry
-from .blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
+from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
+from bot.store import AuditEntry
 
 HEAD_BLOCKS = 4  # the entry's header sections and footer context, before the job lines
 

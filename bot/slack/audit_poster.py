@@ -10,14 +10,14 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..logs import event
-from ..outbox import Fence, LeaseLost
-from ..store import AuditEntry
-from ..worker import RetryLater
-from . import blocks as bk
-from .audit_blocks import audit_message
-from .courier import LOOKBACK, retry_or_raise
-from .history import find_posted, posted_replies
+from bot.observe.logs import event
+from bot.slack import blocks as bk
+from bot.slack.audit_blocks import audit_message
+from bot.slack.courier import LOOKBACK, retry_or_raise
+from bot.slack.history import find_posted, posted_replies
+from bot.store import AuditEntry
+from bot.work.outbox import Fence, LeaseLost
+from bot.work.queue import RetryLater
 
 log = logging.getLogger(__name__)
 

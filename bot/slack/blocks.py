@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
-from ..store import Request
+from bot.store import Request
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 2900  # Slack allows 3000; leave room for the "…and N more" line

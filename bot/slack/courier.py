@@ -15,14 +15,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from ..domain import announce
-from ..domain.announce import Caller
-from ..logs import event
-from ..store import Request, Store, Task
-from ..worker import RetryLater
-from . import blocks as bk
-from . import home_blocks
-from .history import find_posted, posted_replies
+from bot.domain import announce
+from bot.domain.announce import Caller
+from bot.observe.logs import event
+from bot.slack import blocks as bk
+from bot.slack import home_blocks
+from bot.slack.history import find_posted, posted_replies
+from bot.store import Request, Store, Task
+from bot.work.queue import RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ import time
 
 from slack_sdk import WebClient
 
-from ..domain.policy import MembershipUnavailable
-from ..logs import event
+from bot.domain.policy import MembershipUnavailable
+from bot.observe.logs import event
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from ..logs import event
+from bot.observe.logs import event
 
 log = logging.getLogger(__name__)
 

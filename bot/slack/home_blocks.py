@@ -15,9 +15,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from ..domain.lookups import HomeData
-from ..store import Request
-from .blocks import _date, decision_buttons, esc, withdraw_button
+from bot.domain.lookups import HomeData
+from bot.slack.blocks import _date, decision_buttons, esc, withdraw_button
+from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
 SHOWN_JOBS = 5

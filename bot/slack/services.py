@@ -11,12 +11,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from .. import metrics
-from ..domain.workflow import Workflow
-from ..logs import event
-from ..store import NewTask
-from ..worker import QueueFull, WorkQueue
-from .arrival import store_budget
+from bot.domain.workflow import Workflow
+from bot.observe import metrics
+from bot.observe.logs import event
+from bot.slack.arrival import store_budget
+from bot.store import NewTask
+from bot.work.queue import QueueFull, WorkQueue
 
 log = logging.getLogger(__name__)
 

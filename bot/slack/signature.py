@@ -14,7 +14,7 @@ import time
 
 from slack_sdk.signature import SignatureVerifier
 
-from ..logs import event
+from bot.observe.logs import event
 
 log = logging.getLogger(__name__)
 

@@ -9,16 +9,16 @@ fencing.py     checks right before each Slack post   retention.py pruning (RETEN
 slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 
-from .audit import EVENTS, AuditEntry, AuditFilter
-from .chain import Verdict
-from .database import writes_first
-from .jobs import JobRecord
-from .migrations import SCHEMA_VERSION, MigrationFailed
-from .requests import PendingLimit, Request
-from .schema import metadata
-from .slots import SharedLimiter
-from .store import Store
-from .work import BACKGROUND, CLASSES, DECIDE, POST, REPORT, NewTask, Task
+from bot.store.audit import EVENTS, AuditEntry, AuditFilter
+from bot.store.chain import Verdict
+from bot.store.database import writes_first
+from bot.store.jobs import JobRecord
+from bot.store.migrations import SCHEMA_VERSION, MigrationFailed
+from bot.store.requests import PendingLimit, Request
+from bot.store.schema import metadata
+from bot.store.slots import SharedLimiter
+from bot.store.store import Store
+from bot.store.work import BACKGROUND, CLASSES, DECIDE, POST, REPORT, NewTask, Task
 
 __all__ = [
     "BACKGROUND",

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import chain
-from .database import Database
-from .schema import audit_table, chain_head_table
-from .work import NewTask, WorkMixin
+from bot.store import chain
+from bot.store.database import Database
+from bot.store.schema import audit_table, chain_head_table
+from bot.store.work import NewTask, WorkMixin
 
 EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
 

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..logs import event
-from . import limits, migrations, schema
+from bot.observe.logs import event
+from bot.store import limits, migrations, schema
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .database import Database
-from .schema import audit_table, leases_table, requests_table, tasks_table, workers_table
+from bot.store.database import Database
+from bot.store.schema import audit_table, leases_table, requests_table, tasks_table, workers_table
 
 
 class FencingMixin(Database):

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from .schema import audit_table, home_views_table, tasks_table
-from .work import NewTask, WorkMixin
+from bot.store.schema import audit_table, home_views_table, tasks_table
+from bot.store.work import NewTask, WorkMixin
 
 
 class HomesMixin(WorkMixin):

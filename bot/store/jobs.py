@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .database import Database
-from .schema import job_results_table, tasks_table
+from bot.store.database import Database
+from bot.store.schema import job_results_table, tasks_table
 
 
 @dataclass(frozen=True)

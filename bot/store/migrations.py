@@ -27,9 +27,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from . import chain
-from .limits import IDLE_IN_TRANSACTION_SECONDS
-from .schema import (
+from bot.store import chain
+from bot.store.limits import IDLE_IN_TRANSACTION_SECONDS
+from bot.store.schema import (
     audit_table,
     chain_head_table,
     home_views_table,

@@ -24,8 +24,8 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..logs import event
-from .limits import CALL_LIMIT_SECONDS, IDLE_IN_TRANSACTION_SECONDS, current_limit, time_limit
+from bot.observe.logs import event
+from bot.store.limits import CALL_LIMIT_SECONDS, IDLE_IN_TRANSACTION_SECONDS, current_limit, time_limit
 
 log = logging.getLogger(__name__)
 

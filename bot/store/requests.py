@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .database import Database
-from .jobs import _owned
-from .schema import job_results_table, requests_table, tasks_table
-from .work import NewTask, Task
+from bot.store.database import Database
+from bot.store.jobs import _owned
+from bot.store.schema import job_results_table, requests_table, tasks_table
+from bot.store.work import NewTask, Task
 
 
 @dataclass(frozen=True)

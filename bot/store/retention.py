@@ -8,8 +8,8 @@ from collections.abc import Collection
 
 import sqlalchemy as sa
 
-from .homes import HomesMixin
-from .schema import tasks_table
+from bot.store.homes import HomesMixin
+from bot.store.schema import tasks_table
 
 BATCH = 500
 

@@ -168,7 +168,7 @@ def create_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
         return engine
-    from . import postgres
+    from bot.store import postgres
 
     return postgres.create_engine(url)  # with client-side time limits: see postgres.py
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..logs import event
-from ..tencent.ratelimit import IN_FLIGHT, RECHECK, URGENT, RoundTrips, Settling, lookup_cap
-from .database import Database
-from .schema import rate_table
+from bot.observe.logs import event
+from bot.store.database import Database
+from bot.store.schema import rate_table
+from bot.tencent.ratelimit import IN_FLIGHT, RECHECK, URGENT, RoundTrips, Settling, lookup_cap
 
 log = logging.getLogger(__name__)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .audit import AuditMixin
-from .fencing import FencingMixin
-from .homes import HomesMixin
-from .jobs import JobsMixin
-from .requests import RequestsMixin
-from .retention import RetentionMixin
-from .slots import SlotsMixin
-from .work import WorkMixin
+from bot.store.audit import AuditMixin
+from bot.store.fencing import FencingMixin
+from bot.store.homes import HomesMixin
+from bot.store.jobs import JobsMixin
+from bot.store.requests import RequestsMixin
+from bot.store.retention import RetentionMixin
+from bot.store.slots import SlotsMixin
+from bot.store.work import WorkMixin
 
 
 class Store(RequestsMixin, JobsMixin, AuditMixin, FencingMixin, RetentionMixin, HomesMixin, WorkMixin, SlotsMixin):

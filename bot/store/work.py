@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from .database import Database
-from .schema import leases_table, tasks_table, workers_table
+from bot.store.database import Database
+from bot.store.schema import leases_table, tasks_table, workers_table
 
 # Classes of work, most urgent first: a lower class never delays a higher one (in the lanes,
 # in claiming, and for the CI rate limit). The kinds of each class are declared by whoever

@@ -1,8 +1,8 @@
 """Adapter for Tencent Cloud Infinite (CI): signer, client, parsing, typed results."""
 
-from .client import CIClient
-from .jobid import InvalidJobId, is_job_id
-from .results import CancelResult, CIBadResponse, CIError, CILocalError, CINetworkError, CIServiceError, JobStatus
+from bot.tencent.client import CIClient
+from bot.tencent.jobid import InvalidJobId, is_job_id
+from bot.tencent.results import CancelResult, CIBadResponse, CIError, CILocalError, CINetworkError, CIServiceError, JobStatus
 
 __all__ = [
     "CIBadResponse",

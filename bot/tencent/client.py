@@ -18,14 +18,14 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .. import metrics
-from ..config import Secret, Settings
-from ..logs import event
-from . import jobid, signer
-from .deadline import Watchdog, WatchedAdapter
-from .parsing import UnreadableXml, parse_cancel, parse_error, parse_status
-from .ratelimit import Limiter, SlidingWindowLimiter, priority_of
-from .results import (
+from bot.config import Secret, Settings
+from bot.observe import metrics
+from bot.observe.logs import event
+from bot.tencent import jobid, signer
+from bot.tencent.deadline import Watchdog, WatchedAdapter
+from bot.tencent.parsing import UnreadableXml, parse_cancel, parse_error, parse_status
+from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, priority_of
+from bot.tencent.results import (
     RATE_LIMIT_CODES,
     CancelResult,
     CIBadResponse,

@@ -7,7 +7,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from .results import CancelResult, JobStatus
+from bot.tencent.results import CancelResult, JobStatus
 
 
 class UnreadableXml(ValueError):

@@ -121,7 +121,7 @@ def test_an_entry_too_long_for_one_message_continues_in_replies():
 
 
 def test_cli_cancels_are_posted_by_the_bot_with_a_safe_actor(bot, ci, slack, database_url):
-    from bot.cli_cancel import OperatorCancel
+    from bot.cli.cancel import OperatorCancel
     from bot.store import Store
 
     ci.add_job(job(1))

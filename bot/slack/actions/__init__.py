@@ -1,4 +1,4 @@
-from . import approve, deny, retry, withdraw
+from bot.slack.actions import approve, deny, retry, withdraw
 
 
 def register(app, services) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...domain import workflow as wf
-from ...domain.announce import Caller
-from .. import blocks as bk
-from ..services import Services, accept, new_key, say_privately
+from bot.domain import workflow as wf
+from bot.domain.announce import Caller
+from bot.slack import blocks as bk
+from bot.slack.services import Services, accept, new_key, say_privately
 
 
 def caller_of(body: dict) -> Caller:

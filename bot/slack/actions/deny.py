@@ -3,10 +3,10 @@ trigger_id lasts a few seconds) if the clicker may decide; a refusal is recorded
 
 from __future__ import annotations
 
-from ...domain import workflow as wf
-from .. import blocks as bk
-from ..services import Services, accept, new_key, open_view, say_privately
-from .approve import caller_of
+from bot.domain import workflow as wf
+from bot.slack import blocks as bk
+from bot.slack.actions.approve import caller_of
+from bot.slack.services import Services, accept, new_key, open_view, say_privately
 
 
 def register(app, services: Services) -> None:

@@ -3,10 +3,10 @@ task sends the failed and unknown jobs again, once per round however many clicks
 
 from __future__ import annotations
 
-from ...domain import oncall
-from .. import blocks as bk
-from ..services import Services, accept, new_key, say_privately
-from .approve import caller_of
+from bot.domain import oncall
+from bot.slack import blocks as bk
+from bot.slack.actions.approve import caller_of
+from bot.slack.services import Services, accept, new_key, say_privately
 
 
 def register(app, services: Services) -> None:

@@ -3,11 +3,11 @@ checks that the clicker is the requester (anyone else is refused and audited).""
 
 from __future__ import annotations
 
-from ...domain import oncall
-from ...domain import workflow as wf
-from .. import blocks as bk
-from ..services import Services, accept, new_key, say_privately
-from .approve import caller_of
+from bot.domain import oncall
+from bot.domain import workflow as wf
+from bot.slack import blocks as bk
+from bot.slack.actions.approve import caller_of
+from bot.slack.services import Services, accept, new_key, say_privately
 
 
 def register(app, services: Services) -> None:

@@ -1,4 +1,4 @@
-from . import cancel_moderation
+from bot.slack.commands import cancel_moderation
 
 
 def register(app, services) -> None:

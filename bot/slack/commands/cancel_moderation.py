@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ... import metrics
-from ...domain import commands as grammar
-from ...domain import workflow as wf
-from ...domain.announce import Caller
-from .. import blocks as bk
-from ..services import Services, accept, new_key, open_view
+from bot.domain import commands as grammar
+from bot.domain import workflow as wf
+from bot.domain.announce import Caller
+from bot.observe import metrics
+from bot.slack import blocks as bk
+from bot.slack.services import Services, accept, new_key, open_view
 
 COMMAND = "/cancel-moderation"
 

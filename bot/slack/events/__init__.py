@@ -1,4 +1,4 @@
-from . import app_home
+from bot.slack.events import app_home
 
 
 def register(app, services) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from slack_bolt import BoltResponse
 
-from ...domain import announce
-from ..services import Services, accept
+from bot.domain import announce
+from bot.slack.services import Services, accept
 
 NOT_TAKEN = 503  # any answer but 200 makes Slack retry the event (over HTTP and in Socket Mode)
 

@@ -1,4 +1,4 @@
-from . import cancel_form, deny_reason
+from bot.slack.views import cancel_form, deny_reason
 
 
 def register(app, services) -> None:

@@ -3,12 +3,12 @@ the command would."""
 
 from __future__ import annotations
 
-from ... import metrics
-from ...domain import commands as grammar
-from ...domain.announce import Caller
-from .. import blocks as bk
-from ..commands.cancel_moderation import task_for
-from ..services import Services, accept
+from bot.domain import commands as grammar
+from bot.domain.announce import Caller
+from bot.observe import metrics
+from bot.slack import blocks as bk
+from bot.slack.commands.cancel_moderation import task_for
+from bot.slack.services import Services, accept
 
 
 def _value(view: dict, block: str) -> str:

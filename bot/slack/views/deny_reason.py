@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...domain import workflow as wf
-from ...domain.announce import Caller
-from .. import blocks as bk
-from ..services import Services, accept, new_key
-from .cancel_form import _value
+from bot.domain import workflow as wf
+from bot.domain.announce import Caller
+from bot.slack import blocks as bk
+from bot.slack.services import Services, accept, new_key
+from bot.slack.views.cancel_form import _value
 
 
 def register(app, services: Services) -> None:

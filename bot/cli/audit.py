@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from . import logs
-from .config import load_dotenv_file, load_settings
-from .store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, MigrationFailed, Store
-from .store.chain import Link, fields, iso_at, verify
+from bot.config import load_dotenv_file, load_settings
+from bot.observe import logs
+from bot.store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, MigrationFailed, Store
+from bot.store.chain import Link, fields, iso_at, verify
 
 AUDIT_READ_LIMIT_SECONDS = 600  # each database call of an export or --verify (the server's timeout is lifted too)
 COLUMNS = ["id", "at", "event", "actor", "request_id", "posted_to_slack", "detail", "prev_hash", "hash"]

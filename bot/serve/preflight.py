@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from .config import TOKENS, ConfigError, Settings
-from .logs import event
-from .store.database import MIGRATION_LIMIT_SECONDS
+from bot.config import TOKENS, ConfigError, Settings
+from bot.observe.logs import event
+from bot.store.database import MIGRATION_LIMIT_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def open_database(url: str, stage: Callable[[str], None] = lambda _stage: None):
 
     `stage` hears how far it got ("upgrading" once the database answered, "waiting" while
     another process upgrades it first): an upgrade may take long, reaching the database may not."""
-    from .store import MigrationFailed, Store
+    from bot.store import MigrationFailed, Store
 
     shown = describe_database(url)
     try:

@@ -14,7 +14,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable
 
-from .store import BACKGROUND, CLASSES
+from bot.store import BACKGROUND, CLASSES
 
 
 def caps_for(threads: int, classes: Iterable[int] = CLASSES) -> dict[int, int]:

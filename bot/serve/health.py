@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from .heartbeat import Heartbeat
+from bot.work.heartbeat import Heartbeat
 
 PROBE_LIMIT_SECONDS = 2.0  # one database call of the probe
 PROBE_WAIT_SECONDS = 3.0  # how long a /healthz request waits for the probe

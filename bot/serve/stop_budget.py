@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .logs import event
+from bot.observe.logs import event
 
 log = logging.getLogger(__name__)
 

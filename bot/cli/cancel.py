@@ -18,15 +18,15 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 
-from .domain import outcomes as oc
-from .domain.execution import Executor, execute_task, finish
-from .interrupt import Interrupt
-from .store import Request, Store, Task
-from .store.slots import SharedLimiter
-from .tencent import CIClient
-from .tencent.ratelimit import URGENT
-from .tencent.results import CINotSent
-from .worker import boot_token
+from bot.cli.interrupt import Interrupt
+from bot.domain import outcomes as oc
+from bot.domain.execution import Executor, execute_task, finish
+from bot.store import Request, Store, Task
+from bot.store.slots import SharedLimiter
+from bot.tencent import CIClient
+from bot.tencent.ratelimit import URGENT
+from bot.tencent.results import CINotSent
+from bot.work.queue import boot_token
 
 HEARTBEAT_SECONDS = 5.0
 

@@ -18,11 +18,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from .group_commit import CommitUnknown, GroupCommit, NotCommitted
-from .heartbeat import Heartbeat
-from .lanes import Lane
-from .logs import event
-from .store import BACKGROUND, DECIDE, NewTask, Store, Task, writes_first
+from bot.observe.logs import event
+from bot.store import BACKGROUND, DECIDE, NewTask, Store, Task, writes_first
+from bot.work.group_commit import CommitUnknown, GroupCommit, NotCommitted
+from bot.work.heartbeat import Heartbeat
+from bot.work.lanes import Lane
 
 log = logging.getLogger(__name__)
 

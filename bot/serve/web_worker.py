@@ -10,7 +10,7 @@ import time
 
 from gunicorn.workers.gthread import ThreadWorker
 
-from .slack.arrival import ARRIVED
+from bot.slack.arrival import ARRIVED
 
 _ready = threading.local()  # .at: when the request this thread serves became ready
 

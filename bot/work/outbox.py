@@ -19,10 +19,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from .heartbeat import Heartbeat
-from .logs import event
-from .store import AuditEntry, Store
-from .worker import RetryLater
+from bot.observe.logs import event
+from bot.store import AuditEntry, Store
+from bot.work.heartbeat import Heartbeat
+from bot.work.queue import RetryLater
 
 log = logging.getLogger(__name__)
 

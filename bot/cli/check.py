@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from .config import ConfigError, Settings, load_settings
-from .preflight import StartupProblem, describe_database, open_database, verify_app_token, verify_bot_token
-from .tencent import CIClient, CIError
-from .tencent.ratelimit import SlidingWindowLimiter
+from bot.config import ConfigError, Settings, load_settings
+from bot.serve.preflight import StartupProblem, describe_database, open_database, verify_app_token, verify_bot_token
+from bot.tencent import CIClient, CIError
+from bot.tencent.ratelimit import SlidingWindowLimiter
 
 #: A syntactically valid job ID that no job has: a describe of it proves the signature only.
 PROBE_JOB_ID = "av" + "0" * 32
