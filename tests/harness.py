@@ -19,6 +19,7 @@ from bot.config import load_settings
 from bot.runtime import Runtime
 from bot.store import metadata
 from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.fakes.server import SHUTDOWN_POLL
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -90,7 +91,7 @@ def bot_env(ci, slack, database_url: str, **overrides) -> dict:
 def serve(wsgi_app) -> tuple[WSGIServer, str]:
     """Serve a WSGI app on a threaded server at 127.0.0.1; return the server and its base URL."""
     server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
