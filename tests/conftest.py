@@ -24,6 +24,12 @@ def pytest_configure(config) -> None:
         os.environ["TEST_DATABASE_URL"] = worker_database(url, worker)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests marked slow first (otherwise in their order): xdist hands tests out in this order, and
+    a minute-long test started last keeps one worker busy after the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def worker_database(url: str, worker: str) -> str:
     """The URL of `url`'s database suffixed with `_<worker>`, creating that database if missing."""
     import psycopg

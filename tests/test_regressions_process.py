@@ -6,6 +6,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from bot.store import Store
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
@@ -48,6 +50,7 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+@pytest.mark.slow
 def test_a_gunicorn_worker_killed_and_respawned_resumes_its_work_at_once(process, ci, slack):  # noqa: F811
     """Guarantee 1: 'After a restart the same process resumes its unfinished work at once.'
 

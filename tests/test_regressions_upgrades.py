@@ -73,6 +73,7 @@ def add_old_entries(url: str, count: int) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_long_upgrade_gets_its_own_limit_and_the_bot_starts(database_url, ci, slack, tmp_path):
     """Starting the new release on a database with a long audit log to re-chain brings the bot
     up: the start-up check's short limit is for reaching the database, not for upgrading it."""
