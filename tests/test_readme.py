@@ -184,8 +184,8 @@ def test_the_readme_test_command_is_the_one_ci_runs():
 
 # -- links --------------------------------------------------------------------------------------
 
-#: Pages other parts of issue 17 write: linked to already, checked like any other once they exist.
-WRITTEN_ELSEWHERE = {"docs/work-queue.md", "docs/logging.md"}
+#: What other parts of issue 17 make: named already, checked like anything else once it exists.
+MADE_ELSEWHERE = {"docs/work-queue.md", "docs/logging.md", "tests/unit/"}
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -208,7 +208,7 @@ def links() -> list[tuple[str, str, str]]:
 def test_every_link_between_the_pages_leads_to_a_page_and_heading_that_exist(page, path, anchor):
     target = (ROOT / page).parent / path if path else ROOT / page
     name = target.resolve().relative_to(ROOT).as_posix()
-    if name in WRITTEN_ELSEWHERE and name not in PAGES:
+    if name in MADE_ELSEWHERE and name not in PAGES:
         return
     assert target.exists(), (page, path)
     if anchor:
@@ -225,3 +225,12 @@ def test_the_readme_sections_the_code_points_to_exist():
     headings = {line.lstrip("#").strip() for line in PAGES["README.md"].splitlines() if line.startswith("#")}
     assert pointers, "bot/ should point operators to the README somewhere"
     assert pointers <= headings, pointers - headings
+
+
+def test_every_module_path_the_pages_name_exists():
+    """Modules move (issue 17 moved several): a page naming a path that is gone misleads a newcomer."""
+    named = {(page, path) for page, text in PAGES.items() for path in re.findall(r"\b(?:bot|tests|bench)/[\w/]*(?:\.py|/)", text)}
+    named |= {(page, f"bench/{name}.py") for page, text in PAGES.items() for name in re.findall(r"\bbench\.(\w+)", text)}
+    assert named, "the pages name no module"
+    missing = sorted((page, path) for page, path in named if not (ROOT / path).exists() and path not in MADE_ELSEWHERE)
+    assert not missing, missing
