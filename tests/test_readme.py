@@ -234,3 +234,11 @@ def test_every_module_path_the_pages_name_exists():
     assert named, "the pages name no module"
     missing = sorted((page, path) for page, path in named if not (ROOT / path).exists() and path not in MADE_ELSEWHERE)
     assert not missing, missing
+
+
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-dev.txt"])
+def test_every_pinned_dependency_says_why_it_is_there(requirements):
+    pinned = re.findall(r"^([A-Za-z][\w.\[\]-]*)==", (ROOT / requirements).read_text(), re.M)
+    assert pinned, requirements
+    page = PAGES["docs/dependencies.md"]
+    assert [name for name in pinned if not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", page)] == []
