@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import urllib.parse
+
 import pytest
 
 from bot.config import Secret
 from bot.tencent import CIClient
 from bot.tencent.ratelimit import SlidingWindowLimiter, Unlimited
 from tests.fakes.ci_server import CIStandIn
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<db>_gw0`, `<db>_gw1`, ...),
+    created on first use: tests empty the tables of theirs, and must not empty another worker's.
+    Processes one test starts inherit the environment, so they share that test's database."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = worker_database(url, worker)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests marked slow first (otherwise in their order): xdist hands tests out in this order, and
+    a minute-long test started last keeps one worker busy after the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def worker_database(url: str, worker: str) -> str:
+    """The URL of `url`'s database suffixed with `_<worker>`, creating that database if missing."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'postgres'}_{worker}"
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # another session created it first
+                conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
 
 SECRET_ID = "AKIDtest"
 SECRET_KEY = "test-secret-key"

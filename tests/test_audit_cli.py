@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from bot.__main__ import main
 from bot.store import Store
 from tests.conftest import job
+from tests.store.upgrades import empty_database
 
 T0 = 1764000000.0  # 2025-11-24T16:00:00Z
 REQ_A, REQ_B = "a1b2c3d4" + "0" * 24, "b1" + "0" * 30
@@ -185,6 +186,8 @@ def test_a_missing_sqlite_file_is_named_and_not_created(audit, tmp_path):
 def test_a_database_without_the_bot_schema_is_left_untouched(database_url, audit):
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).touch()  # an empty file: a mistyped path
+    else:
+        empty_database(database_url)  # a database holding no tables at all (the fixture's holds today's, empty)
     code, out, err = audit(database_url)
     assert code == 2 and out == "" and "holds no audit log" in err
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -62,6 +62,7 @@ def named(lines: list[dict], name: str) -> list[dict]:
     return [line for line in lines if line.get("event") == name]
 
 
+@pytest.mark.slow
 def test_two_containers_with_one_host_name_and_colliding_pids_cancel_each_job_once(process, ci, slack, database_url):  # noqa: F811
     ids = [job(900 + n) for n in range(40)]
     for j in ids:

@@ -60,9 +60,9 @@ class Process:
             try:
                 if requests.get(f"{self.client.url}/healthz", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy resuming work
                 pass
-            time.sleep(0.1)  # polling a condition (the port opening), bounded by the deadline
+            time.sleep(0.05)  # polling a condition (the port opening), bounded by the deadline
         raise AssertionError("bot did not become healthy")
 
     def signal(self, sig) -> None:

@@ -11,7 +11,7 @@ import time
 
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.test_cli import cli_env
+from tests.test_cli import cli_env, wait_until
 
 
 def test_a_second_ctrl_c_still_records_every_sent_job(ci, tmp_path):
@@ -42,7 +42,8 @@ def test_a_second_ctrl_c_still_records_every_sent_job(ci, tmp_path):
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)  # impatient
     proc.communicate(timeout=30)
-    time.sleep(2.5)  # the job in flight lands at Tencent
+    # the job in flight lands at Tencent (answered, to nobody, once its 2 s delay ends)
+    wait_until(lambda: all(a.status for a in ci.requests_for("cancel_auditing")), "every sent cancel answered", timeout=10)
     sent = {a.path.rsplit("/", 1)[1] for a in ci.requests_for("cancel_auditing")}
     with sqlite3.connect(tmp_path / "cli.db") as db:
         details = [json.loads(d) for (e, d) in db.execute("SELECT event, detail FROM audit_log ORDER BY id") if e in ("cancelled", "failed")]

@@ -73,6 +73,7 @@ def add_old_entries(url: str, count: int) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_long_upgrade_gets_its_own_limit_and_the_bot_starts(database_url, ci, slack, tmp_path):
     """Starting the new release on a database with a long audit log to re-chain brings the bot
     up: the start-up check's short limit is for reaching the database, not for upgrading it."""
@@ -80,11 +81,12 @@ def test_a_long_upgrade_gets_its_own_limit_and_the_bot_starts(database_url, ci, 
     add_old_entries(database_url, ENTRIES)
     healthy, exited, said, _ = start_once(ci, slack, database_url, tmp_path / "start.log")
     assert healthy, f"the start did not bring the bot up (exit {exited}); it said: {said!r}"
-    store = Store(database_url)
-    try:
-        assert len(store.audit_entries()) > ENTRIES
+    engine = engine_for(database_url)
+    try:  # counted by the database: reading 400,000 entries into Python took 20 s of the test
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar() > ENTRIES
     finally:
-        store.close()
+        engine.dispose()
 
 
 @pytest.fixture

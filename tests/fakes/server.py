@@ -6,6 +6,8 @@ import sys
 import threading
 from http.server import ThreadingHTTPServer
 
+SHUTDOWN_POLL = 0.02  # seconds: how often serve_forever looks for a shutdown request
+
 
 class _Server(ThreadingHTTPServer):
     # Real APIs have deep accept queues; the default of 5 drops SYNs under a burst and adds
@@ -22,7 +24,8 @@ class _Server(ThreadingHTTPServer):
 class LocalServer:
     def __init__(self, handler_class) -> None:
         self.server = _Server(("127.0.0.1", 0), handler_class)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits up to one poll interval (the default 0.5 s, in every test's teardown).
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL}, daemon=True)
 
     @property
     def base_url(self) -> str:

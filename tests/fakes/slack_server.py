@@ -106,7 +106,7 @@ class SlackStandIn(LocalServer):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out waiting for {what}; calls: {[(c.method, c.args.get('channel')) for c in self.calls][-20:]}")
-                self.cond.wait(min(remaining, 0.5))
+                self.cond.wait(min(remaining, 0.05))  # predicates on other state (CI, database) are re-checked this often
 
     def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0, **match) -> list[Call]:
         return self.wait_for(

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from bot.store import SCHEMA_VERSION, Store
 from bot.store.schema import audit_table, chain_head_table
 from tests.store.schema_v1 import create_v1_database
+from tests.store.upgrades import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ZEROS = "0" * 64
@@ -165,6 +166,7 @@ def test_an_old_database_is_migrated_once_and_its_entries_chained_in_id_order(da
         },
         {"id": 2, "at": base + 2, "event": "approved", "actor": "U0ONCALL1", "request_id": "r" * 32, "detail": {}},
     ]
+    empty_database(database_url)  # the fixture's database holds today's schema (PostgreSQL)
     create_v1_database(database_url, entries)
     verify = subprocess.run(
         [sys.executable, "-m", "bot", "audit", "--verify"], env=_env(database_url), cwd=ROOT, capture_output=True, text=True, timeout=60

@@ -228,7 +228,7 @@ def _env(url: str) -> dict:
 POSTGRES = [os.environ["TEST_DATABASE_URL"]] if os.environ.get("TEST_DATABASE_URL") else []
 
 
-@pytest.mark.parametrize("url", POSTGRES)
+@pytest.mark.parametrize("url", POSTGRES, ids=["postgres"] * len(POSTGRES))  # one id on every xdist worker (each has its own database)
 def test_a_table_held_by_an_old_process_fails_the_upgrade_instead_of_hanging_it(url):
     """A process still running the old release reads `requests` in a long transaction: the
     upgrade's ALTER TABLE cannot have its lock, gives up, and leaves everything as it was."""
