@@ -4,8 +4,8 @@ schema.py      tables and engine                 database.py  connection and tra
 migrations.py  upgrades of older databases
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
 audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
-work.py        workers, durable tasks, leases (store.work)  homes.py  who opened the Home tab
-fencing.py     checks right before each Slack post (part of store.work)   retention.py pruning (RETENTION_DAYS)
+work.py        workers, tasks, leases: store.work   homes.py     who opened the Home tab
+fencing.py     checks before each Slack post (store.work's)   retention.py  pruning (RETENTION_DAYS)
 slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 
