@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -37,7 +38,7 @@ class Fences:
         with self.db._tx() as conn:
             yield conn
 
-    def now_sql(self) -> sa.ColumnElement:
+    def now_sql(self) -> sa.ColumnElement[Any]:
         return self.db.now_sql()
 
     def db_now(self, conn: Connection) -> float:

@@ -67,7 +67,8 @@ class WorkItems:
         return self.db.engine
 
     def time_limit(self, seconds: float) -> AbstractContextManager[None]:
-        return self.db.time_limit(seconds)
+        limit: AbstractContextManager[None] = self.db.time_limit(seconds)
+        return limit
 
     # -- workers ----------------------------------------------------------------------
     def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
@@ -94,7 +95,7 @@ class WorkItems:
         found by its boot token, which no other process shares; free their tasks and leases."""
         return self._bury(workers_table.c.boot == boot)
 
-    def _bury(self, which) -> list[str]:
+    def _bury(self, which: sa.ColumnElement[bool]) -> list[str]:
         with self._tx() as conn:
             dead = list(conn.execute(workers_table.delete().where(which).returning(workers_table.c.id)).scalars())
             if dead:
@@ -172,7 +173,7 @@ class WorkItems:
         )
         with self.engine.connect() as conn:
             rows = [r for r in conn.execute(query) if r.key not in running]
-        candidates = []
+        candidates: list[int] = []
         for row in rows:
             if len(candidates) >= limit:
                 break
