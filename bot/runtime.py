@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.config import Settings
+from bot.domain import announce
 from bot.domain.announce import HOME_LANE
 from bot.domain.policy import Policy, PolicyRules
 from bot.domain.retention import Retention
@@ -30,14 +31,13 @@ from bot.slack.courier import Courier
 from bot.slack.directory import SlackGroupDirectory
 from bot.slack.services import Services
 from bot.slack.signature import verify_signatures
-from bot.store import SharedLimiter, Store
+from bot.store import SharedLimiter, Store, writes_first
 from bot.tencent import CIClient
-from bot.work.heartbeat import Heartbeat
-from bot.work.outbox import Outbox
-from bot.work.queue import WorkQueue, boot_token
+from bot.work import Heartbeat, Outbox, WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
 
+SLACK_LANE = announce.LANE  # the announcements, delivered even while stopping
 SLACK_LANE_THREADS = 8
 HOME_LANE_THREADS = 2  # Home publishes: the lowest class, apart from the announcements
 #: gunicorn's graceful timeout is this much longer than SHUTDOWN_GRACE_SECONDS: it never cuts
@@ -73,22 +73,25 @@ class Runtime:
         heartbeat_every = heartbeat_every or settings.heartbeat_seconds
         dead_after = dead_after or settings.presumed_dead_seconds
         self.work = WorkQueue(
-            self.store,
+            self.store.work,
             {
                 URGENT: settings.worker_threads,
                 LOOKUPS: max(2, settings.worker_threads // 4),
-                "slack": SLACK_LANE_THREADS,
+                SLACK_LANE: SLACK_LANE_THREADS,
                 HOME_LANE: HOME_LANE_THREADS,
             },
             heartbeat_every=heartbeat_every,
             dead_after=dead_after,
             poll=work_poll,
             queue_limit=settings.work_queue_limit,
+            drain_lanes=[SLACK_LANE],  # what finished tasks announced is delivered before we stop
+            first_writes=writes_first,  # a decision's writes never queue behind Home refreshes
         )
         # A post needs a heartbeat fresh enough that nobody may take over for dead_after / 2 seconds after it.
         self.fresh = dead_after / 2
         self.outbox = Outbox(
             self.store,
+            self.store.work,
             AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
             worker_id=lambda: self.work.id,
             poll=outbox_poll,
@@ -114,17 +117,17 @@ class Runtime:
             execution_concurrency=settings.ci_rate_limit,
         )
         self.work.register(self.workflow.handlers(), CLASSES, LANES)
-        self.work.register(
-            Courier(
-                delivery_client,
-                self.store,
-                settings.approval_channel,
-                mention=oncall_mention(settings),
-                home_data=self.workflow.home_for,
-                home_audience=self.workflow.home_audience,
-                fresh=self.fresh,
-            ).handlers()
+        courier = Courier(
+            delivery_client,
+            self.store,
+            settings.approval_channel,
+            mention=oncall_mention(settings),
+            home_data=self.workflow.home_for,
+            home_audience=self.workflow.home_audience,
+            fresh=self.fresh,
         )
+        # Deliveries are never given up: a post Slack keeps refusing is retried, not dropped.
+        self.work.register(courier.handlers(), retry_forever=announce.KINDS)
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.retention = Retention(self.store, settings.retention_days)
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)
@@ -182,7 +185,7 @@ class Runtime:
         event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(deadline), 1))
         self._stopping.set()
         self.work.shutdown(budget.drain_until, before_retiring=lambda: self.outbox.stop(budget.left(budget.audit_until)))
-        event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
+        event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.work.open_task_count())
         self.ci.close()
         budget.done.set()
 
@@ -283,7 +286,7 @@ def _bury(database_url: str, pid: int) -> None:
     store = None
     try:
         store = Store(database_url)
-        dead = store.bury_process(boot_token(pid))
+        dead = store.work.bury_process(boot_token(pid))
         if dead:
             event(log, "work.reaped", workers=dead)
     except Exception:  # the heartbeat timeout frees the work anyway

@@ -35,7 +35,7 @@ def plant_dead_execution(store: Store, request_id: str, job_ids: list[str], send
     """An on-call cancel that a worker on another host started and died in: its heartbeat is
     long gone, and each job was sent `sends` times with no outcome recorded."""
     caller = Caller(ONCALL, CHANNEL)
-    store.register_worker(DEAD, "another-host", 4242, "x" * 32)
+    store.work.register_worker(DEAD, "another-host", 4242, "x" * 32)
     store.create_request(
         request_id=request_id,
         kind="direct",
@@ -95,7 +95,7 @@ def test_a_job_recorded_before_the_crash_is_not_sent_again(bot, ci, slack):
         conn.exec_driver_sql(
             'UPDATE job_results SET outcome = \'{"job_id": "' + job(1) + f'", "result": "cancelled", "ok": true}}\' WHERE job_id = \'{job(1)}\''
         )
-    store.reap_workers("nobody", timeout=30)
+    store.work.reap_workers("nobody", timeout=30)
     from tests.harness import Bot, bot_env
 
     survivor = Bot(bot_env(ci, slack, bot.settings.database_url), slack)
@@ -110,7 +110,7 @@ def test_only_the_holder_of_an_execution_records_its_outcome(database_url):
     store = Store(database_url)
     store.migrate()
     try:
-        store.register_worker("a" * 32, "h", 1, "b" * 32)
+        store.work.register_worker("a" * 32, "h", 1, "b" * 32)
         store.create_request(
             request_id="e" * 32,
             kind="direct",

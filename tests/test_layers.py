@@ -38,6 +38,15 @@ def test_adapters_do_not_import_upward():
             assert not bad, (path, bad)
 
 
+def test_the_work_queue_knows_no_application_nor_storage():
+    """bot/work is generic: kinds, lanes and storage are given to it (ports.py), never imported."""
+    forbidden = {"bot.slack", "bot.tencent", "bot.store", "bot.domain", "bot.runtime", "slack_sdk", "slack_bolt", "requests", "sqlalchemy"}
+    for path, names in imports_of("work").items():
+        assert names, path
+        bad = {n for n in names if any(n == f or n.startswith(f + ".") for f in forbidden) or n.startswith("..")}
+        assert not bad, (path, bad)
+
+
 def test_importing_the_package_calls_nothing():
     """Nothing reaches Slack or Tencent at import: importing every module with no network works."""
     code = "import bot.runtime, bot.cli.check, bot.__main__; print('ok')"

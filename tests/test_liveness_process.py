@@ -49,7 +49,7 @@ def settled(url: str) -> bool:
     """Every task finished and every audit entry posted."""
     store = Store(url)
     try:
-        return store.open_task_count() == 0 and all_posted(store)
+        return store.work.open_task_count() == 0 and all_posted(store)
     finally:
         store.close()
 

@@ -92,13 +92,13 @@ def test_a_command_acknowledged_while_the_process_stops_is_carried_out(make_bot,
     ci.add_job(job(1))
     doomed = make_bot()
     work = doomed.runtime.work
-    commit = work._acks._commit
+    commit = work.admission._acks._commit
 
     def slow_commit(tasks):  # the database takes a moment to store the acknowledgement's task
         _time.sleep(2.0)
         commit(tasks)
 
-    work._acks._commit = slow_commit
+    work.admission._acks._commit = slow_commit
     answer = {}
     t = threading.Thread(target=lambda: answer.update(r=doomed.command(ONCALL, f"{job(1)} stop the stream")))
     t.start()
@@ -112,7 +112,8 @@ def test_a_command_acknowledged_while_the_process_stops_is_carried_out(make_bot,
     with contextlib.suppress(AssertionError):  # the assertion below says what is missing
         slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", timeout=10, what="the acknowledged cancel carried out")
     assert ci.jobs[job(1)].state == "Cancelled", (
-        f"acknowledged but never carried out; open tasks: {store.open_task_count()}, cancel requests sent: {len(ci.requests_for('cancel_auditing'))}"
+        f"acknowledged but never carried out; open tasks: {store.work.open_task_count()}, "
+        f"cancel requests sent: {len(ci.requests_for('cancel_auditing'))}"
     )
 
 

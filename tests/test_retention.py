@@ -37,7 +37,7 @@ def finished_keys(store) -> list[str]:
 
 def only_the_reminder_open(bot) -> bool:
     bot.runtime.work.wake()
-    return bot.runtime.store.open_task_count() == 1
+    return bot.runtime.store.work.open_task_count() == 1
 
 
 def test_old_finished_work_and_stale_homes_are_pruned_and_nothing_else(make_bot, ci, slack):

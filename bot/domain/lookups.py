@@ -35,7 +35,7 @@ class LookupsMixin:
         """`status`, `pending` and `help`: read-only, in the lookup lane."""
         caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
         if command["kind"] == "help":
-            self.store.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
+            self.store.work.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
             return self.wake()
         if command["kind"] == "pending":
             return self.on_pending(task, caller)
@@ -47,7 +47,7 @@ class LookupsMixin:
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
             return self._refuse(task, caller, "status", why, job_ids=job_ids)
         metrics.command("status", "accepted")
-        self.store.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
+        self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
         self.wake()
 
     def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[dict]:
@@ -89,7 +89,7 @@ class LookupsMixin:
             return self._record_refusal(task.key, caller, "pending", why, tell=True)
         approver = role is Role.APPROVER
         requests = self.store.open_requests(None if approver else caller.user_id)
-        self.store.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
+        self.store.work.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
         self.wake()
 
     def home_audience(self, request: Request) -> list[str]:

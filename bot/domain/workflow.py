@@ -315,7 +315,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             self.store.set_message(request.id, *caller.message)
 
     def _tell(self, task: Task, caller: Caller, text: str) -> None:
-        self.store.enqueue([announce.tell(caller, text, task.key)])
+        self.store.work.enqueue([announce.tell(caller, text, task.key)])
         self.wake()
 
     def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None:

@@ -13,7 +13,7 @@ import time
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
 
-from bot.work.queue import ACK_STORE_SECONDS
+from bot.work import ACK_STORE_SECONDS
 
 ARRIVED = "cancel_moderation.arrived"  # WSGI environ and Bolt context key: time.monotonic() at arrival
 

@@ -16,8 +16,8 @@ from bot.slack.audit_blocks import audit_message
 from bot.slack.courier import LOOKBACK, retry_or_raise
 from bot.slack.history import find_posted, posted_replies
 from bot.store import AuditEntry
+from bot.work import RetryLater
 from bot.work.outbox import Fence, LeaseLost
-from bot.work.queue import RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from bot.slack import blocks as bk
 from bot.slack import home_blocks
 from bot.slack.history import find_posted, posted_replies
 from bot.store import Request, Store, Task
-from bot.work.queue import RetryLater
+from bot.work import RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class Courier:
     def _posted_before(self, task: Task, channel: str, oldest: float) -> bool:
         """An earlier attempt of this result post is on record (a lost answer, a database blip
         before the task was marked done, a worker that died): is it in the channel already?"""
-        if not channel or not self.store.task_attempts(task.key):
+        if not channel or not self.store.work.task_attempts(task.key):
             return False
         try:
             return find_posted(self.client, channel, RESULT_EVENT, "task", task.key, oldest=oldest) is not None
@@ -155,7 +155,7 @@ class Courier:
     def _post_approval(self, task: Task, request: Request) -> None:
         if request.message_ts:
             return  # posted already (a click told us where)
-        if self.store.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
+        if self.store.work.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
                 self.store.set_message(request.id, self.approval_channel, found)
@@ -185,7 +185,7 @@ class Courier:
     def _update_approval(self, request: Request) -> None:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
-        post = self.store.get_task(f"{request.id}:post")
+        post = self.store.work.get_task(f"{request.id}:post")
         text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
         try:
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
@@ -207,7 +207,7 @@ class Courier:
         if not request.message_ts:
             raise RetryLater(2.0, "approval message not posted yet")
         # Any earlier try (a lost answer, a worker killed mid-post) may be in the thread: look first.
-        if self.store.task_attempts(task.key) and posted_replies(
+        if self.store.work.task_attempts(task.key) and posted_replies(
             self.client, request.message_channel, request.message_ts, REMINDER_EVENT, "request_id", request.id
         ):
             return
@@ -260,7 +260,7 @@ class Courier:
         post nothing: RetryLater gives the task back if it is still ours, and is a no-op if not.
         With `pending_request`, False (post nothing, the task is done) once that request is no
         longer pending: a decision is final, so the check cannot turn true again."""
-        if self.store.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
+        if self.store.work.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
             return True
         if pending_request is not None and not self.store.get_request(pending_request).is_open:
             return False

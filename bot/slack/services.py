@@ -16,7 +16,7 @@ from bot.observe import metrics
 from bot.observe.logs import event
 from bot.slack.arrival import store_budget
 from bot.store import NewTask
-from bot.work.queue import QueueFull, WorkQueue
+from bot.work import QueueFull, WorkQueue
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ schema.py      tables and engine                 database.py  connection and tra
 migrations.py  upgrades of older databases
 requests.py    cancellation requests             jobs.py      the per-job journal of an execution
 audit.py       the audit log and its outbox      chain.py     the audit log's hash chain
-work.py        workers, durable tasks, leases    homes.py     who opened the Home tab
-fencing.py     checks right before each Slack post   retention.py pruning (RETENTION_DAYS)
+work.py        workers, tasks, leases: store.work   homes.py     who opened the Home tab
+fencing.py     checks before each Slack post (store.work's)   retention.py  pruning (RETENTION_DAYS)
 slots.py       the shared CI rate limit          store.py     the Store that combines them
 """
 
@@ -18,7 +18,11 @@ from bot.store.requests import PendingLimit, Request
 from bot.store.schema import metadata
 from bot.store.slots import SharedLimiter
 from bot.store.store import Store
-from bot.store.work import BACKGROUND, CLASSES, DECIDE, POST, REPORT, NewTask, Task
+from bot.store.work import WorkItems
+from bot.work import CLASSES, NewTask, Priority, Task
+
+# The classes by their old names (the domain's imports; bot.work.Priority is the one vocabulary).
+DECIDE, POST, REPORT, BACKGROUND = Priority.DECIDE, Priority.POST, Priority.REPORT, Priority.BACKGROUND
 
 __all__ = [
     "BACKGROUND",
@@ -39,6 +43,7 @@ __all__ = [
     "Store",
     "Task",
     "Verdict",
+    "WorkItems",
     "metadata",
     "writes_first",
 ]

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from bot.store import chain
 from bot.store.database import Database
 from bot.store.schema import audit_table, chain_head_table
-from bot.store.work import NewTask, WorkMixin
+from bot.store.work import WorkItems, holds_lease
+from bot.work import NewTask
 
 EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
 
@@ -71,7 +72,9 @@ def _where(f: AuditFilter) -> list:
     return [condition for condition in conditions if condition is not False]
 
 
-class AuditMixin(WorkMixin, Database):
+class AuditMixin(Database):
+    work: WorkItems  # the task repository (Store sets it)
+
     def audit(self, event: str, actor: str, request_id: str | None = None, detail: dict | None = None) -> int:
         with self._tx() as conn:
             return self._audit(conn, event, actor, request_id, detail or {}, self.db_now(conn))
@@ -80,7 +83,7 @@ class AuditMixin(WorkMixin, Database):
         """Write an audit entry once per `marker` task key (a re-run task writes nothing twice);
         the marker (e.g. the message telling the caller) is stored in the same transaction."""
         with self._tx() as conn:
-            if not self._enqueue(conn, [marker]):
+            if not self.work.enqueue_in(conn, [marker]):
                 return False
             self._audit(conn, event, actor, request_id, detail, self.db_now(conn))
         return True
@@ -139,7 +142,7 @@ class AuditMixin(WorkMixin, Database):
             in_doubt = conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar()
             claimed = conn.execute(
                 audit_table.update()
-                .where(audit_table.c.id == entry_id, self._holds(lease, me))
+                .where(audit_table.c.id == entry_id, holds_lease(lease, me))
                 .values(post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.now_sql())
             ).rowcount
         return None if claimed != 1 else in_doubt is not None

@@ -183,3 +183,12 @@ class Database:
                     on_win(conn, row_id)
             won.append(row_id)
         return won
+
+
+def insert_ignore(is_postgres: bool, table: sa.Table, keys: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect at hand."""
+    if is_postgres:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=keys)

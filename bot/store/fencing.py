@@ -16,6 +16,10 @@ request's row in between, so it is checked in the same transaction as the fence.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -23,7 +27,23 @@ from bot.store.database import Database
 from bot.store.schema import audit_table, leases_table, requests_table, tasks_table, workers_table
 
 
-class FencingMixin(Database):
+class Fences:
+    """The fences of the task repository (WorkItems in work.py exposes them)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.db._tx() as conn:
+            yield conn
+
+    def now_sql(self) -> sa.ColumnElement[Any]:
+        return self.db.now_sql()
+
+    def db_now(self, conn: Connection) -> float:
+        return self.db.db_now(conn)
+
     def _alive(self, conn: Connection, me: str, fresh: float | None) -> bool:
         """`me` is a registered worker (not reaped) whose heartbeat is at most `fresh` old."""
         beat = conn.execute(sa.select(workers_table.c.heartbeat_at).where(workers_table.c.id == me).with_for_update(read=True)).scalar()
@@ -51,12 +71,12 @@ class FencingMixin(Database):
 
     def audit_in_doubt(self, entry_id: int) -> bool:
         """An earlier attempt was made and neither landed for sure nor was refused for sure."""
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar() is not None
 
     def task_attempts(self, key: str) -> int:
         """Attempts recorded for task `key`, by any worker, including one that died mid-attempt."""
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return int(conn.execute(sa.select(tasks_table.c.attempts).where(tasks_table.c.key == key)).scalar() or 0)
 
     def fence_task_attempt(self, key: str, me: str, fresh: float | None = None, pending_request: str | None = None) -> bool:

@@ -13,11 +13,15 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from bot.store.database import Database
 from bot.store.schema import audit_table, home_views_table, tasks_table
-from bot.store.work import NewTask, WorkMixin
+from bot.store.work import WorkItems
+from bot.work import NewTask
 
 
-class HomesMixin(WorkMixin):
+class HomesMixin(Database):
+    work: WorkItems  # the task repository (Store sets it)
+
     def home_opened(self, user_id: str) -> None:
         """Remember (again) that `user_id` looks at the tab: views not opened for RETENTION_DAYS are pruned."""
         insert = self._dialect_insert(home_views_table).values(user_id=user_id, opened_at=self.now_sql(), shown_version=0)
@@ -61,7 +65,7 @@ class HomesMixin(WorkMixin):
                     .where(tasks_table.c.owner.is_(None))
                 ).scalars()
             )
-            return self._enqueue(conn, [r for r in refreshes if r.stream not in waiting])
+            return self.work.enqueue_in(conn, [r for r in refreshes if r.stream not in waiting])
 
     def prune_home_views(self, opened_before: float) -> int:
         """Forget users who have not opened the tab since `opened_before`: no more refreshes for them."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.store.database import Database
+from bot.store.database import Database, insert_ignore
 from bot.store.schema import job_results_table, tasks_table
 
 
@@ -30,7 +30,7 @@ class JobsMixin(Database):
     def _init_jobs(self, conn: Connection, request_id: str, job_ids: Sequence[str]) -> None:
         for position, job_id in enumerate(job_ids):
             conn.execute(
-                self._insert_ignore(job_results_table, ["request_id", "job_id"]).values(
+                insert_ignore(self.is_postgres, job_results_table, ["request_id", "job_id"]).values(
                     request_id=request_id, job_id=job_id, position=position, sends=0, updated_at=self.now_sql()
                 )
             )

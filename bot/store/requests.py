@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from bot.store.database import Database
 from bot.store.jobs import _owned
 from bot.store.schema import job_results_table, requests_table, tasks_table
-from bot.store.work import NewTask, Task
+from bot.store.work import WorkItems
+from bot.work import NewTask, Task
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class PendingLimit(Exception):
 
 
 class RequestsMixin(Database):
+    work: WorkItems  # the task repository (Store sets it)
+
     def create_request(
         self,
         *,
@@ -121,7 +124,7 @@ class RequestsMixin(Database):
             self._init_jobs(conn, request_id, job_ids)
             if audit:
                 self._audit(conn, audit[0], decided_by or requester, request_id, audit[1], now)
-            self._enqueue(conn, tasks, owner=task_owner)
+            self.work.enqueue_in(conn, tasks, owner=task_owner)
             if finishes:
                 done = tasks_table.update().where(tasks_table.c.key == finishes.key, tasks_table.c.owner == finishes.owner)
                 conn.execute(done.values(done_at=self.now_sql(), owner=None))
@@ -142,7 +145,7 @@ class RequestsMixin(Database):
             ).scalar_one()
             if self._pending_of(conn, requester, self.db_now(conn)) + preparing >= max_pending:
                 return False
-            self._enqueue(conn, [task])
+            self.work.enqueue_in(conn, [task])
         return True
 
     def _pending_of(self, conn: Connection, requester: str, now: float) -> int:
@@ -223,7 +226,7 @@ class RequestsMixin(Database):
                     .values(outcome=None, updated_at=now)
                 )
                 self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
-                self._enqueue(conn, tasks)
+                self.work.enqueue_in(conn, tasks)
         return won
 
     def expire_due(
@@ -236,7 +239,7 @@ class RequestsMixin(Database):
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
             self._audit(conn, "expired", "system", request_id, audit_for(request), request.decided_at)
-            self._enqueue(conn, tasks_for(request))
+            self.work.enqueue_in(conn, tasks_for(request))
 
         won = self._transition_each(
             requests_table,
@@ -293,7 +296,7 @@ class RequestsMixin(Database):
             won = conn.execute(update).rowcount == 1
             if won:
                 self._audit(conn, audit[0], audit[1], request_id, audit[2], now)
-                self._enqueue(conn, tasks)
+                self.work.enqueue_in(conn, tasks)
         return won
 
     def set_message(self, request_id: str, channel: str, ts: str) -> None:

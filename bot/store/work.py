@@ -12,69 +12,64 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.store.database import Database
+from bot.store.database import Database, insert_ignore
+from bot.store.fencing import Fences
 from bot.store.schema import leases_table, tasks_table, workers_table
-
-# Classes of work, most urgent first: a lower class never delays a higher one (in the lanes,
-# in claiming, and for the CI rate limit). The kinds of each class are declared by whoever
-# defines the kind (the workflow, the announcements) and given to the worker.
-DECIDE = 0  # decisions, their cancels, and the message updates that announce them
-POST = 1  # approval requests (their evidence look-ups included) and their posts
-REPORT = 2  # results, answers to the caller, the requester's messages
-BACKGROUND = 3  # look-ups (status, pending), Home tabs, reminders
-CLASSES = (DECIDE, POST, REPORT, BACKGROUND)
+from bot.work import NewTask, Priority, Task
 
 
-@dataclass(frozen=True)
-class NewTask:
-    """A task to store: `key` makes storing it idempotent (a second insert is a no-op)."""
-
-    key: str
-    kind: str
-    lane: str
-    payload: dict
-    stream: str | None = None
-    done: bool = False  # a marker only (e.g. "this refusal was audited"), nothing to run
-    delay: float = 0.0  # run no earlier than this many seconds from now, by the database's clock: a reminder, say
-
-
-@dataclass(frozen=True)
-class Task:
-    seq: int
-    key: str
-    kind: str
-    lane: str
-    stream: str | None
-    payload: dict
-    owner: str | None
-    attempts: int
-
-
-def _row_to_task(row) -> Task:
+def _row_to_task(row: Any) -> Task:
     m = row._mapping
     return Task(m["seq"], m["key"], m["kind"], m["lane"], m["stream"], json.loads(m["payload"]), m["owner"], m["attempts"])
 
 
-def _class_of(kind: sa.Column, classes: Mapping[str, int]):
+def _class_of(kind: sa.Column[Any], classes: Mapping[str, int]) -> sa.ColumnElement[Any]:
     """The class of a task, from its kind, as an SQL expression (for ordering claims)."""
     by_class: dict[int, list[str]] = {}
     for name, cls in classes.items():
         by_class.setdefault(cls, []).append(name)
-    whens = [(kind.in_(sorted(names)), cls) for cls, names in sorted(by_class.items())]
-    return sa.case(*whens, else_=BACKGROUND) if whens else sa.literal(BACKGROUND)
+    whens = [(kind.in_(sorted(names)), int(cls)) for cls, names in sorted(by_class.items())]
+    background = int(Priority.BACKGROUND)
+    return sa.case(*whens, else_=background) if whens else sa.literal(background)
 
 
-def _free(owner: sa.Column):
+def unowned(owner: sa.Column[Any]) -> sa.ColumnElement[bool]:
     """No live worker owns it: nobody, or a worker that is gone (reaped, retired)."""
     return sa.or_(owner.is_(None), ~owner.in_(sa.select(workers_table.c.id)))
 
 
-class WorkMixin(Database):
+def holds_lease(name: str, me: str) -> sa.ColumnElement[bool]:
+    """`me` holds the named lease (a condition for a write fenced by it)."""
+    return sa.exists().where(leases_table.c.name == name, leases_table.c.holder == me)
+
+
+class WorkItems:
+    """The task repository (bot.work's TaskStore, Leases and TaskFencing) over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.fences = Fences(db)
+
+    def _tx(self, urgent: bool = False) -> AbstractContextManager[Connection]:
+        return self.db._tx(urgent)
+
+    def now_sql(self) -> sa.ColumnElement[Any]:
+        return self.db.now_sql()
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self.db.engine
+
+    def time_limit(self, seconds: float) -> AbstractContextManager[None]:
+        limit: AbstractContextManager[None] = self.db.time_limit(seconds)
+        return limit
+
     # -- workers ----------------------------------------------------------------------
     def register_worker(self, worker_id: str, host: str, pid: int, boot: str) -> None:
         """`host`, `pid` and `boot` are for operators reading the table; they never decide liveness."""
@@ -100,7 +95,7 @@ class WorkMixin(Database):
         found by its boot token, which no other process shares; free their tasks and leases."""
         return self._bury(workers_table.c.boot == boot)
 
-    def _bury(self, which) -> list[str]:
+    def _bury(self, which: sa.ColumnElement[bool]) -> list[str]:
         with self._tx() as conn:
             dead = list(conn.execute(workers_table.delete().where(which).returning(workers_table.c.id)).scalars())
             if dead:
@@ -122,10 +117,11 @@ class WorkMixin(Database):
     def enqueue(self, tasks: Iterable[NewTask], owner: str | None = None, urgent: bool = False) -> None:
         """Store tasks; `urgent`: a Slack request waits for this (its acknowledgement) and goes first."""
         with self._tx(urgent) as conn:
-            self._enqueue(conn, tasks, owner)
+            self.enqueue_in(conn, tasks, owner)
 
-    def _enqueue(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
-        """Store tasks not stored yet; return how many were new."""
+    def enqueue_in(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
+        """Store tasks not stored yet, in the caller's transaction (a decision and its follow-up
+        tasks are one write); return how many were new."""
         now, added = self.now_sql(), 0
         for task in tasks:
             values = dict(
@@ -139,16 +135,8 @@ class WorkMixin(Database):
                 next_at=now + task.delay if task.delay > 0 else now,
                 done_at=now if task.done else None,
             )
-            added += conn.execute(self._insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
+            added += conn.execute(insert_ignore(self.db.is_postgres, tasks_table, ["key"]).values(**values)).rowcount
         return added
-
-    def _insert_ignore(self, table: sa.Table, keys: list[str]):
-        """INSERT … ON CONFLICT DO NOTHING, in the dialect at hand."""
-        if self.is_postgres:
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table).on_conflict_do_nothing(index_elements=keys)
 
     def get_task(self, key: str) -> Task | None:
         with self.engine.connect() as conn:
@@ -175,7 +163,7 @@ class WorkMixin(Database):
         blocked = (
             sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
         )
-        free = sa.or_(_free(tasks_table.c.owner), tasks_table.c.owner == me)
+        free = sa.or_(unowned(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= self.now_sql(), tasks_table.c.lane.in_(list(lanes)))
         query = (
             sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.lane)
@@ -185,7 +173,7 @@ class WorkMixin(Database):
         )
         with self.engine.connect() as conn:
             rows = [r for r in conn.execute(query) if r.key not in running]
-        candidates = []
+        candidates: list[int] = []
         for row in rows:
             if len(candidates) >= limit:
                 break
@@ -196,7 +184,7 @@ class WorkMixin(Database):
         take = (
             tasks_table.update()
             .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
-            .where(sa.or_(tasks_table.c.owner == me, _free(tasks_table.c.owner)))  # still free: no one took it meanwhile
+            .where(sa.or_(tasks_table.c.owner == me, unowned(tasks_table.c.owner)))  # still free: no one took it meanwhile
             .values(owner=me)
             .returning(*tasks_table.c)
         )
@@ -215,18 +203,6 @@ class WorkMixin(Database):
                 ).rowcount
                 == 1
             )
-
-    def note_attempt(self, key: str, me: str | None = None) -> int | None:
-        """Count an attempt before making it (a post whose fate may stay unknown); return how many
-        were counted before, by any worker, including one that died mid-attempt. With `me`: only
-        while `me` owns the task, else None (it was taken over: make no attempt)."""
-        task = tasks_table.c
-        with self._tx() as conn:
-            before = conn.execute(sa.select(task.attempts, task.owner).where(task.key == key)).first()
-            if before is None or (me is not None and before.owner != me):
-                return None if me is not None else 0
-            conn.execute(tasks_table.update().where(task.key == key).values(attempts=task.attempts + 1))
-        return int(before.attempts or 0)
 
     def retry_task(self, key: str, me: str, delay: float, error: str) -> None:
         """Give the task back to run again after `delay` seconds (by any worker)."""
@@ -247,11 +223,23 @@ class WorkMixin(Database):
         """Take or keep the named lease; True while we hold it. A holder that is no live worker
         (reaped, or retired after a clean stop) holds nothing."""
         with self._tx() as conn:
-            conn.execute(self._insert_ignore(leases_table, ["name"]).values(name=name, holder=None))
-            conn.execute(leases_table.update().where(leases_table.c.name == name).where(_free(leases_table.c.holder)).values(holder=me))
+            conn.execute(insert_ignore(self.db.is_postgres, leases_table, ["name"]).values(name=name, holder=None))
+            conn.execute(leases_table.update().where(leases_table.c.name == name).where(unowned(leases_table.c.holder)).values(holder=me))
             holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
         return holder == me
 
-    def _holds(self, name: str, me: str):
-        """`me` holds the named lease (a condition for a write fenced by it)."""
-        return sa.exists().where(leases_table.c.name == name, leases_table.c.holder == me)
+    # -- fencing (fencing.py): checked right before each irrevocable post ------------------
+    def fence_audit_post(self, lease: str, entry_id: int, me: str, fresh: float | None = None) -> bool:
+        return self.fences.fence_audit_post(lease, entry_id, me, fresh)
+
+    def audit_in_doubt(self, entry_id: int) -> bool:
+        return self.fences.audit_in_doubt(entry_id)
+
+    def audit_post_refused(self, lease: str, entry_id: int, me: str) -> None:
+        self.fences.audit_post_refused(lease, entry_id, me)
+
+    def task_attempts(self, key: str) -> int:
+        return self.fences.task_attempts(key)
+
+    def fence_task_attempt(self, key: str, me: str, fresh: float | None = None, pending_request: str | None = None) -> bool:
+        return self.fences.fence_task_attempt(key, me, fresh, pending_request)

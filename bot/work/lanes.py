@@ -1,6 +1,6 @@
 """A lane: a pool of threads that runs the most urgent queued task first.
 
-Tasks have classes (bot/store/work.py: DECIDE, POST, REPORT, BACKGROUND). A queued task of
+Tasks have classes (tasks.py's Priority: DECIDE, POST, REPORT, BACKGROUND). A queued task of
 a higher class starts before any of a lower one, and a lower class may never occupy the
 last threads of the lane: class c runs only while fewer than cap(c) threads run tasks of
 class c or lower, so a decision always finds a thread free however many Home refreshes or
@@ -14,7 +14,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable
 
-from bot.store import BACKGROUND, CLASSES
+from bot.work.tasks import CLASSES, Priority
 
 
 def caps_for(threads: int, classes: Iterable[int] = CLASSES) -> dict[int, int]:
@@ -25,9 +25,9 @@ def caps_for(threads: int, classes: Iterable[int] = CLASSES) -> dict[int, int]:
     served = sorted(set(classes))
     if threads < len(served):
         raise ValueError(f"a lane running {len(served)} classes needs at least {len(served)} threads, not {threads}")
-    caps = {cls: max(1, threads - sum(1 for above in served if above < cls)) for cls in CLASSES}
-    if any(above < BACKGROUND for above in served):
-        caps[BACKGROUND] = max(1, min(caps[BACKGROUND], threads // 2))
+    caps: dict[int, int] = {cls: max(1, threads - sum(1 for above in served if above < cls)) for cls in CLASSES}
+    if any(above < Priority.BACKGROUND for above in served):
+        caps[Priority.BACKGROUND] = max(1, min(caps[Priority.BACKGROUND], threads // 2))
     return caps
 
 
@@ -37,9 +37,9 @@ class Lane:
         self.threads = threads
         self.caps = caps_for(threads, ())  # none kept back until serve() says which classes run here
         self._cond = threading.Condition()
-        self._queue: list[tuple[int, int, Callable[[], None], object]] = []  # (class, order, run, tag), sorted
+        self._queue: list[tuple[int, int, Callable[[], None], str | None]] = []  # (class, order, run, tag), sorted
         self._order = itertools.count()
-        self._running = dict.fromkeys(CLASSES, 0)
+        self._running: dict[int, int] = dict.fromkeys(CLASSES, 0)
         self._stopped = False
         self._workers = [threading.Thread(target=self._work, name=f"work-{name}-{i}", daemon=True) for i in range(threads)]
         for worker in self._workers:
@@ -53,7 +53,7 @@ class Lane:
             self._cond.notify_all()
 
     # -- what the work queue asks ------------------------------------------------------------
-    def submit(self, cls: int, run: Callable[[], None], tag: object = None) -> bool:
+    def submit(self, cls: int, run: Callable[[], None], tag: str | None = None) -> bool:
         """Queue `run` in class `cls`; False once the lane is stopped."""
         with self._cond:
             if self._stopped:
@@ -67,7 +67,7 @@ class Lane:
         with self._cond:
             return self._queue[-1][:2] if self._queue and self._queue[-1][0] > cls else None
 
-    def evict(self, position: tuple[int, int]) -> object | None:
+    def evict(self, position: tuple[int, int]) -> str | None:
         """Take the queued task at `position` (from last_below) out of the queue; its tag."""
         with self._cond:
             for index, item in enumerate(self._queue):
@@ -87,7 +87,7 @@ class Lane:
         lower class never keep a higher one out."""
         with self._cond:
             running = dict(self._running)
-            queued = dict.fromkeys(CLASSES, 0)
+            queued: dict[int, int] = dict.fromkeys(CLASSES, 0)
             for cls, *_ in self._queue:
                 queued[cls] += 1
 
@@ -111,9 +111,11 @@ class Lane:
     def _work(self) -> None:
         while True:
             with self._cond:
-                while not self._stopped and (index := self._runnable()) is None:
+                index = self._runnable()
+                while not self._stopped and index is None:
                     self._cond.wait()
-                if self._stopped:
+                    index = self._runnable()
+                if self._stopped or index is None:
                     return
                 cls, _, run, _ = self._queue.pop(index)
                 self._running[cls] += 1

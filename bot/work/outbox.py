@@ -4,7 +4,7 @@ One poster at a time across every process: the worker holding the `audit-poster`
 (held while its heartbeat lasts, so a slow post never lets a second poster start). A poster
 that stalls past its heartbeat (a long GC, a frozen container) loses the lease to another
 process, so the lease is checked again, atomically with recording the attempt, right before
-each post (store/fencing.py): once it resumes, its next post is refused and it stops.
+each post (the Leases port: bot/store/work.py): once it resumes, its next post is refused and it stops.
 
 An entry whose earlier attempt may have landed (no answer came back, or its poster stalled)
 is first looked for in the channel (by its metadata), so a post that Slack accepted just
@@ -18,11 +18,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Generic
 
 from bot.observe.logs import event
-from bot.store import AuditEntry, Store
 from bot.work.heartbeat import Heartbeat
-from bot.work.queue import RetryLater
+from bot.work.ports import E, Entries, Leases
+from bot.work.tasks import RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +37,22 @@ class LeaseLost(Exception):
 Fence = Callable[[], None]  # raises LeaseLost unless the post about to be made is still ours
 
 
-class Outbox:
+class Outbox(Generic[E]):
     def __init__(
         self,
-        store: Store,
-        post: Callable[[AuditEntry, bool, Fence], None],
+        entries: Entries[E],
+        leases: Leases,
+        post: Callable[[E, bool, Fence], None],
         worker_id: Callable[[], str],
         poll: float = 2.0,
         fresh: float | None = None,
     ) -> None:
-        self.store = store
+        self.entries = entries  # what to post, in order
+        self.leases = leases  # who may post, and the fence before each post
         self.post = post  # post(entry, maybe_posted_before, fence): calls fence() right before each Slack post
         self.worker_id = worker_id
         self.poll = poll
-        self.fresh = fresh  # a post needs our heartbeat at most this old (seconds): see store/fencing.py
+        self.fresh = fresh  # a post needs our heartbeat at most this old (seconds): see bot/store/work.py
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._halted = False
@@ -98,7 +101,7 @@ class Outbox:
     def _pass(self) -> None:
         try:
             with self._gate:
-                held = not self._closed and self.store.hold_lease(LEASE, self.worker_id())
+                held = not self._closed and self.leases.hold_lease(LEASE, self.worker_id())
             if held:
                 self.flush()
         except Exception:
@@ -110,25 +113,25 @@ class Outbox:
         while not self._halted:
             if time.monotonic() < self._paused_until:
                 return posted
-            batch = self.store.unposted_audit()
+            batch = self.entries.unposted_audit()
             if not batch:
                 return posted
             for entry in batch:
                 if time.monotonic() >= self._post_until or self._closed:  # out of shutdown budget: the next poster goes on
                     return posted
                 try:
-                    self.post(entry, self.store.audit_in_doubt(entry.id), self._fence(entry.id))
+                    self.post(entry, self.leases.audit_in_doubt(entry.id), self._fence(entry.id))
                 except LeaseLost:
                     event(log, "audit.lease_lost", logging.WARNING, audit_id=entry.id)
                     return posted
                 except RetryLater as later:
                     if later.refused:
-                        self.store.audit_post_refused(LEASE, entry.id, self.worker_id())
+                        self.leases.audit_post_refused(LEASE, entry.id, self.worker_id())
                     # Slack is rate-limiting or down: pause the whole outbox, so later entries do not jump the queue.
                     self._paused_until = time.monotonic() + later.seconds
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
                     return posted
-                self.store.mark_posted(entry.id)
+                self.entries.mark_posted(entry.id)
                 self.heartbeat.beat()  # a long backlog is progress too
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
@@ -136,7 +139,7 @@ class Outbox:
 
     def _fence(self, entry_id: int) -> Fence:
         def fence() -> None:
-            if self._halted or not self.store.fence_audit_post(LEASE, entry_id, self.worker_id(), self.fresh):
+            if self._halted or not self.leases.fence_audit_post(LEASE, entry_id, self.worker_id(), self.fresh):
                 raise LeaseLost(f"audit entry {entry_id}: the lease is not ours (or the entry is posted)")
 
         return fence

@@ -110,7 +110,7 @@ def test_a_reminder_posted_just_before_a_kill_9_is_not_posted_again(process, ci,
 
 
 def task_done(store: Store, key: str) -> bool:
-    task = store.get_task(key)
+    task = store.work.get_task(key)
     with store.engine.connect() as conn:
         return bool(task) and conn.execute(sa.select(tasks_table.c.done_at).where(tasks_table.c.key == key)).scalar() is not None
 
@@ -160,11 +160,11 @@ def test_a_caller_only_answer_that_response_url_answers_late_is_not_sent_again(m
         assert status == 200
         slack.wait_response(lambda c: c.method.endswith("/s") and job(1) in str(c.args))
         slack.wait_for(
-            lambda: slack.calls_to("chat.postEphemeral") or bot.runtime.store.open_task_count() == 0, timeout=30, what="the answer finished"
+            lambda: slack.calls_to("chat.postEphemeral") or bot.runtime.store.work.open_task_count() == 0, timeout=30, what="the answer finished"
         )
     finally:
         held.set()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=30, what="every task done")
     assert answers_about(slack, job(1)) == (1, 0)
 
 
@@ -176,5 +176,5 @@ def test_a_caller_only_answer_that_response_url_refuses_is_whispered(make_bot, c
     slack.expired.add("s")
     status, _, _ = bot.command(ONCALL, f"status {job(1)}", response_name="s")
     assert status == 200
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0 and answers_about(slack, job(1))[1], timeout=30, what="the answer whispered")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0 and answers_about(slack, job(1))[1], timeout=30, what="the answer whispered")
     assert answers_about(slack, job(1)) == (0, 1)

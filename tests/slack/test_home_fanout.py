@@ -26,7 +26,7 @@ def bot(make_bot):
 
 def settled(bot, slack) -> bool:
     bot.runtime.work.wake()
-    return bot.runtime.store.open_task_count() == 0
+    return bot.runtime.store.work.open_task_count() == 0
 
 
 def test_a_change_refreshes_only_on_call_and_the_requester(bot, ci, slack):

@@ -116,8 +116,8 @@ def test_delivery_bookkeeping_is_outside_the_hash(database_url):
     for n in range(3):
         store.audit("refused", "U0OUTSIDER", None, {"n": n})
     first, second, _third = store.unposted_audit()
-    store.register_worker("p" * 32, "h", 1, "b" * 32)
-    assert store.hold_lease("audit-poster", "p" * 32)
+    store.work.register_worker("p" * 32, "h", 1, "b" * 32)
+    assert store.work.hold_lease("audit-poster", "p" * 32)
     assert store.begin_post(first.id, "audit-poster", "p" * 32) is False
     store.mark_posted(first.id)
     assert store.begin_post(second.id, "audit-poster", "p" * 32) is False

@@ -118,7 +118,7 @@ def test_execution_of_a_dead_worker_is_taken_over(bot, ci, slack):
     request, _ = store.create_request(
         request_id="a" * 32, kind="approval", state="pending", requester=MOD, origin_channel="C0WORK", reason="r", job_ids=[job(1)], ttl=600
     )
-    store.register_worker("dead" * 8, "another-host", 4242, "x" * 32)
+    store.work.register_worker("dead" * 8, "another-host", 4242, "x" * 32)
     assert store.decide(request.id, "approved", ONCALL, tasks=[execute_task(request.id)])
     with store.engine.begin() as conn:  # owned by the dead worker, whose last heartbeat was long ago
         conn.exec_driver_sql(f"UPDATE tasks SET owner = '{'dead' * 8}'")

@@ -50,7 +50,7 @@ def test_a_retried_event_publishes_once(bot, slack):
     bot.home_opened(ONCALL, event_id="Ev1")  # Slack's retry of the same event
     latest_home(slack, ONCALL, "Nothing is waiting")
     bot.runtime.work.wake()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, what="no open tasks")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, what="no open tasks")
     assert len(homes(slack, ONCALL)) == 1
 
 
@@ -165,7 +165,7 @@ def test_an_event_not_taken_by_a_full_queue_is_answered_so_slack_retries_it(make
         status, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")
     finally:
         held.set()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=30, what="every task done")
     assert status != 200 and not homes(slack, ONCALL), "an event not taken was acknowledged as taken"
     retried, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")  # Slack's retry, now that there is room
     assert retried == 200
