@@ -60,7 +60,7 @@ class Runtime:
         self.store = Store(settings.database_url)
         self.store.migrate()
         # The limit is for all bot processes together, so it lives in the shared database.
-        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
+        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(
             token=token,
@@ -136,7 +136,7 @@ class Runtime:
         self._probe = DatabaseProbe(self.store.ping)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
-        request = self.store.get_request(request_id)
+        request = self.store.requests.get(request_id)
         return (request.message_channel, request.message_ts) if request and request.message_ts else None
 
     def _wake(self) -> None:
@@ -182,7 +182,7 @@ class Runtime:
         event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(deadline), 1))
         self._stopping.set()
         self.work.shutdown(budget.drain_until, before_retiring=lambda: self.outbox.stop(budget.left(budget.audit_until)))
-        event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.open_task_count())
+        event(log, "bot.stopped", unposted_audit=self.store.audit.unposted_count(), open_tasks=self.store.work.open_task_count())
         self.ci.close()
         budget.done.set()
 
@@ -283,7 +283,7 @@ def _bury(database_url: str, pid: int) -> None:
     store = None
     try:
         store = Store(database_url)
-        dead = store.bury_process(boot_token(pid))
+        dead = store.work.bury_process(boot_token(pid))
         if dead:
             event(log, "work.reaped", workers=dead)
     except Exception:  # the heartbeat timeout frees the work anyway

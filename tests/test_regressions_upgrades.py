@@ -82,7 +82,7 @@ def test_a_long_upgrade_gets_its_own_limit_and_the_bot_starts(database_url, ci, 
     assert healthy, f"the start did not bring the bot up (exit {exited}); it said: {said!r}"
     store = Store(database_url)
     try:
-        assert len(store.audit_entries()) > ENTRIES
+        assert len(store.audit.entries()) > ENTRIES
     finally:
         store.close()
 

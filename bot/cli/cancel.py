@@ -55,13 +55,13 @@ class OperatorCancel:
         """Cancel the jobs; return the request and every outcome. Once `stop` is set, nothing
         more is sent: what is in flight finishes, the rest is recorded as not sent."""
         actor = operator_name()
-        self.store.register_worker(self.worker_id, socket.gethostname(), os.getpid(), boot_token())
+        self.store.work.register_worker(self.worker_id, socket.gethostname(), os.getpid(), boot_token())
         beating = threading.Event()
         threading.Thread(target=self._beat, args=(beating,), name="cli-heartbeat", daemon=True).start()
         threading.Thread(target=self._say_when_stopped, name="cli-interrupt", daemon=True).start()
         try:
             request_id = uuid.uuid4().hex
-            request, _ = self.store.create_request(
+            request, _ = self.store.requests.create(
                 request_id=request_id,
                 kind="cli",
                 state="approved",
@@ -78,11 +78,11 @@ class OperatorCancel:
             # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
             outcomes = self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop)
             finish(self.store, task, request, outcomes, [])
-            self.store.complete_task(task.key, self.worker_id)
+            self.store.work.complete_task(task.key, self.worker_id)
             return request, outcomes
         finally:
             beating.set()
-            self.store.retire_worker(self.worker_id)
+            self.store.work.retire_worker(self.worker_id)
 
     def _say_when_stopped(self) -> None:
         if self.stop.wait():
@@ -95,7 +95,7 @@ class OperatorCancel:
     def _beat(self, done: threading.Event) -> None:
         while not done.wait(HEARTBEAT_SECONDS):
             with contextlib.suppress(Exception):  # a missed beat only matters if it lasts
-                self.store.heartbeat(self.worker_id)
+                self.store.work.heartbeat(self.worker_id)
 
 
 class StoppableLimiter:
@@ -104,7 +104,7 @@ class StoppableLimiter:
 
     def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt) -> None:
         self.stop = stop
-        self.shared = SharedLimiter(store, limit, in_flight=in_flight, check_stop=self._check)
+        self.shared = SharedLimiter(store.slots, limit, in_flight=in_flight, check_stop=self._check)
 
     def acquire(self, priority: int = URGENT) -> None:
         self._check()

@@ -98,7 +98,7 @@ class Outbox:
     def _pass(self) -> None:
         try:
             with self._gate:
-                held = not self._closed and self.store.hold_lease(LEASE, self.worker_id())
+                held = not self._closed and self.store.work.hold_lease(LEASE, self.worker_id())
             if held:
                 self.flush()
         except Exception:
@@ -110,25 +110,25 @@ class Outbox:
         while not self._halted:
             if time.monotonic() < self._paused_until:
                 return posted
-            batch = self.store.unposted_audit()
+            batch = self.store.audit.unposted()
             if not batch:
                 return posted
             for entry in batch:
                 if time.monotonic() >= self._post_until or self._closed:  # out of shutdown budget: the next poster goes on
                     return posted
                 try:
-                    self.post(entry, self.store.audit_in_doubt(entry.id), self._fence(entry.id))
+                    self.post(entry, self.store.work.audit_in_doubt(entry.id), self._fence(entry.id))
                 except LeaseLost:
                     event(log, "audit.lease_lost", logging.WARNING, audit_id=entry.id)
                     return posted
                 except RetryLater as later:
                     if later.refused:
-                        self.store.audit_post_refused(LEASE, entry.id, self.worker_id())
+                        self.store.work.audit_post_refused(LEASE, entry.id, self.worker_id())
                     # Slack is rate-limiting or down: pause the whole outbox, so later entries do not jump the queue.
                     self._paused_until = time.monotonic() + later.seconds
                     event(log, "audit.post_deferred", logging.WARNING, audit_id=entry.id, retry_in=later.seconds, reason=str(later))
                     return posted
-                self.store.mark_posted(entry.id)
+                self.store.audit.mark_posted(entry.id)
                 self.heartbeat.beat()  # a long backlog is progress too
                 posted += 1
                 event(log, "audit.posted", audit_id=entry.id, audit_event=entry.event)
@@ -136,7 +136,7 @@ class Outbox:
 
     def _fence(self, entry_id: int) -> Fence:
         def fence() -> None:
-            if self._halted or not self.store.fence_audit_post(LEASE, entry_id, self.worker_id(), self.fresh):
+            if self._halted or not self.store.work.fence_audit_post(LEASE, entry_id, self.worker_id(), self.fresh):
                 raise LeaseLost(f"audit entry {entry_id}: the lease is not ours (or the entry is posted)")
 
         return fence

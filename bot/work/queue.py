@@ -113,7 +113,7 @@ class WorkQueue:
 
     # -- life cycle -------------------------------------------------------------------
     def start(self) -> WorkQueue:
-        self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
+        self.store.work.register_worker(self.id, self.host, os.getpid(), boot_token())
         self._reap_and_claim()  # a restart resumes the work of predecessors already presumed dead
         self._thread = threading.Thread(target=self._loop, name="work-loop", daemon=True)
         self._thread.start()
@@ -139,7 +139,7 @@ class WorkQueue:
             self._finish_voided()  # before retiring frees our tasks for others
         except Exception:
             log.exception("work.void_failed")
-        freed = self.store.retire_worker(self.id)  # others (or our restart) take them at once
+        freed = self.store.work.retire_worker(self.id)  # others (or our restart) take them at once
         event(log, "work.drained", finished=finished, left=left, handed_back=freed)
         return finished
 
@@ -232,7 +232,7 @@ class WorkQueue:
 
     def _store_acks(self, tasks) -> None:
         with self.store.time_limit(ACK_COMMIT_LIMIT):
-            self.store.enqueue(tasks, owner=self.id, urgent=True)
+            self.store.work.enqueue(tasks, owner=self.id, urgent=True)
 
     def _void(self, tasks: list[NewTask]) -> None:
         """Maybe stored, though the caller heard it was not taken: never run them; the loop marks them done."""
@@ -244,7 +244,7 @@ class WorkQueue:
         with self._lock:
             keys = list(self._voided)
         for key in keys:
-            self.store.complete_task(key, self.id, error="not taken: its caller was told it was not stored")
+            self.store.work.complete_task(key, self.id, error="not taken: its caller was told it was not stored")
             with self._lock:
                 self._voided.discard(key)
 
@@ -286,7 +286,7 @@ class WorkQueue:
         try:
             handler = self.handlers[task.kind]
             handler(task)
-            self.store.complete_task(task.key, self.id)
+            self.store.work.complete_task(task.key, self.id)
         except RetryLater as later:
             self._retry(task, later.seconds, str(later))
         except Exception as exc:
@@ -304,10 +304,10 @@ class WorkQueue:
     def _retry(self, task: Task, delay: float, reason: str) -> None:
         try:
             if task.attempts + 1 >= MAX_ATTEMPTS and not task.kind.startswith("slack."):
-                self.store.complete_task(task.key, self.id, error=f"given up: {reason}")
+                self.store.work.complete_task(task.key, self.id, error=f"given up: {reason}")
                 event(log, "task.given_up", logging.ERROR, task=task.key, kind=task.kind, reason=reason)
             else:
-                self.store.retry_task(task.key, self.id, delay, reason)
+                self.store.work.retry_task(task.key, self.id, delay, reason)
         except Exception:  # the database is away: the task stays ours and the loop retries it
             log.exception("task.retry_unrecorded", extra={"fields": {"task": task.key}})
 
@@ -330,19 +330,19 @@ class WorkQueue:
 
     def _beat(self) -> None:
         try:
-            if not self.store.heartbeat(self.id):
+            if not self.store.work.heartbeat(self.id):
                 # Declared dead (we were silent too long): our tasks and leases went to others.
                 # Come back under a new id, so we hold nothing: every write still running under
                 # the old one (an outcome, a send's intent, a post) is refused by the store.
                 presumed_dead, self.id = self.id, uuid.uuid4().hex
                 event(log, "work.presumed_dead", logging.WARNING, worker=presumed_dead, new_worker=self.id)
-                self.store.register_worker(self.id, self.host, os.getpid(), boot_token())
+                self.store.work.register_worker(self.id, self.host, os.getpid(), boot_token())
         except Exception:
             log.exception("work.heartbeat_failed")
 
     def _reap_and_claim(self) -> None:
         try:
-            dead = self.store.reap_workers(self.id, self.dead_after)
+            dead = self.store.work.reap_workers(self.id, self.dead_after)
             if dead:
                 event(log, "work.reaped", workers=dead)
             self._finish_voided()
@@ -378,7 +378,7 @@ class WorkQueue:
             return False
 
         room = sum(self.lanes[lane] for lane in lanes)
-        claimed = self.store.claim_tasks(self.id, lanes, running, limit=room, classes=self.classes, admit=admit)
+        claimed = self.store.work.claim_tasks(self.id, lanes, running, limit=room, classes=self.classes, admit=admit)
         for task in claimed:
             self._start(task)
         with self._lock:

@@ -40,7 +40,7 @@ def stall_then_take_over(ci, slack, database_url, arm, stalled_method: str) -> C
         release = arm()
         for n in range(30):
             first.command(OUTSIDER, f"{job(n)} not allowed {n}")
-        slack.wait_for(lambda: len(store.audit_entries()) == 30, timeout=30, what="30 refusals stored")
+        slack.wait_for(lambda: len(store.audit.entries()) == 30, timeout=30, what="30 refusals stored")
         slack.wait_for(lambda: [c for c in slack.stalled if c.method == stalled_method], timeout=30, what="the first poster stuck mid-flush")
 
         second = Bot(env, slack, dead_after=1.0)  # presumes the silent first process dead and takes over
@@ -49,7 +49,7 @@ def stall_then_take_over(ci, slack, database_url, arm, stalled_method: str) -> C
         release.set()  # the first process wakes up mid-flush
         first.runtime.outbox.stop(timeout=15)  # and does whatever it still does
         posts = audit_posts(slack)
-        assert set(posts) == {e.id for e in store.audit_entries()}
+        assert set(posts) == {e.id for e in store.audit.entries()}
         return posts
     finally:
         for bot in bots:
@@ -110,7 +110,7 @@ def test_a_reminder_posted_just_before_a_kill_9_is_not_posted_again(process, ci,
 
 
 def task_done(store: Store, key: str) -> bool:
-    task = store.get_task(key)
+    task = store.work.get_task(key)
     with store.engine.connect() as conn:
         return bool(task) and conn.execute(sa.select(tasks_table.c.done_at).where(tasks_table.c.key == key)).scalar() is not None
 
@@ -160,11 +160,11 @@ def test_a_caller_only_answer_that_response_url_answers_late_is_not_sent_again(m
         assert status == 200
         slack.wait_response(lambda c: c.method.endswith("/s") and job(1) in str(c.args))
         slack.wait_for(
-            lambda: slack.calls_to("chat.postEphemeral") or bot.runtime.store.open_task_count() == 0, timeout=30, what="the answer finished"
+            lambda: slack.calls_to("chat.postEphemeral") or bot.runtime.store.work.open_task_count() == 0, timeout=30, what="the answer finished"
         )
     finally:
         held.set()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=30, what="every task done")
     assert answers_about(slack, job(1)) == (1, 0)
 
 
@@ -176,5 +176,5 @@ def test_a_caller_only_answer_that_response_url_refuses_is_whispered(make_bot, c
     slack.expired.add("s")
     status, _, _ = bot.command(ONCALL, f"status {job(1)}", response_name="s")
     assert status == 200
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0 and answers_about(slack, job(1))[1], timeout=30, what="the answer whispered")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0 and answers_about(slack, job(1))[1], timeout=30, what="the answer whispered")
     assert answers_about(slack, job(1)) == (0, 1)

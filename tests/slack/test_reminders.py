@@ -97,6 +97,6 @@ def test_no_reminder_once_the_request_is_decided_even_when_its_look_up_was_slow(
         slack.wait_for(lambda: ci.jobs[job(1)].state == "Cancelled", what="the cancel")
     finally:
         release.set()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=30, what="every task done")
     reminders = [m for m in slack.history[APPROVALS] if (m.get("metadata") or {}).get("event_type") == "cancel_moderation_reminder"]
     assert not reminders, f"a reminder ('{reminders[0]['text'][:60]}…') was posted after the request was approved"

@@ -50,7 +50,7 @@ def test_a_retried_event_publishes_once(bot, slack):
     bot.home_opened(ONCALL, event_id="Ev1")  # Slack's retry of the same event
     latest_home(slack, ONCALL, "Nothing is waiting")
     bot.runtime.work.wake()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, what="no open tasks")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, what="no open tasks")
     assert len(homes(slack, ONCALL)) == 1
 
 
@@ -89,7 +89,7 @@ def test_approve_from_home_racing_a_channel_click_decides_once(make_bot, ci, sla
     assert len(ci.requests_for("cancel_auditing")) == 1
     slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
     assert events(first) == ["requested", "approved", "started", "cancelled"]
-    winner = first.runtime.store.get_request(request_id).decided_by
+    winner = first.runtime.store.requests.get(request_id).decided_by
     loser = ONCALL2 if winner == ONCALL else ONCALL
     # The loser hears it: by response_url in the channel, by DM from the Home tab (no channel there).
     if loser == ONCALL2:
@@ -122,7 +122,7 @@ def test_deny_from_home_opens_the_form_and_denies(bot, ci, slack):
     bot.submit_view(ONCALL, "deny_form", {"note": "not spam"}, metadata)
     [update] = slack.wait_calls("chat.update", channel=APPROVALS)
     assert "Denied by <@U0ONCALL1>: not spam" in json.dumps(update.args["blocks"])
-    assert bot.runtime.store.get_request(request_id).state == "denied"
+    assert bot.runtime.store.requests.get(request_id).state == "denied"
 
 
 def test_withdraw_from_home(bot, ci, slack):
@@ -143,7 +143,7 @@ def test_everyone_sees_the_last_ten_decisions(bot, ci, slack):
     slack.wait_calls("chat.postMessage", 11, channel="C0WORK", timeout=30)
     bot.home_opened(OUTSIDER)
     home = latest_home(slack, OUTSIDER, "Last 10 decisions")
-    decided = bot.runtime.store.recent_decisions(11)
+    decided = bot.runtime.store.requests.recent_decisions(11)
     assert all(r.id[:8] in home for r in decided[:10]) and decided[10].id[:8] not in home
     assert "approve_request" not in home
 
@@ -165,7 +165,7 @@ def test_an_event_not_taken_by_a_full_queue_is_answered_so_slack_retries_it(make
         status, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")
     finally:
         held.set()
-    slack.wait_for(lambda: bot.runtime.store.open_task_count() == 0, timeout=30, what="every task done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=30, what="every task done")
     assert status != 200 and not homes(slack, ONCALL), "an event not taken was acknowledged as taken"
     retried, _, _ = bot.home_opened(ONCALL, event_id="Ev0FULL")  # Slack's retry, now that there is room
     assert retried == 200
