@@ -119,8 +119,10 @@ class Dialect:
         return insert(table)
 
     def insert_ignore(self, table: sa.Table, keys: list[str]) -> Any:
-        """INSERT … ON CONFLICT DO NOTHING."""
-        return self.insert(table).on_conflict_do_nothing(index_elements=keys)
+        """INSERT … ON CONFLICT DO NOTHING, whose rowcount says whether the row was new.
+        (With the implicit RETURNING of the primary key, SQLAlchemy 2.1 reports -1 on
+        PostgreSQL unless asked to keep the count.)"""
+        return self.insert(table).on_conflict_do_nothing(index_elements=keys).execution_options(preserve_rowcount=True)
 
     @contextmanager
     def begin(self, engine: Engine, urgent: bool = False) -> Iterator[Connection]:

@@ -30,6 +30,11 @@ class _WorkShim(WorkMixin, FencingMixin):
     def enqueue_in(self, conn: Connection, tasks: Iterable[NewTask], owner: str | None = None) -> int:
         return self._enqueue(conn, tasks, owner)
 
+    def _insert_ignore(self, table: sa.Table, keys: list[str]) -> Any:
+        # The dialect's, which keeps the rowcount on PostgreSQL: _enqueue's "how many were new"
+        # decides whether audit.append_once writes its entry.
+        return self.dialect.insert_ignore(table, keys)
+
 
 class Store:
     """Requests, the per-job journal, the audit log, Home-tab viewers, durable work and the
