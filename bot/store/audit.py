@@ -102,11 +102,8 @@ class AuditLog:
             raise ValueError(f"unknown audit event {event!r}")
         prev_hash = conn.execute(sa.select(chain_head_table.c.last_hash).where(chain_head_table.c.id == 1).with_for_update()).scalar_one()
         detail_text = json.dumps(detail, default=str)
-        entry_id = int(
-            conn.execute(
-                audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text, prev_hash=prev_hash)
-            ).inserted_primary_key[0]
-        )
+        insert = audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text, prev_hash=prev_hash)
+        entry_id = int(conn.execute(insert.returning(audit_table.c.id)).scalar_one())
         # Hash what was stored (detail as read back), so a reader recomputes the same bytes.
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(entry_id, now, event, actor, request_id, detail_text))
         conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(hash=entry_hash))

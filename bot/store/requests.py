@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -110,7 +111,7 @@ class Requests:
         already holds that many pending requests. `finishes`: the task preparing this request is
         done in the same transaction, so no moment counts the request both as pending and as
         still being prepared (admit)."""
-        values = dict(
+        values: dict[str, object] = dict(
             id=request_id,
             kind=kind,
             state=state,
@@ -138,7 +139,7 @@ class Requests:
             if finishes:
                 done = tasks_table.update().where(tasks_table.c.key == finishes.key, tasks_table.c.owner == finishes.owner)
                 conn.execute(done.values(done_at=self.db.now_sql(), owner=None))
-        return self.get(request_id), True
+        return self._stored(request_id), True
 
     def admit(self, requester: str, max_pending: int, task: NewTask) -> bool:
         """Store `task` (the look-ups and posting of a new request, on a stream of its
@@ -172,6 +173,13 @@ class Requests:
         with self.db.engine.connect() as conn:
             row = conn.execute(self._select_requests().where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
+
+    def _stored(self, request_id: str) -> Request:
+        """A request this repository has just written (never deleted: requests are kept)."""
+        request = self.get(request_id)
+        if request is None:
+            raise LookupError(f"request {request_id} vanished after it was written")
+        return request
 
     def decide(
         self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
@@ -247,7 +255,8 @@ class Requests:
 
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
-            self.audit.append_in(conn, "expired", "system", request_id, audit_for(request), request.decided_at)
+            decided_at = cast(float, request.decided_at)  # set by the UPDATE that expired it
+            self.audit.append_in(conn, "expired", "system", request_id, audit_for(request), decided_at)
             self.work.enqueue_in(conn, tasks_for(request))
 
         won = self.db.transition_each(
@@ -256,7 +265,7 @@ class Requests:
             dict(state="expired", decided_by="system", decided_at=self.db.now_sql()),
             on_win=on_win,
         )
-        return [self.get(request_id) for request_id in won]
+        return [self._stored(request_id) for request_id in won]
 
     def mark_started(self, request_id: str, actor: str, detail: dict) -> bool:
         """Write the `started` audit entry once, before the first request to Tencent."""
