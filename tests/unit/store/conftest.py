@@ -4,7 +4,9 @@ pruning are decided by that clock, never by waiting."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +31,22 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly migrated SQLite file, made once: each test starts from a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    template = Store(f"sqlite:///{path}")
+    template.migrate()
+    template.close()  # the last connection's close folds the WAL into the file
+    return path
+
+
 @pytest.fixture
-def store(database_url: str, clock: Clock) -> Iterator[Store]:
+def store(database_url: str, clock: Clock, sqlite_template: Path) -> Iterator[Store]:
+    if database_url.startswith("sqlite:///"):
+        shutil.copyfile(sqlite_template, database_url.removeprefix("sqlite:///"))
     store = Store(database_url, clock=clock)
-    store.migrate()
+    store.migrate()  # up to date already on SQLite; creates the schema on PostgreSQL
     yield store
     store.close()
 
