@@ -5,7 +5,7 @@
 SQLite always (a temporary file, synchronous=FULL as in production); PostgreSQL too with
 --postgres (its tables are dropped and recreated: use a scratch database). The log is filled
 with realistic decision entries (three jobs with results), chained as the bot chains them.
-Appends alternate chained (Store.audit) and unchained (the insert as it was before the chain)
+Appends alternate chained (AuditLog.append) and unchained (the insert as it was before the chain)
 so both see the same machine load.
 """
 
@@ -68,9 +68,9 @@ def fill(store: Store, count: int, batch: int = 5000) -> None:
             digest = entry_hash(prev, stored_fields(n, row["at"], row["event"], row["actor"], row["request_id"], text))
             rows.append({**row, "prev_hash": prev, "hash": digest, "posted_at": row["at"] + 1})
             prev = digest
-        with store._tx() as conn:
+        with store.transaction() as conn:
             conn.execute(audit_table.insert(), rows)
-    with store._tx() as conn:
+    with store.transaction() as conn:
         conn.execute(chain_head_table.update().values(last_id=count, last_hash=prev))
         if store.is_postgres:
             conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('audit_log', 'id'), (SELECT max(id) FROM audit_log))"))
@@ -95,7 +95,7 @@ def cli(url: str, *args: str) -> tuple[float, str]:
 def bench_verify(name: str, url: str, count: int, workdir: Path) -> None:
     store = fresh_store(url)
     fill(store, count)
-    seconds, verdict = timed(store.verify_audit)
+    seconds, verdict = timed(store.audit.verify)
     assert verdict.ok and verdict.checked == count, str(verdict)
     store.close()
     cli_seconds, _ = cli(url, "--verify")
@@ -105,14 +105,14 @@ def bench_verify(name: str, url: str, count: int, workdir: Path) -> None:
     file_seconds, out = cli(url, "--verify", "--file", str(export))
     assert f"{count} entries checked" in out
     print(
-        f"{name:<10} verify {count} entries: Store.verify_audit {seconds:.2f} s, `audit --verify` {cli_seconds:.2f} s; "
+        f"{name:<10} verify {count} entries: AuditLog.verify {seconds:.2f} s, `audit --verify` {cli_seconds:.2f} s; "
         f"export {export_seconds:.2f} s ({export.stat().st_size / 1e6:.0f} MB), `--verify --file` {file_seconds:.2f} s"
     )
 
 
 def plain_append(store: Store, event: str, actor: str, request_id: str | None, data: dict) -> None:
     """The append as it was before the chain: one INSERT in its own transaction."""
-    with store._tx() as conn:
+    with store.transaction() as conn:
         conn.execute(
             audit_table.insert().values(at=time.time(), event=event, actor=actor, request_id=request_id, detail=json.dumps(data, default=str))
         )
@@ -123,7 +123,7 @@ def bench_append(name: str, url: str, appends: int) -> None:
     chained, plain = [], []
     for n in range(appends):
         plain.append(timed(lambda n=n: plain_append(store, "cancelled", "U0ONCALL1", f"{n:032x}", detail(n)))[0])
-        chained.append(timed(lambda n=n: store.audit("cancelled", "U0ONCALL1", f"{n:032x}", detail(n)))[0])
+        chained.append(timed(lambda n=n: store.audit.append("cancelled", "U0ONCALL1", f"{n:032x}", detail(n)))[0])
     store.close()
 
     def ms(xs: list[float]) -> str:

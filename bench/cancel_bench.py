@@ -101,7 +101,7 @@ def worker(endpoint: str, database_url: str, rate: int, first: int, count: int) 
     store = Store(database_url)
     store.migrate()
     store.ping()
-    client = CIClient(endpoint=endpoint, secret_id=KEY_ID, secret_key=Secret(KEY), limiter=SharedLimiter(store, rate), concurrency=rate)
+    client = CIClient(endpoint=endpoint, secret_id=KEY_ID, secret_key=Secret(KEY), limiter=SharedLimiter(store.slots, rate), concurrency=rate)
     print("ready", flush=True)
     start_at = float(sys.stdin.readline())
     time.sleep(max(0.0, start_at - time.time()))  # both processes start at the same instant

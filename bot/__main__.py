@@ -106,7 +106,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     store = _open_store(settings, quiet=True)
     # With the database, share the bots' rate limit; without it, a read-only look-up may still go out.
-    limiter = SharedLimiter(store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline) if store else None
+    limiter = SharedLimiter(store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline) if store else None
     client = CIClient.from_settings(settings, limiter)
     try:
         status = client.describe(args.job_id)

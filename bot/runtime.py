@@ -60,7 +60,7 @@ class Runtime:
         self.store = Store(settings.database_url)
         self.store.migrate()
         # The limit is for all bot processes together, so it lives in the shared database.
-        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
+        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(
             token=token,
@@ -90,7 +90,7 @@ class Runtime:
         # A post needs a heartbeat fresh enough that nobody may take over for dead_after / 2 seconds after it.
         self.fresh = dead_after / 2
         self.outbox = Outbox(
-            self.store,
+            self.store.audit,
             self.store.work,
             AuditPoster(delivery_client, settings.audit_channel, self._approval_message),
             worker_id=lambda: self.work.id,
@@ -139,7 +139,7 @@ class Runtime:
         self._probe = DatabaseProbe(self.store.ping)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
-        request = self.store.get_request(request_id)
+        request = self.store.requests.get(request_id)
         return (request.message_channel, request.message_ts) if request and request.message_ts else None
 
     def _wake(self) -> None:
@@ -185,7 +185,7 @@ class Runtime:
         event(log, "bot.stopping", inflight=self.work.inflight, seconds_left=round(budget.left(deadline), 1))
         self._stopping.set()
         self.work.shutdown(budget.drain_until, before_retiring=lambda: self.outbox.stop(budget.left(budget.audit_until)))
-        event(log, "bot.stopped", unposted_audit=self.store.unposted_count(), open_tasks=self.store.work.open_task_count())
+        event(log, "bot.stopped", unposted_audit=self.store.audit.unposted_count(), open_tasks=self.store.work.open_task_count())
         self.ci.close()
         budget.done.set()
 

@@ -129,7 +129,7 @@ def age_requests(store, seconds: float) -> None:
 
 def all_posted(store) -> bool:
     """At least one entry, and every entry posted (read in one query: no race with a new entry)."""
-    entries = store.audit_entries()
+    entries = store.audit.entries()
     return bool(entries) and all(e.posted_at is not None for e in entries)
 
 

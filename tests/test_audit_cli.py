@@ -38,7 +38,7 @@ def log(database_url):
     store = Store(database_url, clock=lambda: next(times))
     store.migrate()
     for _, event, actor, request_id, detail in ENTRIES:
-        store.audit(event, actor, request_id, detail)
+        store.audit.append(event, actor, request_id, detail)
     store.close()
     return database_url
 

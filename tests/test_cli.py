@@ -89,7 +89,7 @@ def audit_rows(tmp_path) -> list[dict]:
 
     store = Store(f"sqlite:///{tmp_path}/cli.db")
     try:
-        return [{"event": e.event, "actor": e.actor, "detail": e.detail} for e in store.audit_entries()]
+        return [{"event": e.event, "actor": e.actor, "detail": e.detail} for e in store.audit.entries()]
     finally:
         store.close()
 
@@ -228,7 +228,7 @@ def test_the_rate_limiters_wait_ends_at_the_interrupt_and_sends_nothing(tmp_path
     store = Store(f"sqlite:///{tmp_path}/limit.db")
     store.migrate()
     try:
-        assert store.take_ci_slots(1, 1.0, 60.0)  # another process's request, in flight for a minute
+        assert store.slots.take(1, 1.0, 60.0)  # another process's request, in flight for a minute
         stop = Interrupt()
         limiter = StoppableLimiter(store, 1, 60.0, stop)
         raised: list[BaseException] = []

@@ -15,7 +15,7 @@ MALFORMED = b"<Response><JobsDetail><JobId>av"  # Tencent's published sample is 
 
 def result_of(bot, slack) -> tuple[str, dict]:
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
-    outcome = bot.runtime.store.get_request(bot.runtime.store.recent_decisions(1)[0].id).outcome[0]
+    outcome = bot.runtime.store.requests.get(bot.runtime.store.requests.recent_decisions(1)[0].id).outcome[0]
     return json.dumps(result.args["blocks"], ensure_ascii=False), outcome
 
 

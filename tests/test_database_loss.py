@@ -140,7 +140,7 @@ def test_a_click_while_the_database_black_holes_is_refused_to_the_clicker_and_ne
     back = time.monotonic()
     wait_healthy(bot, RECOVERY_SECONDS)
     cancel_works(bot, ci, slack, 2, since=back)
-    assert bot.runtime.store.get_request(request_id).state == "pending"
+    assert bot.runtime.store.requests.get(request_id).state == "pending"
     assert ci.jobs[job(1)].state != "Cancelled"
 
 

@@ -19,7 +19,7 @@ DEAD = "dead" * 8
 
 
 def events(bot):
-    return [e.event for e in bot.runtime.store.audit_entries()]
+    return [e.event for e in bot.runtime.store.audit.entries()]
 
 
 def cancel_sends(ci) -> Counter:
@@ -36,7 +36,7 @@ def plant_dead_execution(store: Store, request_id: str, job_ids: list[str], send
     long gone, and each job was sent `sends` times with no outcome recorded."""
     caller = Caller(ONCALL, CHANNEL)
     store.work.register_worker(DEAD, "another-host", 4242, "x" * 32)
-    store.create_request(
+    store.requests.create(
         request_id=request_id,
         kind="direct",
         state="approved",
@@ -80,7 +80,7 @@ def test_a_dead_workers_job_that_may_have_been_cancelled_is_confirmed_not_failed
     text = json.dumps(result.args["blocks"])
     assert result.args["text"] == "Cancelled 2 job(s)"
     assert "confirmed by a status query" in text and "InvalidArgument" not in text
-    outcomes = {r.job_id: r.outcome for r in bot.runtime.store.job_records("c" * 32)}
+    outcomes = {r.job_id: r.outcome for r in bot.runtime.store.journal.records("c" * 32)}
     assert outcomes[job(1)]["result"] == "cancelled" and outcomes[job(1)]["confirmed"] is True
     assert ci.requests_for(f"/video/auditing/{job(1)}"), "the status query was made"
 
@@ -111,7 +111,7 @@ def test_only_the_holder_of_an_execution_records_its_outcome(database_url):
     store.migrate()
     try:
         store.work.register_worker("a" * 32, "h", 1, "b" * 32)
-        store.create_request(
+        store.requests.create(
             request_id="e" * 32,
             kind="direct",
             state="approved",
@@ -125,13 +125,13 @@ def test_only_the_holder_of_an_execution_records_its_outcome(database_url):
             task_owner="a" * 32,
         )
         outcome = {"job_id": job(1), "result": "cancelled", "ok": True}
-        assert not store.mark_sending("e" * 32, job(1), f"exec:{'e' * 32}", "z" * 32)
-        assert not store.record_outcome("e" * 32, job(1), outcome, f"exec:{'e' * 32}", "z" * 32)
-        assert not store.finish("e" * 32, [outcome], "cancelled", ONCALL, {}, task_key=f"exec:{'e' * 32}", me="z" * 32)
-        assert store.mark_sending("e" * 32, job(1), f"exec:{'e' * 32}", "a" * 32)
-        assert store.record_outcome("e" * 32, job(1), outcome, f"exec:{'e' * 32}", "a" * 32)
-        assert store.finish("e" * 32, [outcome], "cancelled", ONCALL, {}, task_key=f"exec:{'e' * 32}", me="a" * 32)
-        assert [e.event for e in store.audit_entries()] == ["cancelled"]
+        assert not store.journal.mark_sending("e" * 32, job(1), f"exec:{'e' * 32}", "z" * 32)
+        assert not store.journal.record_outcome("e" * 32, job(1), outcome, f"exec:{'e' * 32}", "z" * 32)
+        assert not store.requests.finish("e" * 32, [outcome], "cancelled", ONCALL, {}, task_key=f"exec:{'e' * 32}", me="z" * 32)
+        assert store.journal.mark_sending("e" * 32, job(1), f"exec:{'e' * 32}", "a" * 32)
+        assert store.journal.record_outcome("e" * 32, job(1), outcome, f"exec:{'e' * 32}", "a" * 32)
+        assert store.requests.finish("e" * 32, [outcome], "cancelled", ONCALL, {}, task_key=f"exec:{'e' * 32}", me="a" * 32)
+        assert [e.event for e in store.audit.entries()] == ["cancelled"]
     finally:
         store.close()
 
@@ -160,7 +160,7 @@ def test_an_exception_in_one_job_is_its_outcome_and_the_batch_goes_on(bot, ci, s
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
     assert result.args["text"] == "Cancelled 7 of 8 job(s)"
     assert "BotError" in json.dumps(result.args["blocks"])
-    [final] = [e for e in bot.runtime.store.audit_entries() if e.event == "failed"]
+    [final] = [e for e in bot.runtime.store.audit.entries() if e.event == "failed"]
     by_job = {r["job_id"]: r for r in final.detail["results"]}
     assert set(by_job) == set(ids)
     assert by_job[ids[3]]["result"] == "failed" and by_job[ids[3]]["state"] == "Auditing"  # confirmed still running
@@ -221,9 +221,9 @@ def test_two_processes_post_each_entry_once_in_order_when_slack_is_slow(make_bot
     for n, bot in enumerate((first, second, first)):
         bot.command(OUTSIDER, f"{job(n)} refused {n}")
     store = first.runtime.store
-    slack.wait_for(lambda: len(store.audit_entries()) == 3 and store.unposted_count() == 0, timeout=40, what="three entries posted")
+    slack.wait_for(lambda: len(store.audit.entries()) == 3 and store.audit.unposted_count() == 0, timeout=40, what="three entries posted")
     posted = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT]]
-    assert posted == [e.id for e in store.audit_entries()]
+    assert posted == [e.id for e in store.audit.entries()]
 
 
 def test_a_requester_may_hold_only_so_many_pending_requests(make_bot, ci, slack):

@@ -85,7 +85,7 @@ def test_two_containers_with_one_host_name_and_colliding_pids_cancel_each_job_on
     assert results == {j: 1 for j in ids}, "a result was posted more than once"
     store = Store(database_url)
     try:
-        entries = store.audit_entries()
+        entries = store.audit.entries()
     finally:
         store.close()
     assert Counter(e.event for e in entries)["cancelled"] == len(ids) and all(e.event != "failed" for e in entries)
@@ -116,7 +116,7 @@ def test_a_process_whose_clock_runs_ahead_neither_expires_a_request_early_nor_bu
     slack.wait_for(lambda: settled(database_url), timeout=30, what="every task done and every audit entry posted")
     store = Store(database_url)
     try:
-        events = [e.event for e in store.audit_entries()]
+        events = [e.event for e in store.audit.entries()]
     finally:
         store.close()
     assert events == ["requested", "approved", "started", "cancelled"], events
@@ -161,7 +161,7 @@ def test_a_frozen_process_presumed_dead_comes_back_holding_nothing(process, ci, 
     assert len(slack.calls_to("chat.postMessage", channel=CHANNEL)) == 1, "the result was posted twice"
     store = Store(database_url)
     try:
-        entries = store.audit_entries()
+        entries = store.audit.entries()
     finally:
         store.close()
     posted = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata") and not m.get("thread_ts")]

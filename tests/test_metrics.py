@@ -117,10 +117,10 @@ def test_stored_state_gauges_come_from_the_database(bot, ci, slack):
     bot.command(MOD, f"{job(4)} keep it pending")
     bot.request_id_from_approval()
     store = bot.runtime.store
-    slack.wait_for(lambda: store.unposted_count() >= 1, what="an audit entry waiting")
+    slack.wait_for(lambda: store.audit.unposted_count() >= 1, what="an audit entry waiting")
     now = scrape(bot.url)
     assert now.value("cancel_moderation_pending_requests") == 1
-    assert now.value("cancel_moderation_audit_backlog") == store.unposted_count()
+    assert now.value("cancel_moderation_audit_backlog") == store.audit.unposted_count()
     ttl = bot.settings.approval_ttl_seconds
     assert 0 < now.value("cancel_moderation_pending_expiry_seconds") <= ttl
 

@@ -189,9 +189,9 @@ def assert_each_job_cancelled_once_or_confirmed(ci, store_url: str, ids: list[st
     assert all(ci.jobs[j].state == "Cancelled" for j in ids)
     store = Store(store_url)
     try:
-        [request_id] = {e.request_id for e in store.audit_entries() if e.event == "started"}
-        outcomes = {r.job_id: r.outcome for r in store.job_records(request_id)}
-        events = [e.event for e in store.audit_entries()]
+        [request_id] = {e.request_id for e in store.audit.entries() if e.event == "started"}
+        outcomes = {r.job_id: r.outcome for r in store.journal.records(request_id)}
+        events = [e.event for e in store.audit.entries()]
     finally:
         store.close()
     assert events.count("started") == 1 and events.count("cancelled") == 1 and "failed" not in events
@@ -260,8 +260,8 @@ def outcomes_by_job(store_url: str) -> dict[str, dict | None]:
 
     store = Store(store_url)
     try:
-        started = {e.request_id for e in store.audit_entries() if e.event == "started"}
-        return {r.job_id: r.outcome for request_id in started for r in store.job_records(request_id)}
+        started = {e.request_id for e in store.audit.entries() if e.event == "started"}
+        return {r.job_id: r.outcome for request_id in started for r in store.journal.records(request_id)}
     finally:
         store.close()
 

@@ -24,7 +24,7 @@ def test_a_job_whose_answer_was_lost_is_confirmed_even_when_the_retry_gets_a_4xx
     bot.command(ONCALL, f"{job(1)} lost answer then a 4xx")
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
     assert ci.jobs[job(1)].state == "Cancelled"  # Tencent did cancel it
-    outcome = bot.runtime.store.job_records(bot.runtime.store.audit_entries()[0].request_id)[0].outcome
+    outcome = bot.runtime.store.journal.records(bot.runtime.store.audit.entries()[0].request_id)[0].outcome
     assert outcome["result"] != "failed", (outcome, result.args["text"])
 
 
@@ -32,7 +32,7 @@ def test_a_rate_limited_thread_reply_does_not_post_the_entry_again(bot, ci, slac
     """Guarantee 5: each audit entry exactly once. A long entry (a bulk whose Tencent messages
     are long) is posted as a head message plus thread replies. Slack accepts the head and
     answers the first reply with 429: AuditPoster raises RetryLater(refused=True), the outbox
-    calls post_refused(), which forgets that the head is in the channel, and the next pass
+    calls audit_post_refused(), which forgets that the head is in the channel, and the next pass
     posts the head again (no history look-up)."""
     ids = [job(n) for n in range(60)]
     for j in ids:
@@ -52,7 +52,7 @@ def test_a_rate_limited_thread_reply_does_not_post_the_entry_again(bot, ci, slac
     bot.command(ONCALL, " ".join(ids) + " many long failures")
     store = bot.runtime.store
     slack.wait_for(
-        lambda: "failed" in [e.event for e in store.audit_entries()] and store.unposted_count() == 0, timeout=40, what="the failed entry posted"
+        lambda: "failed" in [e.event for e in store.audit.entries()] and store.audit.unposted_count() == 0, timeout=40, what="the failed entry posted"
     )
     assert state["limited"], "the entry had thread replies"
     heads = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata") and not m.get("thread_ts")]
@@ -71,7 +71,7 @@ def test_a_lost_audit_answer_is_found_even_when_the_bot_host_clock_runs_ahead(bo
     store.clock = lambda: _time.time() + 10  # the bot host's clock runs 10 s fast
     slack.lose_answer("chat.postMessage", 1, channel=AUDIT)
     bot.command("U0OUTSIDER", f"{job(1)} no")
-    slack.wait_for(lambda: store.audit_entries() and store.unposted_count() == 0, timeout=30, what="the entry posted")
+    slack.wait_for(lambda: store.audit.entries() and store.audit.unposted_count() == 0, timeout=30, what="the entry posted")
     ids = [m["metadata"]["event_payload"]["audit_id"] for m in slack.history[AUDIT] if m.get("metadata")]
     assert ids == [1], f"audit entry posted {len(ids)} times: {ids}"
 
@@ -118,7 +118,7 @@ def test_a_command_acknowledged_while_the_process_stops_is_carried_out(make_bot,
 
 
 def test_max_pending_per_user_holds_for_simultaneous_requests(make_bot, ci, slack, database_url):
-    """Guarantee 7 (MAX_PENDING_PER_USER). create_request() counts the requester's pending
+    """Guarantee 7 (MAX_PENDING_PER_USER). Requests.create() counts the requester's pending
     requests, then inserts, in one transaction; on PostgreSQL (READ COMMITTED) concurrent
     look-up threads (or processes) each count the same number and all insert. (SQLite's
     BEGIN IMMEDIATE serialises them, so this holds there.)"""
@@ -138,9 +138,9 @@ def test_max_pending_per_user_holds_for_simultaneous_requests(make_bot, ci, slac
         t.join()
     store = bots[0].runtime.store
     slack.wait_for(
-        lambda: len([e for e in store.audit_entries() if e.event in ("requested", "refused")]) == 8, timeout=30, what="every command decided"
+        lambda: len([e for e in store.audit.entries() if e.event in ("requested", "refused")]) == 8, timeout=30, what="every command decided"
     )
-    requested = [e for e in store.audit_entries() if e.event == "requested"]
+    requested = [e for e in store.audit.entries() if e.event == "requested"]
     assert len(requested) <= 1, f"{len(requested)} pending requests for one requester (limit 1)"
 
 
@@ -152,7 +152,7 @@ def test_an_acknowledged_cancel_whose_reason_holds_a_nul_is_carried_out(bot, ci,
     assert status == 200 and "Working on 1 job" in json.dumps(body)
     [result] = slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
     assert result.args["text"] == "Cancelled 1 job(s)" and ci.jobs[job(1)].state == "Cancelled"
-    [started] = [e for e in bot.runtime.store.audit_entries() if e.event == "started"]
+    [started] = [e for e in bot.runtime.store.audit.entries() if e.event == "started"]
     assert started.detail["reason"] == "streamshows violence"
 
 
@@ -177,7 +177,7 @@ def test_after_a_clean_sigterm_the_next_process_posts_to_the_audit_channel(make_
     first = make_bot()
     first.command("U0OUTSIDER", f"{job(1)} refused before the restart")
     store = first.runtime.store
-    slack.wait_for(lambda: store.audit_entries() and store.unposted_count() == 0, what="the first entry posted")
+    slack.wait_for(lambda: store.audit.entries() and store.audit.unposted_count() == 0, what="the first entry posted")
     first.stop()  # SIGTERM: a clean stop
     second = make_bot()  # the next start (or the other dyno)
     second.command("U0OUTSIDER", f"{job(2)} refused after the restart")
@@ -185,7 +185,7 @@ def test_after_a_clean_sigterm_the_next_process_posts_to_the_audit_channel(make_
     with store.engine.connect() as conn:
         holder = conn.exec_driver_sql("SELECT holder FROM leases WHERE name = 'audit-poster'").scalar()
     try:
-        slack.wait_for(lambda: len(store.audit_entries()) == 2 and store.unposted_count() == 0, timeout=20, what="the second entry posted")
+        slack.wait_for(lambda: len(store.audit.entries()) == 2 and store.audit.unposted_count() == 0, timeout=20, what="the second entry posted")
     except AssertionError:
         raise AssertionError(f"audit entry never posted; the lease is held by {holder!r}, the running worker is {second.runtime.work.id!r}") from None
 
@@ -202,5 +202,5 @@ def test_a_job_cancelled_before_a_crash_is_confirmed_when_its_resend_meets_a_4xx
     ci.script(job(1), Fault.error(403, "AccessDenied", "access denied"))
     plant_dead_execution(bot.runtime.store, "f" * 32, [job(1)], sends=1)
     slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
-    [record] = bot.runtime.store.job_records("f" * 32)
+    [record] = bot.runtime.store.journal.records("f" * 32)
     assert record.outcome["result"] != "failed", (record.outcome, "status queries:", len(ci.requests_for(f"/video/auditing/{job(1)}")))

@@ -38,7 +38,7 @@ def test_kill_9_after_slack_accepted_the_approval_post_does_not_post_it_twice(pr
     process()  # restarted on the same host: resumes at once
     store = Store(database_url)
     try:  # the resumed delivery has run (and a repeated post, had there been one, was answered: 4 s late)
-        slack.wait_for(lambda: store.get_request(request_id).message_ts, timeout=20, what="the approval message stored")
+        slack.wait_for(lambda: store.requests.get(request_id).message_ts, timeout=20, what="the approval message stored")
     finally:
         store.close()
     posts = approval_posts_for(slack, request_id)

@@ -20,7 +20,7 @@ from tests.slack.events.test_app_home import latest_home
 
 def counts(store) -> dict:
     t = tasks_table.c
-    audit = len(store.audit_entries())
+    audit = len(store.audit.entries())
     with store.engine.connect() as conn:
         return {
             "finished": conn.execute(sa.select(sa.func.count()).where(t.done_at.is_not(None))).scalar_one(),
@@ -59,11 +59,11 @@ def test_old_finished_work_and_stale_homes_are_pruned_and_nothing_else(make_bot,
     assert retention.prune(time.time() + 31 * DAY) == (before["finished"] - 1, 1)  # all but the approval post
     assert counts(store) == {**before, "finished": 1, "home_views": 0}  # the reminder and every audit entry stay
     assert finished_keys(store) == [f"{request_id}:post"]
-    assert store.verify_audit().ok
+    assert store.audit.verify().ok
 
     bot.home_opened(MOD)  # opening the tab again makes the user a viewer again
     latest_home(slack, MOD, "withdraw_request")
-    assert store.home_viewers() == [MOD]
+    assert store.homes.viewers() == [MOD]
 
 
 def test_reopening_the_tab_keeps_a_home_view_fresh(make_bot, slack):
@@ -76,7 +76,7 @@ def test_reopening_the_tab_keeps_a_home_view_fresh(make_bot, slack):
     bot.home_opened(ONCALL)
     latest_home(slack, ONCALL, "Nothing is waiting", count=2)
     assert Retention(store, days=30).prune(time.time())[1] == 0
-    assert store.home_viewers() == [ONCALL]
+    assert store.homes.viewers() == [ONCALL]
 
 
 def test_an_open_requests_card_keeps_its_evidence_after_pruning(make_bot, ci, slack):
@@ -97,7 +97,7 @@ def test_an_open_requests_card_keeps_its_evidence_after_pruning(make_bot, ci, sl
         conn.execute(sa.text("UPDATE tasks SET done_at = done_at - :s, created_at = created_at - :s WHERE done_at IS NOT NULL"), shift)
         conn.execute(sa.text("UPDATE requests SET created_at = created_at - :s"), shift)
     bot.runtime.retention.prune(time.time())  # the sweeper's hourly pruning
-    assert store.get_request(request_id).is_open
+    assert store.requests.get(request_id).is_open
     held = threading.Event()
     ci.script(job(1), Fault.until(held))  # the CI call after the click is held: the card shows the decision only
     try:

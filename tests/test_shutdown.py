@@ -85,7 +85,7 @@ def _audit(store_url: str):
 
     store = Store(store_url)
     try:
-        return store.audit_entries()
+        return store.audit.entries()
     finally:
         store.close()
 
@@ -97,7 +97,7 @@ def _wait_all_done(store_url: str, slack) -> None:
     store = Store(store_url)
     try:
         slack.wait_for(
-            lambda: store.work.open_task_count() == 0 and store.unposted_count() == 0, timeout=60, what="every task done, every entry posted"
+            lambda: store.work.open_task_count() == 0 and store.audit.unposted_count() == 0, timeout=60, what="every task done, every entry posted"
         )
     finally:
         store.close()

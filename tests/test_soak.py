@@ -76,9 +76,9 @@ def test_soak(make_bot, ci, slack, captured_logs):
     outcome_of = {}
 
     def settled():
-        entries = store.audit_entries()
+        entries = store.audit.entries()
         finals = [e for e in entries if e.event in {"cancelled", "failed", "requested", "refused"}]
-        return len(finals) == 200 and store.unposted_count() == 0 and entries
+        return len(finals) == 200 and store.audit.unposted_count() == 0 and entries
 
     entries = slack.wait_for(settled, timeout=120, what="200 final outcomes, all posted")
     started = {e.request_id for e in entries if e.event == "started"}

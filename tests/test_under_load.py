@@ -26,7 +26,7 @@ def approved_update(slack):
 
 
 def events(bot):
-    return [e.event for e in bot.runtime.store.audit_entries()]
+    return [e.event for e in bot.runtime.store.audit.entries()]
 
 
 def test_buttons_go_while_the_requesters_earlier_message_is_still_on_its_way(make_bot, ci, slack):

@@ -61,10 +61,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     try:
         with store.time_limit(AUDIT_READ_LIMIT_SECONDS):  # a long log is read in one go
             if args.verify:
-                verdict = store.verify_audit()
+                verdict = store.audit.verify()
                 print(verdict)
                 return 0 if verdict.ok else 1
-            entries = store.audit_entries(where=where)
+            entries = store.audit.entries(where=where)
     finally:
         store.close()
     _write(entries, args.format)

@@ -61,7 +61,7 @@ class OperatorCancel:
         threading.Thread(target=self._say_when_stopped, name="cli-interrupt", daemon=True).start()
         try:
             request_id = uuid.uuid4().hex
-            request, _ = self.store.create_request(
+            request, _ = self.store.requests.create(
                 request_id=request_id,
                 kind="cli",
                 state="approved",
@@ -104,7 +104,7 @@ class StoppableLimiter:
 
     def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt) -> None:
         self.stop = stop
-        self.shared = SharedLimiter(store, limit, in_flight=in_flight, check_stop=self._check)
+        self.shared = SharedLimiter(store.slots, limit, in_flight=in_flight, check_stop=self._check)
 
     def acquire(self, priority: int = URGENT) -> None:
         self._check()

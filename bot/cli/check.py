@@ -112,7 +112,7 @@ def check_database(settings: Settings) -> list[Result]:
             Result(
                 "database",
                 True,
-                f"{describe_database(settings.database_url)}: reachable, schema up to date, {store.unposted_count()} audit post(s) waiting",
+                f"{describe_database(settings.database_url)}: reachable, schema up to date, {store.audit.unposted_count()} audit post(s) waiting",
             )
         ]
     finally:

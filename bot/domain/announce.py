@@ -118,7 +118,7 @@ def pending(caller: Caller, request_ids: list[str], approver: bool, key: str) ->
 
 
 def home(user_id: str, version: int) -> NewTask:
-    """Refresh `user_id`'s Home tab after change `version` (store.queue_home_refreshes coalesces a burst)."""
+    """Refresh `user_id`'s Home tab after change `version` (store.homes.queue_refreshes coalesces a burst)."""
     return NewTask(
         key=f"home:{user_id}:{version}", kind=HOME, lane=HOME_LANE, payload={"user_id": user_id, "opened": False}, stream=home_stream(user_id)
     )

@@ -73,7 +73,7 @@ class Executor:
         (a database blip) stay open and the task is retried.
         """
         started = time.monotonic()
-        self.store.mark_started(
+        self.store.requests.mark_started(
             request.id,
             request.decided_by or "system",
             {
@@ -84,7 +84,7 @@ class Executor:
                 "job_ids": list(request.job_ids),
             },
         )
-        todo = [r for r in self.store.ensure_job_records(request.id, request.job_ids) if r.outcome is None]
+        todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
         lost = threading.Event()
 
         def one(record: JobRecord) -> None:
@@ -107,7 +107,7 @@ class Executor:
                 list(pool.map(one, todo))
         if lost.is_set():
             raise LostHold(request.id)
-        records = self.store.job_records(request.id)
+        records = self.store.journal.records(request.id)
         missing = [r.job_id for r in records if r.outcome is None]
         if missing:
             raise RuntimeError(f"{len(missing)} job outcome(s) not stored yet")
@@ -127,7 +127,7 @@ class Executor:
         if outcome is None and stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
         elif outcome is None:
-            if not self.store.mark_sending(request_id, job_id, task.key, task.owner):
+            if not self.store.journal.mark_sending(request_id, job_id, task.key, task.owner):
                 raise LostHold(request_id)
             outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
             self._keep(request_id, job_id, outcome)
@@ -152,7 +152,7 @@ class Executor:
         deadline = time.monotonic() + self.record_patience
         for attempt in itertools.count():
             try:
-                if not self.store.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+                if not self.store.journal.record_outcome(request_id, job_id, outcome, task.key, task.owner):
                     raise LostHold(request_id)
                 return
             except LostHold:
@@ -215,7 +215,9 @@ def finish(store: Store, task: Task, request: Request, outcomes: list[dict], ann
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
     detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, "channel": request.origin_channel, **summary}
-    won = store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=task.owner, tasks=announcements)
+    won = store.requests.finish(
+        request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=task.owner, tasks=announcements
+    )
     if won:
         event(
             log,

@@ -88,14 +88,14 @@ class LookupsMixin:
             why = self._not_allowed(unverified, "You may not request cancellations, so you have none pending.")
             return self._record_refusal(task.key, caller, "pending", why, tell=True)
         approver = role is Role.APPROVER
-        requests = self.store.open_requests(None if approver else caller.user_id)
+        requests = self.store.requests.pending(None if approver else caller.user_id)
         self.store.work.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
         self.wake()
 
     def home_audience(self, request: Request) -> list[str]:
         """Whose open Home tab a change to `request` alters: on-call's (their pending list, and
         the last decisions) and the requester's. Others see it the next time they open the tab."""
-        viewers = self.store.home_viewers()
+        viewers = self.store.homes.viewers()
         on_call = self.policy.approvers_among(viewers)  # one membership read per group, not per viewer
         return [user for user in viewers if user == request.requester or user in on_call]
 
@@ -103,7 +103,7 @@ class LookupsMixin:
         approver = self._role(user_id)[0] is Role.APPROVER
         return HomeData(
             approver=approver,
-            pending=self.store.open_requests() if approver else [],
-            mine=self.store.open_requests(user_id),
-            recent=self.store.recent_decisions(RECENT),
+            pending=self.store.requests.pending() if approver else [],
+            mine=self.store.requests.pending(user_id),
+            recent=self.store.requests.recent_decisions(RECENT),
         )

@@ -25,7 +25,7 @@ class OnCallMixin:
     # -- withdraw --------------------------------------------------------------------
     def on_withdraw(self, task: Task) -> None:
         caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
-        request = self.store.get_request(request_id)
+        request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
         if caller.user_id != request.requester:
@@ -40,15 +40,15 @@ class OnCallMixin:
                 caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.", task.key, stream=announce.requester_stream(request_id)
             ),
         ]
-        if not self.store.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request), tasks=follow_up):
-            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+        if not self.store.requests.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request), tasks=follow_up):
+            return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         self.wake()
 
     # -- retry failed jobs --------------------------------------------------------------
     def on_retry(self, task: Task) -> None:
         caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
         round_seen = int(task.payload.get("round", 0))
-        request = self.store.get_request(request_id)
+        request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
         role, unverified = self._role(caller.user_id)
@@ -62,7 +62,7 @@ class OnCallMixin:
             *([announce.approval_update(request_id, "approved", round_seen + 1)] if request.kind == "approval" else []),
             announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id),
         ]
-        if not (jobs and self.store.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):
+        if not (jobs and self.store.requests.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):
             return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); see the latest result.")
         self.wake()
 

@@ -38,8 +38,8 @@ class Retention:
 
     def prune(self, now: float) -> tuple[int, int]:
         cutoff = now - self.days * DAY
-        tasks = self.store.prune_finished_tasks(cutoff, keep_kinds=KEEP)
-        views = self.store.prune_home_views(cutoff)
+        tasks = self.store.retention.prune_finished_tasks(cutoff, keep_kinds=KEEP)
+        views = self.store.homes.prune(cutoff)
         if tasks or views:
             event(log, "retention.pruned", tasks=tasks, home_views=views, retention_days=self.days)
         return tasks, views

@@ -133,7 +133,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
         prepare = command_task(f"request:{request_id_of(task)}", caller, task.payload["command"], lane=LOOKUPS, kind=REQUEST)
         prepare = replace(prepare, stream=f"asks:{caller.user_id}")  # one requester's requests, one at a time
-        if not self.store.admit_request(caller.user_id, self.max_pending, prepare):
+        if not self.store.requests.admit(caller.user_id, self.max_pending, prepare):
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
         metrics.command("cancel", "accepted")
         self.wake()
@@ -146,7 +146,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _direct(self, task: Task, caller: Caller, command: Cancel) -> None:
         metrics.command("cancel", "accepted")
         request_id = request_id_of(task)
-        self.store.create_request(
+        self.store.requests.create(
             request_id=request_id,
             kind="direct",
             state="approved",
@@ -165,12 +165,12 @@ class Workflow(LookupsMixin, OnCallMixin):
     def on_request(self, task: Task) -> None:
         caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
         request_id = request_id_of(task)
-        if self.store.get_request(request_id):
+        if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
         statuses = self.describe_all(command["job_ids"], priority=POST)  # before `status` look-ups
         short = request_id[:8]
         try:
-            _, created = self.store.create_request(
+            _, created = self.store.requests.create(
                 request_id=request_id,
                 kind="approval",
                 state="pending",
@@ -203,7 +203,7 @@ class Workflow(LookupsMixin, OnCallMixin):
 
     def check_decider(self, task_key: str | None, caller: Caller, request_id: str, action: str) -> tuple[Request | None, str | None]:
         """The request, or why `caller` may not decide it (the refusal is audited when `task_key` is given)."""
-        request = self.store.get_request(request_id)
+        request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
         role, unverified = self._role(caller.user_id)
@@ -228,9 +228,9 @@ class Workflow(LookupsMixin, OnCallMixin):
             return self._tell(task, caller, problem)
         self._remember_message(request, caller)
         follow_up = [announce.approval_update(request_id, "approved"), execute_task(request_id)]
-        if not self.store.decide(request_id, "approved", caller.user_id, detail=self._detail(request), tasks=follow_up):
+        if not self.store.requests.decide(request_id, "approved", caller.user_id, detail=self._detail(request), tasks=follow_up):
             metrics.command("approve", "refused")
-            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+            return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("approve", "accepted")
         event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
         self.wake()
@@ -250,9 +250,9 @@ class Workflow(LookupsMixin, OnCallMixin):
         self._remember_message(request, caller)
         note = task.payload.get("note", "").replace("\x00", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, "denied"), announce.requester_dm(request_id, "denied", request.requester)]
-        if not self.store.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
+        if not self.store.requests.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
             metrics.command("deny", "refused")
-            return self._tell(task, caller, self._already(self.store.get_request(request_id)))
+            return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("deny", "accepted")
         event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
         self.wake()
@@ -261,7 +261,7 @@ class Workflow(LookupsMixin, OnCallMixin):
 
     def sweep(self) -> None:
         """Expire overdue requests; their notices are stored with the expiry."""
-        expired = self.store.expire_due(
+        expired = self.store.requests.expire_due(
             tasks_for=lambda r: [announce.approval_update(r.id, "expired"), announce.requester_dm(r.id, "expired", r.requester)],
             audit_for=self._detail,
         )
@@ -273,7 +273,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     # -- execution ---------------------------------------------------------------------
 
     def on_execute(self, task: Task) -> None:
-        request = self.store.get_request(task.payload["request_id"])
+        request = self.store.requests.get(task.payload["request_id"])
         if request is None or request.state != "approved":
             return  # finished already (a re-run)
         outcomes = self.executor.run(task, request)
@@ -312,7 +312,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _remember_message(self, request: Request, caller: Caller) -> None:
         """A click can beat the storing of the message's ts; Slack tells us which message it was."""
         if not request.message_ts and caller.message:
-            self.store.set_message(request.id, *caller.message)
+            self.store.requests.set_message(request.id, *caller.message)
 
     def _tell(self, task: Task, caller: Caller, text: str) -> None:
         self.store.work.enqueue([announce.tell(caller, text, task.key)])
@@ -331,7 +331,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             if tell
             else NewTask(key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
         )
-        if self.store.audit_once(marker, "refused", caller.user_id, request_id, detail):
+        if self.store.audit.append_once(marker, "refused", caller.user_id, request_id, detail):
             metrics.command(action, "refused")
             event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why, request_id=request_id)
         self.wake()

@@ -106,8 +106,8 @@ class StoredState(Collector):
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         try:
-            pending, next_expiry = self.store.pending_summary()
-            backlog = self.store.unposted_count()
+            pending, next_expiry = self.store.requests.pending_summary()
+            backlog = self.store.audit.unposted_count()
         except Exception as exc:  # a scrape must not fail because the database is down
             log.warning("metrics.database_unavailable", extra={"fields": {"error": type(exc).__name__}})
             return

@@ -87,7 +87,7 @@ class Courier:
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
     def pending(self, task: Task) -> None:
-        requests = [r for r in map(self.store.get_request, task.payload["request_ids"]) if r]
+        requests = [r for r in map(self.store.requests.get, task.payload["request_ids"]) if r]
         text, blocks = home_blocks.pending_message(requests, task.payload["approver"])
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
@@ -158,7 +158,7 @@ class Courier:
         if self.store.work.task_attempts(task.key):  # an earlier try (here, or by a worker that died) may have landed
             found = find_posted(self.client, self.approval_channel, REQUEST_EVENT, "request_id", request.id, oldest=request.created_at - LOOKBACK)
             if found:
-                self.store.set_message(request.id, self.approval_channel, found)
+                self.store.requests.set_message(request.id, self.approval_channel, found)
                 return
         self._fence(task)
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
@@ -173,7 +173,7 @@ class Courier:
             retry_or_raise(exc)
             event(log, "slack.approval_post_failed", logging.ERROR, request_id=request.id, error=exc.response.get("error"))
             return
-        self.store.set_message(request.id, response["channel"], response["ts"])
+        self.store.requests.set_message(request.id, response["channel"], response["ts"])
 
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
@@ -232,10 +232,10 @@ class Courier:
     # -- Home tab ------------------------------------------------------------------------
     def home(self, task: Task) -> None:
         """Publish a user's Home tab; a refresh that finds it showing this change already is skipped."""
-        user_id, version = task.payload["user_id"], self.store.latest_change()
+        user_id, version = task.payload["user_id"], self.store.homes.latest_change()
         if task.payload.get("opened"):
-            self.store.home_opened(user_id)
-        elif self.store.home_shown(user_id) >= version:
+            self.store.homes.opened(user_id)
+        elif self.store.homes.shown(user_id) >= version:
             return  # a burst of changes: an earlier refresh already showed the latest
         try:
             self.client.views_publish(user_id=user_id, view=home_blocks.home_view(self.home_data(user_id)).to_dict())
@@ -243,15 +243,15 @@ class Courier:
             retry_or_raise(exc)
             event(log, "slack.home_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
             return
-        self.store.mark_home_shown(user_id, version)
+        self.store.homes.mark_shown(user_id, version)
 
     def _refresh_homes(self, request: Request) -> None:
         """A request changed: refresh, in the Home lane, the Home of those it concerns who
         opened the tab (coalesced); everyone else sees it when they next open the tab."""
         users = self.home_audience(request) if self.home_audience else []
         if users:
-            version = self.store.latest_change()
-            self.store.queue_home_refreshes([announce.home(user, version) for user in users])
+            version = self.store.homes.latest_change()
+            self.store.homes.queue_refreshes([announce.home(user, version) for user in users])
 
     # -- shared ------------------------------------------------------------------------
     def _fence(self, task: Task, pending_request: str | None = None) -> bool:
@@ -262,13 +262,13 @@ class Courier:
         longer pending: a decision is final, so the check cannot turn true again."""
         if self.store.work.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
             return True
-        if pending_request is not None and not self.store.get_request(pending_request).is_open:
+        if pending_request is not None and not self.store.requests.get(pending_request).is_open:
             return False
         event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
         raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
 
     def _request(self, task: Task) -> Request:
-        request = self.store.get_request(task.payload["request_id"])
+        request = self.store.requests.get(task.payload["request_id"])
         if request is None:
             raise LookupError(f"request {task.payload['request_id']} is not stored")
         return request

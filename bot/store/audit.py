@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 from bot.store import chain
 from bot.store.database import Database
 from bot.store.schema import audit_table, chain_head_table
-from bot.store.work import WorkItems, holds_lease
-from bot.work import NewTask
+from bot.store.task_writer import TaskWriter
+from bot.store.work import NewTask
 
 EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
 
@@ -72,23 +72,27 @@ def _where(f: AuditFilter) -> list:
     return [condition for condition in conditions if condition is not False]
 
 
-class AuditMixin(Database):
-    work: WorkItems  # the task repository (Store sets it)
+class AuditLog:
+    """The append-only audit log with its hash chain, and its outbox of posts to the audit channel."""
 
-    def audit(self, event: str, actor: str, request_id: str | None = None, detail: dict | None = None) -> int:
-        with self._tx() as conn:
-            return self._audit(conn, event, actor, request_id, detail or {}, self.db_now(conn))
+    def __init__(self, db: Database, work: TaskWriter) -> None:
+        self.db = db
+        self.work = work
 
-    def audit_once(self, marker: NewTask, event: str, actor: str, request_id: str | None, detail: dict) -> bool:
+    def append(self, event: str, actor: str, request_id: str | None = None, detail: dict | None = None) -> int:
+        with self.db.transaction() as conn:
+            return self.append_in(conn, event, actor, request_id, detail or {}, self.db.db_now(conn))
+
+    def append_once(self, marker: NewTask, event: str, actor: str, request_id: str | None, detail: dict) -> bool:
         """Write an audit entry once per `marker` task key (a re-run task writes nothing twice);
         the marker (e.g. the message telling the caller) is stored in the same transaction."""
-        with self._tx() as conn:
+        with self.db.transaction() as conn:
             if not self.work.enqueue_in(conn, [marker]):
                 return False
-            self._audit(conn, event, actor, request_id, detail, self.db_now(conn))
+            self.append_in(conn, event, actor, request_id, detail, self.db.db_now(conn))
         return True
 
-    def _audit(self, conn: Connection, event: str, actor: str, request_id: str | None, detail: dict, now: float) -> int:
+    def append_in(self, conn: Connection, event: str, actor: str, request_id: str | None, detail: dict, now: float) -> int:
         """Append an entry and extend the hash chain in the caller's transaction.
 
         Locking the chain head serialises appends across processes (SQLite's BEGIN IMMEDIATE
@@ -98,66 +102,43 @@ class AuditMixin(Database):
             raise ValueError(f"unknown audit event {event!r}")
         prev_hash = conn.execute(sa.select(chain_head_table.c.last_hash).where(chain_head_table.c.id == 1).with_for_update()).scalar_one()
         detail_text = json.dumps(detail, default=str)
-        entry_id = int(
-            conn.execute(
-                audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text, prev_hash=prev_hash)
-            ).inserted_primary_key[0]
-        )
+        insert = audit_table.insert().values(at=now, event=event, actor=actor, request_id=request_id, detail=detail_text, prev_hash=prev_hash)
+        entry_id = int(conn.execute(insert.returning(audit_table.c.id)).scalar_one())
         # Hash what was stored (detail as read back), so a reader recomputes the same bytes.
         entry_hash = chain.entry_hash(prev_hash, chain.stored_fields(entry_id, now, event, actor, request_id, detail_text))
         conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(hash=entry_hash))
         conn.execute(chain_head_table.update().where(chain_head_table.c.id == 1).values(last_id=entry_id, last_hash=entry_hash))
         return entry_id
 
-    def audit_entries(self, since: float | None = None, where: AuditFilter | None = None) -> list[AuditEntry]:
+    def entries(self, since: float | None = None, where: AuditFilter | None = None) -> list[AuditEntry]:
         where = where or AuditFilter(since=since)
         query = sa.select(audit_table).where(*_where(where)).order_by(audit_table.c.id)
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             entries = [_row_to_audit(r) for r in conn.execute(query)]
         if where.job_id is not None:
             entries = [e for e in entries if mentions_job(e.detail, where.job_id)]
         return entries
 
-    def verify_audit(self) -> chain.Verdict:
+    def verify(self) -> chain.Verdict:
         """Recompute the whole chain from the database, in id order, against the chain head."""
-        with self.engine.connect() as conn:
-            conn.execution_options(read_snapshot=True, yield_per=2000)
-            if self.is_postgres:  # one snapshot for the head and the entries
-                conn.execution_options(isolation_level="REPEATABLE READ")
+        with self.db.engine.connect() as conn:
+            conn.execution_options(yield_per=2000)
+            self.db.dialect.snapshot(conn)  # one snapshot for the head and the entries
             head = conn.execute(sa.select(chain_head_table.c.last_id, chain_head_table.c.last_hash)).one()
             return chain.verify(_stored_links(conn), head=tuple(head))
 
-    def unposted_audit(self, limit: int = 20) -> list[AuditEntry]:
+    def unposted(self, limit: int = 20) -> list[AuditEntry]:
         """The oldest entries not yet posted, in order (read by the one poster holding the lease)."""
         query = sa.select(audit_table).where(audit_table.c.posted_at.is_(None)).order_by(audit_table.c.id).limit(limit)
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
-    def begin_post(self, entry_id: int, lease: str, me: str) -> bool | None:
-        """Record that a post is about to be made; True if an earlier attempt is in doubt (it was
-        made, and neither landed for sure nor was refused for sure: it may be in the channel).
-        None, recording nothing, if `me` no longer holds `lease` (presumed dead, taken over):
-        then it must not post."""
-        with self._tx() as conn:
-            in_doubt = conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar()
-            claimed = conn.execute(
-                audit_table.update()
-                .where(audit_table.c.id == entry_id, holds_lease(lease, me))
-                .values(post_attempts=audit_table.c.post_attempts + 1, claimed_until=self.now_sql())
-            ).rowcount
-        return None if claimed != 1 else in_doubt is not None
-
-    def post_refused(self, entry_id: int) -> None:
-        """Slack answered no: the attempt is certainly not in the channel."""
-        with self._tx() as conn:
-            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(claimed_until=None))
-
     def mark_posted(self, entry_id: int) -> None:
-        with self._tx() as conn:
-            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.now_sql()))
+        with self.db.transaction() as conn:
+            conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.db.now_sql()))
 
     def unposted_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(audit_table).where(audit_table.c.posted_at.is_(None))).scalar_one()
 
 

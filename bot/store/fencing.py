@@ -35,7 +35,7 @@ class Fences:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.db._tx() as conn:
+        with self.db.transaction() as conn:
             yield conn
 
     def now_sql(self) -> sa.ColumnElement[Any]:

@@ -15,34 +15,37 @@ import sqlalchemy as sa
 
 from bot.store.database import Database
 from bot.store.schema import audit_table, home_views_table, tasks_table
-from bot.store.work import WorkItems
-from bot.work import NewTask
+from bot.store.task_writer import TaskWriter
+from bot.store.work import NewTask
 
 
-class HomesMixin(Database):
-    work: WorkItems  # the task repository (Store sets it)
+class HomeViews:
+    def __init__(self, db: Database, work: TaskWriter) -> None:
+        self.db = db
+        self.work = work
 
-    def home_opened(self, user_id: str) -> None:
+    def opened(self, user_id: str) -> None:
         """Remember (again) that `user_id` looks at the tab: views not opened for RETENTION_DAYS are pruned."""
-        insert = self._dialect_insert(home_views_table).values(user_id=user_id, opened_at=self.now_sql(), shown_version=0)
-        with self._tx() as conn:
-            conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_={"opened_at": self.now_sql()}))
+        now = self.db.now_sql()
+        insert = self.db.dialect.insert(home_views_table).values(user_id=user_id, opened_at=now, shown_version=0)
+        with self.db.transaction() as conn:
+            conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_={"opened_at": now}))
 
-    def home_viewers(self) -> list[str]:
-        with self.engine.connect() as conn:
+    def viewers(self) -> list[str]:
+        with self.db.engine.connect() as conn:
             return list(conn.execute(sa.select(home_views_table.c.user_id).order_by(home_views_table.c.user_id)).scalars())
 
     def latest_change(self) -> int:
         """The newest audit entry's number: every state change writes one."""
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar_one()
 
-    def home_shown(self, user_id: str) -> int:
-        with self.engine.connect() as conn:
+    def shown(self, user_id: str) -> int:
+        with self.db.engine.connect() as conn:
             return conn.execute(sa.select(home_views_table.c.shown_version).where(home_views_table.c.user_id == user_id)).scalar() or 0
 
-    def mark_home_shown(self, user_id: str, version: int) -> None:
-        with self._tx() as conn:
+    def mark_shown(self, user_id: str, version: int) -> None:
+        with self.db.transaction() as conn:
             conn.execute(
                 home_views_table.update()
                 .where(home_views_table.c.user_id == user_id)
@@ -50,12 +53,12 @@ class HomesMixin(Database):
                 .values(shown_version=version)
             )
 
-    def queue_home_refreshes(self, refreshes: Sequence[NewTask]) -> int:
+    def queue_refreshes(self, refreshes: Sequence[NewTask]) -> int:
         """Store each refresh unless its stream (one user's Home) already has one waiting to
         start, which will read the state after this change anyway; return how many were stored."""
         if not refreshes:
             return 0
-        with self._tx() as conn:
+        with self.db.transaction() as conn:
             waiting = set(
                 conn.execute(
                     sa.select(tasks_table.c.stream)
@@ -67,14 +70,7 @@ class HomesMixin(Database):
             )
             return self.work.enqueue_in(conn, [r for r in refreshes if r.stream not in waiting])
 
-    def prune_home_views(self, opened_before: float) -> int:
+    def prune(self, opened_before: float) -> int:
         """Forget users who have not opened the tab since `opened_before`: no more refreshes for them."""
-        with self._tx() as conn:
+        with self.db.transaction() as conn:
             return conn.execute(home_views_table.delete().where(home_views_table.c.opened_at < opened_before)).rowcount
-
-    def _dialect_insert(self, table: sa.Table):
-        if self.is_postgres:
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)

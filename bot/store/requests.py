@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.store.audit import AuditLog
 from bot.store.database import Database
-from bot.store.jobs import _owned
+from bot.store.dialect import PENDING_LOCK
+from bot.store.jobs import Journal, owned
 from bot.store.schema import job_results_table, requests_table, tasks_table
-from bot.store.work import WorkItems
-from bot.work import NewTask, Task
+from bot.store.task_writer import TaskWriter
+from bot.store.work import NewTask, Task
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,18 @@ class PendingLimit(Exception):
     """The requester already holds the most pending requests allowed."""
 
 
-class RequestsMixin(Database):
-    work: WorkItems  # the task repository (Store sets it)
+class Requests:
+    """Requests, decided exactly once: every decision is a conditional UPDATE, so one click wins
+    however many processes share the database. A decision's audit entry, journal and follow-up
+    tasks are written in its transaction, through the repositories given here."""
 
-    def create_request(
+    def __init__(self, db: Database, audit: AuditLog, journal: Journal, work: TaskWriter) -> None:
+        self.db = db
+        self.audit = audit
+        self.journal = journal
+        self.work = work
+
+    def create(
         self,
         *,
         request_id: str,
@@ -99,8 +110,8 @@ class RequestsMixin(Database):
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
         already holds that many pending requests. `finishes`: the task preparing this request is
         done in the same transaction, so no moment counts the request both as pending and as
-        still being prepared (admit_request)."""
-        values = dict(
+        still being prepared (admit)."""
+        values: dict[str, object] = dict(
             id=request_id,
             kind=kind,
             state=state,
@@ -110,40 +121,39 @@ class RequestsMixin(Database):
             job_ids=json.dumps(list(job_ids)),
             decided_by=decided_by,
         )
-        with self._tx() as conn:
-            now = self.db_now(conn)
+        with self.db.transaction() as conn:
+            now = self.db.db_now(conn)
             values.update(created_at=now, expires_at=now + ttl, decided_at=now if decided_by else None)
             existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             if existing:
                 return _row_to_request(existing), False
-            if max_pending is not None and self.is_postgres:  # count-then-insert, one requester at a time
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724303, hashtext(:who))"), {"who": requester})
+            if max_pending is not None:  # count-then-insert, one requester at a time
+                self.db.dialect.serialise(conn, PENDING_LOCK, requester)
             if max_pending is not None and self._pending_of(conn, requester, now) >= max_pending:
                 raise PendingLimit(requester)
             conn.execute(requests_table.insert().values(**values))
-            self._init_jobs(conn, request_id, job_ids)
+            self.journal.open_in(conn, request_id, job_ids)
             if audit:
-                self._audit(conn, audit[0], decided_by or requester, request_id, audit[1], now)
+                self.audit.append_in(conn, audit[0], decided_by or requester, request_id, audit[1], now)
             self.work.enqueue_in(conn, tasks, owner=task_owner)
             if finishes:
                 done = tasks_table.update().where(tasks_table.c.key == finishes.key, tasks_table.c.owner == finishes.owner)
-                conn.execute(done.values(done_at=self.now_sql(), owner=None))
-        return self.get_request(request_id), True
+                conn.execute(done.values(done_at=self.db.now_sql(), owner=None))
+        return self._stored(request_id), True
 
-    def admit_request(self, requester: str, max_pending: int, task: NewTask) -> bool:
+    def admit(self, requester: str, max_pending: int, task: NewTask) -> bool:
         """Store `task` (the look-ups and posting of a new request, on a stream of its
         requester's own) unless the requester's pending requests and those still being prepared
         reach `max_pending`; False, storing nothing, if they do. Checked before any look-up is
-        sent, one requester at a time (create_request checks again). A re-run finds its task."""
-        with self._tx() as conn:
-            if self.is_postgres:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(724303, hashtext(:who))"), {"who": requester})
+        sent, one requester at a time (create checks again). A re-run finds its task."""
+        with self.db.transaction() as conn:
+            self.db.dialect.serialise(conn, PENDING_LOCK, requester)
             if conn.execute(sa.select(tasks_table.c.seq).where(tasks_table.c.key == task.key)).first():
                 return True
             preparing = conn.execute(
                 sa.select(sa.func.count()).select_from(tasks_table).where(tasks_table.c.stream == task.stream, tasks_table.c.done_at.is_(None))
             ).scalar_one()
-            if self._pending_of(conn, requester, self.db_now(conn)) + preparing >= max_pending:
+            if self._pending_of(conn, requester, self.db.db_now(conn)) + preparing >= max_pending:
                 return False
             self.work.enqueue_in(conn, [task])
         return True
@@ -157,12 +167,19 @@ class RequestsMixin(Database):
 
     def _select_requests(self) -> sa.Select:
         """Requests with `expired` worked out by the database, so no host's clock decides it."""
-        return sa.select(requests_table, (requests_table.c.expires_at <= self.now_sql()).label("expired"))
+        return sa.select(requests_table, (requests_table.c.expires_at <= self.db.now_sql()).label("expired"))
 
-    def get_request(self, request_id: str) -> Request | None:
-        with self.engine.connect() as conn:
+    def get(self, request_id: str) -> Request | None:
+        with self.db.engine.connect() as conn:
             row = conn.execute(self._select_requests().where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
+
+    def _stored(self, request_id: str) -> Request:
+        """A request this repository has just written (never deleted: requests are kept)."""
+        request = self.get(request_id)
+        if request is None:
+            raise LookupError(f"request {request_id} vanished after it was written")
+        return request
 
     def decide(
         self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
@@ -177,12 +194,12 @@ class RequestsMixin(Database):
             tasks,
         )
 
-    def open_requests(self, requester: str | None = None) -> list[Request]:
+    def pending(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
-        query = self._select_requests().where(requests_table.c.state == "pending", requests_table.c.expires_at > self.now_sql())
+        query = self._select_requests().where(requests_table.c.state == "pending", requests_table.c.expires_at > self.db.now_sql())
         if requester:
             query = query.where(requests_table.c.requester == requester)
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return [_row_to_request(r) for r in conn.execute(query.order_by(requests_table.c.created_at))]
 
     def recent_decisions(self, limit: int = 10) -> list[Request]:
@@ -194,15 +211,15 @@ class RequestsMixin(Database):
             .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return [_row_to_request(r) for r in conn.execute(query)]
 
     def retry_failed(self, request_id: str, round_seen: int, by: str, detail: dict, tasks: Sequence[NewTask] = ()) -> bool:
         """Re-open a finished request's failed and unknown jobs for one more execution. True for
         the one click that wins round `round_seen` (the button names its round), whose audit entry
         and execution are stored in the same transaction."""
-        with self._tx() as conn:
-            now = self.db_now(conn)
+        with self.db.transaction() as conn:
+            now = self.db.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             request = _row_to_request(row) if row else None
             if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
@@ -225,7 +242,7 @@ class RequestsMixin(Database):
                     .where(job_results_table.c.job_id.in_(request.open_jobs))
                     .values(outcome=None, updated_at=now)
                 )
-                self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
+                self.audit.append_in(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
                 self.work.enqueue_in(conn, tasks)
         return won
 
@@ -238,21 +255,22 @@ class RequestsMixin(Database):
 
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
-            self._audit(conn, "expired", "system", request_id, audit_for(request), request.decided_at)
+            decided_at = cast(float, request.decided_at)  # set by the UPDATE that expired it
+            self.audit.append_in(conn, "expired", "system", request_id, audit_for(request), decided_at)
             self.work.enqueue_in(conn, tasks_for(request))
 
-        won = self._transition_each(
+        won = self.db.transition_each(
             requests_table,
-            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= self.now_sql()),
-            dict(state="expired", decided_by="system", decided_at=self.now_sql()),
+            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= self.db.now_sql()),
+            dict(state="expired", decided_by="system", decided_at=self.db.now_sql()),
             on_win=on_win,
         )
-        return [self.get_request(request_id) for request_id in won]
+        return [self._stored(request_id) for request_id in won]
 
     def mark_started(self, request_id: str, actor: str, detail: dict) -> bool:
         """Write the `started` audit entry once, before the first request to Tencent."""
-        with self._tx() as conn:
-            now = self.db_now(conn)
+        with self.db.transaction() as conn:
+            now = self.db.db_now(conn)
             won = (
                 conn.execute(
                     requests_table.update()
@@ -263,7 +281,7 @@ class RequestsMixin(Database):
                 == 1
             )
             if won:
-                self._audit(conn, "started", actor, request_id, detail, now)
+                self.audit.append_in(conn, "started", actor, request_id, detail, now)
         return won
 
     def finish(
@@ -273,7 +291,7 @@ class RequestsMixin(Database):
         audit it and store its announcements in the same transaction."""
         return self._move(
             request_id,
-            lambda _now: [requests_table.c.state == "approved", _owned(task_key, me)],
+            lambda _now: [requests_table.c.state == "approved", owned(task_key, me)],
             lambda _now: dict(state="done", outcome=json.dumps(outcome)),
             (event, actor, detail),
             tasks,
@@ -290,18 +308,18 @@ class RequestsMixin(Database):
         """One conditional UPDATE of a request: True for the one winner, whose audit entry
         (event, actor, detail) and tasks are stored in the same transaction. `conditions` and
         `values` are given the database's "now", read in that transaction."""
-        with self._tx() as conn:
-            now = self.db_now(conn)
+        with self.db.transaction() as conn:
+            now = self.db.db_now(conn)
             update = requests_table.update().where(requests_table.c.id == request_id, *conditions(now)).values(**values(now))
             won = conn.execute(update).rowcount == 1
             if won:
-                self._audit(conn, audit[0], audit[1], request_id, audit[2], now)
+                self.audit.append_in(conn, audit[0], audit[1], request_id, audit[2], now)
                 self.work.enqueue_in(conn, tasks)
         return won
 
     def set_message(self, request_id: str, channel: str, ts: str) -> None:
         """Remember the approval message (the first one known wins: a click may report it first)."""
-        with self._tx() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 requests_table.update()
                 .where(requests_table.c.id == request_id)
@@ -311,8 +329,8 @@ class RequestsMixin(Database):
 
     def pending_summary(self) -> tuple[int, float | None]:
         """Open (pending, unexpired) requests, and seconds until the first of them expires, by the database's clock."""
-        with self.engine.connect() as conn:
-            now = self.db_now(conn)
+        with self.db.engine.connect() as conn:
+            now = self.db.db_now(conn)
             open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
             count, first_expiry = conn.execute(sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)).one()
         return count, (None if first_expiry is None else first_expiry - now)

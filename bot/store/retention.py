@@ -8,23 +8,28 @@ from collections.abc import Collection
 
 import sqlalchemy as sa
 
-from bot.store.homes import HomesMixin
+from bot.store.database import Database
 from bot.store.schema import tasks_table
 
 BATCH = 500
 
 
-class RetentionMixin(HomesMixin):
+class Retention:
+    """Pruning of finished tasks (stale Home views: HomeViews.prune)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def prune_finished_tasks(self, done_before: float, batch: int = BATCH, keep_kinds: Collection[str] = ()) -> int:
         """Delete tasks finished before `done_before` (an unfinished task has no done_at), except
         those of `keep_kinds` (finished, but read again later); return how many."""
-        old = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before)
+        finished = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before)
         if keep_kinds:
-            old = old.where(tasks_table.c.kind.not_in(list(keep_kinds)))
-        old = old.limit(batch).scalar_subquery()
+            finished = finished.where(tasks_table.c.kind.not_in(list(keep_kinds)))
+        old = finished.limit(batch).scalar_subquery()
         pruned = 0
         while True:
-            with self._tx() as conn:
+            with self.db.transaction() as conn:
                 deleted = conn.execute(tasks_table.delete().where(tasks_table.c.seq.in_(old))).rowcount
             pruned += deleted
             if deleted < batch:

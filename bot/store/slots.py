@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import sqlalchemy as sa
 
 from bot.observe.logs import event
 from bot.store.database import Database
@@ -27,57 +24,39 @@ class Slot:
     recorded: float  # time.monotonic() in this process at that moment
 
 
-class SlotsMixin(Database):
-    def take_ci_slots(
-        self, limit: int, window: float, in_flight: float, wanted: int = 1, lookups: int = 0, cap: int | None = None
-    ) -> list[Slot] | float:
+class RateSlots:
+    """The rows of the shared CI rate limit (SharedLimiter, below, is their one user)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def take(self, limit: int, window: float, in_flight: float, wanted: int = 1, lookups: int = 0, cap: int | None = None) -> list[Slot] | float:
         """Record up to `wanted` urgent CI sends now, then up to `lookups` look-ups, as many as
         the shared window allows (look-ups only while fewer than `cap` sends are in it), and
         return their Slots, urgent ones first; if none is allowed, return the seconds to wait,
         recording nothing.
 
         A send may go once the `limit`-th latest row is `window` old; a new row says its request
-        may arrive until `in_flight` from now, until settle_ci_slot() narrows it. On PostgreSQL
+        may arrive until `in_flight` from now, until settle() narrows it. On PostgreSQL
         an advisory lock serialises the check and the database's clock is used, so processes on
         different hosts agree on time; on SQLite the write transaction (BEGIN IMMEDIATE)
         serialises it and processes share the host's clock.
         """
         cap = limit if cap is None else min(cap, limit)
-        with self._tx() as conn:
-            now, latest, recorded = self._now_and_latest(conn, limit)
+        with self.db.transaction() as conn:
+            now, latest, recorded = self.db.dialect.check_slots(conn, limit, self.db.db_now)
             urgent = _allowed(latest, limit, window, now, wanted)
             granted = urgent + _allowed(latest, cap, window, now, lookups, already=urgent)
             if not granted:
                 return latest[(limit if wanted else cap) - 1] + window - now
-            row_ids = self._record(conn, granted, until=now + in_flight, old=now - 10 * window)
+            row_ids = self.db.dialect.record_slots(conn, rate_table, granted, until=now + in_flight, old=now - 10 * window)
         return [Slot(row_id, now, recorded) for row_id in row_ids]
 
-    def settle_ci_slot(self, slot: Slot, seconds_after_send: float) -> None:
+    def settle(self, slot: Slot, seconds_after_send: float) -> None:
         """The request has been answered (or given up): narrow its row to what that showed."""
-        with self._tx() as conn:
-            if self.is_postgres:
-                conn.execute(_NO_FLUSH)
+        with self.db.transaction() as conn:
+            self.db.dialect.relax_commit(conn)
             conn.execute(rate_table.update().where(rate_table.c.id == slot.row_id).values(slot_at=slot.at + seconds_after_send))
-
-    def _now_and_latest(self, conn, limit: int) -> tuple[float, list[float], float]:
-        """Under the lock that serialises checks: the check's time, the `limit` latest rows
-        (descending), and time.monotonic() no later than the check's time (so round trips
-        timed from it are never too short)."""
-        if self.is_postgres:
-            conn.execute(_LOCK)
-            recorded = time.monotonic()
-            now, latest = conn.execute(_PG_NOW_AND_LATEST, {"limit": limit}).one()
-            return float(now), [float(v) for v in latest], recorded
-        latest = conn.execute(_LATEST, {"limit": limit}).scalars().all()
-        recorded = time.monotonic()
-        return self.db_now(conn), [float(v) for v in latest], recorded
-
-    def _record(self, conn, count: int, until: float, old: float) -> list[int]:
-        """Insert `count` rows, dropping rows too old to matter, in one statement where possible."""
-        if self.is_postgres:
-            return list(conn.execute(_PG_RECORD, {"until": until, "old": old, "count": count}).scalars())
-        conn.execute(rate_table.delete().where(rate_table.c.slot_at < old))
-        return [conn.execute(rate_table.insert().values(slot_at=until).returning(rate_table.c.id)).scalar_one() for _ in range(count)]
 
 
 def _allowed(latest: list[float], limit: int, window: float, now: float, wanted: int, already: int = 0) -> int:
@@ -91,21 +70,6 @@ def _allowed(latest: list[float], limit: int, window: float, now: float, wanted:
             break
         granted += 1
     return granted
-
-
-# Few round trips per check: every send in every process waits on it.
-# A slot matters for a second; losing the last ones in a crash is harmless, so commits need
-# not wait for the disk (that wait serialised every send behind an fsync).
-_NO_FLUSH = sa.text("SET LOCAL synchronous_commit TO OFF")
-_LOCK = sa.text("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(724302)")
-_LATEST = sa.text("SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit")
-_PG_NOW_AND_LATEST = sa.text(
-    "SELECT extract(epoch from clock_timestamp())::float8, ARRAY(SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit)"
-)
-_PG_RECORD = sa.text(
-    "WITH old AS (DELETE FROM ci_rate_slots WHERE slot_at < :old) "
-    "INSERT INTO ci_rate_slots (slot_at) SELECT :until FROM generate_series(1, :count) RETURNING id"
-)
 
 
 class _Ticket:
@@ -129,7 +93,7 @@ class SharedLimiter(Settling):
 
     def __init__(
         self,
-        store: SlotsMixin,
+        slots: RateSlots,
         limit: int,
         window: float = 1.0,
         round_trips: RoundTrips | None = None,
@@ -138,7 +102,7 @@ class SharedLimiter(Settling):
     ) -> None:
         super().__init__(round_trips)
         self.check_stop = check_stop  # raises to give up a wait (the CLI's Ctrl-C); called before each look at the database
-        self.store = store
+        self.slots = slots
         self.limit = limit
         self.cap = lookup_cap(limit)
         self.window = window
@@ -177,7 +141,7 @@ class SharedLimiter(Settling):
             with self._turn:
                 urgent = [t for t in self._queue if t.urgent]
                 lookups = sorted((t for t in self._queue if not t.urgent), key=lambda t: t.priority)  # stable: FIFO within one
-            taken = self.store.take_ci_slots(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap)
+            taken = self.slots.take(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap)
             if isinstance(taken, float):
                 with self._turn:
                     cancel_arrived = not urgent and any(t.urgent for t in self._queue)
@@ -192,6 +156,6 @@ class SharedLimiter(Settling):
 
     def _settle(self, token: Slot, seconds_after_send: float) -> None:
         try:
-            self.store.settle_ci_slot(token, seconds_after_send)
+            self.slots.settle(token, seconds_after_send)
         except Exception as exc:  # the row keeps its wider in-flight bound: slower, never over the limit
             event(log, "ratelimit.settle_failed", logging.WARNING, error=type(exc).__name__)

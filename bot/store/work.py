@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.store.database import Database, insert_ignore
+from bot.store.database import Database
 from bot.store.fencing import Fences
 from bot.store.schema import leases_table, tasks_table, workers_table
 from bot.work import NewTask, Priority, Task
@@ -57,7 +57,7 @@ class WorkItems:
         self.fences = Fences(db)
 
     def _tx(self, urgent: bool = False) -> AbstractContextManager[Connection]:
-        return self.db._tx(urgent)
+        return self.db.transaction(urgent)
 
     def now_sql(self) -> sa.ColumnElement[Any]:
         return self.db.now_sql()
@@ -135,7 +135,7 @@ class WorkItems:
                 next_at=now + task.delay if task.delay > 0 else now,
                 done_at=now if task.done else None,
             )
-            added += conn.execute(insert_ignore(self.db.is_postgres, tasks_table, ["key"]).values(**values)).rowcount
+            added += conn.execute(self.db.dialect.insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
         return added
 
     def get_task(self, key: str) -> Task | None:
@@ -223,7 +223,7 @@ class WorkItems:
         """Take or keep the named lease; True while we hold it. A holder that is no live worker
         (reaped, or retired after a clean stop) holds nothing."""
         with self._tx() as conn:
-            conn.execute(insert_ignore(self.db.is_postgres, leases_table, ["name"]).values(name=name, holder=None))
+            conn.execute(self.db.dialect.insert_ignore(leases_table, ["name"]).values(name=name, holder=None))
             conn.execute(leases_table.update().where(leases_table.c.name == name).where(unowned(leases_table.c.holder)).values(holder=me))
             holder = conn.execute(sa.select(leases_table.c.holder).where(leases_table.c.name == name)).scalar()
         return holder == me

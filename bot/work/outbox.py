@@ -113,7 +113,7 @@ class Outbox(Generic[E]):
         while not self._halted:
             if time.monotonic() < self._paused_until:
                 return posted
-            batch = self.entries.unposted_audit()
+            batch = self.entries.unposted()
             if not batch:
                 return posted
             for entry in batch:

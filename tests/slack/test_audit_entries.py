@@ -16,7 +16,7 @@ from tests.slack.blockkit import assert_all_sent_blocks_valid, assert_valid_bloc
 def entries_posted(bot, slack, count: int) -> dict[str, str]:
     """Wait for `count` audit entries, all posted; return each event's posted text (blocks as JSON)."""
     store = bot.runtime.store
-    slack.wait_for(lambda: len(store.audit_entries()) >= count and all_posted(store), timeout=30, what=f"{count} audit entries posted")
+    slack.wait_for(lambda: len(store.audit.entries()) >= count and all_posted(store), timeout=30, what=f"{count} audit entries posted")
     posted = {}
     for call in slack.calls_to("chat.postMessage", channel=AUDIT):
         if call.result and not call.args.get("thread_ts"):
@@ -68,7 +68,7 @@ def test_a_denial_and_an_expiry_name_the_jobs(make_bot, ci, slack):
     bot.command(MOD, f"{job(1)} first")
     first = bot.request_id_from_approval()
     bot.submit_view(ONCALL, "deny_form", {"note": "not a violation"}, private_metadata=f"{first}|{APPROVALS}|")
-    slack.wait_for(lambda: "denied" in [e.event for e in bot.runtime.store.audit_entries()], what="the denial")
+    slack.wait_for(lambda: "denied" in [e.event for e in bot.runtime.store.audit.entries()], what="the denial")
     bot.command(MOD, f"{job(2)} second")
     slack.wait_calls("chat.postMessage", 2, channel=APPROVALS)
     age_requests(bot.runtime.store, 11)  # the second request is past its expiry
@@ -84,7 +84,7 @@ def test_a_refusal_names_who_why_and_the_jobs(bot, ci, slack):
     posted = entries_posted(bot, slack, 1)
     text = posted["refused"]
     assert f"<@{OUTSIDER}>" in text and job(1) in text and job(2) in text and "not allowed" in text
-    [entry] = bot.runtime.store.audit_entries()
+    [entry] = bot.runtime.store.audit.entries()
     assert f"audit #{entry.id}" in text and f"hash `{entry.hash[:12]}`" in text
 
 

@@ -40,7 +40,7 @@ def stall_then_take_over(ci, slack, database_url, arm, stalled_method: str) -> C
         release = arm()
         for n in range(30):
             first.command(OUTSIDER, f"{job(n)} not allowed {n}")
-        slack.wait_for(lambda: len(store.audit_entries()) == 30, timeout=30, what="30 refusals stored")
+        slack.wait_for(lambda: len(store.audit.entries()) == 30, timeout=30, what="30 refusals stored")
         slack.wait_for(lambda: [c for c in slack.stalled if c.method == stalled_method], timeout=30, what="the first poster stuck mid-flush")
 
         second = Bot(env, slack, dead_after=1.0)  # presumes the silent first process dead and takes over
@@ -49,7 +49,7 @@ def stall_then_take_over(ci, slack, database_url, arm, stalled_method: str) -> C
         release.set()  # the first process wakes up mid-flush
         first.runtime.outbox.stop(timeout=15)  # and does whatever it still does
         posts = audit_posts(slack)
-        assert set(posts) == {e.id for e in store.audit_entries()}
+        assert set(posts) == {e.id for e in store.audit.entries()}
         return posts
     finally:
         for bot in bots:

@@ -79,7 +79,7 @@ def test_whose_home_changes_is_read_once_per_group_and_after_the_approval_post(m
     slack.group_error = "ratelimited"  # Slack cannot tell who is in the on-call group just now
     bot = make_bot(APPROVER_USERS="", APPROVER_USERGROUPS="S0ONCALL", APPROVAL_REMINDER_SECONDS="0")
     for user in VIEWERS:  # they opened the Home tab once; the change concerns none of them
-        bot.runtime.store.home_opened(user)
+        bot.runtime.store.homes.opened(user)
     ci.add_job(job(1), data_id="biz")
     before = len(slack.calls)
     status, _, _ = bot.command(MOD, f"{job(1)} please stop")

@@ -24,10 +24,10 @@ def test_a_burst_of_changes_costs_one_publish(database_url, slack):
             APPROVALS,
             home_data=lambda user: HomeData(approver=True, pending=[], mine=[], recent=[]),
         )
-        store.home_opened(ONCALL)
+        store.homes.opened(ONCALL)
         for n in range(3):
-            store.audit("requested", "U0MOD1", f"r{n}", {})
-        version = store.latest_change()
+            store.audit.append("requested", "U0MOD1", f"r{n}", {})
+        version = store.homes.latest_change()
         store.work.enqueue([announce.home(ONCALL, version) for _ in range(3)])  # three changes' refreshes, one key
         with store.engine.connect() as conn:
             keys = conn.execute(sa.select(tasks_table.c.key).where(tasks_table.c.kind == announce.HOME)).scalars().all()
@@ -38,7 +38,7 @@ def test_a_burst_of_changes_costs_one_publish(database_url, slack):
         # A refresh stored for an older change, run after the newer one was shown: nothing to do.
         courier.home(Task(0, "late", announce.HOME, "slack", None, {"user_id": ONCALL, "opened": False}, None, 0))
         assert len(slack.calls_to("views.publish", user_id=ONCALL)) == 1
-        store.audit("approved", "U0ONCALL1", "r0", {})
+        store.audit.append("approved", "U0ONCALL1", "r0", {})
         courier.home(Task(0, "next", announce.HOME, "slack", None, {"user_id": ONCALL, "opened": False}, None, 0))
         assert len(slack.calls_to("views.publish", user_id=ONCALL)) == 2
     finally:

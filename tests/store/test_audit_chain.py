@@ -51,14 +51,14 @@ def test_hash_is_the_readme_definition_and_identical_on_every_database(database_
     times = iter([1764065454.123456, 1764065455.9999996, 1764065456.5])
     store = Store(database_url, clock=lambda: next(times))
     store.migrate()
-    store.audit("requested", "U0MOD1", "a" * 32, {"reason": 'Zürich 🚫 "quoted"', "job_ids": ["av" + "1" * 32]})
-    store.audit(
+    store.audit.append("requested", "U0MOD1", "a" * 32, {"reason": 'Zürich 🚫 "quoted"', "job_ids": ["av" + "1" * 32]})
+    store.audit.append(
         "cancelled",
         "U0ONCALL1",
         "a" * 32,
         {"results": [{"job_id": "av" + "1" * 32, "ms": 0.1, "n": 2**53 + 1}], "z": None, "a": [True, 1e-7, 12345.678901234]},
     )
-    store.audit("refused", "cli:ops", None, {})
+    store.audit.append("refused", "cli:ops", None, {})
     store.close()
     rows = export(database_url)
     assert_chained_in_id_order(rows)
@@ -76,7 +76,7 @@ def test_two_processes_appending_at_once_make_one_chain_in_id_order(database_url
         "store = Store(sys.argv[1]); store.migrate()\n"
         "print('ready', flush=True); sys.stdin.readline()\n"
         "for i in range(150):\n"
-        "    store.audit('refused', sys.argv[2], None, {'i': i})\n"
+        "    store.audit.append('refused', sys.argv[2], None, {'i': i})\n"
         "store.close()\n"
     )
     procs = [
@@ -114,31 +114,33 @@ def test_delivery_bookkeeping_is_outside_the_hash(database_url):
     store = Store(database_url)
     store.migrate()
     for n in range(3):
-        store.audit("refused", "U0OUTSIDER", None, {"n": n})
-    first, second, _third = store.unposted_audit()
+        store.audit.append("refused", "U0OUTSIDER", None, {"n": n})
+    first, second, _third = store.audit.unposted()
     store.work.register_worker("p" * 32, "h", 1, "b" * 32)
     assert store.work.hold_lease("audit-poster", "p" * 32)
-    assert store.begin_post(first.id, "audit-poster", "p" * 32) is False
-    store.mark_posted(first.id)
-    assert store.begin_post(second.id, "audit-poster", "p" * 32) is False
-    store.post_refused(second.id)
-    assert store.verify_audit().ok
-    assert store.verify_audit().checked == 3
+    assert not store.work.audit_in_doubt(first.id)
+    assert store.work.fence_audit_post("audit-poster", first.id, "p" * 32)
+    store.audit.mark_posted(first.id)
+    assert store.work.fence_audit_post("audit-poster", second.id, "p" * 32)
+    store.work.audit_post_refused("audit-poster", second.id, "p" * 32)
+    assert not store.work.audit_in_doubt(second.id)
+    assert store.audit.verify().ok
+    assert store.audit.verify().checked == 3
     store.close()
 
 
 def test_a_rolled_back_decision_leaves_the_chain_whole(database_url):
     store = Store(database_url)
     store.migrate()
-    store.audit("refused", "U0OUTSIDER", None, {"n": 1})
+    store.audit.append("refused", "U0OUTSIDER", None, {"n": 1})
     try:
-        with store._tx() as conn:
-            store._audit(conn, "refused", "U0OUTSIDER", None, {"n": 2}, store.db_now(conn))
+        with store.transaction() as conn:
+            store.audit.append_in(conn, "refused", "U0OUTSIDER", None, {"n": 2}, store.db.db_now(conn))
             raise RuntimeError("the decision's transaction fails after its entry was chained")
     except RuntimeError:
         pass
-    store.audit("refused", "U0OUTSIDER", None, {"n": 3})
-    verdict = store.verify_audit()
+    store.audit.append("refused", "U0OUTSIDER", None, {"n": 3})
+    verdict = store.audit.verify()
     assert verdict.ok and verdict.checked == 2, str(verdict)
     store.close()
 
@@ -181,7 +183,7 @@ def test_an_old_database_is_migrated_once_and_its_entries_chained_in_id_order(da
     store = Store(database_url)
     store.migrate()  # a second start changes nothing
     assert store.schema_version() == SCHEMA_VERSION
-    new_id = store.audit("refused", "U0OUTSIDER", None, {"why": "after the upgrade"})
+    new_id = store.audit.append("refused", "U0OUTSIDER", None, {"why": "after the upgrade"})
     with store.engine.connect() as conn:
         head = conn.execute(sa.select(chain_head_table.c.last_id)).scalar_one()
         versions = conn.execute(sa.text("SELECT count(*) FROM schema_version")).scalar_one()

@@ -25,12 +25,12 @@ def test_rate_limited_audit_channel_is_retried_with_retry_after_and_nothing_doub
         ci.add_job(job(n))
         bot.command(ONCALL, f"{job(n)} reason {n}")
     store = bot.runtime.store
-    slack.wait_for(lambda: store.unposted_count() == 0 and len(store.audit_entries()) == 6, timeout=20, what="every audit entry posted")
+    slack.wait_for(lambda: store.audit.unposted_count() == 0 and len(store.audit.entries()) == 6, timeout=20, what="every audit entry posted")
     calls = slack.calls_to("chat.postMessage", channel=AUDIT)
     assert len(calls) == 6 + 2  # two refused by Slack, then each entry (started, cancelled) ×3 once
     assert slack.calls_to("conversations.history") == []  # a 429 is a sure "no": nothing to look for
     posted_ids = sorted({c.args["text"].split(":")[0] for c in calls})
-    assert posted_ids == [f"audit #{e.id}" for e in store.audit_entries()]
+    assert posted_ids == [f"audit #{e.id}" for e in store.audit.entries()]
     first_429, retry = calls[0].at, calls[1].at
     assert retry - first_429 >= 0.9  # Retry-After: 1 honoured
 
@@ -47,9 +47,9 @@ def test_slack_down_keeps_entries_until_it_is_back(bot, ci, slack):
 def test_audit_export_jsonl_and_csv(bot, ci, slack, tmp_path, database_url):
     ci.add_job(job(1))
     bot.command(ONCALL, f"{job(1)} jsonl test")
-    slack.wait_for(lambda: len(bot.runtime.store.audit_entries()) == 2, what="the cancel finished")
+    slack.wait_for(lambda: len(bot.runtime.store.audit.entries()) == 2, what="the cancel finished")
     bot.command(MOD, f"{job(2)} ask")
-    slack.wait_for(lambda: len(bot.runtime.store.audit_entries()) == 3, what="three entries")
+    slack.wait_for(lambda: len(bot.runtime.store.audit.entries()) == 3, what="three entries")
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
     out = subprocess.run([sys.executable, "-m", "bot", "audit"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

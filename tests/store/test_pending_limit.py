@@ -11,7 +11,7 @@ def prepare(n: int) -> NewTask:
 
 
 def create(store: Store, n: int, task) -> None:
-    store.create_request(
+    store.requests.create(
         request_id=f"r{n}",
         kind="approval",
         state="pending",
@@ -29,9 +29,9 @@ def test_a_request_just_created_is_not_also_counted_as_being_prepared(database_u
     store = Store(database_url)
     store.migrate()
     store.work.register_worker("w1", "host", 1, "boot")
-    assert store.admit_request("U1", 2, prepare(1))
+    assert store.requests.admit("U1", 2, prepare(1))
     [task] = store.work.claim_tasks("w1", ["lookups"], [], limit=1)
     create(store, 1, task)  # the worker has not yet marked its task done when the next command comes
-    assert store.admit_request("U1", 2, prepare(2)), "one pending request and nothing preparing: one more fits"
-    assert not store.admit_request("U1", 2, prepare(3)), "one pending and one preparing: the limit of 2 is reached"
+    assert store.requests.admit("U1", 2, prepare(2)), "one pending request and nothing preparing: one more fits"
+    assert not store.requests.admit("U1", 2, prepare(3)), "one pending and one preparing: the limit of 2 is reached"
     store.close()

@@ -38,12 +38,12 @@ def test_a_slot_holds_its_place_while_in_flight_and_its_answer_narrows_it(databa
     store = Store(database_url)
     store.migrate()
     try:
-        slots = store.take_ci_slots(limit=3, window=1.0, in_flight=30.0, wanted=5)
+        slots = store.slots.take(limit=3, window=1.0, in_flight=30.0, wanted=5)
         assert len(slots) == 3
-        assert 29.0 < store.take_ci_slots(limit=3, window=1.0, in_flight=30.0) <= 31.0  # all in flight
-        store.settle_ci_slot(slots[0], 0.0)
-        store.settle_ci_slot(slots[1], 0.0)
-        wait = store.take_ci_slots(limit=3, window=1.0, in_flight=30.0)
+        assert 29.0 < store.slots.take(limit=3, window=1.0, in_flight=30.0) <= 31.0  # all in flight
+        store.slots.settle(slots[0], 0.0)
+        store.slots.settle(slots[1], 0.0)
+        wait = store.slots.take(limit=3, window=1.0, in_flight=30.0)
         assert isinstance(wait, float) and 0.0 < wait <= 1.0  # one window after the answered sends
     finally:
         store.close()

@@ -217,7 +217,7 @@ def test_a_failed_upgrade_changes_nothing_and_stops_the_start_with_one_message(c
     allow_version_writes(database_url)
     store = Store(database_url)
     assert "added audit_log.hash" in store.migrate()
-    assert store.verify_audit().ok
+    assert store.audit.verify().ok
     store.close()
 
 
@@ -269,5 +269,5 @@ def test_two_processes_upgrading_one_old_database_at_once(database_url):
         assert conn.execute(sa.text("SELECT count(*) FROM schema_migrations")).scalar_one() == len(STEPS)
     engine.dispose()
     store = Store(database_url)
-    assert store.verify_audit().ok
+    assert store.audit.verify().ok
     store.close()

@@ -69,7 +69,7 @@ def posted_ids(slack) -> list[int]:
 
 
 def events_of(store, request_id: str) -> list[str]:
-    return [e.event for e in store.audit_entries() if e.request_id == request_id]
+    return [e.event for e in store.audit.entries() if e.request_id == request_id]
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -82,7 +82,7 @@ def test_a_request_left_pending_is_approved_from_its_original_message_and_carrie
 
     status, _, _ = click_original(bot, fixture, "approve_request")
     assert status == 200
-    slack.wait_for(lambda: store.get_request(pending["request_id"]).state == "done", timeout=20, what="the old request carried out")
+    slack.wait_for(lambda: store.requests.get(pending["request_id"]).state == "done", timeout=20, what="the old request carried out")
     for j in pending["jobs"]:
         assert len(ci.requests_for(f"/video/cancel_auditing/{j}")) == 1, f"{j} sent once"
         assert ci.jobs[j].state == "Cancelled"
@@ -99,13 +99,13 @@ def test_a_request_left_pending_is_approved_from_its_original_message_and_carrie
     slack.wait_for(lambda: ci.jobs[new_job].state == "Cancelled", what="a new command carried out")
     slack.wait_for(lambda: all_posted(store), timeout=20, what="every entry posted")
     # What the old release had posted is not posted again; the rest, old and new, once each.
-    new_ids = {e.id for e in store.audit_entries()} - {e[0] for e in written}
+    new_ids = {e.id for e in store.audit.entries()} - {e[0] for e in written}
     assert sorted(posted_ids(slack)) == sorted(left_unposted | new_ids)
 
-    assert [(e.id, e.event, e.request_id) for e in store.audit_entries()][: len(written)] == written
+    assert [(e.id, e.event, e.request_id) for e in store.audit.entries()][: len(written)] == written
     checked = verify(database_url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert f"{len(store.audit_entries())} entries checked" in checked.stdout
+    assert f"{len(store.audit.entries())} entries checked" in checked.stdout
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -130,7 +130,7 @@ def test_a_request_left_pending_is_denied_from_its_original_message(make_bot, ci
     )
     for j in pending["jobs"]:
         assert ci.requests_for(f"/video/cancel_auditing/{j}") == []
-    assert bot.runtime.store.get_request(pending["request_id"]).state == "denied"
+    assert bot.runtime.store.requests.get(pending["request_id"]).state == "denied"
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -140,11 +140,11 @@ def test_a_request_approved_when_the_old_release_died_mid_cancel_is_carried_out(
     interrupted = load_with_jobs(ci, database_url, release)["interrupted"]
     bot = make_bot()
     store = bot.runtime.store
-    slack.wait_for(lambda: store.get_request(interrupted["request_id"]).state == "done", timeout=30, what="the interrupted request finished")
+    slack.wait_for(lambda: store.requests.get(interrupted["request_id"]).state == "done", timeout=30, what="the interrupted request finished")
     for j in interrupted["jobs"]:
         assert len(ci.requests_for(f"/video/cancel_auditing/{j}")) == 1
         assert ci.jobs[j].state == "Cancelled"
-    message_ts = store.get_request(interrupted["request_id"]).message_ts
+    message_ts = store.requests.get(interrupted["request_id"]).message_ts
     slack.wait_for(
         lambda: [c for c in slack.calls_to("chat.update", channel=APPROVALS, ts=message_ts) if "Cancelled 1 job(s)" in json.dumps(c.args)],
         what="its approval message shows the outcome",
@@ -177,7 +177,7 @@ def test_a_request_the_old_release_holds_a_live_lease_on_is_left_to_it(make_bot,
     slack.wait_for(lambda: ci.jobs[new_job].state == "Cancelled", timeout=20, what="a new command carried out")
     sent = {j: len(ci.requests_for(f"/video/cancel_auditing/{j}")) for j in interrupted["jobs"]}
     assert sent == dict.fromkeys(interrupted["jobs"], 0), f"the new release sent cancels for jobs the old release still holds a live lease on: {sent}"
-    assert bot.runtime.store.get_request(interrupted["request_id"]).state == "approved"
+    assert bot.runtime.store.requests.get(interrupted["request_id"]).state == "approved"
 
 
 def test_a_request_whose_old_holder_died_is_carried_out_once_its_lease_ends(make_bot, ci, slack, database_url):
@@ -188,7 +188,7 @@ def test_a_request_whose_old_holder_died_is_carried_out_once_its_lease_ends(make
     lease_ends_monotonic = time.monotonic() + (lease_ends - time.time())
     bot = make_bot()
     store = bot.runtime.store
-    slack.wait_for(lambda: store.get_request(interrupted["request_id"]).state == "done", timeout=30, what="the request carried out")
+    slack.wait_for(lambda: store.requests.get(interrupted["request_id"]).state == "done", timeout=30, what="the request carried out")
     for j in interrupted["jobs"]:
         [arrival] = ci.requests_for(f"/video/cancel_auditing/{j}")
         assert arrival.at >= lease_ends_monotonic, f"{j} was sent {lease_ends_monotonic - arrival.at:.1f} s before the old holder's lease ended"

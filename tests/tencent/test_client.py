@@ -501,7 +501,7 @@ def test_after_ambiguous_covers_every_attempt_of_the_call(ci, make_client, fault
 
 def test_broken_limiter_database_gives_a_typed_local_error(ci, make_client, tmp_path):
     store = Store(f"sqlite:///{tmp_path}/bot.db")  # never migrated: the shared limiter's table is missing
-    client = make_client(limiter=SharedLimiter(store, 20))
+    client = make_client(limiter=SharedLimiter(store.slots, 20))
     try:
         with pytest.raises(CILocalError) as err:
             client.cancel(job(38))
@@ -529,7 +529,7 @@ def test_local_error_after_a_lost_answer_keeps_the_call_ambiguous(ci, make_clien
 
     ci.add_job(job(39))
     ci.script(job(39), Fault.apply_then_drop())
-    client = make_client(limiter=SharedLimiter(store, 20), sleep=database_fails_during_backoff)
+    client = make_client(limiter=SharedLimiter(store.slots, 20), sleep=database_fails_during_backoff)
     try:
         with pytest.raises(CILocalError) as err:
             client.cancel(job(39))

@@ -67,10 +67,10 @@ def _drive(ci, slack, url: str) -> dict:
         view = opened.args["view"]
         bot.submit_view(ONCALL, view["callback_id"], {"note": "not spam"}, view["private_metadata"])
         store = bot.runtime.store
-        _wait(lambda: [e.event for e in store.audit_entries()].count("denied") == 1, "the denial")
-        _wait(lambda: all(e.posted_at is not None for e in store.audit_entries()), "every audit entry posted")
-        _wait(lambda: len(slack.calls_to("chat.postMessage", channel=AUDIT)) == len(store.audit_entries()), "audit posts")
-        direct_id = next(e.request_id for e in store.audit_entries() if e.event == "cancelled")
+        _wait(lambda: [e.event for e in store.audit.entries()].count("denied") == 1, "the denial")
+        _wait(lambda: all(e.posted_at is not None for e in store.audit.entries()), "every audit entry posted")
+        _wait(lambda: len(slack.calls_to("chat.postMessage", channel=AUDIT)) == len(store.audit.entries()), "audit posts")
+        direct_id = next(e.request_id for e in store.audit.entries() if e.event == "cancelled")
         interrupted_id = _interrupted(bot, ci, slack, {pending_id, denied_id})
     except BaseException:
         bot.stop()

@@ -19,7 +19,7 @@ def request_by_mod(bot, ci, slack, *jobs):
 
 
 def events(bot):
-    return [e.event for e in bot.runtime.store.audit_entries()]
+    return [e.event for e in bot.runtime.store.audit.entries()]
 
 
 def test_approval_removes_buttons_then_shows_outcome_and_tells_requester(bot, ci, slack):
@@ -115,11 +115,11 @@ def test_execution_of_a_dead_worker_is_taken_over(bot, ci, slack):
     heartbeat is older than the timeout, a live worker takes the execution over and finishes it."""
     store = bot.runtime.store
     ci.add_job(job(1))
-    request, _ = store.create_request(
+    request, _ = store.requests.create(
         request_id="a" * 32, kind="approval", state="pending", requester=MOD, origin_channel="C0WORK", reason="r", job_ids=[job(1)], ttl=600
     )
     store.work.register_worker("dead" * 8, "another-host", 4242, "x" * 32)
-    assert store.decide(request.id, "approved", ONCALL, tasks=[execute_task(request.id)])
+    assert store.requests.decide(request.id, "approved", ONCALL, tasks=[execute_task(request.id)])
     with store.engine.begin() as conn:  # owned by the dead worker, whose last heartbeat was long ago
         conn.exec_driver_sql(f"UPDATE tasks SET owner = '{'dead' * 8}'")
         conn.exec_driver_sql("UPDATE workers SET heartbeat_at = 0 WHERE host = 'another-host'")

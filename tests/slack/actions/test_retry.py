@@ -53,9 +53,9 @@ def test_ten_clicks_on_two_processes_send_the_failed_job_again_once(make_bot, ci
     assert events(first) == ["started", "failed", "approved", "cancelled"]
     retry_post = json.dumps(posts[2].args["blocks"])
     assert "Retry failed* (round 1): 1 job(s) sent again" in retry_post and job(2) in retry_post and job(1) not in retry_post
-    retried = next(e for e in first.runtime.store.audit_entries() if e.event == "approved")
+    retried = next(e for e in first.runtime.store.audit.entries() if e.event == "approved")
     assert retried.detail["retry"] == 1 and retried.detail["retried_jobs"] == [job(2)]
-    final = first.runtime.store.audit_entries()[-1]
+    final = first.runtime.store.audit.entries()[-1]
     assert {r["job_id"]: r["result"] for r in final.detail["results"]} == {job(1): "cancelled", job(2): "cancelled"}
     assert_all_sent_blocks_valid(slack)
 

@@ -27,7 +27,7 @@ def test_the_requester_withdraws_and_the_message_loses_its_buttons(bot, ci, slac
     assert ci.jobs[job(1)].state == "Auditing"
     slack.wait_calls("chat.postMessage", 2, channel=AUDIT)
     assert events(bot) == ["requested", "withdrawn"]
-    withdrawn = bot.runtime.store.audit_entries()[1]
+    withdrawn = bot.runtime.store.audit.entries()[1]
     assert withdrawn.actor == MOD and withdrawn.detail["job_ids"] == [job(1)]
     assert_all_sent_blocks_valid(slack)
 
@@ -38,8 +38,8 @@ def test_anyone_else_is_refused_and_audited(bot, ci, slack):
     slack.wait_response(lambda c: c.method.endswith("other") and "Only the requester" in c.args["text"])
     slack.wait_calls("chat.postMessage", 2, channel=AUDIT)
     assert events(bot) == ["requested", "refused"]
-    assert bot.runtime.store.audit_entries()[1].detail["action"] == "withdraw"
-    assert bot.runtime.store.get_request(request_id).state == "pending"
+    assert bot.runtime.store.audit.entries()[1].detail["action"] == "withdraw"
+    assert bot.runtime.store.requests.get(request_id).state == "pending"
     assert slack.calls_to("chat.update") == []
 
 
@@ -60,7 +60,7 @@ def test_withdraw_racing_an_approve_makes_one_decision(make_bot, ci, slack):
         t.start()
     for t in threads:
         t.join(10)
-    slack.wait_for(lambda: first.runtime.store.get_request(request_id).state in {"withdrawn", "done"}, timeout=20, what="the request settled")
+    slack.wait_for(lambda: first.runtime.store.requests.get(request_id).state in {"withdrawn", "done"}, timeout=20, what="the request settled")
     decisions = [e for e in events(first) if e in {"approved", "withdrawn"}]
     assert len(decisions) == 1
     sent = len(ci.requests_for("cancel_auditing"))

@@ -11,7 +11,7 @@ from tests.slack.blockkit import assert_all_sent_blocks_valid
 
 
 def audit_events(bot):
-    return [(e.event, e.actor) for e in bot.runtime.store.audit_entries()]
+    return [(e.event, e.actor) for e in bot.runtime.store.audit.entries()]
 
 
 def test_on_call_cancels_directly_and_sees_the_result_in_channel(bot, ci, slack):
@@ -143,7 +143,7 @@ def test_forged_and_stale_signatures_get_401_and_nothing_happens(bot, ci, slack)
     assert status == 401
     time.sleep(0.3)  # give a (wrongly) started background task the chance to show itself
     assert ci.arrivals == [] and slack.calls == [] and slack.responses == []
-    assert bot.runtime.store.audit_entries() == []
+    assert bot.runtime.store.audit.entries() == []
 
 
 def test_bulk_of_100_is_summarised_within_block_kit_limits(bot, ci, slack):

@@ -89,7 +89,7 @@ def test_approve_from_home_racing_a_channel_click_decides_once(make_bot, ci, sla
     assert len(ci.requests_for("cancel_auditing")) == 1
     slack.wait_calls("chat.postMessage", 4, channel=AUDIT)
     assert events(first) == ["requested", "approved", "started", "cancelled"]
-    winner = first.runtime.store.get_request(request_id).decided_by
+    winner = first.runtime.store.requests.get(request_id).decided_by
     loser = ONCALL2 if winner == ONCALL else ONCALL
     # The loser hears it: by response_url in the channel, by DM from the Home tab (no channel there).
     if loser == ONCALL2:
@@ -122,7 +122,7 @@ def test_deny_from_home_opens_the_form_and_denies(bot, ci, slack):
     bot.submit_view(ONCALL, "deny_form", {"note": "not spam"}, metadata)
     [update] = slack.wait_calls("chat.update", channel=APPROVALS)
     assert "Denied by <@U0ONCALL1>: not spam" in json.dumps(update.args["blocks"])
-    assert bot.runtime.store.get_request(request_id).state == "denied"
+    assert bot.runtime.store.requests.get(request_id).state == "denied"
 
 
 def test_withdraw_from_home(bot, ci, slack):
@@ -143,7 +143,7 @@ def test_everyone_sees_the_last_ten_decisions(bot, ci, slack):
     slack.wait_calls("chat.postMessage", 11, channel="C0WORK", timeout=30)
     bot.home_opened(OUTSIDER)
     home = latest_home(slack, OUTSIDER, "Last 10 decisions")
-    decided = bot.runtime.store.recent_decisions(11)
+    decided = bot.runtime.store.requests.recent_decisions(11)
     assert all(r.id[:8] in home for r in decided[:10]) and decided[10].id[:8] not in home
     assert "approve_request" not in home
 

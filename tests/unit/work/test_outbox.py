@@ -36,11 +36,11 @@ def channel():
 @pytest.fixture
 def outbox(store, repo, channel):
     repo.register_worker(ME, "h", 1, "b")
-    return Outbox(store, repo, channel.post, worker_id=lambda: ME, poll=30.0)
+    return Outbox(store.audit, repo, channel.post, worker_id=lambda: ME, poll=30.0)
 
 
 def entries(store, n: int) -> list[int]:
-    return [store.audit("requested", "U1", None, {"n": i}) for i in range(n)]
+    return [store.audit.append("requested", "U1", None, {"n": i}) for i in range(n)]
 
 
 def test_the_lease_holder_posts_every_entry_once_in_order(outbox, store, repo, channel):
@@ -48,7 +48,7 @@ def test_the_lease_holder_posts_every_entry_once_in_order(outbox, store, repo, c
     assert repo.hold_lease(LEASE, ME)
     assert outbox.flush() == 3
     assert channel.posted == ids and channel.doubts == [False] * 3
-    assert store.unposted_audit() == [] and outbox.flush() == 0
+    assert store.audit.unposted() == [] and outbox.flush() == 0
 
 
 def test_a_poster_that_lost_its_lease_posts_nothing_more(outbox, store, repo, channel, clock):
@@ -60,7 +60,7 @@ def test_a_poster_that_lost_its_lease_posts_nothing_more(outbox, store, repo, ch
     repo.reap_workers(OTHER, 60)  # we stalled past our heartbeat: presumed dead
     assert repo.hold_lease(LEASE, OTHER)
     assert outbox.flush() == 0
-    assert channel.posted == [] and [e.id for e in store.unposted_audit()] == [entry]
+    assert channel.posted == [] and [e.id for e in store.audit.unposted()] == [entry]
 
 
 def test_a_refused_post_pauses_the_outbox_and_is_known_not_to_have_landed(outbox, store, repo, channel):

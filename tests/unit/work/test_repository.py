@@ -123,7 +123,7 @@ def test_the_fence_asks_for_a_fresh_heartbeat(repo, clock):
 
 
 def test_the_audit_fence_needs_the_lease_and_records_the_doubt(repo, store):
-    entry = store.audit("requested", "U1", None, {})
+    entry = store.audit.append("requested", "U1", None, {})
     repo.register_worker(ME, "h", 1, "b")
     repo.register_worker(OTHER, "h", 2, "b2")
     assert repo.hold_lease("audit-poster", ME)
