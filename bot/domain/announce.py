@@ -12,23 +12,26 @@ while the requester's earlier "asked on-call" message is still on its way.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from bot.domain.outcomes import StatusAnswer
+from bot.domain.states import Announcement, Lane, State
 from bot.store import BACKGROUND, DECIDE, POST, REPORT, NewTask, Request
 
-LANE = "slack"
-HOME_LANE = "home"  # Home refreshes: the lowest class, so they never delay an announcement
-TELL = "slack.tell"
-STATUS = "slack.status"
-APPROVAL_POST = "slack.approval_post"
-APPROVAL_UPDATE = "slack.approval_update"
-RESULT = "slack.result"
-REQUESTER_DM = "slack.requester_dm"
-REMINDER = "slack.reminder"
-PENDING = "slack.pending"
-HOME = "slack.home"
-KINDS = (TELL, STATUS, APPROVAL_POST, APPROVAL_UPDATE, RESULT, REQUESTER_DM, REMINDER, PENDING, HOME)
+# The names the Slack layer has always used for the announcement kinds and their lanes.
+LANE, HOME_LANE = Lane.SLACK, Lane.HOME
+TELL = Announcement.TELL
+STATUS = Announcement.STATUS
+APPROVAL_POST = Announcement.APPROVAL_POST
+APPROVAL_UPDATE = Announcement.APPROVAL_UPDATE
+RESULT = Announcement.RESULT
+REQUESTER_DM = Announcement.REQUESTER_DM
+REMINDER = Announcement.REMINDER
+PENDING = Announcement.PENDING
+HOME = Announcement.HOME
+KINDS = tuple(Announcement)
 #: Each announcement's class: the update that takes the buttons away goes before anything else.
-CLASSES = {
+CLASSES: dict[str, int] = {
     APPROVAL_UPDATE: DECIDE,
     APPROVAL_POST: POST,
     RESULT: REPORT,
@@ -39,7 +42,7 @@ CLASSES = {
     REMINDER: BACKGROUND,
     HOME: BACKGROUND,
 }
-LANES = {kind: HOME_LANE if kind == HOME else LANE for kind in KINDS}
+LANES: dict[str, str] = {kind: HOME_LANE if kind == HOME else LANE for kind in KINDS}
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,16 @@ class Caller:
     #: For button clicks: the (channel, ts) of the message clicked, as Slack reports it.
     message: tuple[str, str] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> Caller:
+    def from_dict(cls, data: dict[str, Any]) -> Caller:
         message = data.get("message")
-        return cls(data["user_id"], data.get("channel_id", ""), data.get("response_url"), tuple(message) if message else None)
+        return cls(data["user_id"], data.get("channel_id", ""), data.get("response_url"), (message[0], message[1]) if message else None)
 
 
-def _task(kind: str, key: str, stream: str, **payload) -> NewTask:
+def _task(kind: Announcement, key: str, stream: str, **payload: Any) -> NewTask:
     return NewTask(key=key, kind=kind, lane=LANE, payload=payload, stream=stream)
 
 
@@ -68,11 +71,11 @@ def tell(caller: Caller, text: str, key: str, stream: str | None = None) -> NewT
     return _task(TELL, f"{key}:tell", stream or key, caller=caller.to_dict(), text=text)
 
 
-def status(caller: Caller, statuses: list[dict], key: str) -> NewTask:
+def status(caller: Caller, statuses: list[StatusAnswer], key: str) -> NewTask:
     return _task(STATUS, f"{key}:status", key, caller=caller.to_dict(), statuses=statuses)
 
 
-def approval_post(request_id: str, statuses: list[dict]) -> NewTask:
+def approval_post(request_id: str, statuses: list[StatusAnswer]) -> NewTask:
     """The request with its buttons, in APPROVAL_CHANNEL; `statuses`: each job's state at request time."""
     return _task(APPROVAL_POST, f"{request_id}:post", request_id, request_id=request_id, statuses=statuses)
 
@@ -82,7 +85,7 @@ def _round(retries: int) -> str:
     return f":retry{retries}" if retries else ""
 
 
-def approval_update(request_id: str, state: str, retries: int = 0) -> NewTask:
+def approval_update(request_id: str, state: State, retries: int = 0) -> NewTask:
     """Re-render the approval message for the request's state (buttons gone once decided)."""
     return _task(APPROVAL_UPDATE, f"{request_id}:update:{state}{_round(retries)}", request_id, request_id=request_id)
 
@@ -98,7 +101,7 @@ def requester_stream(request_id: str) -> str:
     return f"{request_id}:requester"
 
 
-def requester_dm(request_id: str, state: str, requester: str, retries: int = 0) -> NewTask:
+def requester_dm(request_id: str, state: State, requester: str, retries: int = 0) -> NewTask:
     key = f"{request_id}:dm:{state}{_round(retries)}"
     return _task(REQUESTER_DM, key, requester_stream(request_id), request_id=request_id, user_id=requester)
 

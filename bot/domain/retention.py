@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Collection
+from typing import Protocol
 
 from bot.domain import announce
 from bot.observe.logs import event
@@ -20,8 +22,16 @@ DAY = 86400.0
 KEEP = (announce.APPROVAL_POST,)
 
 
+class PruningStore(Protocol):
+    """What retention needs of the store (a port: the domain names it, the store provides it)."""
+
+    def prune_finished_tasks(self, done_before: float, /, *, keep_kinds: Collection[str] = ()) -> int: ...
+
+    def prune_home_views(self, opened_before: float, /) -> int: ...
+
+
 class Retention:
-    def __init__(self, store, days: int, every: float = 3600.0, clock=time.time) -> None:
+    def __init__(self, store: PruningStore, days: int, every: float = 3600.0, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.days = days
         self.every = every  # seconds between prunings (the first one comes at the first call)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import AuditEvent
 from bot.store import chain
 from bot.store.database import Database
 from bot.store.schema import audit_table, chain_head_table
 from bot.store.work import NewTask, WorkMixin
 
-EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
+EVENTS = tuple(AuditEvent)
 
 
 @dataclass(frozen=True)

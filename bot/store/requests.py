@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import AuditEvent, RequestKind, State
 from bot.store.database import Database
 from bot.store.jobs import _owned
 from bot.store.schema import job_results_table, requests_table, tasks_table
@@ -18,8 +19,8 @@ from bot.store.work import NewTask, Task
 @dataclass(frozen=True)
 class Request:
     id: str
-    kind: str
-    state: str
+    kind: RequestKind
+    state: State
     requester: str
     origin_channel: str
     reason: str
@@ -38,7 +39,7 @@ class Request:
     @property
     def is_open(self) -> bool:
         """Pending and not expired: it may still be decided, withdrawn or reminded of."""
-        return self.state == "pending" and not self.expired
+        return self.state == State.PENDING and not self.expired
 
     @property
     def open_jobs(self) -> list[str]:
@@ -50,8 +51,8 @@ def _row_to_request(row) -> Request:
     m = row._mapping
     return Request(
         id=m["id"],
-        kind=m["kind"],
-        state=m["state"],
+        kind=RequestKind(m["kind"]),
+        state=State(m["state"]),
         requester=m["requester"],
         origin_channel=m["origin_channel"],
         reason=m["reason"],
@@ -78,8 +79,8 @@ class RequestsMixin(Database):
         self,
         *,
         request_id: str,
-        kind: str,
-        state: str,
+        kind: RequestKind,
+        state: State,
         requester: str,
         origin_channel: str,
         reason: str,
@@ -149,7 +150,7 @@ class RequestsMixin(Database):
         return conn.execute(
             sa.select(sa.func.count())
             .select_from(requests_table)
-            .where(requests_table.c.requester == requester, requests_table.c.state == "pending", requests_table.c.expires_at > now)
+            .where(requests_table.c.requester == requester, requests_table.c.state == State.PENDING, requests_table.c.expires_at > now)
         ).scalar_one()
 
     def _select_requests(self) -> sa.Select:
@@ -162,13 +163,13 @@ class RequestsMixin(Database):
         return _row_to_request(row) if row else None
 
     def decide(
-        self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
+        self, request_id: str, state: State, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
         and follow-up tasks (execution, announcements) are stored in the same transaction."""
         return self._move(
             request_id,
-            lambda now: [requests_table.c.state == "pending", requests_table.c.expires_at > now],
+            lambda now: [requests_table.c.state == State.PENDING, requests_table.c.expires_at > now],
             lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
             (state, by, {"note": note or "", **(detail or {})}),
             tasks,
@@ -176,7 +177,7 @@ class RequestsMixin(Database):
 
     def open_requests(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
-        query = self._select_requests().where(requests_table.c.state == "pending", requests_table.c.expires_at > self.now_sql())
+        query = self._select_requests().where(requests_table.c.state == State.PENDING, requests_table.c.expires_at > self.now_sql())
         if requester:
             query = query.where(requests_table.c.requester == requester)
         with self.engine.connect() as conn:
@@ -186,7 +187,7 @@ class RequestsMixin(Database):
         """The last `limit` requests that were decided (by anyone, or by expiry), newest first."""
         query = (
             self._select_requests()
-            .where(requests_table.c.state != "pending")
+            .where(requests_table.c.state != State.PENDING)
             .where(requests_table.c.decided_at.is_not(None))
             .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
             .limit(limit)
@@ -202,15 +203,15 @@ class RequestsMixin(Database):
             now = self.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             request = _row_to_request(row) if row else None
-            if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
+            if request is None or request.state != State.DONE or request.retries != round_seen or not request.open_jobs:
                 return False
             won = (
                 conn.execute(
                     requests_table.update()
                     .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "done")
+                    .where(requests_table.c.state == State.DONE)
                     .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
-                    .values(state="approved", retries=round_seen + 1)
+                    .values(state=State.APPROVED, retries=round_seen + 1)
                 ).rowcount
                 == 1
             )
@@ -222,7 +223,7 @@ class RequestsMixin(Database):
                     .where(job_results_table.c.job_id.in_(request.open_jobs))
                     .values(outcome=None, updated_at=now)
                 )
-                self._audit(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
+                self._audit(conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
                 self._enqueue(conn, tasks)
         return won
 
@@ -235,13 +236,13 @@ class RequestsMixin(Database):
 
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
-            self._audit(conn, "expired", "system", request_id, audit_for(request), request.decided_at)
+            self._audit(conn, AuditEvent.EXPIRED, "system", request_id, audit_for(request), request.decided_at)
             self._enqueue(conn, tasks_for(request))
 
         won = self._transition_each(
             requests_table,
-            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= self.now_sql()),
-            dict(state="expired", decided_by="system", decided_at=self.now_sql()),
+            sa.and_(requests_table.c.state == State.PENDING, requests_table.c.expires_at <= self.now_sql()),
+            dict(state=State.EXPIRED, decided_by="system", decided_at=self.now_sql()),
             on_win=on_win,
         )
         return [self.get_request(request_id) for request_id in won]
@@ -260,7 +261,7 @@ class RequestsMixin(Database):
                 == 1
             )
             if won:
-                self._audit(conn, "started", actor, request_id, detail, now)
+                self._audit(conn, AuditEvent.STARTED, actor, request_id, detail, now)
         return won
 
     def finish(
@@ -270,8 +271,8 @@ class RequestsMixin(Database):
         audit it and store its announcements in the same transaction."""
         return self._move(
             request_id,
-            lambda _now: [requests_table.c.state == "approved", _owned(task_key, me)],
-            lambda _now: dict(state="done", outcome=json.dumps(outcome)),
+            lambda _now: [requests_table.c.state == State.APPROVED, _owned(task_key, me)],
+            lambda _now: dict(state=State.DONE, outcome=json.dumps(outcome)),
             (event, actor, detail),
             tasks,
         )
@@ -310,6 +311,6 @@ class RequestsMixin(Database):
         """Open (pending, unexpired) requests, and seconds until the first of them expires, by the database's clock."""
         with self.engine.connect() as conn:
             now = self.db_now(conn)
-            open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
+            open_ = sa.and_(requests_table.c.state == State.PENDING, requests_table.c.expires_at > now)
             count, first_expiry = conn.execute(sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)).one()
         return count, (None if first_expiry is None else first_expiry - now)

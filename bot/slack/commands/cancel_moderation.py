@@ -44,9 +44,5 @@ def _attempted(text: str) -> str:
 def task_for(caller: Caller, parsed: grammar.Command):
     key = new_key("cmd")
     if isinstance(parsed, grammar.Cancel):
-        return wf.command_task(key, caller, {"kind": "cancel", "job_ids": list(parsed.job_ids), "reason": parsed.reason})
-    if isinstance(parsed, grammar.Status):
-        return wf.command_task(key, caller, {"kind": "status", "job_ids": list(parsed.job_ids)}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
-    if isinstance(parsed, grammar.Pending):
-        return wf.command_task(key, caller, {"kind": "pending"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
-    return wf.command_task(key, caller, {"kind": "help"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
+        return wf.command_task(key, caller, parsed)
+    return wf.command_task(key, caller, parsed, lane=wf.LOOKUPS, kind=wf.LOOKUP)  # status, pending, help
