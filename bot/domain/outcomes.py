@@ -61,7 +61,7 @@ class Summary(TypedDict):
 
 def result_of(outcome: JobOutcome) -> Result:
     """The outcome's result; outcomes stored before `result` existed had only `ok`."""
-    return Result(outcome.get("result", CANCELLED if outcome["ok"] else FAILED))
+    return Result(outcome.get("result") or (CANCELLED if outcome["ok"] else FAILED))
 
 
 def stored(outcome: dict[str, Any]) -> JobOutcome:
