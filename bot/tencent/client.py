@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -274,7 +275,7 @@ class CIClient:
         seconds = time.monotonic() - started
         metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
         self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
-        fields = {
+        fields: dict[str, Any] = {
             "method": method,
             "job_id": job_id,
             "attempt": attempt,
@@ -429,7 +430,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
         return _for_asked_job(result, job_id, status, header_request_id)
     fields = parse_error(body)
     code = fields.get("Code") or _code_for_status(status)
-    kwargs = dict(
+    kwargs: dict[str, Any] = dict(
         status=status,
         request_id=fields.get("RequestId") or header_request_id,
         trace_id=fields.get("TraceId", ""),
