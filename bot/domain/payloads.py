@@ -9,26 +9,27 @@ from typing import Any
 
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command, Help, Pending, Status
+from bot.domain.states import CommandKind
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
     if isinstance(command, Cancel):
-        return {"kind": "cancel", "job_ids": list(command.job_ids), "reason": command.reason}
+        return {"kind": CommandKind.CANCEL, "job_ids": list(command.job_ids), "reason": command.reason}
     if isinstance(command, Status):
-        return {"kind": "status", "job_ids": list(command.job_ids)}
+        return {"kind": CommandKind.STATUS, "job_ids": list(command.job_ids)}
     if isinstance(command, Pending):
-        return {"kind": "pending"}
-    return {"kind": "help"}
+        return {"kind": CommandKind.PENDING}
+    return {"kind": CommandKind.HELP}
 
 
 def command_from_dict(data: dict[str, Any]) -> Command:
     """A stored command; one without a kind is a cancel (as the `command` task always held)."""
-    kind = data.get("kind", "cancel")
-    if kind == "status":
+    kind = data.get("kind", CommandKind.CANCEL)
+    if kind == CommandKind.STATUS:
         return Status(tuple(data["job_ids"]))
-    if kind == "pending":
+    if kind == CommandKind.PENDING:
         return Pending()
-    if kind == "help":
+    if kind == CommandKind.HELP:
         return Help()
     return Cancel(tuple(data["job_ids"]), data["reason"])
 

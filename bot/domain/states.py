@@ -48,6 +48,15 @@ class AuditEvent(StrEnum):
     REFUSED = "refused"
 
 
+class CommandKind(StrEnum):
+    """What a slash command asks for (stored in its task's payload)."""
+
+    CANCEL = "cancel"
+    STATUS = "status"
+    PENDING = "pending"
+    HELP = "help"
+
+
 class TaskKind(StrEnum):
     """The workflow's durable task kinds (what the Slack listeners store)."""
 

@@ -12,7 +12,7 @@ from bot.domain.commands import Cancel, Help, Pending, Status
 from bot.domain.execution import ExecutePayload, execute_task
 from bot.domain.oncall import retry_task
 from bot.domain.payloads import ClickPayload, CommandPayload, RetryPayload
-from bot.domain.states import Announcement, AuditEvent, Lane, RequestKind, Result, State, TaskKind
+from bot.domain.states import Announcement, AuditEvent, CommandKind, Lane, RequestKind, Result, State, TaskKind
 from bot.store import EVENTS
 from bot.tencent.results import CancelResult, CIServiceError
 
@@ -27,6 +27,7 @@ def test_the_stored_strings_are_unchanged():
     assert [r.value for r in Result] == ["cancelled", "failed", "unknown"]
     assert EVENTS == ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
     assert [k.value for k in TaskKind] == ["command", "lookup", "request", "approve", "deny", "deny_click", "execute", "withdraw", "retry"]
+    assert [k.value for k in CommandKind] == ["cancel", "status", "pending", "help"]
     assert [lane.value for lane in Lane] == ["urgent", "lookup", "slack", "home"]
     assert all(a.value.startswith("slack.") for a in Announcement)
 
