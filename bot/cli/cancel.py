@@ -21,8 +21,7 @@ from collections.abc import Callable, Sequence
 from bot.cli.interrupt import Interrupt
 from bot.domain import outcomes as oc
 from bot.domain.execution import EXECUTE, LANE, ExecutePayload, Executor, execute_task, finish
-from bot.domain.outcomes import JobOutcome
-from bot.domain.states import RequestKind, Result, State
+from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request, Store, Task
 from bot.store.slots import SharedLimiter
 from bot.tencent import CIClient

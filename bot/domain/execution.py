@@ -14,8 +14,7 @@ from typing import Any, Protocol
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.outcomes import JobOutcome
-from bot.domain.states import Lane, Result, TaskKind
+from bot.domain.states import JobOutcome, Lane, Result, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
@@ -145,7 +144,7 @@ class Executor:
             resumed=len(records) - len(todo),
             ms=round((time.monotonic() - started) * 1000),
         )
-        return [oc.stored(r.outcome) for r in records if r.outcome is not None]
+        return [r.outcome for r in records if r.outcome is not None]
 
     def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> JobOutcome:
         job_id = record.job_id
@@ -178,7 +177,7 @@ class Executor:
         deadline = time.monotonic() + self.record_patience
         for attempt in itertools.count():
             try:
-                if not self.store.record_outcome(request_id, job_id, dict(outcome), task.key, holder(task)):
+                if not self.store.record_outcome(request_id, job_id, outcome, task.key, holder(task)):
                     raise LostHold(request_id)
                 return
             except LostHold:
@@ -240,8 +239,7 @@ def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
     detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, "channel": request.origin_channel, **summary}
-    stored = [dict(o) for o in outcomes]
-    won = store.finish(request.id, stored, verdict, request.decided_by or "system", detail, task_key=task.key, me=holder(task), tasks=announcements)
+    won = store.finish(request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=holder(task), tasks=announcements)
     if won:
         event(
             log,

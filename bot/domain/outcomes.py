@@ -7,31 +7,13 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict, cast
+from typing import NotRequired, TypedDict
 
-from bot.domain.states import Result
+from bot.domain.states import JobOutcome, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
 CANCELLED, FAILED, UNKNOWN = Result.CANCELLED, Result.FAILED, Result.UNKNOWN
 UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."
-
-
-class JobOutcome(TypedDict):
-    """One job's outcome, exactly as journaled (job_results.outcome) and stored with the request:
-    JSON, so a TypedDict (its keys vary with the result; old rows must keep reading)."""
-
-    job_id: str
-    result: NotRequired[str]  # a Result; rows from before results had names lack it (see result_of)
-    ok: bool
-    confirmed: NotRequired[bool]
-    data_id: NotRequired[str]
-    creation_time: NotRequired[str]
-    request_id: str
-    state: NotRequired[str]
-    code: NotRequired[str]
-    message: NotRequired[str]
-    status: NotRequired[int | None]
-    hint: NotRequired[str]
 
 
 class StatusAnswer(TypedDict):
@@ -62,11 +44,6 @@ class Summary(TypedDict):
 def result_of(outcome: JobOutcome) -> Result:
     """The outcome's result; outcomes stored before `result` existed had only `ok`."""
     return Result(outcome.get("result") or (CANCELLED if outcome["ok"] else FAILED))
-
-
-def stored(outcome: dict[str, Any]) -> JobOutcome:
-    """An outcome read back from the database (written by this module, so of this shape)."""
-    return cast(JobOutcome, outcome)
 
 
 def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> JobOutcome:

@@ -1,5 +1,5 @@
 """The domain's vocabulary: request states and kinds, job results, audit events, task kinds,
-lanes and announcement kinds.
+lanes and announcement kinds; and the stored shape of one job's outcome.
 
 StrEnums, because each value is stored (old databases hold these exact strings) or sent: a
 member compares equal to its string and serialises as it. Plain Python with no imports from
@@ -9,6 +9,7 @@ the rest of bot/, so the store may filter by these states without depending on t
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NotRequired, TypedDict
 
 
 class State(StrEnum):
@@ -90,3 +91,21 @@ class Lane(StrEnum):
     LOOKUPS = "lookup"  # slow look-ups: requests' evidence, `status`
     SLACK = "slack"  # announcements
     HOME = "home"  # Home refreshes: the lowest class, so they never delay an announcement
+
+
+class JobOutcome(TypedDict):
+    """One job's outcome, exactly as journaled (job_results.outcome) and stored with the request:
+    JSON, so a TypedDict (its keys vary with the result; old rows must keep reading)."""
+
+    job_id: str
+    result: NotRequired[str]  # a Result; rows from before results had names lack it (see result_of)
+    ok: bool
+    confirmed: NotRequired[bool]
+    data_id: NotRequired[str]
+    creation_time: NotRequired[str]
+    request_id: str
+    state: NotRequired[str]
+    code: NotRequired[str]
+    message: NotRequired[str]
+    status: NotRequired[int | None]
+    hint: NotRequired[str]

@@ -20,8 +20,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
-from bot.domain.outcomes import JobOutcome, StatusAnswer, result_of
-from bot.domain.states import RequestKind, Result, State
+from bot.domain.outcomes import StatusAnswer, result_of
+from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request
 
 MAX_BLOCKS = 50

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.domain.states import AuditEvent, RequestKind, State
+from bot.domain.states import AuditEvent, JobOutcome, RequestKind, State
 from bot.store.database import Database
 from bot.store.jobs import _owned
 from bot.store.schema import job_results_table, requests_table, tasks_table
@@ -32,7 +32,7 @@ class Request:
     decision_note: str | None = None
     message_channel: str | None = None
     message_ts: str | None = None
-    outcome: list | None = None
+    outcome: list[JobOutcome] | None = None
     retries: int = 0  # "Retry failed" rounds so far
     expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
 
@@ -265,7 +265,16 @@ class RequestsMixin(Database):
         return won
 
     def finish(
-        self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict, *, task_key: str, me: str, tasks: Sequence[NewTask] = ()
+        self,
+        request_id: str,
+        outcome: list[JobOutcome],
+        event: str,
+        actor: str,
+        detail: dict,
+        *,
+        task_key: str,
+        me: str,
+        tasks: Sequence[NewTask] = (),
     ) -> bool:
         """Record the outcome of an approved request once, only by the holder of its execution;
         audit it and store its announcements in the same transaction."""
