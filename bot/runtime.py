@@ -339,7 +339,8 @@ def _count_from_sigterm(runtime: Runtime) -> None:
 
     def on_sigterm(sig, frame) -> None:
         runtime.stop_requested()
-        gunicorn_handler(sig, frame)
+        if callable(gunicorn_handler):  # gunicorn's own handler; never SIG_DFL in a worker
+            gunicorn_handler(sig, frame)
 
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests in progress are not disturbed

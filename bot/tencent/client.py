@@ -196,7 +196,7 @@ class CIClient:
             state=status.state,
         )
 
-    def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         progress = _Progress()
         try:
             return self._attempts(progress, method, path, job_id, parse)
@@ -205,7 +205,7 @@ class CIClient:
         except Exception as exc:  # a locked limiter database, a bug: still a typed CI outcome
             raise _local_error(exc, job_id, progress) from None
 
-    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         attempt = 0
         skew_fixed = False
         while True:
@@ -241,7 +241,7 @@ class CIClient:
                     raise
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
-    def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         prepared = self.build(method, path)
         deadline = time.monotonic() + sum(self.timeout)
         # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
@@ -413,7 +413,7 @@ def _server_time(response: requests.Response) -> float | None:
         return None
 
 
-def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], Outcome]):
+def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
     status = response.status_code
     header_request_id = response.headers.get("x-ci-request-id", "")
     if 200 <= status < 300:
