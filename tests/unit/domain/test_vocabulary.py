@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
@@ -62,6 +63,24 @@ def test_click_and_retry_payloads_are_written_as_before():
     old_caller = {"user_id": "U1"}  # older payloads: no channel, no note, no round
     assert ClickPayload.from_dict({"caller": old_caller, "request_id": ID}) == ClickPayload(Caller("U1", ""), ID, "")
     assert RetryPayload.from_dict({"caller": old_caller, "request_id": ID}).round == 0
+
+
+def test_announcement_payloads_are_written_as_before():
+    statuses = [{"job_id": "av1", "ok": True, "request_id": "r", "state": "Auditing"}]
+    written = [
+        (announce.tell(CALLER, "hi", "k"), f'{{"caller": {CALLER_JSON}, "text": "hi"}}'),
+        (announce.status(CALLER, statuses, "k"), f'{{"caller": {CALLER_JSON}, "statuses": {json.dumps(statuses)}}}'),
+        (announce.approval_post(ID, statuses), f'{{"request_id": "{ID}", "statuses": {json.dumps(statuses)}}}'),
+        (announce.approval_update(ID, State.DENIED), f'{{"request_id": "{ID}"}}'),
+        (announce.requester_dm(ID, State.DONE, "U2"), f'{{"request_id": "{ID}", "user_id": "U2"}}'),
+        (announce.reminder(ID, 60), f'{{"request_id": "{ID}"}}'),
+        (announce.pending(CALLER, [ID], False, "k"), f'{{"caller": {CALLER_JSON}, "request_ids": ["{ID}"], "approver": false}}'),
+        (announce.home("U2", 7), '{"user_id": "U2", "opened": false}'),
+        (announce.home_opened("U2", "Ev1"), '{"user_id": "U2", "opened": true}'),
+    ]
+    for task, stored in written:
+        assert json.dumps(task.payload) == stored, task.kind
+        assert json.dumps(announce.AnnouncePayload.from_dict(json.loads(stored)).to_dict()) == stored
 
 
 def test_summaries_name_failed_and_unknown_jobs():
