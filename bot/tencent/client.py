@@ -275,7 +275,7 @@ class CIClient:
         seconds = time.monotonic() - started
         metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
         self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
-        fields: dict[str, Any] = {
+        fields = {
             "method": method,
             "job_id": job_id,
             "attempt": attempt,
