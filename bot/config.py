@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -316,7 +317,7 @@ def load_settings(
     slack_api_url = r.url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
     if not slack_api_url.endswith("/"):
         slack_api_url += "/"  # slack_sdk joins method names onto it
-    slack = dict(
+    slack: dict[str, Any] = dict(
         slack_bot_token=r.token("SLACK_BOT_TOKEN", required="slack" in need),
         slack_signing_secret=r.secret("SLACK_SIGNING_SECRET", required="slack" in need and is_http, help=_signing_help(http_mode)),
         slack_app_token=app_token,
@@ -330,7 +331,7 @@ def load_settings(
         r.problem(f"SLACK_APP_TOKEN is required in Socket Mode: {TOKENS['SLACK_APP_TOKEN'][1]}")
 
     r.section = "policy"
-    policy = dict(
+    policy: dict[str, Any] = dict(
         requester_users=r.id_set("REQUESTER_USERS", USER_ID, "user ID"),
         requester_usergroups=r.id_set("REQUESTER_USERGROUPS", USERGROUP_ID, "user-group ID"),
         approver_users=r.id_set("APPROVER_USERS", USER_ID, "user ID"),

@@ -140,7 +140,9 @@ class Runtime:
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
         request = self.store.requests.get(request_id)
-        return (request.message_channel, request.message_ts) if request and request.message_ts else None
+        if request is None or not (request.message_channel and request.message_ts):
+            return None
+        return request.message_channel, request.message_ts
 
     def _wake(self) -> None:
         self.work.wake()
@@ -320,7 +322,7 @@ def _run_http(settings: Settings) -> int:
                 self.cfg.set(name, value)
             self.cfg.set("logger_class", gunicorn_logger_class())  # its lines go through our JSON formatter
             self.cfg.set("child_exit", lambda _arbiter, worker: _child_exited(settings, worker.pid))
-            self.cfg.set("post_worker_init", lambda worker: runtime_holder and _count_from_sigterm(runtime_holder[0]))
+            self.cfg.set("post_worker_init", lambda worker: _count_from_sigterm(runtime_holder[0]) if runtime_holder else None)
             self.cfg.set("worker_exit", lambda _arbiter, worker: _stop_worker(runtime_holder, worker))
 
         def load(self):
@@ -340,7 +342,8 @@ def _count_from_sigterm(runtime: Runtime) -> None:
 
     def on_sigterm(sig, frame) -> None:
         runtime.stop_requested()
-        gunicorn_handler(sig, frame)
+        if callable(gunicorn_handler):  # gunicorn's own handler; never SIG_DFL in a worker
+            gunicorn_handler(sig, frame)
 
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.siginterrupt(signal.SIGTERM, False)  # as gunicorn set it: requests in progress are not disturbed

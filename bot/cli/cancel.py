@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 
 from bot.cli.interrupt import Interrupt
 from bot.domain import outcomes as oc
-from bot.domain.execution import Executor, execute_task, finish
+from bot.domain.execution import EXECUTE, LANE, ExecutePayload, Executor, execute_task, finish
+from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request, Store, Task
 from bot.store.slots import SharedLimiter
 from bot.tencent import CIClient
@@ -51,7 +52,7 @@ class OperatorCancel:
         self.worker_id = uuid.uuid4().hex
         self.stop = stop or Interrupt()  # never set unless the caller installed it for signals
 
-    def run(self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[dict], None]) -> tuple[Request, list[dict]]:
+    def run(self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[JobOutcome], None]) -> tuple[Request, list[JobOutcome]]:
         """Cancel the jobs; return the request and every outcome. Once `stop` is set, nothing
         more is sent: what is in flight finishes, the rest is recorded as not sent."""
         actor = operator_name()
@@ -63,8 +64,8 @@ class OperatorCancel:
             request_id = uuid.uuid4().hex
             request, _ = self.store.requests.create(
                 request_id=request_id,
-                kind="cli",
-                state="approved",
+                kind=RequestKind.CLI,
+                state=State.APPROVED,
                 requester=actor,
                 origin_channel="",
                 reason=reason,
@@ -74,7 +75,7 @@ class OperatorCancel:
                 tasks=[execute_task(request_id)],
                 task_owner=self.worker_id,
             )
-            task = Task(0, f"exec:{request_id}", "execute", "urgent", None, {"request_id": request_id}, self.worker_id, 0)
+            task = Task(0, f"exec:{request_id}", EXECUTE, LANE, None, ExecutePayload(request_id).to_dict(), self.worker_id, 0)
             # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
             outcomes = self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop)
             finish(self.store, task, request, outcomes, [])
@@ -121,16 +122,16 @@ class StoppableLimiter:
             raise CINotSent("NotSent", STOPPED)
 
 
-def describe_outcome(outcome: dict) -> str:
+def describe_outcome(outcome: JobOutcome) -> str:
     """One line per job, as the operator sees it."""
     job = outcome["job_id"]
-    if outcome["result"] == oc.CANCELLED:
+    if oc.result_of(outcome) is Result.CANCELLED:
         confirmed = " (confirmed by a status query)" if outcome.get("confirmed") else ""
         return (
             f"CANCELLED {job}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
             f" RequestId={outcome.get('request_id') or '-'}{confirmed}"
         )
-    label = "UNKNOWN  " if outcome["result"] == oc.UNKNOWN else "FAILED   "
+    label = "UNKNOWN  " if oc.result_of(outcome) is Result.UNKNOWN else "FAILED   "
     request_id = f" (RequestId {outcome['request_id']})" if outcome.get("request_id") else ""
     state = f" job is {outcome['state']};" if outcome.get("state") else ""
     return f"{label} {job}  {outcome.get('code')}: {outcome.get('message')}{request_id}\n         {state} hint: {outcome.get('hint')}"

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.domain.states import CommandKind
 from bot.tencent.jobid import is_job_id
 
 MAX_JOBS = 100
@@ -93,11 +94,11 @@ def parse(text: str) -> Command:
         return OpenForm()
     head, _, rest = text.partition(" ")
     keyword = head.lower()
-    if keyword == "help":
+    if keyword == CommandKind.HELP:
         return Help()
-    if keyword == "status":
+    if keyword == CommandKind.STATUS:
         return Status(_status_job_ids(rest))
-    if keyword == "pending":
+    if keyword == CommandKind.PENDING:
         if rest.strip():
             raise CommandError("Usage: `/cancel-moderation pending` (nothing after it).")
         return Pending()

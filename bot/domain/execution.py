@@ -9,9 +9,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.domain import outcomes as oc
+from bot.domain.announce import Caller
+from bot.domain.states import JobOutcome, Lane, Result, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
@@ -20,8 +23,8 @@ from bot.tencent.results import CancelResult, CIError, CINotSent, JobStatus
 
 log = logging.getLogger(__name__)
 
-EXECUTE = "execute"
-LANE = "urgent"
+EXECUTE = TaskKind.EXECUTE
+LANE = Lane.URGENT
 
 
 class LostHold(Exception):
@@ -40,12 +43,32 @@ class CIPort(Protocol):
     def describe(self, job_id: str) -> JobStatus: ...
 
 
-def execute_task(request_id: str, caller=None, retries: int = 0) -> NewTask:
+@dataclass(frozen=True)
+class ExecutePayload:
+    """An execution task's payload; `caller`: who clicked (a direct cancel's result goes to them)."""
+
+    request_id: str
+    caller: Caller | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"request_id": self.request_id, **({"caller": self.caller.to_dict()} if self.caller else {})}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExecutePayload:
+        caller = data.get("caller")
+        return cls(data["request_id"], Caller.from_dict(caller) if caller else None)
+
+
+def execute_task(request_id: str, caller: Caller | None = None, retries: int = 0) -> NewTask:
     """The execution of an approved request: one per request and "Retry failed" round (a second
     store is a no-op)."""
-    payload = {"request_id": request_id, **({"caller": caller.to_dict()} if caller else {})}
     key = f"exec:{request_id}" + (f":retry{retries}" if retries else "")
-    return NewTask(key=key, kind=EXECUTE, lane=LANE, payload=payload)
+    return NewTask(key=key, kind=EXECUTE, lane=LANE, payload=ExecutePayload(request_id, caller).to_dict())
+
+
+def holder(task: Task) -> str:
+    """Who holds a claimed task; an unclaimed one (never executed) is held by no one."""
+    return task.owner or ""
 
 
 #: How long a known outcome's write is retried in place (a database blip, a failover) before the
@@ -62,10 +85,12 @@ class Executor:
         self.record_patience = record_patience
         # Outcomes Tencent gave us that the database did not take yet, by (request id, job id):
         # a retry of the task records them instead of sending again (a job is sent once).
-        self._known: dict[tuple[str, str], dict] = {}
+        self._known: dict[tuple[str, str], JobOutcome] = {}
         self._known_lock = threading.Lock()
 
-    def run(self, task: Task, request: Request, on_outcome: Callable[[dict], None] = lambda _o: None, stop: StopFlag | None = None) -> list[dict]:
+    def run(
+        self, task: Task, request: Request, on_outcome: Callable[[JobOutcome], None] = lambda _o: None, stop: StopFlag | None = None
+    ) -> list[JobOutcome]:
         """Send every job without a known outcome; return all outcomes in the request's order.
 
         `stop` (the CLI's Ctrl-C) ends the batch early: jobs not yet sent are recorded as not sent.
@@ -119,40 +144,40 @@ class Executor:
             resumed=len(records) - len(todo),
             ms=round((time.monotonic() - started) * 1000),
         )
-        return [r.outcome for r in records]
+        return [r.outcome for r in records if r.outcome is not None]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> dict:
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> JobOutcome:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
         elif outcome is None:
-            if not self.store.journal.mark_sending(request_id, job_id, task.key, task.owner):
+            if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
             outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
             self._keep(request_id, job_id, outcome)
         self._record(request_id, job_id, outcome, task)
         self._forget(request_id, job_id)
-        metrics.job_outcome(outcome["result"])
+        metrics.job_outcome(oc.result_of(outcome))
         event(
             log,
             "execution.job",
             request_id=request_id,
             job_id=job_id,
-            result=outcome["result"],
+            result=oc.result_of(outcome),
             code=outcome.get("code", ""),
             confirmed=outcome.get("confirmed", False),
         )
         return outcome
 
-    def _record(self, request_id: str, job_id: str, outcome: dict, task: Task) -> None:
+    def _record(self, request_id: str, job_id: str, outcome: JobOutcome, task: Task) -> None:
         """Store a known outcome, retrying a failed write (the database away for a moment) for
         `record_patience` seconds; raises LostHold if the execution is no longer ours, or the
         last error (the outcome stays in memory for the task's retry)."""
         deadline = time.monotonic() + self.record_patience
         for attempt in itertools.count():
             try:
-                if not self.store.journal.record_outcome(request_id, job_id, outcome, task.key, task.owner):
+                if not self.store.journal.record_outcome(request_id, job_id, outcome, task.key, holder(task)):
                     raise LostHold(request_id)
                 return
             except LostHold:
@@ -164,11 +189,11 @@ class Executor:
                 event(log, "execution.record_retry", logging.WARNING, request_id=request_id, job_id=job_id, attempt=attempt + 1)
                 time.sleep(pause)  # backing off a database that just failed, not waiting for a condition
 
-    def _keep(self, request_id: str, job_id: str, outcome: dict) -> None:
+    def _keep(self, request_id: str, job_id: str, outcome: JobOutcome) -> None:
         with self._known_lock:
             self._known[(request_id, job_id)] = outcome
 
-    def _recall(self, request_id: str, job_id: str) -> dict | None:
+    def _recall(self, request_id: str, job_id: str) -> JobOutcome | None:
         with self._known_lock:
             return self._known.get((request_id, job_id))
 
@@ -176,7 +201,7 @@ class Executor:
         with self._known_lock:
             self._known.pop((request_id, job_id), None)
 
-    def outcome_of(self, job_id: str, sent_before: bool) -> dict:
+    def outcome_of(self, job_id: str, sent_before: bool) -> JobOutcome:
         """Cancel one job and say truthfully what happened; never raises."""
         try:
             return oc.cancelled(job_id, self.ci.cancel(job_id))
@@ -186,16 +211,15 @@ class Executor:
             return self._explain(job_id, error, sent_before)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
-            error = CIError("BotError", f"the bot failed while sending ({type(exc).__name__})")
-            return self._confirm(job_id, error)
+            return self._confirm(job_id, CIError("BotError", f"the bot failed while sending ({type(exc).__name__})"))
 
-    def _explain(self, job_id: str, error: CIError, sent_before: bool) -> dict:
+    def _explain(self, job_id: str, error: CIError, sent_before: bool) -> JobOutcome:
         # Whatever the last answer says, a job that an earlier send may have cancelled is asked about.
         if not oc.may_have_applied(error, sent_before):
             return oc.failed(job_id, error)
         return self._confirm(job_id, error)
 
-    def _confirm(self, job_id: str, error: CIError) -> dict:
+    def _confirm(self, job_id: str, error: CIError) -> JobOutcome:
         """The cancel may have happened: ask Tencent for the job's state."""
         try:
             status = self.ci.describe(job_id)
@@ -205,18 +229,18 @@ class Executor:
         except Exception:
             log.exception("execution.unconfirmed", extra={"fields": {"job_id": job_id}})
             return oc.unknown(job_id, error)
-        if (status.state or "").lower() == "cancelled":
+        if (status.state or "").lower() == Result.CANCELLED:
             return oc.cancelled(job_id, status, confirmed=True)
         return oc.failed(job_id, error, state=status.state, confirmed=True)
 
 
-def finish(store: Store, task: Task, request: Request, outcomes: list[dict], announcements: list[NewTask]) -> bool:
+def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask]) -> bool:
     """Store the outcome of an execution once, only by its holder, with its audit entry and
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
     detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, "channel": request.origin_channel, **summary}
     won = store.requests.finish(
-        request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=task.owner, tasks=announcements
+        request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=holder(task), tasks=announcements
     )
     if won:
         event(

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.commands import USAGE
+from bot.domain.commands import USAGE, Help, Pending, Status
+from bot.domain.outcomes import StatusAnswer
+from bot.domain.parts import WorkflowParts
+from bot.domain.payloads import CommandPayload
 from bot.domain.policy import Role
 from bot.observe import metrics
 from bot.store import BACKGROUND, Request, Task
@@ -30,16 +33,17 @@ class HomeData:
     recent: list[Request]  # the last decisions, newest first
 
 
-class LookupsMixin:
+class LookupsMixin(WorkflowParts):
     def on_lookup(self, task: Task) -> None:
         """`status`, `pending` and `help`: read-only, in the lookup lane."""
-        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
-        if command["kind"] == "help":
+        payload = CommandPayload.from_dict(task.payload)
+        caller, command = payload.caller, payload.command
+        if isinstance(command, Help):
             self.store.work.enqueue([announce.tell(caller, f"{USAGE}\n\n{self.help_text(caller)}", task.key)])
             return self.wake()
-        if command["kind"] == "pending":
+        if isinstance(command, Pending):
             return self.on_pending(task, caller)
-        job_ids = command["job_ids"]
+        job_ids = command.job_ids if isinstance(command, Status) else ()
         if not self.policy.channel_allowed(caller.channel_id):
             return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
         role, unverified = self._role(caller.user_id)
@@ -50,10 +54,10 @@ class LookupsMixin:
         self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
         self.wake()
 
-    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[dict]:
+    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[StatusAnswer]:
         """Each job's state, looked up at `priority` (the class of the work it serves)."""
 
-        def one(job_id: str) -> dict:
+        def one(job_id: str) -> StatusAnswer:
             try:
                 with calls_at(priority):
                     return oc.status_dict(job_id, self.ci.describe(job_id))

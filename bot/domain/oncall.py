@@ -7,24 +7,30 @@ task that may run more than once, and every change is a conditional UPDATE in th
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.domain import announce
 from bot.domain.announce import Caller
 from bot.domain.execution import execute_task
+from bot.domain.parts import WorkflowParts
+from bot.domain.payloads import ClickPayload, RetryPayload
 from bot.domain.policy import Role
+from bot.domain.states import Lane, RequestKind, State, TaskKind
 from bot.store import NewTask, Request, Task
 
-WITHDRAW, RETRY = "withdraw", "retry"
+WITHDRAW, RETRY = TaskKind.WITHDRAW, TaskKind.RETRY
 
 
 def retry_task(key: str, caller: Caller, request_id: str, round_seen: int) -> NewTask:
     """A "Retry failed" click; the button names the round it belongs to, so one click per round wins."""
-    return NewTask(key=key, kind=RETRY, lane="urgent", payload={"caller": caller.to_dict(), "request_id": request_id, "round": round_seen})
+    return NewTask(key=key, kind=RETRY, lane=Lane.URGENT, payload=RetryPayload(caller, request_id, round_seen).to_dict())
 
 
-class OnCallMixin:
+class OnCallMixin(WorkflowParts):
     # -- withdraw --------------------------------------------------------------------
     def on_withdraw(self, task: Task) -> None:
-        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        click = ClickPayload.from_dict(task.payload)
+        caller, request_id = click.caller, click.request_id
         request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
@@ -35,19 +41,19 @@ class OnCallMixin:
             return self._tell(task, caller, self._already(request))
         self._remember_message(request, caller)
         follow_up = [
-            announce.approval_update(request_id, "withdrawn"),
+            announce.approval_update(request_id, State.WITHDRAWN),
             announce.tell(
                 caller, f"You withdrew request `{request_id[:8]}`. Nothing was cancelled.", task.key, stream=announce.requester_stream(request_id)
             ),
         ]
-        if not self.store.requests.decide(request_id, "withdrawn", caller.user_id, detail=self._detail(request), tasks=follow_up):
+        if not self.store.requests.decide(request_id, State.WITHDRAWN, caller.user_id, detail=self._detail(request), tasks=follow_up):
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         self.wake()
 
     # -- retry failed jobs --------------------------------------------------------------
     def on_retry(self, task: Task) -> None:
-        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
-        round_seen = int(task.payload.get("round", 0))
+        click = RetryPayload.from_dict(task.payload)
+        caller, request_id, round_seen = click.caller, click.request_id, click.round
         request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
@@ -59,7 +65,7 @@ class OnCallMixin:
         execution = execute_task(request_id, caller, retries=round_seen + 1)
         follow_up = [
             execution,
-            *([announce.approval_update(request_id, "approved", round_seen + 1)] if request.kind == "approval" else []),
+            *([announce.approval_update(request_id, State.APPROVED, round_seen + 1)] if request.kind == RequestKind.APPROVAL else []),
             announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id),
         ]
         if not (jobs and self.store.requests.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):
@@ -74,5 +80,5 @@ class OnCallMixin:
         return [announce.reminder(request_id, self.reminder_seconds)]
 
     @staticmethod
-    def _detail(request: Request) -> dict:
+    def _detail(request: Request) -> dict[str, Any]:
         return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}

@@ -7,13 +7,46 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
+from bot.domain.states import JobOutcome, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
-CANCELLED, FAILED, UNKNOWN = "cancelled", "failed", "unknown"
+CANCELLED, FAILED, UNKNOWN = Result.CANCELLED, Result.FAILED, Result.UNKNOWN
 UNKNOWN_HINT = "The answer was lost and a status query could not tell. Check with `/cancel-moderation status`."
 
 
-def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> dict:
+class StatusAnswer(TypedDict):
+    """One job's state as `status` and the approval card show it (or why it is unknown)."""
+
+    job_id: str
+    ok: bool
+    request_id: str
+    state: NotRequired[str]
+    stream_url: NotRequired[str]
+    data_id: NotRequired[str]
+    creation_time: NotRequired[str]
+    code: NotRequired[str]
+    message: NotRequired[str]
+    hint: NotRequired[str]
+
+
+class Summary(TypedDict):
+    """A batch's outcome, as its audit entry's detail holds it."""
+
+    jobs: int
+    cancelled: int
+    failed_jobs: list[str]
+    unknown_jobs: list[str]
+    results: list[JobOutcome]
+
+
+def result_of(outcome: JobOutcome) -> Result:
+    """The outcome's result; outcomes stored before `result` existed had only `ok`."""
+    return Result(outcome.get("result") or (CANCELLED if outcome["ok"] else FAILED))
+
+
+def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> JobOutcome:
     return {
         "job_id": job_id,
         "result": CANCELLED,
@@ -21,12 +54,12 @@ def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = F
         "data_id": result.data_id,
         "creation_time": result.creation_time,
         "request_id": result.request_id,
-        "state": getattr(result, "state", "") or "",
+        "state": result.state or "",
         "confirmed": confirmed,
     }
 
 
-def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> dict:
+def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> JobOutcome:
     return {
         "job_id": job_id,
         "result": FAILED,
@@ -41,7 +74,7 @@ def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False
     }
 
 
-def unknown(job_id: str, error: CIError | None, why: str = "") -> dict:
+def unknown(job_id: str, error: CIError | None, why: str = "") -> JobOutcome:
     return {
         "job_id": job_id,
         "result": UNKNOWN,
@@ -55,7 +88,7 @@ def unknown(job_id: str, error: CIError | None, why: str = "") -> dict:
     }
 
 
-def not_sent(job_id: str, why: str) -> dict:
+def not_sent(job_id: str, why: str) -> JobOutcome:
     """A job the bot never sent (stopped before it): certainly not cancelled by us."""
     return {
         "job_id": job_id,
@@ -78,7 +111,7 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
     return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
 
 
-def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
+def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
     if isinstance(status, CIError):
         return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message, "request_id": status.request_id, "hint": status.hint}
     return {
@@ -92,12 +125,10 @@ def status_dict(job_id: str, status: JobStatus | CIError) -> dict:
     }
 
 
-def summarize(outcomes: list[dict]) -> tuple[str, dict]:
+def summarize(outcomes: list[JobOutcome]) -> tuple[Result, Summary]:
     """The audit verdict of a batch ("cancelled" only if every job was) and its summary."""
-    count = {
-        kind: [o["job_id"] for o in outcomes if o.get("result", CANCELLED if o["ok"] else FAILED) == kind] for kind in (CANCELLED, FAILED, UNKNOWN)
-    }
-    summary = {
+    count = {kind: [o["job_id"] for o in outcomes if result_of(o) == kind] for kind in Result}
+    summary: Summary = {
         "jobs": len(outcomes),
         "cancelled": len(count[CANCELLED]),
         "failed_jobs": count[FAILED],

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Collection
+from typing import Protocol
 
 from bot.domain import announce
 from bot.observe.logs import event
@@ -20,8 +22,26 @@ DAY = 86400.0
 KEEP = (announce.APPROVAL_POST,)
 
 
+class TaskPruning(Protocol):
+    def prune_finished_tasks(self, done_before: float, /, *, keep_kinds: Collection[str] = ()) -> int: ...
+
+
+class ViewPruning(Protocol):
+    def prune(self, opened_before: float, /) -> int: ...
+
+
+class PruningStore(Protocol):
+    """What retention needs of the store (a port: the domain names it, the store provides it)."""
+
+    @property
+    def retention(self) -> TaskPruning: ...
+
+    @property
+    def homes(self) -> ViewPruning: ...
+
+
 class Retention:
-    def __init__(self, store, days: int, every: float = 3600.0, clock=time.time) -> None:
+    def __init__(self, store: PruningStore, days: int, every: float = 3600.0, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.days = days
         self.every = every  # seconds between prunings (the first one comes at the first call)

@@ -12,14 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from bot.domain import announce
 from bot.domain.announce import Caller
-from bot.domain.commands import Cancel
-from bot.domain.execution import EXECUTE, Executor, execute_task, finish
+from bot.domain.commands import Cancel, Command
+from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.lookups import LookupsMixin
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
+from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Policy, Role
+from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, Store, Task
@@ -27,10 +30,17 @@ from bot.store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, 
 log = logging.getLogger(__name__)
 
 # Task kinds (what the Slack listeners store) and the lanes that run them.
-COMMAND, LOOKUP, REQUEST, APPROVE, DENY, DENY_CLICK = "command", "lookup", "request", "approve", "deny", "deny_click"
-URGENT, LOOKUPS = "urgent", "lookup"
+COMMAND, LOOKUP, REQUEST, APPROVE, DENY, DENY_CLICK = (
+    TaskKind.COMMAND,
+    TaskKind.LOOKUP,
+    TaskKind.REQUEST,
+    TaskKind.APPROVE,
+    TaskKind.DENY,
+    TaskKind.DENY_CLICK,
+)
+URGENT, LOOKUPS = Lane.URGENT, Lane.LOOKUPS
 #: Each kind's class (bot/store/work.py): decisions and their cancels first, look-ups last.
-CLASSES = {
+CLASSES: dict[str, int] = {
     COMMAND: DECIDE,
     APPROVE: DECIDE,
     DENY: DECIDE,
@@ -43,7 +53,7 @@ CLASSES = {
     **announce.CLASSES,
 }
 #: The lane each kind runs in: a lane's caps keep threads back only for the classes it runs.
-LANES = {
+LANES: dict[str, str] = {
     COMMAND: URGENT,
     APPROVE: URGENT,
     DENY: URGENT,
@@ -57,12 +67,12 @@ LANES = {
 }
 
 
-def command_task(key: str, caller: Caller, command: dict, lane: str = URGENT, kind: str = COMMAND) -> NewTask:
-    return NewTask(key=key, kind=kind, lane=lane, payload={"caller": caller.to_dict(), "command": command})
+def command_task(key: str, caller: Caller, command: Command, lane: Lane = URGENT, kind: TaskKind = COMMAND) -> NewTask:
+    return NewTask(key=key, kind=kind, lane=lane, payload=CommandPayload(caller, command).to_dict())
 
 
-def click_task(key: str, kind: str, caller: Caller, request_id: str, note: str = "") -> NewTask:
-    return NewTask(key=key, kind=kind, lane=URGENT, payload={"caller": caller.to_dict(), "request_id": request_id, "note": note})
+def click_task(key: str, kind: TaskKind, caller: Caller, request_id: str, note: str = "") -> NewTask:
+    return NewTask(key=key, kind=kind, lane=URGENT, payload=ClickPayload(caller, request_id, note).to_dict())
 
 
 def request_id_of(task: Task) -> str:
@@ -75,7 +85,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         self,
         *,
         store: Store,
-        ci,
+        ci: CIPort,
         policy: Policy,
         ttl_seconds: int,
         four_eyes: bool,
@@ -112,8 +122,9 @@ class Workflow(LookupsMixin, OnCallMixin):
     # -- commands -------------------------------------------------------------------
 
     def on_command(self, task: Task) -> None:
-        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
-        self.submit(task, caller, Cancel(tuple(command["job_ids"]), command["reason"]))
+        payload = CommandPayload.from_dict(task.payload)
+        assert isinstance(payload.command, Cancel), payload.command  # the `command` kind carries cancels only
+        self.submit(task, payload.caller, payload.command)
 
     def submit(self, task: Task, caller: Caller, command: Cancel) -> None:
         """A valid cancel command: cancel directly, or ask on-call, or refuse."""
@@ -131,7 +142,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         """Queue the request's look-ups and post, unless the requester holds too many already:
         that is refused before anything is sent to the CI API."""
         # Looking every job up is slow: it runs in its own lane, so on-call work never waits behind it.
-        prepare = command_task(f"request:{request_id_of(task)}", caller, task.payload["command"], lane=LOOKUPS, kind=REQUEST)
+        prepare = command_task(f"request:{request_id_of(task)}", caller, command, lane=LOOKUPS, kind=REQUEST)
         prepare = replace(prepare, stream=f"asks:{caller.user_id}")  # one requester's requests, one at a time
         if not self.store.requests.admit(caller.user_id, self.max_pending, prepare):
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
@@ -148,8 +159,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         request_id = request_id_of(task)
         self.store.requests.create(
             request_id=request_id,
-            kind="direct",
-            state="approved",
+            kind=RequestKind.DIRECT,
+            state=State.APPROVED,
             requester=caller.user_id,
             origin_channel=caller.channel_id,
             reason=command.reason,
@@ -163,29 +174,31 @@ class Workflow(LookupsMixin, OnCallMixin):
     # -- approval requests ----------------------------------------------------------------
 
     def on_request(self, task: Task) -> None:
-        caller, command = Caller.from_dict(task.payload["caller"]), task.payload["command"]
+        payload = CommandPayload.from_dict(task.payload)
+        caller, command = payload.caller, payload.command
+        assert isinstance(command, Cancel), command  # a request is a cancel that needs approval
         request_id = request_id_of(task)
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
-        statuses = self.describe_all(command["job_ids"], priority=POST)  # before `status` look-ups
+        statuses = self.describe_all(command.job_ids, priority=POST)  # before `status` look-ups
         short = request_id[:8]
         try:
             _, created = self.store.requests.create(
                 request_id=request_id,
-                kind="approval",
-                state="pending",
+                kind=RequestKind.APPROVAL,
+                state=State.PENDING,
                 requester=caller.user_id,
                 origin_channel=caller.channel_id,
-                reason=command["reason"],
-                job_ids=command["job_ids"],
+                reason=command.reason,
+                job_ids=command.job_ids,
                 ttl=self.ttl,
-                audit=("requested", {"reason": command["reason"], "job_ids": list(command["job_ids"]), "channel": caller.channel_id}),
+                audit=(AuditEvent.REQUESTED, {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id}),
                 tasks=[
                     announce.approval_post(request_id, statuses),
                     announce.tell(
                         caller,
-                        f"Asked on-call to cancel {len(command['job_ids'])} job(s): "
-                        f"{_ids(command['job_ids'])}. You will hear back here when they "
+                        f"Asked on-call to cancel {len(command.job_ids)} job(s): "
+                        f"{_ids(command.job_ids)}. You will hear back here when they "
                         f"decide (request `{short}`).",
                         task.key,
                         stream=announce.requester_stream(request_id),
@@ -196,9 +209,9 @@ class Workflow(LookupsMixin, OnCallMixin):
                 finishes=task,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
-            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command["job_ids"])
+            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
         if created:
-            event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command["job_ids"]))
+            event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command.job_ids))
         self.wake()
 
     def check_decider(self, task_key: str | None, caller: Caller, request_id: str, action: str) -> tuple[Request | None, str | None]:
@@ -222,39 +235,42 @@ class Workflow(LookupsMixin, OnCallMixin):
         return request, None
 
     def on_approve(self, task: Task) -> None:
-        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        click = ClickPayload.from_dict(task.payload)
+        caller, request_id = click.caller, click.request_id
         request, problem = self.check_decider(task.key, caller, request_id, "approve")
-        if problem:
-            return self._tell(task, caller, problem)
+        if problem or request is None:
+            return self._tell(task, caller, problem or "")
         self._remember_message(request, caller)
-        follow_up = [announce.approval_update(request_id, "approved"), execute_task(request_id)]
-        if not self.store.requests.decide(request_id, "approved", caller.user_id, detail=self._detail(request), tasks=follow_up):
+        follow_up = [announce.approval_update(request_id, State.APPROVED), execute_task(request_id)]
+        if not self.store.requests.decide(request_id, State.APPROVED, caller.user_id, detail=self._detail(request), tasks=follow_up):
             metrics.command("approve", "refused")
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("approve", "accepted")
-        event(log, "request.decided", request_id=request_id, decision="approved", user=caller.user_id)
+        event(log, "request.decided", request_id=request_id, decision=State.APPROVED, user=caller.user_id)
         self.wake()
 
     def on_deny_click(self, task: Task) -> None:
         """The Deny button: the form was opened by the listener; here only a refusal is recorded."""
-        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        click = ClickPayload.from_dict(task.payload)
+        caller, request_id = click.caller, click.request_id
         _, problem = self.check_decider(task.key, caller, request_id, "deny")
         if problem:
             self._tell(task, caller, problem)
 
     def on_deny(self, task: Task) -> None:
-        caller, request_id = Caller.from_dict(task.payload["caller"]), task.payload["request_id"]
+        click = ClickPayload.from_dict(task.payload)
+        caller, request_id = click.caller, click.request_id
         request, problem = self.check_decider(task.key, caller, request_id, "deny")
-        if problem:
-            return self._tell(task, caller, problem)
+        if problem or request is None:
+            return self._tell(task, caller, problem or "")
         self._remember_message(request, caller)
-        note = task.payload.get("note", "").replace("\x00", "").strip()[:500] or None
-        follow_up = [announce.approval_update(request_id, "denied"), announce.requester_dm(request_id, "denied", request.requester)]
-        if not self.store.requests.decide(request_id, "denied", caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
+        note = click.note.replace("\x00", "").strip()[:500] or None
+        follow_up = [announce.approval_update(request_id, State.DENIED), announce.requester_dm(request_id, State.DENIED, request.requester)]
+        if not self.store.requests.decide(request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
             metrics.command("deny", "refused")
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("deny", "accepted")
-        event(log, "request.decided", request_id=request_id, decision="denied", user=caller.user_id)
+        event(log, "request.decided", request_id=request_id, decision=State.DENIED, user=caller.user_id)
         self.wake()
 
     # -- background -------------------------------------------------------------------
@@ -262,7 +278,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def sweep(self) -> None:
         """Expire overdue requests; their notices are stored with the expiry."""
         expired = self.store.requests.expire_due(
-            tasks_for=lambda r: [announce.approval_update(r.id, "expired"), announce.requester_dm(r.id, "expired", r.requester)],
+            tasks_for=lambda r: [announce.approval_update(r.id, State.EXPIRED), announce.requester_dm(r.id, State.EXPIRED, r.requester)],
             audit_for=self._detail,
         )
         for request in expired:
@@ -273,21 +289,21 @@ class Workflow(LookupsMixin, OnCallMixin):
     # -- execution ---------------------------------------------------------------------
 
     def on_execute(self, task: Task) -> None:
-        request = self.store.requests.get(task.payload["request_id"])
-        if request is None or request.state != "approved":
+        request = self.store.requests.get(ExecutePayload.from_dict(task.payload).request_id)
+        if request is None or request.state != State.APPROVED:
             return  # finished already (a re-run)
         outcomes = self.executor.run(task, request)
         if finish(self.store, task, request, outcomes, self.announcements_of(task, request)):
             self.wake()
 
     def announcements_of(self, task: Task, request: Request) -> list[NewTask]:
-        if request.kind == "direct":
-            caller = task.payload.get("caller")
-            return [announce.result(request, Caller.from_dict(caller) if caller else Caller(request.requester, request.origin_channel))]
-        if request.kind == "approval":
+        if request.kind == RequestKind.DIRECT:
+            caller = ExecutePayload.from_dict(task.payload).caller
+            return [announce.result(request, caller or Caller(request.requester, request.origin_channel))]
+        if request.kind == RequestKind.APPROVAL:
             return [
-                announce.approval_update(request.id, "done", request.retries),
-                announce.requester_dm(request.id, "done", request.requester, request.retries),
+                announce.approval_update(request.id, State.DONE, request.retries),
+                announce.requester_dm(request.id, State.DONE, request.requester, request.retries),
             ]
         return []
 
@@ -325,13 +341,13 @@ class Workflow(LookupsMixin, OnCallMixin):
         self, task_key: str, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (), request_id: str | None = None, tell: bool
     ) -> None:
         """Audit a refusal once per task (a re-run finds its marker) and tell the caller."""
-        detail = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)}
+        detail: dict[str, Any] = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)}
         marker = (
             announce.tell(caller, why, f"{task_key}:refused")
             if tell
             else NewTask(key=f"{task_key}:refused", kind="noop", lane="none", payload={}, done=True)
         )
-        if self.store.audit.append_once(marker, "refused", caller.user_id, request_id, detail):
+        if self.store.audit.append_once(marker, AuditEvent.REFUSED, caller.user_id, request_id, detail):
             metrics.command(action, "refused")
             event(log, "command.refused", logging.WARNING, user=caller.user_id, action=action, why=why, request_id=request_id)
         self.wake()
@@ -339,14 +355,14 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _already(self, request: Request | None) -> str:
         if request is None:
             return "That request does not exist (any more)."
-        if request.state == "pending":
+        if request.state == State.PENDING:
             return "This request has expired; ask the requester to send a new one."
-        if request.state == "expired":
+        if request.state == State.EXPIRED:
             return "This request expired before anyone decided; ask the requester to send a new one."
-        if request.state == "withdrawn":
+        if request.state == State.WITHDRAWN:
             return f"Already withdrawn by <@{request.requester}>; nothing was cancelled."
         who = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else "someone"
-        verb = "denied" if request.state == "denied" else "approved"
+        verb = State.DENIED if request.state == State.DENIED else State.APPROVED
         return f"Already {verb} by {who}."
 
 

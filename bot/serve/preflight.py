@@ -7,11 +7,13 @@ instead of a worker traceback. `python -m bot check` reuses them for its table.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 from slack_sdk import WebClient
@@ -104,7 +106,7 @@ def verify_bot_token(settings: Settings) -> dict:
     """auth.test with SLACK_BOT_TOKEN: the answer, or StartupProblem if Slack refuses the token."""
     client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT, retry_handlers=[])
     try:
-        return client.auth_test().data
+        return cast(dict, client.auth_test().data)  # auth.test answers JSON, never bytes
     except SlackApiError as exc:
         raise _token_problem("SLACK_BOT_TOKEN", "auth.test", exc) from None
 
@@ -169,7 +171,7 @@ def _run_within(checks: dict[str, Callable[[Callable[[str], None]], object]]) ->
         thread.start()
     problems = []
     for name, thread in threads.items():
-        overran = _join_within(thread, started, lambda name=name: stages[name])
+        overran = _join_within(thread, started, functools.partial(stages.__getitem__, name))
         if overran:
             problems.append(_overran(name, overran))
         elif isinstance(outcomes[name], StartupProblem):

@@ -12,6 +12,7 @@ import time
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.work import ACK_STORE_SECONDS
 
@@ -32,7 +33,7 @@ def stamp_arrival(app):
 class ArrivalRequestHandler(SlackRequestHandler):
     """Bolt's WSGI adapter, passing the arrival stamp on in the listener's context."""
 
-    def dispatch(self, request) -> object:
+    def dispatch(self, request) -> BoltResponse:
         context = {ARRIVED: request.environ.get(ARRIVED, time.monotonic())}
         return self.app.dispatch(BoltRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers(), context=context))
 

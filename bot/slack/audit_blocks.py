@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.domain.states import AuditEvent, RequestKind
 from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
 from bot.store import AuditEntry
 
@@ -40,11 +41,11 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
     people = []
     if requester and requester != entry.actor:
         people.append(f"*requested by* {who(requester)}")
-    if entry.event in {"started", "cancelled", "failed"} and requester and requester != entry.actor:
+    if entry.event in {AuditEvent.STARTED, AuditEvent.CANCELLED, AuditEvent.FAILED} and requester and requester != entry.actor:
         people.append(f"*approved by* {who(entry.actor)}")
     if d.get("channel"):
         people.append(f"*from* <#{esc(d['channel'])}>")
-    if d.get("kind") == "cli":
+    if d.get("kind") == RequestKind.CLI:
         people.append("*from* the command line")
     if people:
         lines.append(" · ".join(people))

@@ -20,6 +20,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
+from bot.domain.outcomes import StatusAnswer, result_of
+from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request
 
 MAX_BLOCKS = 50
@@ -69,15 +71,15 @@ def _sections(lines: list[str], budget: int) -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in packed]
 
 
-def outcome_line(o: dict) -> str:
+def outcome_line(o: JobOutcome) -> str:
     confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
-    result = o.get("result") or ("cancelled" if o["ok"] else "failed")
-    if result == "cancelled":
+    result = result_of(o)
+    if result is Result.CANCELLED:
         return (
             f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
             f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}"
         )
-    if result == "unknown":
+    if result is Result.UNKNOWN:
         return (
             f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
             f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
@@ -92,7 +94,7 @@ def outcome_line(o: dict) -> str:
     )
 
 
-def status_line(s: dict) -> str:
+def status_line(s: StatusAnswer) -> str:
     if not s["ok"]:
         return f"• `{s['job_id']}` could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
     return (
@@ -100,9 +102,9 @@ def status_line(s: dict) -> str:
     )
 
 
-def _tally(outcomes: list[dict]) -> str:
+def _tally(outcomes: list[JobOutcome]) -> str:
     ok = sum(1 for o in outcomes if o["ok"])
-    unknown = sum(1 for o in outcomes if o.get("result") == "unknown")
+    unknown = sum(1 for o in outcomes if o.get("result") == Result.UNKNOWN)
     text = f"Cancelled {ok} of {len(outcomes)} job(s)" if ok < len(outcomes) else f"Cancelled {ok} job(s)"
     return text + (f", {unknown} unknown" if unknown else "")
 
@@ -111,7 +113,7 @@ def result_message(request: Request) -> tuple[str, list[Block]]:
     """The outcome of a cancel (direct or approved): per job, what Tencent said."""
     outcomes = request.outcome or []
     title = _tally(outcomes)
-    who = f"<@{request.decided_by}>" if request.kind == "direct" else f"<@{request.decided_by}> (approved)"
+    who = f"<@{request.decided_by}>" if request.kind == RequestKind.DIRECT else f"<@{request.decided_by}> (approved)"
     head: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=("✅ " if all(o["ok"] for o in outcomes) else "⚠️ ") + title)),
         SectionBlock(text=MarkdownTextObject(text=f"*By* {who} · *requested by* <@{request.requester}>\n*Reason:* {esc(request.reason)}")),
@@ -124,7 +126,7 @@ def result_message(request: Request) -> tuple[str, list[Block]]:
 def retry_actions(request: Request) -> list[Block]:
     """**Retry failed** for a finished request with failed or unknown jobs; the value names the
     round, so a click on an older result cannot send the jobs a second time."""
-    jobs = request.open_jobs if request.state == "done" else []
+    jobs = request.open_jobs if request.state == State.DONE else []
     if not jobs:
         return []
     return [
@@ -144,7 +146,7 @@ def retry_actions(request: Request) -> list[Block]:
     ]
 
 
-def approval_message(request: Request, statuses: list[dict] | None = None, mention: str = "") -> tuple[str, list[Block]]:
+def approval_message(request: Request, statuses: list[StatusAnswer] | None = None, mention: str = "") -> tuple[str, list[Block]]:
     """The request as on-call sees it: buttons while pending, the outcome afterwards. `mention`
     (on-call's user groups or users) notifies them: it goes in the text as well as the blocks."""
     title = f"Cancellation request for {len(request.job_ids)} job(s)"
@@ -205,19 +207,19 @@ def withdraw_button(request: Request) -> ButtonElement:
 
 
 def _approval_footer(request: Request) -> list[Block]:
-    if request.state == "pending":
+    if request.state == State.PENDING:
         buttons = decision_buttons(request)
         buttons.elements.append(withdraw_button(request))  # for the requester only (others are refused)
         return [buttons]
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
-    if request.state == "approved":
+    if request.state == State.APPROVED:
         text = f"⏳ Approved by {by}, cancelling…"
-    elif request.state == "denied":
+    elif request.state == State.DENIED:
         note = f": {esc(request.decision_note)}" if request.decision_note else ""
         text = f"🚫 Denied by {by}{note}"
-    elif request.state == "expired":
+    elif request.state == State.EXPIRED:
         text = "⌛ Expired: nobody decided in time. Nothing was cancelled."
-    elif request.state == "withdrawn":
+    elif request.state == State.WITHDRAWN:
         text = f"↩️ Withdrawn by <@{request.requester}>. Nothing was cancelled."
     else:
         text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(request.outcome or [])
@@ -230,25 +232,25 @@ def requester_update(request: Request) -> str:
     """The requester's DM: how the request ended, naming each job and what happened to it."""
     short = f"`{request.id[:8]}`"
     jobs = "\n".join(f"• `{j}`" for j in request.job_ids)
-    if request.state == "denied":
+    if request.state == State.DENIED:
         note = f" Reason: {esc(request.decision_note)}" if request.decision_note else ""
         return f"🚫 Your cancellation request {short} was denied by <@{request.decided_by}>.{note} Nothing was cancelled:\n{jobs}"
-    if request.state == "expired":
+    if request.state == State.EXPIRED:
         return f"⌛ Your cancellation request {short} expired before on-call decided. Nothing was cancelled:\n{jobs}"
     lines = "\n".join(_dm_line(o) for o in request.outcome or [])
     return f"Your cancellation request {short} was approved by <@{request.decided_by}>: {_tally(request.outcome or [])}.\n{lines}"
 
 
-def _dm_line(o: dict) -> str:
-    result = o.get("result") or ("cancelled" if o["ok"] else "failed")
-    if result == "cancelled":
+def _dm_line(o: JobOutcome) -> str:
+    result = result_of(o)
+    if result is Result.CANCELLED:
         return f"✅ `{o['job_id']}` cancelled (RequestId `{esc(o.get('request_id') or '-')}`)"
-    if result == "unknown":
+    if result is Result.UNKNOWN:
         return f"❔ `{o['job_id']}` unknown — check with `/cancel-moderation status {o['job_id']}`"
     return f"⚠️ `{o['job_id']}` not cancelled: {esc(o.get('code') or '')} {esc(o.get('message') or '')}"
 
 
-def status_message(statuses: list[dict]) -> tuple[str, list[Block]]:
+def status_message(statuses: list[StatusAnswer]) -> tuple[str, list[Block]]:
     """Each job's state, stream and DataId (or why it could not be read), for the caller."""
     if len(statuses) == 1:
         return _one_status(statuses[0])
@@ -257,7 +259,7 @@ def status_message(statuses: list[dict]) -> tuple[str, list[Block]]:
     return title, [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines, MAX_BLOCKS - 1)]
 
 
-def _one_status(s: dict) -> tuple[str, list[Block]]:
+def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
     if not s["ok"]:
         text = (
             f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "

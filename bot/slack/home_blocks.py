@@ -16,12 +16,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.lookups import HomeData
+from bot.domain.states import State
 from bot.slack.blocks import _date, decision_buttons, esc, withdraw_button
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
 SHOWN_JOBS = 5
-OUTCOME = {"approved": "⏳ approved, cancelling", "denied": "🚫 denied", "withdrawn": "↩️ withdrawn", "expired": "⌛ expired"}
+OUTCOME = {State.APPROVED: "⏳ approved, cancelling", State.DENIED: "🚫 denied", State.WITHDRAWN: "↩️ withdrawn", State.EXPIRED: "⌛ expired"}
 
 
 def summary(request: Request) -> SectionBlock:
@@ -39,13 +40,13 @@ def summary(request: Request) -> SectionBlock:
 
 
 def decision_line(request: Request) -> str:
-    if request.state == "done":
+    if request.state == State.DONE:
         ok = sum(1 for o in request.outcome or [] if o["ok"])
         verdict = f"{'✅' if ok == len(request.job_ids) else '⚠️'} cancelled {ok} of {len(request.job_ids)}"
     else:
         verdict = OUTCOME.get(request.state, request.state)
     by = request.decided_by if request.decided_by not in (None, "system") else None
-    who = f" by <@{by}>" if by and request.state != "withdrawn" else ""
+    who = f" by <@{by}>" if by and request.state != State.WITHDRAWN else ""
     return (
         f"{verdict}{who} · {len(request.job_ids)} job(s) for <@{request.requester}> · "
         f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}"

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import AuditEvent
 from bot.store import chain
 from bot.store.database import Database
 from bot.store.schema import audit_table, chain_head_table
 from bot.store.task_writer import TaskWriter
 from bot.store.work import NewTask
 
-EVENTS = ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused")
+EVENTS = tuple(AuditEvent)
 
 
 @dataclass(frozen=True)

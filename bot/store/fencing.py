@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import State
 from bot.store.database import Database
 from bot.store.schema import audit_table, leases_table, requests_table, tasks_table, workers_table
 
@@ -105,7 +106,7 @@ class Fences:
         row = conn.execute(
             sa.select(requests_table.c.state, requests_table.c.expires_at).where(requests_table.c.id == request_id).with_for_update(read=True)
         ).first()
-        return row is not None and row.state == "pending" and row.expires_at > self.db_now(conn)
+        return row is not None and row.state == State.PENDING and row.expires_at > self.db_now(conn)
 
     def audit_post_refused(self, lease: str, entry_id: int, me: str) -> None:
         """Slack answered no: the attempt is certainly not in the channel. Only the lease's

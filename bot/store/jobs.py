@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import JobOutcome
 from bot.store.database import Database
 from bot.store.schema import job_results_table, tasks_table
 
@@ -19,7 +20,7 @@ from bot.store.schema import job_results_table, tasks_table
 class JobRecord:
     job_id: str
     sends: int
-    outcome: dict | None
+    outcome: JobOutcome | None
 
 
 def owned(task_key: str, me: str) -> sa.ColumnElement[bool]:
@@ -59,7 +60,7 @@ class Journal:
         """Record the intent to send; False if `me` no longer holds the execution (do not send)."""
         return self._update_open_job(request_id, job_id, task_key, me, sends=job_results_table.c.sends + 1)
 
-    def record_outcome(self, request_id: str, job_id: str, outcome: dict, task_key: str, me: str) -> bool:
+    def record_outcome(self, request_id: str, job_id: str, outcome: JobOutcome, task_key: str, me: str) -> bool:
         """Store a job's outcome; only the current holder of the execution may. Idempotent: True
         also when this very outcome is stored already (a retried write whose commit landed)."""
         stored = json.dumps(outcome, default=str)

@@ -10,6 +10,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.domain.states import AuditEvent, JobOutcome, RequestKind, State
 from bot.store.audit import AuditLog
 from bot.store.database import Database
 from bot.store.dialect import PENDING_LOCK
@@ -22,8 +23,8 @@ from bot.store.work import NewTask, Task
 @dataclass(frozen=True)
 class Request:
     id: str
-    kind: str
-    state: str
+    kind: RequestKind
+    state: State
     requester: str
     origin_channel: str
     reason: str
@@ -35,14 +36,14 @@ class Request:
     decision_note: str | None = None
     message_channel: str | None = None
     message_ts: str | None = None
-    outcome: list | None = None
+    outcome: list[JobOutcome] | None = None
     retries: int = 0  # "Retry failed" rounds so far
     expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
 
     @property
     def is_open(self) -> bool:
         """Pending and not expired: it may still be decided, withdrawn or reminded of."""
-        return self.state == "pending" and not self.expired
+        return self.state == State.PENDING and not self.expired
 
     @property
     def open_jobs(self) -> list[str]:
@@ -54,8 +55,8 @@ def _row_to_request(row) -> Request:
     m = row._mapping
     return Request(
         id=m["id"],
-        kind=m["kind"],
-        state=m["state"],
+        kind=RequestKind(m["kind"]),
+        state=State(m["state"]),
         requester=m["requester"],
         origin_channel=m["origin_channel"],
         reason=m["reason"],
@@ -92,8 +93,8 @@ class Requests:
         self,
         *,
         request_id: str,
-        kind: str,
-        state: str,
+        kind: RequestKind,
+        state: State,
         requester: str,
         origin_channel: str,
         reason: str,
@@ -162,7 +163,7 @@ class Requests:
         return conn.execute(
             sa.select(sa.func.count())
             .select_from(requests_table)
-            .where(requests_table.c.requester == requester, requests_table.c.state == "pending", requests_table.c.expires_at > now)
+            .where(requests_table.c.requester == requester, requests_table.c.state == State.PENDING, requests_table.c.expires_at > now)
         ).scalar_one()
 
     def _select_requests(self) -> sa.Select:
@@ -182,13 +183,13 @@ class Requests:
         return request
 
     def decide(
-        self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
+        self, request_id: str, state: State, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
         and follow-up tasks (execution, announcements) are stored in the same transaction."""
         return self._move(
             request_id,
-            lambda now: [requests_table.c.state == "pending", requests_table.c.expires_at > now],
+            lambda now: [requests_table.c.state == State.PENDING, requests_table.c.expires_at > now],
             lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
             (state, by, {"note": note or "", **(detail or {})}),
             tasks,
@@ -196,7 +197,7 @@ class Requests:
 
     def pending(self, requester: str | None = None) -> list[Request]:
         """Pending, unexpired requests, oldest first (one requester's, or everyone's)."""
-        query = self._select_requests().where(requests_table.c.state == "pending", requests_table.c.expires_at > self.db.now_sql())
+        query = self._select_requests().where(requests_table.c.state == State.PENDING, requests_table.c.expires_at > self.db.now_sql())
         if requester:
             query = query.where(requests_table.c.requester == requester)
         with self.db.engine.connect() as conn:
@@ -206,7 +207,7 @@ class Requests:
         """The last `limit` requests that were decided (by anyone, or by expiry), newest first."""
         query = (
             self._select_requests()
-            .where(requests_table.c.state != "pending")
+            .where(requests_table.c.state != State.PENDING)
             .where(requests_table.c.decided_at.is_not(None))
             .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
             .limit(limit)
@@ -222,15 +223,15 @@ class Requests:
             now = self.db.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             request = _row_to_request(row) if row else None
-            if request is None or request.state != "done" or request.retries != round_seen or not request.open_jobs:
+            if request is None or request.state != State.DONE or request.retries != round_seen or not request.open_jobs:
                 return False
             won = (
                 conn.execute(
                     requests_table.update()
                     .where(requests_table.c.id == request_id)
-                    .where(requests_table.c.state == "done")
+                    .where(requests_table.c.state == State.DONE)
                     .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
-                    .values(state="approved", retries=round_seen + 1)
+                    .values(state=State.APPROVED, retries=round_seen + 1)
                 ).rowcount
                 == 1
             )
@@ -242,7 +243,9 @@ class Requests:
                     .where(job_results_table.c.job_id.in_(request.open_jobs))
                     .values(outcome=None, updated_at=now)
                 )
-                self.audit.append_in(conn, "approved", by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now)
+                self.audit.append_in(
+                    conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now
+                )
                 self.work.enqueue_in(conn, tasks)
         return won
 
@@ -256,13 +259,13 @@ class Requests:
         def on_win(conn: Connection, request_id: str) -> None:
             request = _row_to_request(conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).one())
             decided_at = cast(float, request.decided_at)  # set by the UPDATE that expired it
-            self.audit.append_in(conn, "expired", "system", request_id, audit_for(request), decided_at)
+            self.audit.append_in(conn, AuditEvent.EXPIRED, "system", request_id, audit_for(request), decided_at)
             self.work.enqueue_in(conn, tasks_for(request))
 
         won = self.db.transition_each(
             requests_table,
-            sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at <= self.db.now_sql()),
-            dict(state="expired", decided_by="system", decided_at=self.db.now_sql()),
+            sa.and_(requests_table.c.state == State.PENDING, requests_table.c.expires_at <= self.db.now_sql()),
+            dict(state=State.EXPIRED, decided_by="system", decided_at=self.db.now_sql()),
             on_win=on_win,
         )
         return [self._stored(request_id) for request_id in won]
@@ -281,18 +284,27 @@ class Requests:
                 == 1
             )
             if won:
-                self.audit.append_in(conn, "started", actor, request_id, detail, now)
+                self.audit.append_in(conn, AuditEvent.STARTED, actor, request_id, detail, now)
         return won
 
     def finish(
-        self, request_id: str, outcome: list[dict], event: str, actor: str, detail: dict, *, task_key: str, me: str, tasks: Sequence[NewTask] = ()
+        self,
+        request_id: str,
+        outcome: list[JobOutcome],
+        event: str,
+        actor: str,
+        detail: dict,
+        *,
+        task_key: str,
+        me: str,
+        tasks: Sequence[NewTask] = (),
     ) -> bool:
         """Record the outcome of an approved request once, only by the holder of its execution;
         audit it and store its announcements in the same transaction."""
         return self._move(
             request_id,
-            lambda _now: [requests_table.c.state == "approved", owned(task_key, me)],
-            lambda _now: dict(state="done", outcome=json.dumps(outcome)),
+            lambda _now: [requests_table.c.state == State.APPROVED, owned(task_key, me)],
+            lambda _now: dict(state=State.DONE, outcome=json.dumps(outcome)),
             (event, actor, detail),
             tasks,
         )
@@ -331,6 +343,6 @@ class Requests:
         """Open (pending, unexpired) requests, and seconds until the first of them expires, by the database's clock."""
         with self.db.engine.connect() as conn:
             now = self.db.db_now(conn)
-            open_ = sa.and_(requests_table.c.state == "pending", requests_table.c.expires_at > now)
+            open_ = sa.and_(requests_table.c.state == State.PENDING, requests_table.c.expires_at > now)
             count, first_expiry = conn.execute(sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)).one()
         return count, (None if first_expiry is None else first_expiry - now)

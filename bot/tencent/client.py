@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -195,7 +196,7 @@ class CIClient:
             state=status.state,
         )
 
-    def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         progress = _Progress()
         try:
             return self._attempts(progress, method, path, job_id, parse)
@@ -204,7 +205,7 @@ class CIClient:
         except Exception as exc:  # a locked limiter database, a bug: still a typed CI outcome
             raise _local_error(exc, job_id, progress) from None
 
-    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         attempt = 0
         skew_fixed = False
         while True:
@@ -240,7 +241,7 @@ class CIClient:
                     raise
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
-    def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], Outcome]):
+    def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         prepared = self.build(method, path)
         deadline = time.monotonic() + sum(self.timeout)
         # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
@@ -412,7 +413,7 @@ def _server_time(response: requests.Response) -> float | None:
         return None
 
 
-def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], Outcome]):
+def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
     status = response.status_code
     header_request_id = response.headers.get("x-ci-request-id", "")
     if 200 <= status < 300:
@@ -429,7 +430,7 @@ def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Cal
         return _for_asked_job(result, job_id, status, header_request_id)
     fields = parse_error(body)
     code = fields.get("Code") or _code_for_status(status)
-    kwargs = dict(
+    kwargs: dict[str, Any] = dict(
         status=status,
         request_id=fields.get("RequestId") or header_request_id,
         trace_id=fields.get("TraceId", ""),

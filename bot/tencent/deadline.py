@@ -40,7 +40,7 @@ class Watch:
         with self._lock:
             if not self._stopped:
                 self._conn = conn
-                conn._ci_watch = self  # a later attempt re-binds, so an old deadline cannot touch it
+                conn._ci_watch = self  # type: ignore[attr-defined]  # a later attempt re-binds, so an old deadline cannot touch it
 
     def expire(self) -> None:
         with self._lock:

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 #: Longest sleep between checks: an answer arriving meanwhile may free the window sooner.
 RECHECK = 0.1
@@ -129,7 +129,7 @@ class Settling:
             bound = elapsed  # no answer: it cannot reach the server after we gave up
         self._settle(token, bound)
 
-    def _settle(self, token: object, seconds_after_send: float) -> None:
+    def _settle(self, token: Any, seconds_after_send: float) -> None:  # Any: each limiter has its own token
         raise NotImplementedError
 
 

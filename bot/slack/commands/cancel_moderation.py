@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain import commands as grammar
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
+from bot.domain.states import CommandKind
 from bot.observe import metrics
 from bot.slack import blocks as bk
 from bot.slack.services import Services, accept, new_key, open_view
@@ -38,15 +39,11 @@ _KINDS = {grammar.Help: "help", grammar.Status: "status", grammar.Cancel: "cance
 def _attempted(text: str) -> str:
     """The kind of command a caller tried, for counting ones that did not parse."""
     first = text.split()[0].lower() if text.split() else ""
-    return first if first in ("status", "help", "pending") else "cancel"
+    return first if first in (CommandKind.STATUS, CommandKind.HELP, CommandKind.PENDING) else CommandKind.CANCEL
 
 
 def task_for(caller: Caller, parsed: grammar.Command):
     key = new_key("cmd")
     if isinstance(parsed, grammar.Cancel):
-        return wf.command_task(key, caller, {"kind": "cancel", "job_ids": list(parsed.job_ids), "reason": parsed.reason})
-    if isinstance(parsed, grammar.Status):
-        return wf.command_task(key, caller, {"kind": "status", "job_ids": list(parsed.job_ids)}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
-    if isinstance(parsed, grammar.Pending):
-        return wf.command_task(key, caller, {"kind": "pending"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
-    return wf.command_task(key, caller, {"kind": "help"}, lane=wf.LOOKUPS, kind=wf.LOOKUP)
+        return wf.command_task(key, caller, parsed)
+    return wf.command_task(key, caller, parsed, lane=wf.LOOKUPS, kind=wf.LOOKUP)  # status, pending, help

@@ -1,0 +1,50 @@
+"""What the Workflow's mixins (lookups.py, oncall.py) use of the Workflow: its adapters and
+settings, and the shared helpers it defines. Declared for the type checker only; at run time
+the Workflow (bot/domain/workflow.py) provides every one of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from bot.domain.announce import Caller
+from bot.domain.execution import CIPort
+from bot.domain.policy import Policy, Role
+from bot.store import Request, Store, Task
+
+
+class WorkflowParts:
+    store: Store
+    ci: CIPort
+    policy: Policy
+    four_eyes: bool
+    reminder_seconds: int
+    lookup_concurrency: int
+    wake: Callable[[], None]
+
+    if TYPE_CHECKING:  # defined by the Workflow
+
+        def _role(self, user_id: str) -> tuple[Role, tuple[str, ...]]: ...
+
+        @staticmethod
+        def _not_allowed(unverified: Sequence[str], default: str = "") -> str: ...
+
+        def _remember_message(self, request: Request, caller: Caller) -> None: ...
+
+        def _tell(self, task: Task, caller: Caller, text: str) -> None: ...
+
+        def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None: ...
+
+        def _record_refusal(
+            self,
+            task_key: str,
+            caller: Caller,
+            action: str,
+            why: str,
+            *,
+            job_ids: Sequence[str] = (),
+            request_id: str | None = None,
+            tell: bool,
+        ) -> None: ...
+
+        def _already(self, request: Request | None) -> str: ...

@@ -1,0 +1,111 @@
+"""The domain's vocabulary: request states and kinds, job results, audit events, task kinds,
+lanes and announcement kinds; and the stored shape of one job's outcome.
+
+StrEnums, because each value is stored (old databases hold these exact strings) or sent: a
+member compares equal to its string and serialises as it. Plain Python with no imports from
+the rest of bot/, so the store may filter by these states without depending on the domain.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NotRequired, TypedDict
+
+
+class State(StrEnum):
+    """A cancellation request's state (requests.state)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"  # decided (or direct): the execution runs or will
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    DONE = "done"  # executed: every job has an outcome
+
+
+class RequestKind(StrEnum):
+    DIRECT = "direct"  # on-call's own cancel, no approval round
+    APPROVAL = "approval"  # a requester's ask, decided by on-call
+    CLI = "cli"  # an operator's `python -m bot cancel`
+
+
+class Result(StrEnum):
+    """One job's outcome, and a batch's verdict (cancelled only if every job was)."""
+
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+class AuditEvent(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    STARTED = "started"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    REFUSED = "refused"
+
+
+class CommandKind(StrEnum):
+    """What a slash command asks for (stored in its task's payload)."""
+
+    CANCEL = "cancel"
+    STATUS = "status"
+    PENDING = "pending"
+    HELP = "help"
+
+
+class TaskKind(StrEnum):
+    """The workflow's durable task kinds (what the Slack listeners store)."""
+
+    COMMAND = "command"
+    LOOKUP = "lookup"
+    REQUEST = "request"
+    APPROVE = "approve"
+    DENY = "deny"
+    DENY_CLICK = "deny_click"
+    EXECUTE = "execute"
+    WITHDRAW = "withdraw"
+    RETRY = "retry"
+
+
+class Announcement(StrEnum):
+    """What the courier delivers (task kinds too)."""
+
+    TELL = "slack.tell"
+    STATUS = "slack.status"
+    APPROVAL_POST = "slack.approval_post"
+    APPROVAL_UPDATE = "slack.approval_update"
+    RESULT = "slack.result"
+    REQUESTER_DM = "slack.requester_dm"
+    REMINDER = "slack.reminder"
+    PENDING = "slack.pending"
+    HOME = "slack.home"
+
+
+class Lane(StrEnum):
+    URGENT = "urgent"  # decisions and their cancels
+    LOOKUPS = "lookup"  # slow look-ups: requests' evidence, `status`
+    SLACK = "slack"  # announcements
+    HOME = "home"  # Home refreshes: the lowest class, so they never delay an announcement
+
+
+class JobOutcome(TypedDict):
+    """One job's outcome, exactly as journaled (job_results.outcome) and stored with the request:
+    JSON, so a TypedDict (its keys vary with the result; old rows must keep reading)."""
+
+    job_id: str
+    result: NotRequired[str]  # a Result; rows from before results had names lack it (see result_of)
+    ok: bool
+    confirmed: NotRequired[bool]
+    data_id: NotRequired[str]
+    creation_time: NotRequired[str]
+    request_id: str
+    state: NotRequired[str]
+    code: NotRequired[str]
+    message: NotRequired[str]
+    status: NotRequired[int | None]
+    hint: NotRequired[str]
