@@ -58,7 +58,7 @@ def task(key: str, kind: str = "announce", lane: str = "slack", stream: str | No
 def new_request(store: Store, request_id: str = "r1", *, requester: str = "U0MOD1", ttl: float = 600, **kw: object) -> Request:
     options: dict = dict(
         request_id=request_id,
-        kind="request",
+        kind="approval",
         state="pending",
         requester=requester,
         origin_channel="C0MOD",

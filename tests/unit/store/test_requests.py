@@ -18,7 +18,7 @@ def events(store) -> list[str]:
 def test_create_stores_a_request_once(store):
     first = new_request(store, job_ids=["j1", "j2"])
     again, created = store.requests.create(
-        request_id="r1", kind="request", state="pending", requester="U0OTHER", origin_channel="C0", reason="other", job_ids=["j9"], ttl=1
+        request_id="r1", kind="approval", state="pending", requester="U0OTHER", origin_channel="C0", reason="other", job_ids=["j9"], ttl=1
     )
     assert not created and again == first
     assert store.requests.get("r1").job_ids == ("j1", "j2")
@@ -36,7 +36,7 @@ def test_a_failed_create_leaves_nothing(store):
     with pytest.raises(ValueError, match="unknown audit event"):
         store.requests.create(
             request_id="r1",
-            kind="request",
+            kind="approval",
             state="pending",
             requester="U0MOD1",
             origin_channel="C0",
