@@ -7,6 +7,7 @@ answer is sent by a second route only when the first certainly failed.
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk.webhook import WebhookClient
@@ -17,7 +18,7 @@ from bot.slack.calls import slack_call
 log = logging.getLogger(__name__)
 
 
-def respond(response_url: str, **payload: object) -> bool:
+def respond(response_url: str, **payload: Any) -> bool:
     """Answer through the command's or click's response_url; False only if Slack certainly did
     not take it (it said no, or the request never reached it), so another route may be tried.
 

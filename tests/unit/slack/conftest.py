@@ -62,10 +62,5 @@ def claimed(store: Store, new_task, owner: str = ME) -> Task:
 def attempt_recorded(store: Store, task: Task) -> Task:
     """The queue's bookkeeping after an attempt ended in RetryLater: counted, and ours again."""
     store.retry_task(task.key, ME, 0.0, "retry")
-    store.enqueue([], owner=ME)
-    return claimed_again(store, task)
-
-
-def claimed_again(store: Store, task: Task) -> Task:
     [again] = [t for t in store.claim_tasks(ME, [task.lane], running=()) if t.key == task.key]
     return again

@@ -29,6 +29,10 @@ class FakeSlack:
     ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # -- scripting -------------------------------------------------------------------------
+    def accept(self, method: str, times: int = 1) -> None:
+        """Answer normally: a place in the script before what follows."""
+        self._add(method, times, ("normal", 200, {}, {}))
+
     def refuse(self, method: str, error: str, times: int = 1) -> None:
         """Slack answers 200 with ok=false (a final refusal, unless `error` is a transient one)."""
         self._add(method, times, ("answer", 200, {"ok": False, "error": error}, {}))
@@ -98,8 +102,8 @@ class FakeTransportClient(WebClient):
         parsed = urllib.parse.urlparse(url)
         method = parsed.path.rsplit("/", 1)[-1]
         sent = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
-        sent |= args.get("data") or {}
-        sent |= args.get("json") or {}
+        for part in ("params", "json"):  # form body, JSON body
+            sent |= args.get(part) or {}
         for key in ("metadata", "blocks", "view"):  # form-encoded calls send these as JSON text
             if isinstance(sent.get(key), str):
                 sent[key] = json.loads(sent[key])
