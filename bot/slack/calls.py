@@ -74,5 +74,6 @@ def error_of(exc: Exception) -> str | None:
     """Slack's error code for a refusal, the exception's type for anything else (never its text:
     a library's message may hold a request body)."""
     if isinstance(exc, SlackApiError):
-        return exc.response.get("error")
+        error = exc.response.get("error")
+        return None if error is None else str(error)
     return type(exc).__name__
