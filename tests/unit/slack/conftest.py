@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.slack.courier import Courier
@@ -15,10 +18,20 @@ MOD = "U0MOD1"
 ONCALL = "U0ONCALL1"
 
 
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory) -> Path:
+    """One migrated database file, copied for each test: migrating costs more than a test."""
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    template = Store(f"sqlite:///{path}")
+    template.migrate()
+    template.close()  # the last connection closed: the WAL is checkpointed into the file
+    return path
+
+
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path, migrated):
+    shutil.copyfile(migrated, tmp_path / "bot.db")
     store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
-    store.migrate()
     store.register_worker(ME, "host", 1, "boot")
     yield store
     store.close()
