@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from slack_sdk.webhook import WebhookClient
 
 from bot.slack.courier import Courier
 from bot.store import Request, Store, Task
-from tests.unit.slack.fake_web import FakeSlack, FakeTransportClient
+from tests.unit.slack.fake_web import FakeResponseUrls, FakeSlack, FakeTransportClient
 
 ME = "worker-me"
 APPROVALS = "C0APPROVALS"
@@ -40,6 +41,14 @@ def store(tmp_path, migrated):
 @pytest.fixture
 def slack() -> FakeSlack:
     return FakeSlack()
+
+
+@pytest.fixture
+def response_urls(monkeypatch) -> FakeResponseUrls:
+    """response_url posts answered by a fake far side instead of a socket."""
+    urls = FakeResponseUrls()
+    monkeypatch.setattr(WebhookClient, "_perform_http_request_internal", lambda self, url, req: urls.answer(self, url, req))
+    return urls
 
 
 @pytest.fixture

@@ -1,16 +1,20 @@
 """Slack's Web API faked at the far side of the wire: a real slack_sdk WebClient whose HTTP
 transport answers from a script instead of a socket. Everything above the transport (request
-building, SlackResponse, validate() raising SlackApiError) is the SDK's own code."""
+building, SlackResponse, validate() raising SlackApiError) is the SDK's own code. Likewise
+response_url posts: WebhookClient's transport answers from FakeResponseUrls."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 
 @dataclass
@@ -109,3 +113,22 @@ class FakeTransportClient(WebClient):
                 sent[key] = json.loads(sent[key])
         status, body, headers = self.far_side.handle(method, sent)
         return {"status": status, "headers": headers, "body": json.dumps(body)}
+
+
+@dataclass
+class FakeResponseUrls:
+    """Slack's response_url endpoints, faked at the far side of slack_sdk's WebhookClient."""
+
+    sent: list[tuple[str, dict]] = field(default_factory=list)
+    script: deque = field(default_factory=deque)  # "expired", "unreachable" or "lost", one per request
+
+    def answer(self, client: WebhookClient, url: str, req: urllib.request.Request) -> WebhookResponse:
+        what = self.script.popleft() if self.script else "ok"
+        if what == "unreachable":
+            raise urllib.error.URLError(ConnectionRefusedError("connection refused"))
+        self.sent.append((url, json.loads(req.data)))
+        if what == "lost":
+            raise TimeoutError("the read operation timed out")
+        if what == "expired":
+            return WebhookResponse(url=url, status_code=404, body="expired_url", headers={})
+        return WebhookResponse(url=url, status_code=200, body="ok", headers={})
