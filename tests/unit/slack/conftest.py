@@ -9,14 +9,9 @@ import pytest
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.courier import Courier
-from bot.store import Request, Store, Task
+from bot.store import Store
 from tests.unit.slack.fake_web import FakeResponseUrls, FakeSlack, FakeTransportClient
-
-ME = "worker-me"
-APPROVALS = "C0APPROVALS"
-CHANNEL = "C0MODS"
-MOD = "U0MOD1"
-ONCALL = "U0ONCALL1"
+from tests.unit.slack.support import APPROVALS, ME
 
 
 @pytest.fixture(scope="session")
@@ -59,30 +54,3 @@ def client(slack) -> FakeTransportClient:
 @pytest.fixture
 def courier(client, store) -> Courier:
     return Courier(client, store, APPROVALS, mention="<!subteam^S0ONCALL>")
-
-
-def pending_request(store: Store, request_id: str = "r1") -> Request:
-    request, _ = store.create_request(
-        request_id=request_id,
-        kind="approval",
-        state="pending",
-        requester=MOD,
-        origin_channel=CHANNEL,
-        reason="spam",
-        job_ids=["job-1"],
-        ttl=3600,
-    )
-    return request
-
-
-def claimed(store: Store, new_task, owner: str = ME) -> Task:
-    """The task stored and claimed by `owner`, as a worker's handler receives it."""
-    store.enqueue([new_task], owner=owner)
-    return store.get_task(new_task.key)
-
-
-def attempt_recorded(store: Store, task: Task) -> Task:
-    """The queue's bookkeeping after an attempt ended in RetryLater: counted, and ours again."""
-    store.retry_task(task.key, ME, 0.0, "retry")
-    [again] = [t for t in store.claim_tasks(ME, [task.lane], running=()) if t.key == task.key]
-    return again

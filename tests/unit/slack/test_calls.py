@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,18 @@ def test_a_verdict_raised_inside_passes_through_untouched(verdict):
     with pytest.raises(type(verdict)) as raised, slack_call("chat.postMessage", retry=False):
         raise verdict
     assert raised.value is verdict
+
+
+def test_only_the_helper_judges_slack_failures():
+    """One place decides retry versus final: no other module under bot/slack/ catches
+    SlackApiError, except history.py's rule that a look-up Slack forbids (missing_scope, …)
+    finds nothing. (Start-up checks, bot/serve/preflight.py and `bot check`, diagnose tokens
+    and scopes instead: they run no task.)"""
+    root = Path(__file__).resolve().parents[3] / "bot" / "slack"
+    judging = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ExceptHandler) and "SlackApiError" in ast.unparse(node.type or ast.Constant(None))
+    }
+    assert judging <= {"calls.py", "history.py"}, judging

@@ -10,13 +10,9 @@ import sqlalchemy as sa
 
 from bot.domain import announce
 from bot.domain.announce import Caller
-from bot.store.schema import requests_table, tasks_table
+from bot.store.schema import tasks_table
 from bot.work.queue import RetryLater
-from tests.unit.slack.conftest import APPROVALS, CHANNEL, MOD, ONCALL, attempt_recorded, claimed, pending_request
-
-
-def events(caplog, name: str) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.getMessage() == name]
+from tests.unit.slack.support import APPROVALS, CHANNEL, MOD, ONCALL, attempt_recorded, claimed, done_request, events, pending_request
 
 
 # -- caller-only answers ----------------------------------------------------------------------
@@ -103,14 +99,6 @@ def test_the_approval_update_edits_the_stored_message_and_survives_a_refusal(cou
 
 
 # -- results ----------------------------------------------------------------------------------
-def done_request(store, caller_message=None, retries: int = 0):
-    request = pending_request(store)
-    assert store.decide(request.id, "approved", ONCALL)
-    with store.engine.begin() as conn:
-        conn.execute(requests_table.update().where(requests_table.c.id == request.id).values(state="done", retries=retries or None))
-    return store.get_request(request.id)
-
-
 def test_the_result_is_posted_once_even_after_a_lost_answer(courier, store, slack):
     request = done_request(store)
     task = claimed(store, announce.result(request, Caller(ONCALL, CHANNEL)))

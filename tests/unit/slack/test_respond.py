@@ -7,8 +7,7 @@ import logging
 from bot.domain import announce
 from bot.domain.announce import Caller
 from bot.slack.respond import say_privately
-from tests.unit.slack.conftest import CHANNEL, MOD, ONCALL, claimed
-from tests.unit.slack.test_courier import done_request, events
+from tests.unit.slack.support import CHANNEL, MOD, ONCALL, claimed, done_request, events
 
 URL = "https://hooks.slack.invalid/commands/T1/1/abc"
 
