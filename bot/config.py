@@ -1,6 +1,6 @@
 """One typed settings object, read from the environment and `.env`.
 
-Every name and default here is part of the public contract (see README and `.env.example`).
+Every name and default here is part of the public contract (see docs/settings.md and `.env.example`).
 Parsing collects every problem before failing, so an operator fixes them all in one go.
 """
 
@@ -116,7 +116,7 @@ class Settings:
     ci_region: str = ""
     ci_endpoint: str = ""
     ci_rate_limit: int = 20
-    # Operational knobs (documented in README; sensible defaults)
+    # Operational knobs (documented in docs/settings.md; sensible defaults)
     ci_connect_timeout: float = 3.05
     ci_read_timeout: float = 10.0
     ci_max_attempts: int = 4

@@ -297,7 +297,7 @@ def gunicorn_options(settings: Settings) -> dict:
     return {
         "bind": f"0.0.0.0:{settings.port}",
         "worker_class": "bot.serve.web_worker.ArrivalThreadWorker",  # gthread, noting when each request is ready
-        "workers": 1,  # more processes: run more dynos on PostgreSQL (README)
+        "workers": 1,  # more processes: run more dynos on PostgreSQL (docs/operations.md)
         "threads": LISTENER_THREADS,  # a burst of Slack requests each holds one (and a listener)
         # Longer than our whole drain, so it never cuts it short.
         "graceful_timeout": math.ceil(settings.shutdown_grace_seconds + GRACEFUL_MARGIN),

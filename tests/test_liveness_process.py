@@ -131,7 +131,7 @@ def _postgres_only() -> list[str]:
 
 
 # PostgreSQL only: on SQLite a process frozen inside a write transaction holds the file's one
-# write lock, and every process waits for it to resume (README, Durability).
+# write lock, and every process waits for it to resume (docs/design-notes.md, Durability).
 @pytest.mark.parametrize("database_url", _postgres_only(), indirect=True)
 def test_a_frozen_process_presumed_dead_comes_back_holding_nothing(process, ci, slack, database_url):  # noqa: F811
     """SIGSTOP mid-bulk: the other process takes the bulk over once the frozen one's heartbeat is

@@ -13,13 +13,15 @@ from bot.tencent.results import CIError
 from tests.test_config import BASE
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text()
+#: The README is the front door; the reference moved to docs/. Each check reads the one file that
+#: holds what it checks, so a table that moves again (or is copied) fails here until this is updated.
+PAGES = {path.relative_to(ROOT).as_posix(): path.read_text() for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
 
 
-def section(title: str) -> str:
-    """The text under a `## title` heading, up to the next heading of the same level."""
-    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.S | re.M)
-    assert match, f"README has no section {title!r}"
+def section(page: str, title: str) -> str:
+    """The text under a `## title` heading of `page`, up to the next heading of that level."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", PAGES[page], re.S | re.M)
+    assert match, f"{page} has no section {title!r}"
     return match.group(1)
 
 
@@ -41,7 +43,7 @@ def codes(cell: str) -> list[str]:
 
 # -- troubleshooting ----------------------------------------------------------------------------
 
-CI_ROWS = table_rows(section("Troubleshooting"), "| you see | it means | the bot's hint |")
+CI_ROWS = table_rows(section("docs/troubleshooting.md", "Tencent's error codes"), "| you see | it means | the bot's hint |")
 
 
 def test_the_troubleshooting_table_covers_every_code_with_a_hint():
@@ -101,7 +103,7 @@ def _event_call(node: ast.Call) -> tuple[str | None, set[str], bool]:
 
 def documented_events() -> dict[str, set[str]]:
     documented = {}
-    for row in table_rows(section("Logs"), "| event | fields |"):
+    for row in table_rows(section("docs/operations.md", "Logs"), "| event | fields |"):
         fields = set(codes(row[1]))
         for name in codes(row[0]):
             documented[name] = fields
@@ -131,8 +133,8 @@ RANGE = re.compile(r"^([\d.]+)–([\d.]+) (.+)$")
 
 def range_rows() -> list[tuple[str, str, str, str]]:
     rows = []
-    for title, header in (("Using it", "| setting | meaning | default | allowed |"), ("Settings", "| setting | meaning | default | allowed |")):
-        for row in table_rows(section(title), header):
+    for title in ("Roles and approvals", "Tencent and runtime"):
+        for row in table_rows(section("docs/settings.md", title), "| setting | meaning | default | allowed |"):
             match = RANGE.match(row[3])
             if match:
                 rows.extend((name, *match.groups()) for name in codes(row[0]))
@@ -161,3 +163,87 @@ def test_each_readme_range_is_the_one_the_settings_enforce(name, low, high, unit
         [problem] = err.value.problems
         shown_unit = unit.split(" (")[0]
         assert f"use {low} to {high} ({shown_unit}" in problem, problem
+
+
+# -- where things live ------------------------------------------------------------------------
+
+CHECKED_TABLES = {
+    "| you see | it means | the bot's hint |": "docs/troubleshooting.md",
+    "| event | fields |": "docs/operations.md",
+    "| setting | meaning | default | allowed |": "docs/settings.md",
+}
+
+
+@pytest.mark.parametrize(("header", "page"), CHECKED_TABLES.items(), ids=CHECKED_TABLES.values())
+def test_each_checked_table_lives_in_one_page_only(header, page):
+    """A copy elsewhere would not be checked against the code, and would drift."""
+    assert [name for name, text in PAGES.items() if header in text] == [page]
+
+
+def test_the_readme_test_command_is_the_one_ci_runs():
+    readme_command = re.search(r"^(python3 -m pip install -r requirements-dev\.txt && .+?)\s+# run the tests$", PAGES["README.md"], re.M)
+    assert readme_command, "the README's quick start has no test command"
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^# The README's test command, exactly:\n" + re.escape(readme_command.group(1)) + "$", ci, re.M), readme_command.group(1)
+
+
+# -- links --------------------------------------------------------------------------------------
+
+#: What other parts of issue 17 make: named already, checked like anything else once it exists.
+MADE_ELSEWHERE = {"docs/work-queue.md", "docs/logging.md", "tests/unit/"}
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def anchors(text: str) -> set[str]:
+    """GitHub's ids for a page's headings: lower case, punctuation dropped, spaces as hyphens."""
+    headings = re.findall(r"^#+ (.+)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+def links() -> list[tuple[str, str, str]]:
+    found = []
+    for page, text in PAGES.items():
+        for target in LINK.findall(text):
+            if not re.match(r"[a-z]+:", target):
+                found.append((page, *target.partition("#")[::2]))
+    return found
+
+
+@pytest.mark.parametrize(("page", "path", "anchor"), links(), ids=lambda value: value)
+def test_every_link_between_the_pages_leads_to_a_page_and_heading_that_exist(page, path, anchor):
+    target = (ROOT / page).parent / path if path else ROOT / page
+    name = target.resolve().relative_to(ROOT).as_posix()
+    if name in MADE_ELSEWHERE and name not in PAGES:
+        return
+    assert target.exists(), (page, path)
+    if anchor:
+        assert anchor in anchors(target.read_text()), (page, path, anchor)
+
+
+def test_the_readme_sections_the_code_points_to_exist():
+    """Hints and comments in bot/ send operators to README sections by name."""
+    pointers = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        source = path.read_text()
+        pointers |= set(re.findall(r'README, "([^"]+)"', source)) | set(re.findall(r'README "([^"]+)"', source))
+        pointers |= set(re.findall(r"see ([A-Z][\w ]+) in the README", source))
+    headings = {line.lstrip("#").strip() for line in PAGES["README.md"].splitlines() if line.startswith("#")}
+    assert pointers, "bot/ should point operators to the README somewhere"
+    assert pointers <= headings, pointers - headings
+
+
+def test_every_module_path_the_pages_name_exists():
+    """Modules move (issue 17 moved several): a page naming a path that is gone misleads a newcomer."""
+    named = {(page, path) for page, text in PAGES.items() for path in re.findall(r"\b(?:bot|tests|bench)/[\w/]*(?:\.py|/)", text)}
+    named |= {(page, f"bench/{name}.py") for page, text in PAGES.items() for name in re.findall(r"\bbench\.(\w+)", text)}
+    assert named, "the pages name no module"
+    missing = sorted((page, path) for page, path in named if not (ROOT / path).exists() and path not in MADE_ELSEWHERE)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-dev.txt"])
+def test_every_pinned_dependency_says_why_it_is_there(requirements):
+    pinned = re.findall(r"^([A-Za-z][\w.\[\]-]*)==", (ROOT / requirements).read_text(), re.M)
+    assert pinned, requirements
+    page = PAGES["docs/dependencies.md"]
+    assert [name for name in pinned if not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", page)] == []

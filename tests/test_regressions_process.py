@@ -17,7 +17,7 @@ def approval_posts_for(slack, request_id: str) -> list[dict]:
 
 
 def test_kill_9_after_slack_accepted_the_approval_post_does_not_post_it_twice(process, ci, slack):  # noqa: F811
-    """README: 'Approval posts and audit posts are looked up before a repeat and are not doubled.'
+    """docs/design-notes.md: 'Approval posts and audit posts are looked up before a repeat and are not doubled.'
 
     The courier looks in the channel only when task.attempts > 0. A kill -9 between Slack
     accepting the approval post and set_message() leaves the task with attempts == 0 (reaping

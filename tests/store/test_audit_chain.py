@@ -1,4 +1,4 @@
-"""The audit log's hash chain: the README's definition, the same bytes from SQLite and PostgreSQL,
+"""The audit log's hash chain: the definition in docs/audit.md, the same bytes from SQLite and PostgreSQL,
 one order across processes, bookkeeping outside the hash, and old databases chained at migration."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ ZEROS = "0" * 64
 
 
 def readme_hash(prev_hash: str, row: dict) -> str:
-    """The README's definition, written out here independently of bot.store.chain."""
+    """The definition in docs/audit.md, written out here independently of bot.store.chain."""
     hashed = {k: row[k] for k in ("id", "at", "event", "actor", "request_id", "detail")}
     canonical = json.dumps(hashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(prev_hash.encode() + canonical).hexdigest()
@@ -41,7 +41,7 @@ def assert_chained_in_id_order(rows: list[dict]) -> None:
     prev = ZEROS
     for row in rows:
         assert row["prev_hash"] == prev, f"entry #{row['id']} does not follow the entry before it"
-        assert row["hash"] == readme_hash(prev, row), f"entry #{row['id']} does not hash as the README says"
+        assert row["hash"] == readme_hash(prev, row), f"entry #{row['id']} does not hash as docs/audit.md says"
         prev = row["hash"]
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
 
