@@ -84,6 +84,11 @@ def _event_call(node: ast.Call) -> tuple[str | None, set[str], bool]:
     if isinstance(func, ast.Name) and func.id == "event" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
         keywords = [k.arg for k in node.keywords if k.arg != "level"]
         return node.args[1].value, {k for k in keywords if k}, None in keywords
+    if isinstance(func, ast.Name) and func.id == "slack_call":  # bot/slack/calls.py: logs `failed` with its fields and `error`
+        failed = next((k.value for k in node.keywords if k.arg == "failed"), None)
+        if isinstance(failed, ast.Constant):
+            keywords = [k.arg for k in node.keywords if k.arg not in {"failed", "level", "retry"}]
+            return failed.value, {k for k in keywords if k} | {"error"}, None in keywords
     is_log = isinstance(func, ast.Attribute) and func.attr in {"debug", "info", "warning", "error", "exception"}
     if is_log and node.args and isinstance(node.args[0], ast.Constant) and re.fullmatch(r"[a-z_]+\.[a-z_]+", str(node.args[0].value)):
         fields = set()

@@ -4,22 +4,18 @@ instead of making a second one."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.observe.logs import event
 from bot.slack import blocks as bk
 from bot.slack.audit_blocks import audit_message
-from bot.slack.courier import LOOKBACK, retry_or_raise
+from bot.slack.calls import error_of, slack_call
+from bot.slack.courier import LOOKBACK
 from bot.slack.history import find_posted, posted_replies
 from bot.store import AuditEntry
 from bot.work import RetryLater
 from bot.work.outbox import Fence, LeaseLost
-
-log = logging.getLogger(__name__)
 
 AUDIT_EVENT = "cancel_moderation_audit"
 
@@ -31,17 +27,12 @@ class AuditPoster:
         self.message_of = message_of  # request id -> (channel, ts) of its approval message
 
     def __call__(self, entry: AuditEntry, maybe_posted: bool, fence: Fence) -> None:
-        try:
+        with slack_call("chat.postMessage") as call:
             self._post(entry, maybe_posted, fence)
-        except (RetryLater, LeaseLost):
-            raise
-        except SlackApiError as exc:
-            retry_or_raise(exc)
+        if call.failed:
             # Refused for good (not_in_channel, say): an audit entry is never dropped, so keep
             # retrying slowly and loudly until an operator fixes the channel.
-            raise RetryLater(30.0, f"Slack refused the audit post: {exc.response.get('error')}", refused=True) from None
-        except Exception as exc:
-            retry_or_raise(exc)
+            raise RetryLater(30.0, f"Slack refused the audit post: {call.error}", refused=True)
 
     def _post(self, entry: AuditEntry, maybe_posted: bool, fence: Fence) -> None:
         """Look before a post that may have landed; fence() right before each post, so a poster
@@ -65,19 +56,16 @@ class AuditPoster:
             raise
         except Exception as exc:
             # The entry itself is in the channel: the retry must look for it, never post it again.
-            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-            raise RetryLater(5.0, f"a thread reply failed: {reason}", refused=False) from None
+            raise RetryLater(5.0, f"a thread reply failed: {error_of(exc)}", refused=False) from None
 
     def _link(self, entry: AuditEntry) -> str | None:
         """A link to the request's approval message, where there is one."""
         message = self.message_of(entry.request_id) if entry.request_id else None
         if not message:
             return None
-        try:
+        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False):  # the entry is complete without it
             return self.client.chat_getPermalink(channel=message[0], message_ts=message[1]).get("permalink")
-        except Exception as exc:  # the entry is complete without it
-            event(log, "slack.permalink_failed", logging.WARNING, error=type(exc).__name__)
-            return None
+        return None
 
 
 def _metadata(entry_id: int, part: int) -> dict:

@@ -9,40 +9,26 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
-from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.domain import announce
 from bot.domain.announce import Caller
 from bot.observe.logs import event
 from bot.slack import blocks as bk
 from bot.slack import home_blocks
+from bot.slack.calls import slack_call
 from bot.slack.history import find_posted, posted_replies
+from bot.slack.respond import respond
 from bot.store import Request, Store, Task
 from bot.work import RetryLater
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 REQUEST_EVENT = "cancel_moderation_request"
 LOOKBACK = 600.0  # seconds before a record's own time to look for its post: hosts' clocks differ from Slack's
 REMINDER_EVENT = "cancel_moderation_reminder"
 RESULT_EVENT = "cancel_moderation_result"
-
-
-def retry_or_raise(exc: Exception) -> None:
-    """Turn a passing Slack failure into RetryLater; let a final one through as SlackApiError."""
-    if isinstance(exc, SlackApiError):
-        status = exc.response.status_code
-        if status == 429:
-            raise RetryLater(float(exc.response.headers.get("Retry-After", 1) or 1), "rate limited", refused=True) from None
-        if status >= 500 or exc.response.get("error") in TRANSIENT_ERRORS:
-            raise RetryLater(5.0, str(exc.response.get("error")), refused=status < 500) from None
-        return
-    raise RetryLater(5.0, type(exc).__name__) from None  # network trouble
 
 
 class Courier:
@@ -93,17 +79,14 @@ class Courier:
 
     def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
         payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
-        if caller.response_url and _respond(caller.response_url, response_type="ephemeral", replace_original=False, **payload):
+        if caller.response_url and respond(caller.response_url, response_type="ephemeral", replace_original=False, **payload):
             return
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
             return self._dm(caller.user_id, **payload)
-        try:
+        with slack_call("chat.postEphemeral") as call:
             self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
-        except SlackApiError as exc:
-            retry_or_raise(exc)
+        if call.failed:
             self._dm(caller.user_id, **payload)  # e.g. the bot is not in that channel
-        except Exception as exc:
-            retry_or_raise(exc)
 
     # -- results -----------------------------------------------------------------------
     def result(self, task: Task) -> None:
@@ -117,18 +100,14 @@ class Courier:
             if self._posted_before(task, caller.channel_id, request.created_at - LOOKBACK):
                 return
             self._fence(task)
-        try:
+        with slack_call("chat.update" if edit else "chat.postMessage", failed="slack.post_failed", channel=caller.channel_id) as call:
             if edit:
                 self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
             else:
                 self.client.chat_postMessage(channel=caller.channel_id, metadata=_result_metadata(task), **payload)
+        if not call.failed:
             return
-        except SlackApiError as exc:
-            retry_or_raise(exc)
-            event(log, "slack.post_failed", logging.WARNING, channel=caller.channel_id, error=exc.response.get("error"))
-        except Exception as exc:
-            retry_or_raise(exc)
-        if caller.response_url and _respond(caller.response_url, response_type="in_channel", **payload):
+        if caller.response_url and respond(caller.response_url, response_type="in_channel", **payload):
             return
         self._dm(caller.user_id, **payload)
 
@@ -137,12 +116,10 @@ class Courier:
         before the task was marked done, a worker that died): is it in the channel already?"""
         if not channel or not self.store.work.task_attempts(task.key):
             return False
-        try:
+        # A passing failure: look again later rather than post a second copy.
+        with slack_call("conversations.history", failed="slack.history_failed", channel=channel):
             return find_posted(self.client, channel, RESULT_EVENT, "task", task.key, oldest=oldest) is not None
-        except Exception as exc:
-            retry_or_raise(exc)  # a passing failure: look again later rather than post a second copy
-            event(log, "slack.history_failed", logging.WARNING, channel=channel, error=exc.response.get("error"))
-            return False  # Slack refuses the look-up for good: post (a possible duplicate beats no result)
+        return False  # Slack refuses the look-up for good: post (a possible duplicate beats no result)
 
     # -- approvals ---------------------------------------------------------------------
     def approval_post(self, task: Task) -> None:
@@ -162,16 +139,14 @@ class Courier:
                 return
         self._fence(task)
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
-        try:
+        with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
                 text=text,
                 blocks=bk.as_dicts(blocks),
                 metadata={"event_type": REQUEST_EVENT, "event_payload": {"request_id": request.id}},
             )
-        except Exception as exc:
-            retry_or_raise(exc)
-            event(log, "slack.approval_post_failed", logging.ERROR, request_id=request.id, error=exc.response.get("error"))
+        if call.failed:
             return
         self.store.requests.set_message(request.id, response["channel"], response["ts"])
 
@@ -187,11 +162,8 @@ class Courier:
             return  # never posted: nothing to update
         post = self.store.work.get_task(f"{request.id}:post")
         text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
-        try:
+        with slack_call("chat.update", failed="slack.update_failed", request_id=request.id):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
-        except Exception as exc:
-            retry_or_raise(exc)
-            event(log, "slack.update_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))
 
     def requester_dm(self, task: Task) -> None:
         request = self._request(task)
@@ -218,16 +190,13 @@ class Courier:
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
             f"{bk._date(request.expires_at)}."
         )
-        try:
+        with slack_call("chat.postMessage", failed="slack.reminder_failed", request_id=request.id):
             self.client.chat_postMessage(
                 channel=request.message_channel,
                 thread_ts=request.message_ts,
                 text=text,
                 metadata={"event_type": REMINDER_EVENT, "event_payload": {"request_id": request.id, "part": 1}},
             )
-        except Exception as exc:
-            retry_or_raise(exc)
-            event(log, "slack.reminder_failed", logging.WARNING, request_id=request.id, error=exc.response.get("error"))
 
     # -- Home tab ------------------------------------------------------------------------
     def home(self, task: Task) -> None:
@@ -237,11 +206,9 @@ class Courier:
             self.store.homes.opened(user_id)
         elif self.store.homes.shown(user_id) >= version:
             return  # a burst of changes: an earlier refresh already showed the latest
-        try:
+        with slack_call("views.publish", failed="slack.home_failed", user=user_id) as call:
             self.client.views_publish(user_id=user_id, view=home_blocks.home_view(self.home_data(user_id)).to_dict())
-        except Exception as exc:
-            retry_or_raise(exc)
-            event(log, "slack.home_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
+        if call.failed:
             return
         self.store.homes.mark_shown(user_id, version)
 
@@ -274,30 +241,10 @@ class Courier:
         return request
 
     def _dm(self, user_id: str, **payload) -> None:
-        try:
+        with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id):
             self.client.chat_postMessage(channel=user_id, **payload)
-        except Exception as exc:
-            retry_or_raise(exc)
-            event(log, "slack.dm_failed", logging.WARNING, user=user_id, error=exc.response.get("error"))
 
 
 def _result_metadata(task: Task) -> dict:
     """Names the result post by its task (one per request and "Retry failed" round) for the look-up."""
     return {"event_type": RESULT_EVENT, "event_payload": {"task": task.key}}
-
-
-def _respond(response_url: str, **payload) -> bool:
-    """Answer through the command's or click's response_url; False only if Slack certainly did
-    not take it (it said no, or the request never reached it), so another route may be tried.
-
-    An answer lost or late after the request was sent may hide a post that landed, and Slack
-    offers no look-up for either route: the caller would see it twice, so it counts as sent.
-    No SDK retries either: its default one re-sends after a lost answer."""
-    try:
-        return WebhookClient(response_url, timeout=10, retry_handlers=[]).send(**payload).status_code == 200
-    except URLError as exc:  # urllib raises it only while connecting or sending: nothing reached Slack
-        event(log, "slack.respond_failed", logging.WARNING, error=type(exc.reason).__name__)
-        return False
-    except Exception as exc:
-        event(log, "slack.respond_in_doubt", logging.WARNING, error=type(exc).__name__)
-        return True

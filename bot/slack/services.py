@@ -8,13 +8,12 @@ import uuid
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.domain.workflow import Workflow
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.slack.arrival import store_budget
+from bot.slack.calls import slack_call
 from bot.store import NewTask
 from bot.work import QueueFull, WorkQueue
 
@@ -55,19 +54,5 @@ def accept(services: Services, task: NewTask, context) -> str | None:
 
 def open_view(services: Services, trigger_id: str, view) -> None:
     """Open a modal at once: Slack's trigger_id lasts only a few seconds."""
-    try:
+    with slack_call("views.open", failed="slack.views_open_failed", retry=False):
         services.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        event(log, "slack.views_open_failed", logging.WARNING, error=exc.response.get("error"))
-    except Exception as exc:
-        event(log, "slack.views_open_failed", logging.WARNING, error=type(exc).__name__)
-
-
-def say_privately(response_url: str | None, text: str) -> None:
-    """For a click we could not take: the clicker hears why (there is no ack text for clicks)."""
-    if not response_url:
-        return
-    try:
-        WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral", replace_original=False)
-    except Exception as exc:
-        event(log, "slack.respond_failed", logging.WARNING, error=type(exc).__name__)

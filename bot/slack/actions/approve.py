@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.slack import blocks as bk
-from bot.slack.services import Services, accept, new_key, say_privately
+from bot.slack.respond import say_privately
+from bot.slack.services import Services, accept, new_key
 
 
 def caller_of(body: dict) -> Caller:

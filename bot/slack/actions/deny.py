@@ -6,7 +6,8 @@ from __future__ import annotations
 from bot.domain import workflow as wf
 from bot.slack import blocks as bk
 from bot.slack.actions.approve import caller_of
-from bot.slack.services import Services, accept, new_key, open_view, say_privately
+from bot.slack.respond import say_privately
+from bot.slack.services import Services, accept, new_key, open_view
 
 
 def register(app, services: Services) -> None:

@@ -7,7 +7,8 @@ from bot.domain import oncall
 from bot.domain import workflow as wf
 from bot.slack import blocks as bk
 from bot.slack.actions.approve import caller_of
-from bot.slack.services import Services, accept, new_key, say_privately
+from bot.slack.respond import say_privately
+from bot.slack.services import Services, accept, new_key
 
 
 def register(app, services: Services) -> None:
