@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from slack_sdk.errors import SlackApiError
 
 from bot.observe.logs import event
+from bot.work import RetryLater
 from bot.work.outbox import LeaseLost
-from bot.work.queue import RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ def migrated(tmp_path_factory) -> Path:
 def store(tmp_path, migrated):
     shutil.copyfile(migrated, tmp_path / "bot.db")
     store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
-    store.register_worker(ME, "host", 1, "boot")
+    store.work.register_worker(ME, "host", 1, "boot")
     yield store
     store.close()
 

@@ -18,7 +18,7 @@ ONCALL = "U0ONCALL1"
 
 
 def pending_request(store: Store, request_id: str = "r1") -> Request:
-    request, _ = store.create_request(
+    request, _ = store.requests.create(
         request_id=request_id,
         kind="approval",
         state="pending",
@@ -33,24 +33,24 @@ def pending_request(store: Store, request_id: str = "r1") -> Request:
 
 def claimed(store: Store, new_task, owner: str = ME) -> Task:
     """The task stored and claimed by `owner`, as a worker's handler receives it."""
-    store.enqueue([new_task], owner=owner)
-    return store.get_task(new_task.key)
+    store.work.enqueue([new_task], owner=owner)
+    return store.work.get_task(new_task.key)
 
 
 def attempt_recorded(store: Store, task: Task) -> Task:
     """The queue's bookkeeping after an attempt ended in RetryLater: counted, and ours again."""
-    store.retry_task(task.key, ME, 0.0, "retry")
-    [again] = [t for t in store.claim_tasks(ME, [task.lane], running=()) if t.key == task.key]
+    store.work.retry_task(task.key, ME, 0.0, "retry")
+    [again] = [t for t in store.work.claim_tasks(ME, [task.lane], running=()) if t.key == task.key]
     return again
 
 
 def done_request(store: Store, retries: int = 0) -> Request:
     """A request approved and carried out (outcomes aside), after `retries` "Retry failed" rounds."""
     request = pending_request(store)
-    assert store.decide(request.id, "approved", ONCALL)
+    assert store.requests.decide(request.id, "approved", ONCALL)
     with store.engine.begin() as conn:
         conn.execute(requests_table.update().where(requests_table.c.id == request.id).values(state="done", retries=retries or None))
-    return store.get_request(request.id)
+    return store.requests.get(request.id)
 
 
 def events(caplog: pytest.LogCaptureFixture, name: str) -> list[logging.LogRecord]:

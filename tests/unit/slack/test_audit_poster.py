@@ -9,8 +9,8 @@ import pytest
 
 from bot.slack.audit_poster import AuditPoster
 from bot.store import AuditEntry
+from bot.work import RetryLater
 from bot.work.outbox import LeaseLost
-from bot.work.queue import RetryLater
 
 AUDIT = "C0AUDIT"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.slack.calls import slack_call
+from bot.work import RetryLater
 from bot.work.outbox import LeaseLost
-from bot.work.queue import RetryLater
 from tests.unit.slack.fake_web import FakeSlack, FakeTransportClient
 
 

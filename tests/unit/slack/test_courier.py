@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.domain import announce
 from bot.domain.announce import Caller
 from bot.store.schema import tasks_table
-from bot.work.queue import RetryLater
+from bot.work import RetryLater
 from tests.unit.slack.support import APPROVALS, CHANNEL, MOD, ONCALL, attempt_recorded, claimed, done_request, events, pending_request
 
 
@@ -57,7 +57,7 @@ def test_the_approval_post_is_made_and_its_place_stored(courier, store, slack):
     [post] = slack.posts(APPROVALS)
     assert post["metadata"] == {"event_type": "cancel_moderation_request", "event_payload": {"request_id": request.id}}
     assert "<!subteam^S0ONCALL>" in post["text"]
-    stored = store.get_request(request.id)
+    stored = store.requests.get(request.id)
     assert (stored.message_channel, stored.message_ts) == (APPROVALS, post["ts"])
 
 
@@ -67,11 +67,11 @@ def test_an_approval_post_whose_answer_was_lost_is_found_not_posted_again(courie
     slack.lose_answer("chat.postMessage")
     with pytest.raises(RetryLater):
         courier.approval_post(task)
-    assert store.get_request(request.id).message_ts is None  # the post landed, but we never heard
+    assert store.requests.get(request.id).message_ts is None  # the post landed, but we never heard
     courier.approval_post(attempt_recorded(store, task))
     [post] = slack.posts(APPROVALS)
     assert len(slack.sent("conversations.history")) == 1
-    assert store.get_request(request.id).message_ts == post["ts"]
+    assert store.requests.get(request.id).message_ts == post["ts"]
 
 
 def test_an_approval_post_refused_for_good_is_logged_as_an_error(courier, store, slack, caplog):
@@ -80,15 +80,15 @@ def test_an_approval_post_refused_for_good_is_logged_as_an_error(courier, store,
     courier.approval_post(claimed(store, announce.approval_post(request.id, [])))
     [record] = events(caplog, "slack.approval_post_failed")
     assert record.levelno == logging.ERROR and record.fields == {"request_id": request.id, "error": "invalid_blocks"}
-    assert store.get_request(request.id).message_ts is None
+    assert store.requests.get(request.id).message_ts is None
 
 
 def test_the_approval_update_edits_the_stored_message_and_survives_a_refusal(courier, store, slack, caplog):
     request = pending_request(store)
     courier.approval_update(claimed(store, announce.approval_update(request.id, "pending")))
     assert not slack.sent("chat.update")  # never posted: nothing to update
-    store.set_message(request.id, APPROVALS, "1700000001.000100")
-    assert store.decide(request.id, "denied", ONCALL)
+    store.requests.set_message(request.id, APPROVALS, "1700000001.000100")
+    assert store.requests.decide(request.id, "denied", ONCALL)
     courier.approval_update(claimed(store, announce.approval_update(request.id, "denied")))
     [update] = slack.sent("chat.update")
     assert (update["channel"], update["ts"]) == (APPROVALS, "1700000001.000100")
@@ -160,13 +160,13 @@ def test_a_reminder_is_posted_in_the_thread_only_while_the_request_is_pending(co
     task = claimed(store, announce.reminder(request.id, after=0))
     with pytest.raises(RetryLater):  # the approval message is not posted yet
         courier.reminder(task)
-    store.set_message(request.id, APPROVALS, "1700000001.000100")
+    store.requests.set_message(request.id, APPROVALS, "1700000001.000100")
     courier.reminder(task)
     [reminder] = slack.sent("chat.postMessage")
     assert reminder["thread_ts"] == "1700000001.000100" and "<!subteam^S0ONCALL>" in reminder["text"]
     other = pending_request(store, "r2")
-    store.set_message(other.id, APPROVALS, "1700000002.000100")
-    assert store.decide(other.id, "denied", ONCALL)
+    store.requests.set_message(other.id, APPROVALS, "1700000002.000100")
+    assert store.requests.decide(other.id, "denied", ONCALL)
     courier.reminder(claimed(store, announce.reminder(other.id, after=0)))
     assert len(slack.sent("chat.postMessage")) == 1
 
@@ -177,17 +177,17 @@ def test_a_home_refresh_publishes_once_per_change_and_a_refused_one_stays_unshow
     from bot.slack.courier import Courier
 
     courier = Courier(client, store, APPROVALS, home_data=lambda user: HomeData(approver=True, pending=[], mine=[], recent=[]))
-    store.home_opened(ONCALL)
-    store.audit("requested", MOD, "r1", {})
-    refresh = claimed(store, announce.home(ONCALL, store.latest_change()))
+    store.homes.opened(ONCALL)
+    store.audit.append("requested", MOD, "r1", {})
+    refresh = claimed(store, announce.home(ONCALL, store.homes.latest_change()))
     slack.refuse("views.publish", "invalid_blocks")
     courier.home(refresh)
     assert events(caplog, "slack.home_failed")[0].fields == {"user": ONCALL, "error": "invalid_blocks"}
-    assert store.home_shown(ONCALL) == 0
+    assert store.homes.shown(ONCALL) == 0
     courier.home(refresh)
     courier.home(refresh)  # the Home shows this change already: nothing to publish
     assert len(slack.sent("views.publish")) == 2
-    assert store.home_shown(ONCALL) == store.latest_change()
+    assert store.homes.shown(ONCALL) == store.homes.latest_change()
 
 
 def test_refreshes_are_queued_for_the_audience_after_the_approval_post(client, store, slack):
@@ -200,4 +200,4 @@ def test_refreshes_are_queued_for_the_audience_after_the_approval_post(client, s
         courier.approval_post(claimed(store, announce.approval_post(request.id, [])))
     with store.engine.connect() as conn:
         keys = conn.execute(sa.select(tasks_table.c.key).where(tasks_table.c.kind == announce.HOME)).scalars().all()
-    assert sorted(keys) == sorted(f"home:{user}:{store.latest_change()}" for user in (ONCALL, MOD))
+    assert sorted(keys) == sorted(f"home:{user}:{store.homes.latest_change()}" for user in (ONCALL, MOD))
