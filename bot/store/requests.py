@@ -162,16 +162,25 @@ class RequestsMixin(Database):
         return _row_to_request(row) if row else None
 
     def decide(
-        self, request_id: str, state: str, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
+        self,
+        request_id: str,
+        state: str,
+        by: str,
+        note: str | None = None,
+        detail: dict | None = None,
+        tasks: Sequence[NewTask] = (),
+        owner: str | None = None,
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
-        and follow-up tasks (execution, announcements) are stored in the same transaction."""
+        and follow-up tasks (execution, announcements) are stored in the same transaction; owned
+        by `owner` (the deciding worker, which runs them at once) when given, else free."""
         return self._move(
             request_id,
             lambda now: [requests_table.c.state == "pending", requests_table.c.expires_at > now],
             lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
             (state, by, {"note": note or "", **(detail or {})}),
             tasks,
+            owner,
         )
 
     def open_requests(self, requester: str | None = None) -> list[Request]:
@@ -283,6 +292,7 @@ class RequestsMixin(Database):
         values: Callable[[float], dict],
         audit: tuple[str, str, dict],
         tasks: Sequence[NewTask],
+        owner: str | None = None,
     ) -> bool:
         """One conditional UPDATE of a request: True for the one winner, whose audit entry
         (event, actor, detail) and tasks are stored in the same transaction. `conditions` and
@@ -293,7 +303,7 @@ class RequestsMixin(Database):
             won = conn.execute(update).rowcount == 1
             if won:
                 self._audit(conn, audit[0], audit[1], request_id, audit[2], now)
-                self._enqueue(conn, tasks)
+                self._enqueue(conn, tasks, owner)
         return won
 
     def set_message(self, request_id: str, channel: str, ts: str) -> None:
