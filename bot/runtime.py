@@ -113,6 +113,7 @@ class Runtime:
             max_pending=settings.max_pending_per_user,
             reminder_seconds=settings.reminder_seconds,
             wake=self._wake,
+            run_now=self._run_now,
             lookup_concurrency=settings.ci_rate_limit,
             execution_concurrency=settings.ci_rate_limit,
         )
@@ -146,6 +147,10 @@ class Runtime:
 
     def _wake(self) -> None:
         self.work.wake()
+        self.outbox.wake()
+
+    def _run_now(self, keys: list[str]) -> None:
+        self.work.run_now(keys)  # the buttons go first; the decision's audit entry is posted after
         self.outbox.wake()
 
     # -- background ---------------------------------------------------------------------

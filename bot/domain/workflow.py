@@ -92,6 +92,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         max_pending: int = 5,
         reminder_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
+        run_now: Callable[[list[str]], None] | None = None,
         lookup_concurrency: int = 20,
         execution_concurrency: int = 20,
     ) -> None:
@@ -103,6 +104,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.max_pending = max_pending
         self.reminder_seconds = reminder_seconds
         self.wake = wake
+        self.run_now = run_now or (lambda _keys: wake())  # a decision's follow-ups, stored ours: start them at once
         self.lookup_concurrency = lookup_concurrency
         self.executor = Executor(store, ci, concurrency=execution_concurrency)
 
@@ -242,12 +244,14 @@ class Workflow(LookupsMixin, OnCallMixin):
             return self._tell(task, caller, problem or "")
         self._remember_message(request, caller)
         follow_up = [announce.approval_update(request_id, State.APPROVED), execute_task(request_id)]
-        if not self.store.requests.decide(request_id, State.APPROVED, caller.user_id, detail=self._detail(request), tasks=follow_up):
+        if not self.store.requests.decide(
+            request_id, State.APPROVED, caller.user_id, detail=self._detail(request), tasks=follow_up, owner=task.owner
+        ):
             metrics.command("approve", "refused")
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("approve", "accepted")
         event(log, "request.decided", request_id=request_id, decision=State.APPROVED, user=caller.user_id)
-        self.wake()
+        self.run_now([t.key for t in follow_up])
 
     def on_deny_click(self, task: Task) -> None:
         """The Deny button: the form was opened by the listener; here only a refusal is recorded."""
@@ -266,12 +270,14 @@ class Workflow(LookupsMixin, OnCallMixin):
         self._remember_message(request, caller)
         note = click.note.replace("\x00", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, State.DENIED), announce.requester_dm(request_id, State.DENIED, request.requester)]
-        if not self.store.requests.decide(request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up):
+        if not self.store.requests.decide(
+            request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up, owner=task.owner
+        ):
             metrics.command("deny", "refused")
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
         metrics.command("deny", "accepted")
         event(log, "request.decided", request_id=request_id, decision=State.DENIED, user=caller.user_id)
-        self.wake()
+        self.run_now([t.key for t in follow_up])
 
     # -- background -------------------------------------------------------------------
 

@@ -183,16 +183,25 @@ class Requests:
         return request
 
     def decide(
-        self, request_id: str, state: State, by: str, note: str | None = None, detail: dict | None = None, tasks: Sequence[NewTask] = ()
+        self,
+        request_id: str,
+        state: State,
+        by: str,
+        note: str | None = None,
+        detail: dict | None = None,
+        tasks: Sequence[NewTask] = (),
+        owner: str | None = None,
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
-        and follow-up tasks (execution, announcements) are stored in the same transaction."""
+        and follow-up tasks (execution, announcements) are stored in the same transaction; owned
+        by `owner` (the deciding worker, which runs them at once) when given, else free."""
         return self._move(
             request_id,
             lambda now: [requests_table.c.state == State.PENDING, requests_table.c.expires_at > now],
             lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
             (state, by, {"note": note or "", **(detail or {})}),
             tasks,
+            owner,
         )
 
     def pending(self, requester: str | None = None) -> list[Request]:
@@ -316,6 +325,7 @@ class Requests:
         values: Callable[[float], dict],
         audit: tuple[str, str, dict],
         tasks: Sequence[NewTask],
+        owner: str | None = None,
     ) -> bool:
         """One conditional UPDATE of a request: True for the one winner, whose audit entry
         (event, actor, detail) and tasks are stored in the same transaction. `conditions` and
@@ -326,7 +336,7 @@ class Requests:
             won = conn.execute(update).rowcount == 1
             if won:
                 self.audit.append_in(conn, audit[0], audit[1], request_id, audit[2], now)
-                self.work.enqueue_in(conn, tasks)
+                self.work.enqueue_in(conn, tasks, owner)
         return won
 
     def set_message(self, request_id: str, channel: str, ts: str) -> None:

@@ -192,6 +192,22 @@ class WorkItems:
             won = {row.seq: _row_to_task(row) for row in conn.execute(take)}
         return [won[seq] for seq in candidates if seq in won]  # in the order they should start
 
+    def ready_tasks(self, keys: Sequence[str], me: str) -> list[Task]:
+        """Of these tasks, those `me` owns that may run now: unfinished, due, and first in their
+        stream (a read: they are ours already, stored so by the transaction that created them)."""
+        earlier = tasks_table.alias("earlier")
+        blocked = (
+            sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
+        )
+        query = (
+            sa.select(tasks_table)
+            .where(tasks_table.c.key.in_(list(keys)), tasks_table.c.owner == me, tasks_table.c.done_at.is_(None))
+            .where(tasks_table.c.next_at <= self.now_sql(), sa.or_(tasks_table.c.stream.is_(None), ~blocked))
+            .order_by(tasks_table.c.seq)
+        )
+        with self.engine.connect() as conn:
+            return [_row_to_task(row) for row in conn.execute(query)]
+
     def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
         with self._tx() as conn:
             return (

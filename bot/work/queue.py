@@ -173,6 +173,36 @@ class WorkQueue:
         else:
             self._wake.set()
 
+    def run_now(self, keys: list[str]) -> None:
+        """Tasks the running task has just stored owned by us (a decision's follow-ups): start
+        them without a claim. The first of the most urgent class runs here, on this thread, once
+        the others are handed to their lanes: taking an approval's buttons away costs neither a
+        claim nor a hand-off. Any not ready (an earlier task of its stream is unfinished) is
+        claimed later as usual: it stays ours."""
+        try:
+            ready = self.store.ready_tasks(keys, self.id) if self.accepting and not self._stop.is_set() else []
+        except Exception:
+            log.exception("work.claim_failed")
+            ready = []
+        here = min(ready, key=lambda t: self.class_of(t.kind), default=None)
+        for task in ready:
+            if task is not here:
+                self._start(task)
+        if here is not None:
+            self._run_here(here)
+        self.wake()  # anything else this task stored, free or not ready yet
+
+    def _run_here(self, task: Task) -> None:
+        with self._lock:
+            if task.key in self._running:
+                return
+            self._running[task.key] = (task.lane, self.class_of(task.kind))
+        was_running = getattr(self._local, "running", False)
+        try:
+            self._run(task)
+        finally:
+            self._local.running = was_running
+
     # -- running ------------------------------------------------------------------------
     def _start(self, task: Task) -> None:
         cls = self.class_of(task.kind)

@@ -1,0 +1,68 @@
+"""A decision's follow-ups, stored owned by the deciding worker, start without a claim: the
+most urgent runs on the deciding thread itself (no hand-off), the rest in their lanes, and
+one whose stream is not ready waits for its turn as usual."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.work import Priority
+from tests.unit.work.conftest import task, wait_for
+
+
+def follow_ups(stream: str | None = None):
+    return [task("update", "update", "slack", stream=stream), task("report", "report", "slack")]
+
+
+def test_the_most_urgent_follow_up_runs_on_the_deciding_thread(make_queue, repo):
+    queue = make_queue({"urgent": 2, "slack": 2})
+    ran: dict[str, str] = {}
+
+    def decide(t):
+        repo.enqueue(follow_ups(), owner=t.owner)
+        ran["decide"] = threading.current_thread().name
+        queue.run_now(["update", "report"])
+
+    def record(t):
+        ran[t.kind] = threading.current_thread().name
+
+    queue.register(
+        {"decide": decide, "update": record, "report": record},
+        {"decide": Priority.DECIDE, "update": Priority.DECIDE, "report": Priority.REPORT},
+        {"decide": "urgent", "update": "slack", "report": "slack"},
+    )
+    queue.start()
+    assert queue.accept(task("decide", "decide", "urgent"))
+    wait_for(lambda: repo.open_task_count() == 0, what="the decision and its follow-ups done")
+    assert ran["update"] == ran["decide"]  # no claim, no hand-off
+    assert ran["report"] != ran["decide"]  # handed to its lane
+
+
+def test_a_follow_up_whose_stream_is_busy_waits_for_its_turn(make_queue, repo):
+    queue = make_queue({"urgent": 2, "slack": 2}, poll=0.05)
+    order: list[str] = []
+    first_may_finish, decided = threading.Event(), threading.Event()
+
+    def decide(t):
+        repo.enqueue(follow_ups(stream="req-1"), owner=t.owner)
+        queue.run_now(["update"])
+        order.append("decided")
+        decided.set()
+
+    def first(t):
+        first_may_finish.wait(5)
+        order.append("first")
+
+    queue.register(
+        {"decide": decide, "first": first, "update": lambda t: order.append("update"), "report": lambda t: None},
+        {"decide": Priority.DECIDE, "update": Priority.DECIDE},
+        {"decide": "urgent", "first": "slack", "update": "slack", "report": "slack"},
+    )
+    queue.start()
+    assert queue.accept(task("first", "first", "slack", stream="req-1"))  # an earlier task of the stream, still running
+    assert queue.accept(task("decide", "decide", "urgent"))
+    assert decided.wait(5)
+    assert "update" not in order  # run_now left it: the stream's earlier task is unfinished
+    first_may_finish.set()
+    wait_for(lambda: "update" in order, what="the update run in its turn")
+    assert order.index("first") < order.index("update")
