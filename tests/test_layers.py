@@ -73,3 +73,19 @@ def test_importing_the_package_calls_nothing():
 def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "bot", "tests", "bench"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout
+
+
+def test_the_package_root_holds_only_its_face_entry_point_settings_and_composition_root():
+    """Everything else lives in a package that says what it is (cli, work, serve, observe, …)."""
+    modules = sorted(path.name for path in (ROOT / "bot").glob("*.py"))
+    assert modules == ["__init__.py", "__main__.py", "config.py", "runtime.py"], modules
+
+
+def test_the_package_faces_only_re_export():
+    """An `__init__.py` holds imports, names given to what it imports (`__all__`, aliases,
+    `__version__`) and a docstring: no logic hides in a package's face (no calls, no defs)."""
+    for init in (ROOT / "bot").rglob("__init__.py"):
+        for node in ast.parse(init.read_text()).body:
+            naming = isinstance(node, ast.Assign) and not any(isinstance(n, ast.Call | ast.Lambda) for n in ast.walk(node.value))
+            docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            assert isinstance(node, ast.Import | ast.ImportFrom) or naming or docstring, (str(init.relative_to(ROOT)), ast.unparse(node)[:80])

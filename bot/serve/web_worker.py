@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any, cast
 
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -30,7 +31,7 @@ class ArrivalThreadWorker(ThreadWorker):
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
-        app = self.wsgi
+        app: Any = cast(Any, self).wsgi  # set by load_wsgi above (untyped in gunicorn)
 
         def stamped(environ, start_response):
             if getattr(_ready, "at", None) is not None:

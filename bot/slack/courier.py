@@ -9,6 +9,7 @@ held up: it stored its decision before any of this ran.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -78,7 +79,7 @@ class Courier:
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
     def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
-        payload = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
+        payload: dict[str, Any] = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
         if caller.response_url and respond(caller.response_url, response_type="ephemeral", replace_original=False, **payload):
             return
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
@@ -94,14 +95,14 @@ class Courier:
         self._refresh_homes(request)
         caller = Caller.from_dict(task.payload["caller"])
         text, blocks = bk.result_message(request)
-        payload = {"text": text, "blocks": bk.as_dicts(blocks)}
+        payload: dict[str, Any] = {"text": text, "blocks": bk.as_dicts(blocks)}
         edit = bool(request.retries and caller.message)  # "Retry failed": the clicked result shows the new outcomes
         if not edit:  # a post is made once; an edit made twice shows the same message
             if self._posted_before(task, caller.channel_id, request.created_at - LOOKBACK):
                 return
             self._fence(task)
         with slack_call("chat.update" if edit else "chat.postMessage", failed="slack.post_failed", channel=caller.channel_id) as call:
-            if edit:
+            if edit and caller.message:
                 self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
             else:
                 self.client.chat_postMessage(channel=caller.channel_id, metadata=_result_metadata(task), **payload)
@@ -176,7 +177,7 @@ class Courier:
         request = self._request(task)
         if not request.is_open:
             return
-        if not request.message_ts:
+        if not (request.message_channel and request.message_ts):
             raise RetryLater(2.0, "approval message not posted yet")
         # Any earlier try (a lost answer, a worker killed mid-post) may be in the thread: look first.
         if self.store.work.task_attempts(task.key) and posted_replies(
@@ -229,8 +230,8 @@ class Courier:
         longer pending: a decision is final, so the check cannot turn true again."""
         if self.store.work.fence_task_attempt(task.key, task.owner or "", self.fresh, pending_request=pending_request):
             return True
-        if pending_request is not None and not self.store.requests.get(pending_request).is_open:
-            return False
+        if pending_request is not None and not getattr(self.store.requests.get(pending_request), "is_open", False):
+            return False  # (a request is never deleted: None cannot happen, and would mean not pending)
         event(log, "slack.post_fenced", logging.WARNING, task=task.key, kind=task.kind)
         raise RetryLater(1.0, "not fenced: the task is no longer ours, or our heartbeat is late")
 

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "event", "actor", "request_id", "detail")
@@ -84,7 +85,7 @@ def verify(links: Iterable[Link], head: tuple[int, str] | None = None) -> Verdic
         problem = _link_problem(link, prev_id, prev_hash)
         if problem:
             return Verdict(False, checked, entry_id, problem)
-        prev_id, prev_hash, checked = entry_id, link.hash, checked + 1
+        prev_id, prev_hash, checked = entry_id, cast(str, link.hash), checked + 1  # checked above
     if head is not None and head != (prev_id, prev_hash):
         return Verdict(
             False,

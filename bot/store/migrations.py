@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,7 +71,7 @@ def _columns(conn: Connection, table: sa.Table) -> set[str]:
 
 
 def _indexes(conn: Connection, table: sa.Table) -> set[str]:
-    return {i["name"] for i in sa.inspect(conn).get_indexes(table.name)}
+    return {cast(str, i["name"]) for i in sa.inspect(conn).get_indexes(table.name)}
 
 
 def _add_missing_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> list[str]:
@@ -113,14 +114,14 @@ def _v2_chain_audit_log(conn: Connection, now: float) -> list[str]:
 CHAIN_BATCH = 5000  # entries read, hashed and written at a time: the server is never left idle for long
 
 
-def _unchained_after(conn: Connection, last_id: int) -> list:
+def _unchained_after(conn: Connection, last_id: int) -> Sequence[Any]:
     # Name the columns: audit_table may gain columns in later versions that this step must not read.
     a = audit_table.c
     query = sa.select(a.id, a.at, a.event, a.actor, a.request_id, a.detail).where(a.id > last_id).order_by(a.id).limit(CHAIN_BATCH)
     return conn.execute(query).all()
 
 
-def _chain_batch(conn: Connection, rows: list, prev_hash: str) -> tuple[str, int]:
+def _chain_batch(conn: Connection, rows: Sequence[Any], prev_hash: str) -> tuple[str, int]:
     """Chain `rows` (in id order) after `prev_hash`; returns the last one's hash and id."""
     a, updates = audit_table.c, []
     for row in rows:

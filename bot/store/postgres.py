@@ -188,5 +188,5 @@ def create_engine(url: str) -> Engine:
         with time_limit(min(current_limit(), PING_LIMIT_SECONDS)):
             return ping(dbapi_connection)
 
-    engine.dialect.do_ping = _quick_ping
+    engine.dialect.do_ping = _quick_ping  # type: ignore[method-assign]  # the pool's pre-ping, bounded
     return engine

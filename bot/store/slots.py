@@ -8,6 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from bot.observe.logs import event
 from bot.store.database import Database
@@ -131,7 +132,8 @@ class SharedLimiter(Settling):
                     self._checking = False
                     self._turn.notify_all()
         # Round trips are timed from inside the check: its commit is part of the way out.
-        self._remember(ticket.slot, ticket.slot.recorded, self.round_trips.least_margin())
+        slot = cast(Slot, ticket.slot)  # set by the check, or it raised
+        self._remember(slot, slot.recorded, self.round_trips.least_margin())
 
     def _check_for_queue(self, mine: _Ticket) -> None:
         """Take slots for the threads queued in this process, cancels first, then look-ups,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -117,7 +117,7 @@ class CIClient:
             headers["x-ci-security-token"] = self._token.reveal()
         prepared = requests.Request(method, self.endpoint + path, headers=headers).prepare()
         # Sign what is sent: the prepared headers (content-length included), host without port.
-        to_sign = signer.headers_to_sign(prepared.headers)
+        to_sign = signer.headers_to_sign(cast(Mapping[str, str], prepared.headers))
         to_sign["host"] = self._host
         prepared.headers["Authorization"] = signer.authorization(
             secret_id=self._secret_id,
@@ -275,7 +275,7 @@ class CIClient:
         seconds = time.monotonic() - started
         metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
         self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
-        fields = {
+        fields: dict[str, Any] = {
             "method": method,
             "job_id": job_id,
             "attempt": attempt,
