@@ -23,7 +23,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, d
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.metrics")  # its name before the move: operators filter JSON lines on `logger`
 
 disable_created_metrics()  # *_created series double the output and no alert here uses them
 

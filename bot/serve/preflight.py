@@ -23,7 +23,7 @@ from bot.config import TOKENS, ConfigError, Settings
 from bot.observe.logs import event
 from bot.store.database import MIGRATION_LIMIT_SECONDS
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.preflight")  # its name before the move: operators filter JSON lines on `logger`
 
 #: Every start-up check together gives up after this long, so the process exits well within 15 s
 #: when a service does not answer.

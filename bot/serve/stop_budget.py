@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from bot.observe.logs import event
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.stop_budget")  # its name before the move: operators filter JSON lines on `logger`
 
 EXIT_RESERVE = 1.0  # after the drain: this process's exit, and gunicorn's master seeing it and exiting
 RETIRE_RESERVE = 1.0  # handing the unfinished tasks back (one transaction), closing clients

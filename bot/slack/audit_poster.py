@@ -4,6 +4,7 @@ instead of making a second one."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -17,6 +18,8 @@ from bot.store import AuditEntry
 from bot.work import RetryLater
 from bot.work.outbox import Fence, LeaseLost
 
+log = logging.getLogger(__name__)
+
 AUDIT_EVENT = "cancel_moderation_audit"
 
 
@@ -27,7 +30,7 @@ class AuditPoster:
         self.message_of = message_of  # request id -> (channel, ts) of its approval message
 
     def __call__(self, entry: AuditEntry, maybe_posted: bool, fence: Fence) -> None:
-        with slack_call("chat.postMessage") as call:
+        with slack_call("chat.postMessage", logger=log) as call:
             self._post(entry, maybe_posted, fence)
         if call.failed:
             # Refused for good (not_in_channel, say): an audit entry is never dropped, so keep
@@ -63,7 +66,7 @@ class AuditPoster:
         message = self.message_of(entry.request_id) if entry.request_id else None
         if not message:
             return None
-        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False):  # the entry is complete without it
+        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False, logger=log):  # the entry is complete without it
             return self.client.chat_getPermalink(channel=message[0], message_ts=message[1]).get("permalink")
         return None
 

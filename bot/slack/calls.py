@@ -42,9 +42,12 @@ class Call:
 
 
 @contextmanager
-def slack_call(method: str, failed: str | None = None, level: int = logging.WARNING, *, retry: bool = True, **fields: object) -> Iterator[Call]:
+def slack_call(
+    method: str, failed: str | None = None, level: int = logging.WARNING, *, retry: bool = True, logger: logging.Logger = log, **fields: object
+) -> Iterator[Call]:
     """Run the Slack call(s) in the with-block; see the module's docstring. `fields` go on the
-    `failed` log event (none is logged without one: the caller then says what failed)."""
+    `failed` log event (none is logged without one: the caller then says what failed), logged by
+    `logger`: the caller's, so each line names the module whose call failed."""
     call = Call(method)
     try:
         yield call
@@ -55,7 +58,7 @@ def slack_call(method: str, failed: str | None = None, level: int = logging.WARN
             retry_or_raise(exc)
         call.failed, call.error = True, error_of(exc)
         if failed:
-            event(log, failed, level, **fields, error=call.error)
+            event(logger, failed, level, **fields, error=call.error)
 
 
 def retry_or_raise(exc: Exception) -> None:

@@ -84,7 +84,7 @@ class Courier:
             return
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
             return self._dm(caller.user_id, **payload)
-        with slack_call("chat.postEphemeral") as call:
+        with slack_call("chat.postEphemeral", logger=log) as call:
             self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
         if call.failed:
             self._dm(caller.user_id, **payload)  # e.g. the bot is not in that channel
@@ -101,7 +101,7 @@ class Courier:
             if self._posted_before(task, caller.channel_id, request.created_at - LOOKBACK):
                 return
             self._fence(task)
-        with slack_call("chat.update" if edit else "chat.postMessage", failed="slack.post_failed", channel=caller.channel_id) as call:
+        with slack_call("chat.update" if edit else "chat.postMessage", failed="slack.post_failed", channel=caller.channel_id, logger=log) as call:
             if edit and caller.message:
                 self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
             else:
@@ -118,7 +118,7 @@ class Courier:
         if not channel or not self.store.work.task_attempts(task.key):
             return False
         # A passing failure: look again later rather than post a second copy.
-        with slack_call("conversations.history", failed="slack.history_failed", channel=channel):
+        with slack_call("conversations.history", failed="slack.history_failed", channel=channel, logger=log):
             return find_posted(self.client, channel, RESULT_EVENT, "task", task.key, oldest=oldest) is not None
         return False  # Slack refuses the look-up for good: post (a possible duplicate beats no result)
 
@@ -140,7 +140,7 @@ class Courier:
                 return
         self._fence(task)
         text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
-        with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id) as call:
+        with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id, logger=log) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
                 text=text,
@@ -163,7 +163,7 @@ class Courier:
             return  # never posted: nothing to update
         post = self.store.work.get_task(f"{request.id}:post")
         text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
-        with slack_call("chat.update", failed="slack.update_failed", request_id=request.id):
+        with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
 
     def requester_dm(self, task: Task) -> None:
@@ -191,7 +191,7 @@ class Courier:
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
             f"{bk._date(request.expires_at)}."
         )
-        with slack_call("chat.postMessage", failed="slack.reminder_failed", request_id=request.id):
+        with slack_call("chat.postMessage", failed="slack.reminder_failed", request_id=request.id, logger=log):
             self.client.chat_postMessage(
                 channel=request.message_channel,
                 thread_ts=request.message_ts,
@@ -207,7 +207,7 @@ class Courier:
             self.store.homes.opened(user_id)
         elif self.store.homes.shown(user_id) >= version:
             return  # a burst of changes: an earlier refresh already showed the latest
-        with slack_call("views.publish", failed="slack.home_failed", user=user_id) as call:
+        with slack_call("views.publish", failed="slack.home_failed", user=user_id, logger=log) as call:
             self.client.views_publish(user_id=user_id, view=home_blocks.home_view(self.home_data(user_id)).to_dict())
         if call.failed:
             return
@@ -242,7 +242,7 @@ class Courier:
         return request
 
     def _dm(self, user_id: str, **payload) -> None:
-        with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id):
+        with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
             self.client.chat_postMessage(channel=user_id, **payload)
 
 

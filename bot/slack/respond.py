@@ -15,7 +15,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.observe.logs import event
 from bot.slack.calls import slack_call
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.slack.courier")  # its name before the move: operators filter JSON lines on `logger`
 
 
 def respond(response_url: str, **payload: Any) -> bool:
@@ -39,5 +39,5 @@ def say_privately(response_url: str | None, text: str) -> None:
     """For a click we could not take: the clicker hears why (there is no ack text for clicks)."""
     if not response_url:
         return
-    with slack_call("response_url", failed="slack.respond_failed", retry=False):
+    with slack_call("response_url", failed="slack.respond_failed", retry=False, logger=log):
         WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral", replace_original=False)

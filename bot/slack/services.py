@@ -54,5 +54,5 @@ def accept(services: Services, task: NewTask, context) -> str | None:
 
 def open_view(services: Services, trigger_id: str, view) -> None:
     """Open a modal at once: Slack's trigger_id lasts only a few seconds."""
-    with slack_call("views.open", failed="slack.views_open_failed", retry=False):
+    with slack_call("views.open", failed="slack.views_open_failed", retry=False, logger=log):
         services.client.views_open(trigger_id=trigger_id, view=view)

@@ -208,6 +208,14 @@ class WorkItems:
         with self.engine.connect() as conn:
             return [_row_to_task(row) for row in conn.execute(query)]
 
+    def release_tasks(self, keys: Sequence[str], me: str) -> int:
+        """Give these unfinished tasks of ours back to every worker (claimable at once); return how many."""
+        if not keys:
+            return 0
+        with self._tx() as conn:
+            mine = sa.and_(tasks_table.c.key.in_(list(keys)), tasks_table.c.owner == me, tasks_table.c.done_at.is_(None))
+            return int(conn.execute(tasks_table.update().where(mine).values(owner=None)).rowcount)
+
     def complete_task(self, key: str, me: str, error: str | None = None) -> bool:
         with self._tx() as conn:
             return (

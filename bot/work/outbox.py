@@ -25,7 +25,7 @@ from bot.work.heartbeat import Heartbeat
 from bot.work.ports import E, Entries, Leases
 from bot.work.tasks import RetryLater
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.outbox")  # its name before the move: operators filter JSON lines on `logger`
 
 LEASE = "audit-poster"
 

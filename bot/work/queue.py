@@ -29,7 +29,7 @@ from bot.work.registry import Handler, Kinds
 from bot.work.runner import Runner
 from bot.work.tasks import NewTask, Priority, Task, boot_token
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.worker")  # its name before the move: operators filter JSON lines on `logger`
 
 QUEUE_LIMIT = 1000  # WORK_QUEUE_LIMIT's default: tasks waiting for a thread in this process
 
@@ -177,17 +177,24 @@ class WorkQueue:
         """Tasks the running task has just stored owned by us (a decision's follow-ups): start
         them without a claim. The first of the most urgent class runs here, on this thread, once
         the others are handed to their lanes: taking an approval's buttons away costs neither a
-        claim nor a hand-off. Any not ready (an earlier task of its stream is unfinished) is
-        claimed later as usual: it stays ours."""
+        claim nor a hand-off. The others start only where a claim would have started them (their
+        lane has room: the queue stays bounded); those not started (no room, an earlier task of
+        their stream unfinished, or we are stopping) are given back at once, for any worker."""
         try:
             ready = self.store.ready_tasks(keys, self.id) if self.accepting and not self._stop.is_set() else []
         except Exception:
             log.exception("work.claim_failed")
             ready = []
         here = min(ready, key=lambda t: self.class_of(t.kind), default=None)
-        for task in ready:
-            if task is not here:
-                self._start(task)
+        fits = {lane: pool.admission() for lane, pool in self._pools.items()}
+        handed = [t for t in ready if t is not here and fits[t.lane](self.class_of(t.kind))]
+        started = {t.key for t in handed} | ({here.key} if here else set())
+        try:
+            self.store.release_tasks([key for key in keys if key not in started], self.id)
+        except Exception:  # they stay ours: our claims (or, if we stop, retiring) hand them on
+            log.exception("work.release_failed")
+        for task in handed:
+            self._start(task)
         if here is not None:
             self._run_here(here)
         self.wake()  # anything else this task stored, free or not ready yet

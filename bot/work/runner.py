@@ -12,7 +12,7 @@ from bot.work.ports import TaskStore
 from bot.work.registry import Kinds
 from bot.work.tasks import Priority, RetryLater, Task
 
-log = logging.getLogger("bot.work.queue")  # the logger name operators already filter on
+log = logging.getLogger("bot.worker")  # its name before the move: operators filter JSON lines on `logger`
 
 MAX_ATTEMPTS = 12  # a task that keeps failing (a bug, not a blip) is given up after this many tries
 MAX_BACKOFF_SECONDS = 60.0

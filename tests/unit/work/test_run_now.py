@@ -63,6 +63,7 @@ def test_a_follow_up_whose_stream_is_busy_waits_for_its_turn(make_queue, repo):
     assert queue.accept(task("decide", "decide", "urgent"))
     assert decided.wait(5)
     assert "update" not in order  # run_now left it: the stream's earlier task is unfinished
+    assert repo.get_task("update").owner is None  # given back: any worker may claim it in its turn
     first_may_finish.set()
     wait_for(lambda: "update" in order, what="the update run in its turn")
     assert order.index("first") < order.index("update")
