@@ -192,7 +192,7 @@ class WorkQueue:
         try:
             self.store.release_tasks([key for key in keys if key not in started], self.id)
         except Exception:  # they stay ours: our claims (or, if we stop, retiring) hand them on
-            log.exception("work.release_failed")
+            log.exception("work.claim_failed")
         for task in handed:
             self._start(task)
         if here is not None:
