@@ -185,6 +185,7 @@ class WorkItems:
             tasks_table.update()
             .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
             .where(sa.or_(tasks_table.c.owner == me, unowned(tasks_table.c.owner)))  # still free: no one took it meanwhile
+            .where(sa.exists().where(workers_table.c.id == me))  # a worker presumed dead (reaped, not yet told) claims nothing
             .values(owner=me)
             .returning(*tasks_table.c)
         )
@@ -202,6 +203,7 @@ class WorkItems:
         query = (
             sa.select(tasks_table)
             .where(tasks_table.c.key.in_(list(keys)), tasks_table.c.owner == me, tasks_table.c.done_at.is_(None))
+            .where(tasks_table.c.owner.in_(sa.select(workers_table.c.id)))  # we are not presumed dead: ours alone
             .where(tasks_table.c.next_at <= self.now_sql(), sa.or_(tasks_table.c.stream.is_(None), ~blocked))
             .order_by(tasks_table.c.seq)
         )

@@ -175,40 +175,25 @@ class WorkQueue:
 
     def run_now(self, keys: list[str]) -> None:
         """Tasks the running task has just stored owned by us (a decision's follow-ups): start
-        them without a claim. The first of the most urgent class runs here, on this thread, once
-        the others are handed to their lanes: taking an approval's buttons away costs neither a
-        claim nor a hand-off. The others start only where a claim would have started them (their
-        lane has room: the queue stays bounded); those not started (no room, an earlier task of
-        their stream unfinished, or we are stopping) are given back at once, for any worker."""
+        them in their lanes without a claim, most urgent first, where a claim would have started
+        them (their lane has room: the queue stays bounded). Those not started (no room, an
+        earlier task of their stream unfinished, or we are stopping) are given back at once,
+        for any worker to claim as usual."""
         try:
             ready = self.store.ready_tasks(keys, self.id) if self.accepting and not self._stop.is_set() else []
         except Exception:
             log.exception("work.claim_failed")
             ready = []
-        here = min(ready, key=lambda t: self.class_of(t.kind), default=None)
         fits = {lane: pool.admission() for lane, pool in self._pools.items()}
-        handed = [t for t in ready if t is not here and fits[t.lane](self.class_of(t.kind))]
-        started = {t.key for t in handed} | ({here.key} if here else set())
+        handed = [t for t in sorted(ready, key=lambda t: self.class_of(t.kind)) if fits[t.lane](self.class_of(t.kind))]
+        started = {t.key for t in handed}
         try:
             self.store.release_tasks([key for key in keys if key not in started], self.id)
         except Exception:  # they stay ours: our claims (or, if we stop, retiring) hand them on
             log.exception("work.claim_failed")
         for task in handed:
             self._start(task)
-        if here is not None:
-            self._run_here(here)
         self.wake()  # anything else this task stored, free or not ready yet
-
-    def _run_here(self, task: Task) -> None:
-        with self._lock:
-            if task.key in self._running:
-                return
-            self._running[task.key] = (task.lane, self.class_of(task.kind))
-        was_running = getattr(self._local, "running", False)
-        try:
-            self._run(task)
-        finally:
-            self._local.running = was_running
 
     # -- running ------------------------------------------------------------------------
     def _start(self, task: Task) -> None:
