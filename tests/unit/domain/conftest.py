@@ -18,6 +18,7 @@ from bot.store import Store, Task
 from bot.store.schema import tasks_table
 from bot.tencent.ratelimit import priority_of
 from bot.tencent.results import CancelResult, CIError, JobStatus
+from tests.unit.conftest import sqlite_store
 
 ME = "worker-1"
 ONCALL, ONCALL2, REQUESTER, STRANGER = "UONCALL", "UONCALL2", "UREQ", "USTRANGER"
@@ -74,9 +75,8 @@ class Directory:
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    store = Store(f"sqlite:///{tmp_path}/unit.db")
-    store.migrate()
+def store(tmp_path, sqlite_template) -> Iterator[Store]:
+    store = sqlite_store(sqlite_template, tmp_path)
     store.work.register_worker(ME, "host", 1, "boot")
     yield store
     store.close()

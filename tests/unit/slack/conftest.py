@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.courier import Courier
-from bot.store import Store
+from tests.unit.conftest import sqlite_store
 from tests.unit.slack.fake_web import FakeResponseUrls, FakeSlack, FakeTransportClient
 from tests.unit.slack.support import APPROVALS, ME
 
 
-@pytest.fixture(scope="session")
-def migrated(tmp_path_factory) -> Path:
-    """One migrated database file, copied for each test: migrating costs more than a test."""
-    path = tmp_path_factory.mktemp("template") / "bot.db"
-    template = Store(f"sqlite:///{path}")
-    template.migrate()
-    template.close()  # the last connection closed: the WAL is checkpointed into the file
-    return path
-
-
 @pytest.fixture
-def store(tmp_path, migrated):
-    shutil.copyfile(migrated, tmp_path / "bot.db")
-    store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+def store(tmp_path, sqlite_template):
+    store = sqlite_store(sqlite_template, tmp_path)
     store.work.register_worker(ME, "host", 1, "boot")
     yield store
     store.close()

@@ -11,34 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot.store import NewTask, Request, Store
+from tests.unit.conftest import Clock
 
 START = 1_800_000_000.0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly migrated SQLite file, made once: each test starts from a copy of it."""
-    path = tmp_path_factory.mktemp("template") / "bot.db"
-    template = Store(f"sqlite:///{path}")
-    template.migrate()
-    template.close()  # the last connection's close folds the WAL into the file
-    return path
+    return Clock(START)
 
 
 @pytest.fixture

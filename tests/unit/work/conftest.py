@@ -12,19 +12,7 @@ import pytest
 from bot.store import Store
 from bot.store.work import WorkItems
 from bot.work import NewTask, Priority, WorkQueue
-
-
-class Clock:
-    """The database's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.unit.conftest import Clock, sqlite_store
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 2.0, what: str = "the condition") -> None:
@@ -43,9 +31,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> Iterator[Store]:
-    store = Store(f"sqlite:///{tmp_path}/work.db", clock=clock)
-    store.migrate()
+def store(tmp_path, clock, sqlite_template) -> Iterator[Store]:
+    store = sqlite_store(sqlite_template, tmp_path, clock)
     yield store
     store.close()
 

@@ -121,11 +121,11 @@ def test_shutdown_delivers_what_running_tasks_store_in_the_drain_lanes(make_queu
     assert delivered == ["announce"] and repo.open_task_count() == 0
 
 
-def test_a_task_whose_store_outlived_its_caller_is_voided_not_run(make_queue, repo, tmp_path):
+def test_a_task_whose_store_outlived_its_caller_is_voided_not_run(make_queue, repo):
     queue = make_queue().start()
     ran = []
     register(queue, "k", lambda t: ran.append(t.key))
-    other_process = sqlite3.connect(tmp_path / "work.db", isolation_level=None)
+    other_process = sqlite3.connect(repo.db.url.removeprefix("sqlite:///"), isolation_level=None)
     other_process.execute("BEGIN IMMEDIATE")  # the database is busy: our write waits for it
     try:
         with pytest.raises(CommitUnknown):
