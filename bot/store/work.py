@@ -39,6 +39,18 @@ def _class_of(kind: sa.Column[Any], classes: Mapping[str, int]) -> sa.ColumnElem
     return sa.case(*whens, else_=background) if whens else sa.literal(background)
 
 
+def _first_in_stream() -> sa.ColumnElement[bool]:
+    """No earlier task of the task's stream is unfinished (or it has no stream)."""
+    earlier = tasks_table.alias("earlier")
+    blocked = sa.exists().where(earlier.c.stream == tasks_table.c.stream, earlier.c.seq < tasks_table.c.seq, earlier.c.done_at.is_(None))
+    return sa.or_(tasks_table.c.stream.is_(None), ~blocked)
+
+
+def _alive(me: str) -> sa.ColumnElement[bool]:
+    """`me` is a registered worker: one reaped (presumed dead, not yet told) is not."""
+    return sa.exists().where(workers_table.c.id == me)
+
+
 def unowned(owner: sa.Column[Any]) -> sa.ColumnElement[bool]:
     """No live worker owns it: nobody, or a worker that is gone (reaped, retired)."""
     return sa.or_(owner.is_(None), ~owner.in_(sa.select(workers_table.c.id)))
@@ -159,15 +171,11 @@ class WorkItems:
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
         running = set(running)
-        earlier = tasks_table.alias("earlier")
-        blocked = (
-            sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
-        )
         free = sa.or_(unowned(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= self.now_sql(), tasks_table.c.lane.in_(list(lanes)))
         query = (
             sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.lane)
-            .where(due, free, sa.or_(tasks_table.c.stream.is_(None), ~blocked))
+            .where(due, free, _first_in_stream())
             .order_by(_class_of(tasks_table.c.kind, classes or {}), tasks_table.c.seq)
             .limit(limit + len(running))
         )
@@ -185,7 +193,7 @@ class WorkItems:
             tasks_table.update()
             .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
             .where(sa.or_(tasks_table.c.owner == me, unowned(tasks_table.c.owner)))  # still free: no one took it meanwhile
-            .where(sa.exists().where(workers_table.c.id == me))  # a worker presumed dead (reaped, not yet told) claims nothing
+            .where(_alive(me))  # a worker presumed dead (reaped, not yet told) claims nothing
             .values(owner=me)
             .returning(*tasks_table.c)
         )
@@ -196,15 +204,11 @@ class WorkItems:
     def ready_tasks(self, keys: Sequence[str], me: str) -> list[Task]:
         """Of these tasks, those `me` owns that may run now: unfinished, due, and first in their
         stream (a read: they are ours already, stored so by the transaction that created them)."""
-        earlier = tasks_table.alias("earlier")
-        blocked = (
-            sa.exists().where(earlier.c.stream == tasks_table.c.stream).where(earlier.c.seq < tasks_table.c.seq).where(earlier.c.done_at.is_(None))
-        )
         query = (
             sa.select(tasks_table)
             .where(tasks_table.c.key.in_(list(keys)), tasks_table.c.owner == me, tasks_table.c.done_at.is_(None))
-            .where(tasks_table.c.owner.in_(sa.select(workers_table.c.id)))  # we are not presumed dead: ours alone
-            .where(tasks_table.c.next_at <= self.now_sql(), sa.or_(tasks_table.c.stream.is_(None), ~blocked))
+            .where(_alive(me))  # not presumed dead: ours alone
+            .where(tasks_table.c.next_at <= self.now_sql(), _first_in_stream())
             .order_by(tasks_table.c.seq)
         )
         with self.engine.connect() as conn:
