@@ -149,6 +149,10 @@ class WorkQueue:
         self.accepting = False
         self._stop.set()
         self._wake.set()
+        # A claim already past its stop check could still take tasks stored after we return;
+        # wait it out, so nothing is claimed after halt() (a killed process claims nothing).
+        if self._claiming.acquire(timeout=5.0):
+            self._claiming.release()
 
     @property
     def inflight(self) -> int:
