@@ -183,21 +183,32 @@ class WorkQueue:
         them (their lane has room: the queue stays bounded). Those not started (no room, an
         earlier task of their stream unfinished, or we are stopping) are given back at once,
         for any worker to claim as usual."""
+        # Under the claim lock: our loop may claim these too (they are ours), and one it started
+        # and finished before our read would otherwise be started again here.
+        with self._claiming:
+            self._run_ready(keys)
+        self.wake()  # anything else this task stored, free or not ready yet
+
+    def _run_ready(self, keys: list[str]) -> None:
+        # Our loop's claim may have started some already: they stay ours. Read before the store:
+        # one that finished since is marked done there (done before it leaves `_running`).
+        with self._lock:
+            running = set(self._running)
         try:
             ready = self.store.ready_tasks(keys, self.id) if self.accepting and not self._stop.is_set() else []
         except Exception:
             log.exception("work.claim_failed")
             ready = []
         fits = {lane: pool.admission() for lane, pool in self._pools.items()}
-        handed = [t for t in sorted(ready, key=lambda t: self.class_of(t.kind)) if fits[t.lane](self.class_of(t.kind))]
-        started = {t.key for t in handed}
+        ready = [t for t in sorted(ready, key=lambda t: self.class_of(t.kind)) if t.key not in running]
+        handed = [t for t in ready if fits[t.lane](self.class_of(t.kind))]
+        kept = running | {t.key for t in handed}
         try:
-            self.store.release_tasks([key for key in keys if key not in started], self.id)
+            self.store.release_tasks([key for key in keys if key not in kept], self.id)
         except Exception:  # they stay ours: our claims (or, if we stop, retiring) hand them on
             log.exception("work.claim_failed")
         for task in handed:
             self._start(task)
-        self.wake()  # anything else this task stored, free or not ready yet
 
     # -- running ------------------------------------------------------------------------
     def _start(self, task: Task) -> None:

@@ -66,3 +66,50 @@ def test_a_follow_up_whose_stream_is_busy_waits_for_its_turn(make_queue, repo):
     first_may_finish.set()
     wait_for(lambda: "update" in order, what="the update run in its turn")
     assert order.index("first") < order.index("update")
+
+
+class _SlowReads:
+    """The repository, with a pause after `ready_tasks` has read: time for our own loop to claim,
+    run and finish a follow-up between the read and the start (if anything lets it)."""
+
+    def __init__(self, repo, pause) -> None:
+        self._repo, self._pause = repo, pause
+
+    def __getattr__(self, name):
+        return getattr(self._repo, name)
+
+    def ready_tasks(self, keys, me):
+        ready = self._repo.ready_tasks(keys, me)
+        self._pause()
+        return ready
+
+
+def test_a_follow_up_our_loop_ran_meanwhile_is_not_started_again(make_queue, repo):
+    ran: list[str] = []
+    finished = threading.Event()
+    queue = None
+
+    def let_the_loop_run_it():
+        queue._wake.set()  # the loop claims now (the follow-up is ours); wake() would claim on this thread
+        # The loop may not claim while we read (it waits for our start): then this times out.
+        if finished.wait(0.5):
+            wait_for(lambda: queue.inflight == 1, what="the loop's run of the follow-up over")
+
+    queue = make_queue({"urgent": 2, "slack": 2}, store=_SlowReads(repo, let_the_loop_run_it))
+
+    def decide(t):
+        repo.enqueue([task("update", "update", "slack")], owner=t.owner)
+        queue.run_now(["update"])
+
+    def update(t):
+        ran.append(t.key)
+        finished.set()
+
+    queue.register(
+        {"decide": decide, "update": update}, {"decide": Priority.DECIDE, "update": Priority.DECIDE}, {"decide": "urgent", "update": "slack"}
+    )
+    queue.start()
+    assert queue.accept(task("decide", "decide", "urgent"))
+    wait_for(lambda: repo.open_task_count() == 0, what="the decision and its follow-up done")
+    wait_for(lambda: not queue.inflight, what="nothing running")
+    assert ran == ["update"]
