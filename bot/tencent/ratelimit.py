@@ -113,18 +113,25 @@ class Settling:
         self._sent = threading.local()
 
     def _remember(self, token: object, recorded: float, margin: float) -> None:
-        """`recorded`: on the trip clock, when the send was recorded; `margin`: predicted then."""
+        """`recorded`: on the trip clock, when the send was recorded; `margin`: predicted then.
+        Called as the request goes: the round trip is timed from now."""
         self._sent.token, self._sent.recorded, self._sent.margin = token, recorded, margin
+        self._sent.sent = self._trip_clock()
 
     def done(self, answered: bool) -> None:
         token = getattr(self._sent, "token", None)
         if token is None:
             return
         self._sent.token = None
-        elapsed = self._trip_clock() - self._sent.recorded
+        now = self._trip_clock()
+        elapsed = now - self._sent.recorded
         if answered:
-            self.round_trips.observe(elapsed)
-            bound = min(elapsed, max(self._sent.margin, self.round_trips.excess(elapsed)))  # never after its answer
+            # The trip is timed from the send, not from the record: the time between (a shared
+            # check's commit) is all on the way out, and counted in the fastest trip it would
+            # pass for way back, letting the bound fall short of the arrival.
+            trip, lag = now - self._sent.sent, self._sent.sent - self._sent.recorded
+            self.round_trips.observe(trip)
+            bound = min(elapsed, max(self._sent.margin, lag + self.round_trips.excess(trip)))  # never after its answer
         else:
             bound = elapsed  # no answer: it cannot reach the server after we gave up
         self._settle(token, bound)

@@ -13,6 +13,7 @@ import hmac
 import select
 import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -22,6 +23,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 
 from .server import LocalServer, respond
+
+_SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux: stamp each received packet (ns); not exported by Python
 
 
 @dataclass
@@ -35,7 +38,7 @@ class Job:
 
 @dataclass
 class Arrival:
-    at: float  # time.monotonic() when the request line was read
+    at: float  # time.monotonic() when its first byte reached this host (the kernel's stamp, not our thread's)
     method: str
     path: str
     verified: bool
@@ -291,6 +294,10 @@ class CIStandIn(LocalServer):
             def date_time_string(self, timestamp=None) -> str:  # the server's (possibly skewed) clock
                 return formatdate(time.time() + stand_in.clock_offset, usegmt=True)
 
+            def handle_one_request(self) -> None:
+                self.arrived = stand_in._arrival_stamp(self)
+                super().handle_one_request()
+
             def do_GET(self) -> None:
                 stand_in._handle(self)
 
@@ -347,8 +354,27 @@ class CIStandIn(LocalServer):
             return False, "InvalidToken"
         return True, ""
 
+    def _arrival_stamp(self, h: BaseHTTPRequestHandler) -> float | None:
+        """When the next request's first byte reached this host, by the kernel's receive stamp
+        (time.monotonic() terms), or None where that cannot be read (TLS, not Linux). Arrival is
+        what a rate limit counts; the moment this thread got round to reading it is later by
+        however long a busy machine kept the thread waiting, and would bunch requests sent
+        apart (rate-limit tests failed on that under load)."""
+        if self.tls or not hasattr(socket, "CMSG_SPACE"):
+            return None
+        try:
+            h.connection.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+            _, ancillary, _, _ = h.connection.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)  # waits for the request
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= 16:
+                    seconds, nanoseconds = struct.unpack("qq", data[:16])
+                    return seconds + nanoseconds / 1e9 - (time.time() - time.monotonic())
+        except OSError:
+            pass
+        return None
+
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
-        arrived = time.monotonic()
+        arrived = getattr(h, "arrived", None) or time.monotonic()
         parts = urllib.parse.urlsplit(h.path)
         path = urllib.parse.unquote(parts.path)
         query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tencent.ratelimit import RoundTrips, SlidingWindowLimiter
+from bot.tencent.ratelimit import RoundTrips, Settling, SlidingWindowLimiter
 
 
 class FakeTime:
@@ -96,3 +96,30 @@ def test_excess_is_measured_against_the_fastest_recent_trip_plus_the_typical_jit
     for seconds in (0.270, 0.280, 0.290):
         trips.observe(seconds)
     assert trips.excess(0.260) == pytest.approx(0.010 + 0.012)  # median now 262 ms: 12 ms typical jitter
+
+
+class _Recorded(Settling):
+    """Settling as a shared limiter uses it: the send goes some time after it was recorded."""
+
+    def __init__(self, clock) -> None:
+        super().__init__(None, clock)
+        self.bounds: list[float] = []
+
+    def _settle(self, token, seconds_after_send: float) -> None:
+        self.bounds.append(seconds_after_send)
+
+
+def test_a_send_made_well_after_its_record_keeps_its_bound_past_that_wait():
+    """A shared check records the send, then commits: the commit is on the way out. Were trips
+    timed from the record, the fastest trip would include it, and a quick answer would narrow
+    the bound to before the request can have arrived."""
+    now = [100.0]
+    limiter = _Recorded(lambda: now[0])
+    for _ in range(6):
+        recorded = now[0]
+        now[0] += 0.020  # the check's commit and the thread's wake-up
+        limiter._remember(object(), recorded, margin=0.0)
+        now[0] += 0.002  # answered 2 ms after it went
+        limiter.done(answered=True)
+    assert all(bound >= 0.020 for bound in limiter.bounds), limiter.bounds
+    assert all(bound <= 0.022 for bound in limiter.bounds)  # never past the answer
