@@ -32,7 +32,7 @@ from bot.slack.directory import SlackGroupDirectory
 from bot.slack.services import Services
 from bot.slack.signature import verify_signatures
 from bot.store import SharedLimiter, Store, writes_first
-from bot.tencent import CIClient
+from bot.tencent.targets import CITargets
 from bot.work import Heartbeat, Outbox, WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ class Runtime:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.migrate()
-        # The limit is for all bot processes together, so it lives in the shared database.
-        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
+        # The limit is for all bot processes together, so it lives in the shared database; one per account (APPID).
+        self.ci = CITargets.from_settings(settings, self._account_limiter)
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(
             token=token,
@@ -138,6 +138,9 @@ class Runtime:
         self._sweeper_beat = Heartbeat()
         self.stale_after = stale_after  # /healthz: a loop silent this long is stalled
         self._probe = DatabaseProbe(self.store.ping)
+
+    def _account_limiter(self, appid: str) -> SharedLimiter:
+        return SharedLimiter(self.store.slots, self.settings.ci_rate_limit, in_flight=self.settings.ci_attempt_deadline, account=appid)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
         request = self.store.requests.get(request_id)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
@@ -41,6 +41,17 @@ class CIPort(Protocol):
     def cancel(self, job_id: str) -> CancelResult: ...
 
     def describe(self, job_id: str) -> JobStatus: ...
+
+
+class TargetsPort(CIPort, Protocol):
+    """Several targets: as a CIPort it finds each job's target; `on` is one named target's."""
+
+    def on(self, name: str) -> CIPort: ...
+
+
+def ci_for(ci: CIPort, target: str | None) -> CIPort:
+    """The port for a request or look-up that named `target` (--target); else `ci` itself."""
+    return cast(TargetsPort, ci).on(target) if target else ci
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ class Executor:
                 return
             try:
                 with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
-                    outcome = self._job(request.id, record, task, stop)
+                    outcome = self._job(request.id, record, task, stop, request.target)
             except LostHold:
                 self._forget(request.id, record.job_id)  # the new holder decides what to send
                 lost.set()
@@ -146,7 +157,7 @@ class Executor:
         )
         return [r.outcome for r in records if r.outcome is not None]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> JobOutcome:
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None, target: str | None = None) -> JobOutcome:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
@@ -154,7 +165,7 @@ class Executor:
         elif outcome is None:
             if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
-            outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
+            outcome = self.outcome_of(job_id, sent_before=record.sends > 0, ci=ci_for(self.ci, target))
             self._keep(request_id, job_id, outcome)
         self._record(request_id, job_id, outcome, task)
         self._forget(request_id, job_id)
@@ -201,28 +212,30 @@ class Executor:
         with self._known_lock:
             self._known.pop((request_id, job_id), None)
 
-    def outcome_of(self, job_id: str, sent_before: bool) -> JobOutcome:
-        """Cancel one job and say truthfully what happened; never raises."""
+    def outcome_of(self, job_id: str, sent_before: bool, ci: CIPort | None = None) -> JobOutcome:
+        """Cancel one job (through `ci`: a named target's port, else every target's) and say
+        truthfully what happened; never raises."""
+        ci = ci or self.ci
         try:
-            return oc.cancelled(job_id, self.ci.cancel(job_id))
+            return oc.cancelled(job_id, ci.cancel(job_id))
         except CIError as error:
             if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
                 return oc.not_sent(job_id, error.message)
-            return self._explain(job_id, error, sent_before)
+            return self._explain(job_id, error, sent_before, ci)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
-            return self._confirm(job_id, CIError("BotError", f"the bot failed while sending ({type(exc).__name__})"))
+            return self._confirm(job_id, CIError("BotError", f"the bot failed while sending ({type(exc).__name__})"), ci)
 
-    def _explain(self, job_id: str, error: CIError, sent_before: bool) -> JobOutcome:
+    def _explain(self, job_id: str, error: CIError, sent_before: bool, ci: CIPort) -> JobOutcome:
         # Whatever the last answer says, a job that an earlier send may have cancelled is asked about.
         if not oc.may_have_applied(error, sent_before):
             return oc.failed(job_id, error)
-        return self._confirm(job_id, error)
+        return self._confirm(job_id, error, ci)
 
-    def _confirm(self, job_id: str, error: CIError) -> JobOutcome:
+    def _confirm(self, job_id: str, error: CIError, ci: CIPort) -> JobOutcome:
         """The cancel may have happened: ask Tencent for the job's state."""
         try:
-            status = self.ci.describe(job_id)
+            status = ci.describe(job_id)
         except CIError as query_error:
             event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code, query_code=query_error.code)
             return oc.unknown(job_id, error)

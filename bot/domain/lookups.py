@@ -11,6 +11,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import USAGE, Help, Pending, Status
+from bot.domain.execution import ci_for
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import CommandPayload
@@ -51,16 +52,19 @@ class LookupsMixin(WorkflowParts):
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
             return self._refuse(task, caller, "status", why, job_ids=job_ids)
         metrics.command("status", "accepted")
-        self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
+        target = command.target if isinstance(command, Status) else ""
+        self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids, target=target), task.key)])
         self.wake()
 
-    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[StatusAnswer]:
-        """Each job's state, looked up at `priority` (the class of the work it serves)."""
+    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND, target: str = "") -> list[StatusAnswer]:
+        """Each job's state, looked up at `priority` (the class of the work it serves), in
+        `target` if one was named (else each job's target is found)."""
+        ci = ci_for(self.ci, target)
 
         def one(job_id: str) -> StatusAnswer:
             try:
                 with calls_at(priority):
-                    return oc.status_dict(job_id, self.ci.describe(job_id))
+                    return oc.status_dict(job_id, ci.describe(job_id))
             except CIError as exc:
                 return oc.status_dict(job_id, exc)
 

@@ -108,6 +108,11 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.lookup_concurrency = lookup_concurrency
         self.executor = Executor(store, ci, concurrency=execution_concurrency)
 
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        """The CI targets `--target NAME` may name (CI_TARGETS; `default` for the one bucket)."""
+        return tuple(getattr(self.ci, "names", ()))
+
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {
             COMMAND: self.on_command,
@@ -170,6 +175,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             ttl=0,
             decided_by=caller.user_id,
             tasks=[execute_task(request_id, caller)],
+            target=command.target or None,
         )
         self.wake()
 
@@ -182,7 +188,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         request_id = request_id_of(task)
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
-        statuses = self.describe_all(command.job_ids, priority=POST)  # before `status` look-ups
+        statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
         short = request_id[:8]
         try:
             _, created = self.store.requests.create(
@@ -209,6 +215,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ],
                 max_pending=self.max_pending,
                 finishes=task,
+                target=command.target or None,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)

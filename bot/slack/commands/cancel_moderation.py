@@ -18,7 +18,7 @@ def register(app, services: Services) -> None:
     def on_command(ack, command, context):
         caller = Caller(command["user_id"], command["channel_id"], command.get("response_url"))
         try:
-            parsed = grammar.parse(command.get("text", ""))
+            parsed = grammar.parse(command.get("text", ""), services.workflow.target_names)
         except grammar.CommandError as exc:
             metrics.command(_attempted(command.get("text", "")), "invalid")
             return ack(response_type="ephemeral", text=str(exc))

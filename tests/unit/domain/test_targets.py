@@ -1,0 +1,106 @@
+"""Several targets in the domain: `--target NAME` in the grammar, kept with the request so an
+approval acts on the same target; outcomes and answers name the target they came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import outcomes as oc
+from bot.domain import workflow as wf
+from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Status, parse
+from bot.domain.payloads import CommandPayload, command_from_dict, command_to_dict
+from bot.domain.states import State
+from bot.tencent.results import CancelResult, CIServiceError, JobStatus
+from tests.unit.domain.conftest import ONCALL, FakeCI, caller, drain, job, make_workflow
+from tests.unit.domain.test_workflow import ask, click, key
+
+TARGETS = ("bj", "sg", "partner")
+
+
+def test_target_is_named_before_the_job_ids():
+    assert parse(f"--target sg {job(1)} stream shows violence", TARGETS) == Cancel((job(1),), "stream shows violence", "sg")
+    assert parse(f"--target=bj {job(1)} why", TARGETS) == Cancel((job(1),), "why", "bj")
+    assert parse(f"status --target partner {job(1)}", TARGETS) == Status((job(1),), "partner")
+    assert parse(f"--target sg status {job(1)}", TARGETS) == Status((job(1),), "sg")
+    assert parse(f"{job(1)} why", TARGETS) == Cancel((job(1),), "why")  # without it: found per job
+    assert parse("", TARGETS) == OpenForm() and parse("help", TARGETS) == Help()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (f"--target hk {job(1)} why", "`hk` is not a target: use one of `bj`, `sg`, `partner`. Nothing was sent."),
+        (f"--target ../x {job(1)} why", "is not a target"),
+        ("--target", "`--target` needs a target name"),
+        ("--target sg", "Give job IDs and a reason after `--target sg`"),
+        ("--target sg help", "`--target` goes with a cancel or `status`"),
+        (f"--target sg status --target bj {job(1)}", "Name `--target` once"),
+    ],
+)
+def test_a_bad_target_is_refused_to_the_caller(text, fragment):
+    with pytest.raises(CommandError) as err:
+        parse(text, TARGETS)
+    assert fragment in str(err.value)
+
+
+def test_a_stored_command_keeps_its_target_and_one_without_is_stored_as_before():
+    named = Cancel((job(1),), "why", "sg")
+    assert command_from_dict(command_to_dict(named)) == named
+    assert command_to_dict(Cancel((job(1),), "why")) == {"kind": "cancel", "job_ids": [job(1)], "reason": "why"}
+    assert command_from_dict({"job_ids": [job(1)], "reason": "why"}) == Cancel((job(1),), "why")
+    payload = CommandPayload(caller(), Status((job(1),), "bj"))
+    assert CommandPayload.from_dict(payload.to_dict()) == payload
+
+
+class Targets:
+    """Several targets as the CI port: `on(name)` is that target's own fake."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self.by_name = {n: FakeCI() for n in names}
+        self.routed = FakeCI()  # without --target: each job's target is found
+
+    def on(self, name: str) -> FakeCI:
+        return self.by_name[name]
+
+    def cancel(self, job_id: str) -> CancelResult:
+        return self.routed.cancel(job_id)
+
+    def describe(self, job_id: str) -> JobStatus:
+        return self.routed.describe(job_id)
+
+
+def test_a_request_keeps_its_target_and_its_approval_acts_there(store, policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, policy)
+    task = wf.command_task(key(), caller(), Cancel((job(1),), "why", "sg"))
+    store.work.enqueue([task])
+    drain(store, workflow)
+    request_id = task.key.split(":", 1)[1][:32]
+    assert store.requests.get(request_id).target == "sg"
+    assert [c[0] for c in ci.on("sg").calls] == ["describe"]  # the card's evidence, from that target only
+    click(store, workflow, wf.APPROVE, request_id)
+    assert store.requests.get(request_id).state is State.DONE
+    assert ci.on("sg").sent() == [job(1)] and ci.on("bj").calls == [] and ci.routed.calls == []
+    assert workflow.target_names == ("bj", "sg")
+
+
+def test_without_a_target_the_job_is_found_per_job(store, policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, policy)
+    request_id = ask(store, workflow, job(2), user=ONCALL)  # on-call: straight to execution
+    assert store.requests.get(request_id).target is None
+    assert ci.routed.sent() == [job(2)]
+
+
+def test_outcomes_and_answers_name_their_target_only_when_there_are_several():
+    single = CancelResult(job(1), "d", "t", "req")
+    assert "target" not in oc.cancelled(job(1), single)
+    assert oc.cancelled(job(1), CancelResult(job(1), "d", "t", "req", target="sg (a-1250000000 @ ap-singapore)"))["target"].startswith("sg (")
+    error = CIServiceError("AccessDenied", "no", status=403)
+    assert "target" not in oc.failed(job(1), error)
+    error.target = "bj (live-1250000000 @ ap-beijing)"
+    assert oc.failed(job(1), error)["target"] == error.target and oc.unknown(job(1), error)["target"] == error.target
+    assert oc.status_dict(job(1), error)["target"] == error.target
+    status = JobStatus(job(1), "Auditing", "d", "t", "rtmp://x", "req", target="bj (live-1250000000 @ ap-beijing)")
+    assert oc.status_dict(job(1), status)["target"] == status.target
