@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from bot.config import Settings
 from bot.domain import announce
 from bot.domain.announce import HOME_LANE
-from bot.domain.policy import Policy, PolicyRules
+from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.retention import Retention
 from bot.domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
 from bot.observe import metrics
@@ -103,6 +103,7 @@ class Runtime:
             approver_users=settings.approver_users,
             approver_usergroups=settings.approver_usergroups,
             allowed_channels=settings.allowed_channels,
+            target_oncall=target_oncall(settings),
         )
         self.workflow = Workflow(
             store=self.store,
@@ -123,6 +124,7 @@ class Runtime:
             self.store,
             settings.approval_channel,
             mention=oncall_mention(settings),
+            target_mentions={t.target: t.mention for t in rules.target_oncall},
             home_data=self.workflow.home_for,
             home_audience=self.workflow.home_audience,
             fresh=self.fresh,
@@ -241,6 +243,11 @@ def oncall_mention(settings: Settings) -> str:
     if settings.approver_usergroups:
         return " ".join(f"<!subteam^{group}>" for group in sorted(settings.approver_usergroups))
     return " ".join(f"<@{user}>" for user in sorted(settings.approver_users))
+
+
+def target_oncall(settings: Settings) -> tuple[TargetOnCall, ...]:
+    """The targets with their own on-call (CI_TARGET_<NAME>_APPROVER_*)."""
+    return tuple(TargetOnCall(t.name, t.approver_users, t.approver_usergroups) for t in settings.targets if t.own_oncall)
 
 
 def run(settings: Settings, mode: str | None = None) -> int:

@@ -64,6 +64,12 @@ def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = F
     return _in_target(outcome, result.target)
 
 
+def named_target(target: str | None) -> dict[str, str]:
+    """An audit entry's `target` when the request named one (--target); nothing otherwise, so
+    single-target entries are as before."""
+    return {"target": target} if target else {}
+
+
 def _in_target(outcome: _Named, target: str) -> _Named:
     """With several targets, every outcome and answer names the target (name, bucket, region)."""
     if target:

@@ -25,6 +25,7 @@ HINTS = {
     "InSeveralTargets": "More than one target knows this job ID, and the bot never guesses. Repeat with `--target NAME`.",
     "TargetUnreachable": "A target could not be asked, so the job's target is not certain and nothing was sent. "
     "Try again, or name it with `--target NAME`; `python -m bot check` probes every target.",
+    "NotOnCall": "That target has its own on-call, and only they may act on its jobs. Repeat with `--target NAME`: it becomes a request to them.",
     "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
 

@@ -125,6 +125,10 @@ class CITargets:
             return single.describe(job_id)
         return self._certain(job_id)[1]
 
+    def target_of(self, job_id: str) -> str:
+        """The one target that knows the job; raises CINotLocated (nothing sent) when not certain."""
+        return self.names[0] if len(self.clients) == 1 else self._certain(job_id)[0]
+
     def _certain(self, job_id: str) -> tuple[str, JobStatus]:
         located = self.locate(job_id)
         if (error := located.error(self.label)) is not None:

@@ -1,5 +1,6 @@
 """Several targets in the domain: `--target NAME` in the grammar, kept with the request so an
-approval acts on the same target; outcomes and answers name the target they came from."""
+approval acts on the same target; outcomes and answers name the target they came from; a target
+with its own on-call: only they cancel or decide for it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from bot.domain import outcomes as oc
 from bot.domain import workflow as wf
 from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Status, parse
 from bot.domain.payloads import CommandPayload, command_from_dict, command_to_dict
+from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import State
 from bot.tencent.results import CancelResult, CIServiceError, JobStatus
-from tests.unit.domain.conftest import ONCALL, FakeCI, caller, drain, job, make_workflow
+from tests.unit.domain.conftest import ONCALL, ONCALL2, REQUESTER, Directory, FakeCI, caller, drain, job, make_workflow
 from tests.unit.domain.test_workflow import ask, click, key
 
 TARGETS = ("bj", "sg", "partner")
@@ -104,3 +106,81 @@ def test_outcomes_and_answers_name_their_target_only_when_there_are_several():
     assert oc.status_dict(job(1), error)["target"] == error.target
     status = JobStatus(job(1), "Auditing", "d", "t", "rtmp://x", "req", target="bj (live-1250000000 @ ap-beijing)")
     assert oc.status_dict(job(1), status)["target"] == status.target
+
+
+SG_ONCALL, SG_GROUP = "USGONCALL", "SSGONCALL"
+
+
+@pytest.fixture
+def sg_policy() -> Policy:
+    """sg has its own on-call (a user group); bj and partner have the global one."""
+    rules = PolicyRules(
+        approver_users=frozenset({ONCALL, ONCALL2}),
+        requester_users=frozenset({REQUESTER}),
+        target_oncall=(TargetOnCall("sg", usergroups=frozenset({SG_GROUP})),),
+    )
+    return Policy(rules, Directory({SG_GROUP: {SG_ONCALL}}))
+
+
+def command(store, workflow, user: str, target: str, *jobs: str) -> str:
+    task = wf.command_task(key(), caller(user), Cancel(tuple(jobs), "why", target))
+    store.work.enqueue([task])
+    drain(store, workflow)
+    return task.key.split(":", 1)[1][:32]
+
+
+def test_a_global_on_calls_command_for_a_target_with_its_own_on_call_becomes_a_request_to_them(store, sg_policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, sg_policy)
+    request_id = command(store, workflow, ONCALL, "sg", job(1))
+    request = store.requests.get(request_id)
+    assert request.state is State.PENDING and request.target == "sg"
+    assert ci.on("sg").sent() == []
+    click(store, workflow, wf.APPROVE, request_id, user=ONCALL2)  # a global on-call may not decide it
+    assert store.requests.get(request_id).state is State.PENDING and ci.on("sg").sent() == []
+    [refusal] = [e for e in store.audit.entries() if e.event == "refused"]
+    assert "Only the on-call of target `sg` can decide this request: <!subteam^SSGONCALL>" in refusal.detail["why"]
+    click(store, workflow, wf.APPROVE, request_id, user=SG_ONCALL)
+    assert store.requests.get(request_id).state is State.DONE and ci.on("sg").sent() == [job(1)]
+
+
+def test_the_targets_own_on_call_cancels_directly_and_the_global_rules_still_hold_elsewhere(store, sg_policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, sg_policy)
+    mine = command(store, workflow, SG_ONCALL, "sg", job(2))
+    assert store.requests.get(mine).state is State.DONE and ci.on("sg").sent() == [job(2)]
+    theirs = command(store, workflow, ONCALL, "bj", job(3))
+    assert store.requests.get(theirs).state is State.DONE and ci.on("bj").sent() == [job(3)]
+    stranger = command(store, workflow, SG_ONCALL, "bj", job(4))  # sg's on-call is nobody elsewhere
+    assert store.requests.get(stranger) is None and ci.on("bj").sent() == [job(3)]
+
+
+class Located(Targets):
+    """Without --target, each job's target is found: `where` says which knows it."""
+
+    def __init__(self, where: dict[str, str]) -> None:
+        super().__init__("bj", "sg")
+        self.where = where
+
+    def target_of(self, job_id: str) -> str:
+        return self.where[job_id]
+
+
+def test_a_job_found_in_a_target_with_its_own_on_call_is_not_sent_for_anyone_else(store, sg_policy):
+    ci = Located({job(5): "sg", job(6): "bj"})
+    workflow = make_workflow(store, ci, sg_policy)
+    request_id = ask(store, workflow, job(5), job(6), user=ONCALL)
+    outcomes = {o["job_id"]: o for o in store.requests.get(request_id).outcome}
+    assert outcomes[job(5)]["code"] == "NotOnCall" and "user group SSGONCALL" in outcomes[job(5)]["message"]
+    assert "--target NAME" in outcomes[job(5)]["hint"]
+    assert ci.on("sg").sent() == [] and ci.on("bj").sent() == [job(6)]
+
+
+def test_the_home_tab_offers_a_targets_requests_to_its_own_on_call_only(store, sg_policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, sg_policy)
+    sg_request = command(store, workflow, REQUESTER, "sg", job(7))
+    bj_request = command(store, workflow, REQUESTER, "bj", job(8))
+    assert [r.id for r in workflow.home_for(SG_ONCALL).pending] == [sg_request]
+    assert [r.id for r in workflow.home_for(ONCALL).pending] == [bj_request]
+    assert workflow.home_for(REQUESTER).pending == []

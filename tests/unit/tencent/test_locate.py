@@ -126,6 +126,6 @@ def test_buckets_of_one_appid_share_one_limiter_and_other_accounts_have_their_ow
 
     ci = CITargets.from_settings(settings, limiter_for)  # type: ignore[arg-type]
     assert asked == ["1250000000", "1300000000"]
-    assert ci.on("bj").limiter is ci.on("sg").limiter is not ci.on("partner").limiter
-    assert ci.on("partner")._secret_id == "AKIDp"
+    assert ci.clients["bj"].limiter is ci.clients["sg"].limiter is not ci.clients["partner"].limiter
+    assert ci.clients["partner"]._secret_id == "AKIDp"
     ci.close()
