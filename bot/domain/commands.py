@@ -188,9 +188,12 @@ def build_cancel(ids: list[str], reason: str) -> Cancel:
     return Cancel(tuple(unique), reason)
 
 
-def parse_form(job_ids_text: str, reason: str) -> Cancel:
-    """The modal's two fields: every word of the first must be a job ID."""
-    return build_cancel([w for w in _SEPARATORS.split(job_ids_text.strip()) if w], reason)
+def parse_form(job_ids_text: str, reason: str, target: str = "", targets: Sequence[str] = ()) -> Cancel:
+    """The modal's fields: every word of the first must be a job ID; `target`: the picker's."""
+    cancel = build_cancel([w for w in _SEPARATORS.split(job_ids_text.strip()) if w], reason)
+    if target and (not TARGET_NAME.match(target) or (targets and target not in targets)):
+        raise CommandError(f"`{_shown(target)}` is not a target{_one_of(targets)}.", "target")
+    return replace(cancel, target=target)
 
 
 def _require_valid(word: str) -> None:

@@ -64,6 +64,16 @@ def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = F
     return _in_target(outcome, result.target)
 
 
+def found_in_one(statuses: list[StatusAnswer]) -> str | None:
+    """The target every job was found in, when they all were found in the same one (several
+    targets: each answer names it as "name (bucket @ region)"); else None, and each job's
+    target is found again when it is sent."""
+    labels = {s.get("target", "") for s in statuses}
+    if not statuses or not all(s["ok"] for s in statuses) or len(labels) != 1:
+        return None
+    return labels.pop().partition(" (")[0] or None
+
+
 def named_target(target: str | None) -> dict[str, str]:
     """An audit entry's `target` when the request named one (--target); nothing otherwise, so
     single-target entries are as before."""

@@ -115,6 +115,11 @@ class Workflow(LookupsMixin, OnCallMixin):
         """The CI targets `--target NAME` may name (CI_TARGETS; `default` for the one bucket)."""
         return tuple(getattr(self.ci, "names", ()))
 
+    @property
+    def target_labels(self) -> tuple[tuple[str, str], ...]:
+        """Each target's name and how it is shown (name, bucket, region): the form's picker."""
+        return tuple((t.name, t.label) for t in getattr(self.ci, "targets", ()))
+
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {
             COMMAND: self.on_command,
@@ -191,6 +196,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
         statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
+        target = command.target or oc.found_in_one(statuses)  # kept: the approval acts there without asking again
         short = request_id[:8]
         try:
             _, created = self.store.requests.create(
@@ -204,7 +210,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ttl=self.ttl,
                 audit=(
                     AuditEvent.REQUESTED,
-                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(command.target)},
+                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(target)},
                 ),
                 tasks=[
                     announce.approval_post(request_id, statuses),
@@ -220,7 +226,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ],
                 max_pending=self.max_pending,
                 finishes=task,
-                target=command.target or None,
+                target=target,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -13,9 +13,11 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
@@ -284,7 +286,19 @@ def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
     ]
 
 
-def cancel_form(channel_id: str) -> View:
+ANY_TARGET = "any"  # the form's "find each job's target" choice
+
+
+def target_picker(targets: Sequence[tuple[str, str]]) -> list[Block]:
+    """With more than one target, the form asks which (default: find each job's)."""
+    if len(targets) < 2:
+        return []
+    anywhere = Option(value=ANY_TARGET, text="Find each job's target")
+    options = [anywhere, *(Option(value=name, text=label[:75]) for name, label in targets)]
+    return [InputBlock(block_id="target", label="Target", element=StaticSelectElement(action_id="value", options=options, initial_option=anywhere))]
+
+
+def cancel_form(channel_id: str, targets: Sequence[tuple[str, str]] = ()) -> View:
     return View(
         type="modal",
         callback_id=CANCEL_FORM,
@@ -301,6 +315,7 @@ def cancel_form(channel_id: str) -> View:
                 ),
             ),
             InputBlock(block_id="reason", label="Reason", element=PlainTextInputElement(action_id="value", multiline=True, max_length=500)),
+            *target_picker(targets),
         ],
     )
 

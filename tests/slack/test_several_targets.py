@@ -53,3 +53,18 @@ def test_an_unknown_target_is_refused_to_the_caller_and_nothing_is_sent(bot, ci,
     assert status == 200 and body["response_type"] == "ephemeral"
     assert "`hk` is not a target: use one of `bj`, `sg`, `partner`" in body["text"]
     assert ci.arrivals == sg.arrivals == partner.arrivals == []
+
+
+def test_the_form_offers_a_target_picker_and_acts_on_the_target_picked(bot, ci, sg, partner, slack):
+    ci.add_job(job(5))
+    sg.add_job(job(5))
+    bot.command(ONCALL, "")
+    [opened] = slack.wait_calls("views.open", timeout=10)
+    [picker] = [b for b in opened.args["view"]["blocks"] if b.get("block_id") == "target"]
+    assert [o["value"] for o in picker["element"]["options"]] == ["any", "bj", "sg", "partner"]
+    assert picker["element"]["options"][2]["text"]["text"] == "sg (archive-1250000000 @ ap-singapore)"
+    picked = {"type": "static_select", "selected_option": {"value": "sg", "text": {"type": "plain_text", "text": "sg"}}}
+    status, _body, _ = bot.submit_view(ONCALL, "cancel_form", {"job_ids": job(5), "reason": "picked in the form", "target": picked}, CHANNEL)
+    assert status == 200
+    slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
+    assert sg.jobs[job(5)].state == "Cancelled" and ci.jobs[job(5)].state == "Auditing"

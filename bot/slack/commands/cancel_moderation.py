@@ -24,7 +24,7 @@ def register(app, services: Services) -> None:
             return ack(response_type="ephemeral", text=str(exc))
         if isinstance(parsed, grammar.OpenForm):
             ack()
-            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id))
+            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id, services.workflow.target_labels))
         problem = accept(services, task_for(caller, parsed), context)
         if problem:
             return ack(response_type="ephemeral", text=problem)

@@ -184,3 +184,46 @@ def test_the_home_tab_offers_a_targets_requests_to_its_own_on_call_only(store, s
     assert [r.id for r in workflow.home_for(SG_ONCALL).pending] == [sg_request]
     assert [r.id for r in workflow.home_for(ONCALL).pending] == [bj_request]
     assert workflow.home_for(REQUESTER).pending == []
+
+
+class Found(Targets):
+    """Without --target, every target is asked: `where` says which knows each job."""
+
+    def __init__(self, where: dict[str, str]) -> None:
+        super().__init__("bj", "sg")
+        self.where = where
+
+    def describe(self, job_id: str) -> JobStatus:
+        name = self.where[job_id]
+        status = self.on(name).describe(job_id)
+        return JobStatus(**{**status.__dict__, "target": f"{name} ({name}-1250000000 @ ap-beijing)"})
+
+
+def test_a_request_keeps_the_target_its_jobs_were_found_in_so_the_approval_does_not_ask_again(store, policy):
+    ci = Found({job(9): "sg", job(10): "sg"})
+    workflow = make_workflow(store, ci, policy)
+    request_id = ask(store, workflow, job(9), job(10))
+    assert store.requests.get(request_id).target == "sg"
+    click(store, workflow, wf.APPROVE, request_id)
+    assert sorted(ci.on("sg").sent()) == [job(9), job(10)] and ci.routed.calls == []
+    [requested] = [e for e in store.audit.entries() if e.event == "requested"]
+    assert requested.detail["target"] == "sg"
+
+
+def test_jobs_found_in_different_targets_are_each_found_again_when_sent(store, policy):
+    ci = Found({job(11): "sg", job(12): "bj"})
+    workflow = make_workflow(store, ci, policy)
+    request_id = ask(store, workflow, job(11), job(12))
+    assert store.requests.get(request_id).target is None
+    click(store, workflow, wf.APPROVE, request_id)
+    assert sorted(ci.routed.sent()) == [job(11), job(12)]
+
+
+def test_found_in_one_needs_every_job_found_in_the_same_target():
+    def answer(target: str, ok: bool = True):
+        return {"job_id": job(1), "ok": ok, "request_id": "r", **({"target": target} if target else {})}
+
+    assert oc.found_in_one([answer("sg (a-1 @ ap-singapore)"), answer("sg (a-1 @ ap-singapore)")]) == "sg"
+    assert oc.found_in_one([answer("sg (a-1 @ ap-singapore)"), answer("bj (b-1 @ ap-beijing)")]) is None
+    assert oc.found_in_one([answer("sg (a-1 @ ap-singapore)"), answer("", ok=False)]) is None
+    assert oc.found_in_one([answer("")]) is None and oc.found_in_one([]) is None
