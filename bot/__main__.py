@@ -132,7 +132,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         status = client.on(args.target).describe(args.job_id) if args.target else client.describe(args.job_id)
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
-        if exc.code == "NetworkError":
+        if exc.target:  # several targets: the one that failed
+            print(f"CI target: {exc.target}", file=sys.stderr)
+        elif exc.code == "NetworkError" and not settings.ci_targets:
             from bot.cli.check import ci_host_note, region_hint
 
             print(f"CI host: {ci_host_note(settings)}.{region_hint(settings)}", file=sys.stderr)

@@ -8,6 +8,7 @@ bot never guesses: nothing is sent for such a job.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -112,7 +113,8 @@ class CITargets:
     def locate(self, job_id: str) -> Located:
         """Ask every target about the job at once. Raises InvalidJobId before any I/O."""
         jobid.checked(job_id)
-        futures = {name: self._pool.submit(_answer, self.on(name), job_id) for name in self.clients}
+        # Each look-up runs in the caller's context: a cancel's look-ups keep its CI priority.
+        futures = {name: self._pool.submit(contextvars.copy_context().run, _answer, self.on(name), job_id) for name in self.clients}
         return locate(job_id, {name: future.result() for name, future in futures.items()})
 
     def cancel(self, job_id: str, ambiguous: bool = False) -> CancelResult:

@@ -129,3 +129,20 @@ def test_buckets_of_one_appid_share_one_limiter_and_other_accounts_have_their_ow
     assert ci.clients["bj"].limiter is ci.clients["sg"].limiter is not ci.clients["partner"].limiter
     assert ci.clients["partner"]._secret_id == "AKIDp"
     ci.close()
+
+
+def test_the_look_ups_keep_the_callers_ci_priority():
+    from bot.tencent.ratelimit import URGENT, calls_at, priority_of
+
+    seen: list[int] = []
+
+    class Recording(Stub):
+        def describe(self, job_id: str) -> JobStatus:
+            seen.append(priority_of("GET"))
+            return super().describe(job_id)
+
+    ci = CITargets(targets_of("bj", "sg"), {"bj": Recording(known=True), "sg": Recording(known=False)})
+    with calls_at(URGENT):  # a cancel's look-ups go before `status` ones
+        ci.cancel(JOB)
+    ci.close()
+    assert seen == [URGENT, URGENT]
