@@ -10,7 +10,7 @@ import pytest
 
 from bot.store import AuditFilter
 from tests.conftest import job
-from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL, ONCALL2
 from tests.targets import targets_env
 
 
@@ -68,3 +68,21 @@ def test_the_form_offers_a_target_picker_and_acts_on_the_target_picked(bot, ci, 
     assert status == 200
     slack.wait_calls("chat.postMessage", channel=CHANNEL, timeout=20)
     assert sg.jobs[job(5)].state == "Cancelled" and ci.jobs[job(5)].state == "Auditing"
+
+
+SG_ONCALL = "U0SGONCALL"
+
+
+def test_a_target_with_its_own_on_call_turns_a_global_on_calls_command_into_a_request_to_them(make_bot, ci, sg, partner, slack):
+    bot = make_bot(**targets_env(ci, sg, partner, CI_TARGET_SG_APPROVER_USERS=SG_ONCALL))
+    sg.add_job(job(6))
+    bot.command(ONCALL, f"--target sg {job(6)} stream shows violence")
+    [card] = slack.wait_calls("chat.postMessage", channel=APPROVALS, timeout=20)
+    assert f"<@{SG_ONCALL}>" in card.args["text"] and sg.requests_for("cancel_auditing") == []
+    request_id = bot.request_id_from_approval()
+    bot.click(ONCALL2, "approve_request", request_id, response_name="global")
+    refused = slack.wait_response(lambda c: c.method.endswith("global"), timeout=20)
+    assert f"Only the on-call of target `sg` can decide this request: <@{SG_ONCALL}>" in refused.args["text"]
+    bot.click(SG_ONCALL, "approve_request", request_id)
+    slack.wait_for(lambda: sg.jobs[job(6)].state == "Cancelled", what="the cancel, in sg", timeout=20)
+    assert ci.arrivals == partner.arrivals == []
