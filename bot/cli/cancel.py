@@ -81,7 +81,7 @@ class OperatorCancel:
             task = Task(0, f"exec:{request_id}", EXECUTE, LANE, None, ExecutePayload(request_id).to_dict(), self.worker_id, 0)
             # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
             outcomes = self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop)
-            finish(self.store, task, request, outcomes, [])
+            finish(self.store, task, request, outcomes, [], self.executor.ci)
             self.store.work.complete_task(task.key, self.worker_id)
             return request, outcomes
         finally:

@@ -130,7 +130,7 @@ class Executor:
                 "requester": request.requester,
                 "channel": request.origin_channel,
                 "job_ids": list(request.job_ids),
-                **oc.named_target(request.target),
+                **oc.named_target(request.target, self.ci),
             },
         )
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
@@ -277,7 +277,7 @@ class Executor:
         return oc.failed(job_id, error, state=status.state, confirmed=True)
 
 
-def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask]) -> bool:
+def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask], ci: CIPort | None = None) -> bool:
     """Store the outcome of an execution once, only by its holder, with its audit entry and
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
@@ -286,7 +286,7 @@ def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome
         "kind": request.kind,
         "requester": request.requester,
         "channel": request.origin_channel,
-        **oc.named_target(request.target),
+        **oc.named_target(request.target, ci),
         **summary,
     }
     won = store.requests.finish(

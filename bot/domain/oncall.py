@@ -80,7 +80,6 @@ class OnCallMixin(WorkflowParts):
             return []
         return [announce.reminder(request_id, self.reminder_seconds)]
 
-    @staticmethod
-    def _detail(request: Request) -> dict[str, Any]:
+    def _detail(self, request: Request) -> dict[str, Any]:
         detail = {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}
-        return {**detail, **oc.named_target(request.target)}
+        return {**detail, **oc.named_target(request.target, self.ci)}

@@ -74,10 +74,14 @@ def found_in_one(statuses: list[StatusAnswer]) -> str | None:
     return labels.pop().partition(" (")[0] or None
 
 
-def named_target(target: str | None) -> dict[str, str]:
-    """An audit entry's `target` when the request named one (--target); nothing otherwise, so
-    single-target entries are as before."""
-    return {"target": target} if target else {}
+def named_target(target: str | None, ci: object = None) -> dict[str, str]:
+    """An audit entry's `target` when its request has one (its name), and `target_label` (name,
+    bucket, region) when `ci` can tell it; nothing otherwise, so single-target entries are as before."""
+    if not target:
+        return {}
+    label = getattr(ci, "label", None)
+    shown = str(label(target)) if callable(label) else target
+    return {"target": target, **({"target_label": shown} if shown != target else {})}
 
 
 def _in_target(outcome: _Named, target: str) -> _Named:

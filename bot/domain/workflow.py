@@ -210,7 +210,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ttl=self.ttl,
                 audit=(
                     AuditEvent.REQUESTED,
-                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(target)},
+                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(target, self.ci)},
                 ),
                 tasks=[
                     announce.approval_post(request_id, statuses),
@@ -320,7 +320,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         if request is None or request.state != State.APPROVED:
             return  # finished already (a re-run)
         outcomes = self.executor.run(task, request)
-        if finish(self.store, task, request, outcomes, self.announcements_of(task, request)):
+        if finish(self.store, task, request, outcomes, self.announcements_of(task, request), self.ci):
             self.wake()
 
     def announcements_of(self, task: Task, request: Request) -> list[NewTask]:

@@ -45,6 +45,7 @@ def test_a_request_for_a_named_target_is_approved_and_carried_out_there(bot, ci,
     assert ci.requests_for("cancel_auditing") == [] and partner.arrivals == []
     about_sg = bot.runtime.store.audit.entries(where=AuditFilter(target="sg"))
     assert [e.event for e in about_sg] == ["requested", "approved", "started", "cancelled"]
+    assert {e.detail["target_label"] for e in about_sg} == {"sg (archive-1250000000 @ ap-singapore)"}
     assert bot.runtime.store.audit.entries(where=AuditFilter(target="bj")) == []
 
 

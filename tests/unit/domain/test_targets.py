@@ -227,3 +227,12 @@ def test_found_in_one_needs_every_job_found_in_the_same_target():
     assert oc.found_in_one([answer("sg (a-1 @ ap-singapore)"), answer("bj (b-1 @ ap-beijing)")]) is None
     assert oc.found_in_one([answer("sg (a-1 @ ap-singapore)"), answer("", ok=False)]) is None
     assert oc.found_in_one([answer("")]) is None and oc.found_in_one([]) is None
+
+
+def test_audit_entries_name_the_target_with_its_bucket_and_region_when_known():
+    class Labels:
+        def label(self, name: str) -> str:
+            return f"{name} (archive-1250000000 @ ap-singapore)"
+
+    assert oc.named_target(None, Labels()) == {} and oc.named_target("sg") == {"target": "sg"}
+    assert oc.named_target("sg", Labels()) == {"target": "sg", "target_label": "sg (archive-1250000000 @ ap-singapore)"}
