@@ -15,6 +15,7 @@ from bot.observe import logs
 from bot.store.slots import SharedLimiter
 from bot.tencent import CIClient, CIError, InvalidJobId
 from bot.tencent.signer import redact_authorization
+from bot.tencent.targets import CITargets
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
@@ -50,19 +51,24 @@ def _cancel(args: argparse.Namespace, stop) -> int:
     except InvalidJobId as exc:
         print(f"error: {exc}. Nothing was sent.", file=sys.stderr)
         return 2
+    if (problem := _target_problem(settings, args.target, args.dry_run)) is not None:
+        print(f"error: {problem}. Nothing was sent.", file=sys.stderr)
+        return 2
     if args.dry_run:
-        client = CIClient.from_settings(settings)
+        targets = CITargets.from_settings(settings)
+        client = targets.clients[args.target or targets.names[0]]
         for path in paths:
             _print_request(client.build("POST", path))
         print(f"# dry run: {len(paths)} request(s) not sent; reason: {reason}")
         return 0
     store = _open_store(settings)
-    client = CIClient.from_settings(settings, StoppableLimiter(store, settings.ci_rate_limit, settings.ci_attempt_deadline, stop))
+    limit, in_flight = settings.ci_rate_limit, settings.ci_attempt_deadline
+    ci = CITargets.from_settings(settings, lambda appid: StoppableLimiter(store, limit, in_flight, stop, account=appid))
     try:
-        operator = OperatorCancel(store, client, settings.ci_rate_limit, stop)
-        request, outcomes = operator.run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True))
+        operator = OperatorCancel(store, ci, settings.ci_rate_limit, stop)
+        request, outcomes = operator.run(job_ids, reason, lambda o: print(describe_outcome(o), flush=True), target=args.target)
     finally:
-        client.close()
+        ci.close()
         store.close()
     cancelled = sum(1 for o in outcomes if o["result"] == CANCELLED)
     print(f"{cancelled} of {len(outcomes)} cancelled; request {request.id[:8]}; reason: {reason}")
@@ -70,6 +76,16 @@ def _cancel(args: argparse.Namespace, stop) -> int:
         print("Interrupted: the jobs marked NotSent were not sent.", file=sys.stderr)
         return INTERRUPTED
     return 0 if cancelled == len(outcomes) else 1
+
+
+def _target_problem(settings: Settings, target: str | None, dry_run: bool = False) -> str | None:
+    """Why `--target` (or its absence) cannot be used; None when it can."""
+    names = [t.name for t in settings.targets]
+    if target is not None and target not in names:
+        return f"--target {target!r} is not a target: use one of {', '.join(names)}"
+    if dry_run and target is None and len(names) > 1:
+        return f"--dry-run prints one target's requests: name it with --target ({', '.join(names)})"
+    return None
 
 
 def _open_store(settings: Settings, quiet: bool = False):
@@ -104,15 +120,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     except InvalidJobId as exc:
         print(f"error: {exc}. Nothing was sent.", file=sys.stderr)
         return 2
+    if (problem := _target_problem(settings, args.target)) is not None:
+        print(f"error: {problem}. Nothing was sent.", file=sys.stderr)
+        return 2
     store = _open_store(settings, quiet=True)
     # With the database, share the bots' rate limit; without it, a read-only look-up may still go out.
-    limiter = SharedLimiter(store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline) if store else None
-    client = CIClient.from_settings(settings, limiter)
+    limit, in_flight = settings.ci_rate_limit, settings.ci_attempt_deadline
+    shared = (lambda appid: SharedLimiter(store.slots, limit, in_flight=in_flight, account=appid)) if store else None
+    client = CITargets.from_settings(settings, shared)
     try:
-        status = client.describe(args.job_id)
+        status = client.on(args.target).describe(args.job_id) if args.target else client.describe(args.job_id)
     except CIError as exc:
         print(f"error: {exc.describe()}\nhint: {exc.hint}", file=sys.stderr)
-        if exc.code == "NetworkError":
+        if exc.target:  # several targets: the one that failed
+            print(f"CI target: {exc.target}", file=sys.stderr)
+        elif exc.code == "NetworkError" and not settings.ci_targets:
             from bot.cli.check import ci_host_note, region_hint
 
             print(f"CI host: {ci_host_note(settings)}.{region_hint(settings)}", file=sys.stderr)
@@ -128,6 +150,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("DataId", status.data_id),
         ("CreationTime", status.creation_time),
         ("RequestId", status.request_id),
+        *([("Target", status.target)] if status.target else []),
     ):
         print(f"{label:<13} {value or '-'}")
     return 0
@@ -158,10 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     cancel.add_argument("job_ids", nargs="+", metavar="jobId")
     cancel.add_argument("--reason", required=True, help="why; recorded in the audit log")
     cancel.add_argument("--dry-run", action="store_true", help="print the exact requests, send nothing")
+    cancel.add_argument("--target", metavar="NAME", help="the CI target (CI_TARGETS) the jobs are in; without it each job's is found")
     cancel.set_defaults(func=cmd_cancel)
 
     status = sub.add_parser("status", help="show a job's state, stream and DataId")
     status.add_argument("job_id", metavar="jobId")
+    status.add_argument("--target", metavar="NAME", help="the CI target (CI_TARGETS) to ask; without it every target is asked")
     status.set_defaults(func=cmd_status)
 
     check = sub.add_parser("check", help="validate settings, Slack, Tencent credentials and the database")

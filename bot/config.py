@@ -20,6 +20,12 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{0,48}-[0-9]{4,12}$")
 REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+){1,3}$")
 
+TARGET_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+DEFAULT_TARGET = "default"  # the one target CI_BUCKET@CI_REGION, when CI_TARGETS is not set
+MAX_TARGETS = 20  # each job is looked up in every target: keep that bounded
+#: The per-target settings, CI_TARGET_<NAME>_<SUFFIX>.
+TARGET_SETTINGS = ("ENDPOINT", "SECRET_ID", "SECRET_KEY", "SESSION_TOKEN", "APPROVER_USERGROUPS", "APPROVER_USERS")
+
 DEFAULT_DATABASE_URL = "sqlite:///cancel-moderation.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -87,6 +93,35 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Target:
+    """One bucket in one region that the bot acts on, with the keys and on-call it uses there."""
+
+    name: str
+    bucket: str
+    region: str
+    endpoint: str
+    secret_id: str
+    secret_key: Secret
+    session_token: Secret
+    approver_users: frozenset[str] = frozenset()
+    approver_usergroups: frozenset[str] = frozenset()
+
+    @property
+    def appid(self) -> str:
+        """The account: buckets of one APPID share its rate limit."""
+        return self.bucket.rsplit("-", 1)[-1]
+
+    @property
+    def own_oncall(self) -> bool:
+        return bool(self.approver_users or self.approver_usergroups)
+
+    @property
+    def label(self) -> str:
+        """How every message names it: name, bucket and region."""
+        return f"{self.name} ({self.bucket} @ {self.region})"
+
+
+@dataclass(frozen=True)
 class Settings:
     # Slack and runtime
     slack_bot_token: Secret = field(default_factory=lambda: Secret(""))
@@ -117,6 +152,7 @@ class Settings:
     ci_region: str = ""
     ci_endpoint: str = ""
     ci_rate_limit: int = 20
+    ci_targets: tuple[Target, ...] = ()  # from CI_TARGETS; empty: the one target `default`
     # Operational knobs (documented in docs/settings.md; sensible defaults)
     ci_connect_timeout: float = 3.05
     ci_read_timeout: float = 10.0
@@ -147,6 +183,25 @@ class Settings:
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
 
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Every target, in the order CI_TARGETS lists them; without it, CI_BUCKET@CI_REGION as `default`."""
+        if self.ci_targets:
+            return self.ci_targets
+        default = Target(
+            name=DEFAULT_TARGET,
+            bucket=self.ci_bucket,
+            region=self.ci_region,
+            endpoint=self.ci_endpoint,
+            secret_id=self.tencentcloud_secret_id,
+            secret_key=self.tencentcloud_secret_key,
+            session_token=self.tencentcloud_session_token,
+        )
+        return (default,)
+
+    def target(self, name: str) -> Target | None:
+        return next((t for t in self.targets if t.name == name), None)
+
     def secrets(self) -> list[str]:
         """Every secret value, for the log redactor."""
         values = [f.reveal() for f in self._secret_fields()]
@@ -157,6 +212,8 @@ class Settings:
             value = getattr(self, f.name)
             if isinstance(value, Secret):
                 yield value
+        for target in self.ci_targets:
+            yield from (target.secret_key, target.session_token)
 
 
 def load_dotenv_file(path: str | os.PathLike[str] = ".env") -> None:
@@ -386,26 +443,150 @@ def _signing_help(http_mode: bool | None) -> str:
 
 
 def _tencent_settings(r: _Reader, required: bool) -> dict:
-    bucket = r.pattern("CI_BUCKET", BUCKET, "bucket (BucketName-APPID, e.g. mybucket-1250000000)", required=required)
-    region = r.pattern("CI_REGION", REGION, "region (e.g. ap-beijing)", required=required)
-    default_endpoint = f"https://{bucket}.ci.{region}.myqcloud.com" if bucket and region else ""
-    endpoint = r.text("CI_ENDPOINT", default_endpoint)
-    if endpoint:
-        parts = urlsplit(endpoint)
-        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
-            r.problem(f"CI_ENDPOINT={endpoint!r} must be an http(s) base URL with no path")
-        endpoint = endpoint.rstrip("/")
+    listed = r.env.get("CI_TARGETS", "").strip()
+    entries = _target_entries(r, listed) if listed else []
+    _unknown_target_settings(r, [name for name, _, _ in entries], bool(listed))
+    # The TENCENTCLOUD_* keys are needed unless every target names its own.
+    shared_keys = not entries or any(not r.env.get(_target_var(name, "SECRET_ID"), "").strip() for name, _, _ in entries)
+    bucket, region, endpoint = _targets_replace_single(r) if listed else _single_target(r, required)
+    secret_id = r.text("TENCENTCLOUD_SECRET_ID", required=required and shared_keys, help="the API key's SecretId (AKID…, CAM → API keys)")
+    secret_key = r.secret("TENCENTCLOUD_SECRET_KEY", required=required and shared_keys, help="the API key's SecretKey")
+    session_token = r.secret("TENCENTCLOUD_SESSION_TOKEN")
+    shared = (secret_id, secret_key, session_token)
     return dict(
-        tencentcloud_secret_id=r.text("TENCENTCLOUD_SECRET_ID", required=required, help="the API key's SecretId (AKID…, CAM → API keys)"),
-        tencentcloud_secret_key=r.secret("TENCENTCLOUD_SECRET_KEY", required=required, help="the API key's SecretKey"),
-        tencentcloud_session_token=r.secret("TENCENTCLOUD_SESSION_TOKEN"),
+        tencentcloud_secret_id=secret_id,
+        tencentcloud_secret_key=secret_key,
+        tencentcloud_session_token=session_token,
         ci_bucket=bucket,
         ci_region=region,
         ci_endpoint=endpoint,
-        ci_rate_limit=int(r.number("CI_RATE_LIMIT", 20, int, 1, 1000, "requests per second, all bot processes together")),
+        ci_targets=tuple(_target(r, name, b, reg, shared) for name, b, reg in entries),
+        ci_rate_limit=int(r.number("CI_RATE_LIMIT", 20, int, 1, 1000, "requests per second per account (APPID), all bot processes together")),
         ci_connect_timeout=r.number("CI_CONNECT_TIMEOUT", 3.05, float, 0.01, 60, "seconds"),
         ci_read_timeout=r.number("CI_READ_TIMEOUT", 10.0, float, 0.01, 120, "seconds"),
         ci_max_attempts=int(r.number("CI_MAX_ATTEMPTS", 4, int, 1, 10, "attempts per call")),
+    )
+
+
+def _single_target(r: _Reader, required: bool) -> tuple[str, str, str]:
+    """CI_BUCKET, CI_REGION and CI_ENDPOINT: the one target `default`."""
+    bucket = r.pattern("CI_BUCKET", BUCKET, "bucket (BucketName-APPID, e.g. mybucket-1250000000)", required=required)
+    region = r.pattern("CI_REGION", REGION, "region (e.g. ap-beijing)", required=required)
+    return bucket, region, _base_url(r, "CI_ENDPOINT", _ci_host(bucket, region))
+
+
+def _targets_replace_single(r: _Reader) -> tuple[str, str, str]:
+    """With CI_TARGETS set, the single-target settings would be silently ignored: say so instead."""
+    for name in ("CI_BUCKET", "CI_REGION", "CI_ENDPOINT"):
+        if r.env.get(name, "").strip():
+            r.problem(
+                f"{name} is not used when CI_TARGETS is set: list that bucket in CI_TARGETS "
+                f"(CI_TARGET_<NAME>_ENDPOINT for its endpoint) and remove {name}"
+            )
+    return "", "", ""
+
+
+def _ci_host(bucket: str, region: str) -> str:
+    return f"https://{bucket}.ci.{region}.myqcloud.com" if bucket and region else ""
+
+
+def _base_url(r: _Reader, name: str, default: str) -> str:
+    endpoint = r.text(name, default)
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+            r.problem(f"{name}={endpoint!r} must be an http(s) base URL with no path")
+        endpoint = endpoint.rstrip("/")
+    return endpoint
+
+
+def _target_var(name: str, suffix: str) -> str:
+    return f"CI_TARGET_{name.upper()}_{suffix}"
+
+
+TARGETS_FORM = "write name=BucketName-APPID@region, comma-separated (e.g. bj=live-1250000000@ap-beijing)"
+
+
+def _target_entries(r: _Reader, listed: str) -> list[tuple[str, str, str]]:
+    """CI_TARGETS as (name, bucket, region), each malformed entry named once."""
+    entries: list[tuple[str, str, str]] = []
+    places: dict[str, str] = {}  # bucket@region -> the name that listed it first
+    for item in (part.strip() for part in listed.split(",")):
+        entry = _target_entry(r, item) if item else None
+        if entry is None:
+            continue
+        name, bucket, region = entry
+        if any(name == seen for seen, _, _ in entries):
+            r.problem(f"CI_TARGETS names the target {name!r} twice: target names must be unique")
+            continue
+        if (first := places.setdefault(f"{bucket}@{region}", name)) != name:
+            r.problem(f"CI_TARGETS lists {bucket}@{region} twice ({first} and {name}): every job would be found in both; list it once")
+            continue
+        entries.append(entry)
+    if len(entries) > MAX_TARGETS:
+        r.problem(f"CI_TARGETS lists {len(entries)} targets: at most {MAX_TARGETS}")
+    return entries
+
+
+def _target_entry(r: _Reader, item: str) -> tuple[str, str, str] | None:
+    name, sep, spec = (part.strip() for part in item.partition("="))
+    if not sep or not name:
+        r.problem(f"CI_TARGETS: {item!r} is not a target: {TARGETS_FORM}")
+        return None
+    if not TARGET_NAME.match(name):
+        r.problem(f"CI_TARGETS: {name!r} is not a target name: use lower-case letters, digits and _, starting with a letter (at most 32)")
+        return None
+    bucket, at, region = (part.strip() for part in spec.rpartition("@"))
+    if not at:
+        bucket, region = spec, ""
+    if not bucket or not region:
+        r.problem(f"CI_TARGETS: target {name!r} has no {'bucket' if not bucket else 'region'}: {TARGETS_FORM}")
+        return None
+    if not BUCKET.match(bucket):
+        r.problem(f"CI_TARGETS: target {name!r} has {bucket!r}, which is not a bucket: use BucketName-APPID (e.g. mybucket-1250000000)")
+        return None
+    if not REGION.match(region):
+        r.problem(f"CI_TARGETS: target {name!r} has {region!r}, which is not a region (e.g. ap-beijing)")
+        return None
+    return name, bucket, region
+
+
+def _unknown_target_settings(r: _Reader, names: list[str], listed: bool) -> None:
+    """A CI_TARGET_<NAME>_* setting for a target CI_TARGETS does not list (a typo, a removed target)
+    would be silently ignored: name it. Only the variable's name is shown, never its value."""
+    for var in sorted(k for k, v in r.env.items() if k.startswith("CI_TARGET_") and v.strip()):
+        suffix = next((s for s in TARGET_SETTINGS if var.endswith("_" + s)), None)
+        name = var[len("CI_TARGET_") : -len(suffix) - 1].lower() if suffix else ""
+        if suffix is None or not name:
+            r.problem(f"{var} is not a setting: per-target settings are CI_TARGET_<NAME>_" + ", _".join(TARGET_SETTINGS))
+        elif not listed:
+            r.problem(f"{var} is for the target {name!r}, but CI_TARGETS is not set: list it there, or remove {var}")
+        elif name not in names:
+            r.problem(f"{var} is for the target {name!r}, which CI_TARGETS does not list ({', '.join(names) or 'none valid'})")
+
+
+def _target(r: _Reader, name: str, bucket: str, region: str, shared: tuple[str, Secret, Secret]) -> Target:
+    """One target with its endpoint, keys and on-call: its own settings, else the shared ones."""
+    var = lambda suffix: _target_var(name, suffix)  # noqa: E731
+    secret_id, secret_key, session_token = shared
+    if own_id := r.text(var("SECRET_ID")):
+        # Another account: its own key and token only; never mixed with TENCENTCLOUD_*.
+        why = f"{var('SECRET_ID')} is set, so this target signs with its own SecretKey only"
+        secret_id, secret_key, session_token = own_id, r.secret(var("SECRET_KEY"), required=True, help=why), r.secret(var("SESSION_TOKEN"))
+    else:
+        for stray in (var("SECRET_KEY"), var("SESSION_TOKEN")):
+            if r.env.get(stray, "").strip():
+                r.problem(f"{stray} is set but {var('SECRET_ID')} is not: set the other account's SecretId too, or remove {stray}")
+    return Target(
+        name=name,
+        bucket=bucket,
+        region=region,
+        endpoint=_base_url(r, var("ENDPOINT"), _ci_host(bucket, region)),
+        secret_id=secret_id,
+        secret_key=secret_key,
+        session_token=session_token,
+        approver_users=r.id_set(var("APPROVER_USERS"), USER_ID, "user ID"),
+        approver_usergroups=r.id_set(var("APPROVER_USERGROUPS"), USERGROUP_ID, "user-group ID"),
     )
 
 

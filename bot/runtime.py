@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from bot.config import Settings
 from bot.domain import announce
 from bot.domain.announce import HOME_LANE
-from bot.domain.policy import Policy, PolicyRules
+from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.retention import Retention
 from bot.domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
 from bot.observe import metrics
@@ -32,7 +32,7 @@ from bot.slack.directory import SlackGroupDirectory
 from bot.slack.services import Services
 from bot.slack.signature import verify_signatures
 from bot.store import SharedLimiter, Store, writes_first
-from bot.tencent import CIClient
+from bot.tencent.targets import CITargets
 from bot.work import Heartbeat, Outbox, WorkQueue, boot_token
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ class Runtime:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.store.migrate()
-        # The limit is for all bot processes together, so it lives in the shared database.
-        self.ci = CIClient.from_settings(settings, SharedLimiter(self.store.slots, settings.ci_rate_limit, in_flight=settings.ci_attempt_deadline))
+        # The limit is for all bot processes together, so it lives in the shared database; one per account (APPID).
+        self.ci = CITargets.from_settings(settings, self._account_limiter)
         token = settings.slack_bot_token.reveal()
         self.slack = WebClient(
             token=token,
@@ -103,6 +103,7 @@ class Runtime:
             approver_users=settings.approver_users,
             approver_usergroups=settings.approver_usergroups,
             allowed_channels=settings.allowed_channels,
+            target_oncall=target_oncall(settings),
         )
         self.workflow = Workflow(
             store=self.store,
@@ -123,6 +124,7 @@ class Runtime:
             self.store,
             settings.approval_channel,
             mention=oncall_mention(settings),
+            target_mentions={t.target: t.mention for t in rules.target_oncall},
             home_data=self.workflow.home_for,
             home_audience=self.workflow.home_audience,
             fresh=self.fresh,
@@ -138,6 +140,9 @@ class Runtime:
         self._sweeper_beat = Heartbeat()
         self.stale_after = stale_after  # /healthz: a loop silent this long is stalled
         self._probe = DatabaseProbe(self.store.ping)
+
+    def _account_limiter(self, appid: str) -> SharedLimiter:
+        return SharedLimiter(self.store.slots, self.settings.ci_rate_limit, in_flight=self.settings.ci_attempt_deadline, account=appid)
 
     def _approval_message(self, request_id: str) -> tuple[str, str] | None:
         request = self.store.requests.get(request_id)
@@ -238,6 +243,11 @@ def oncall_mention(settings: Settings) -> str:
     if settings.approver_usergroups:
         return " ".join(f"<!subteam^{group}>" for group in sorted(settings.approver_usergroups))
     return " ".join(f"<@{user}>" for user in sorted(settings.approver_users))
+
+
+def target_oncall(settings: Settings) -> tuple[TargetOnCall, ...]:
+    """The targets with their own on-call (CI_TARGET_<NAME>_APPROVER_*)."""
+    return tuple(TargetOnCall(t.name, t.approver_users, t.approver_usergroups) for t in settings.targets if t.own_oncall)
 
 
 def run(settings: Settings, mode: str | None = None) -> int:

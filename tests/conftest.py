@@ -55,6 +55,23 @@ def ci():
 
 
 @pytest.fixture
+def sg():
+    """A second bucket of the same account (tests/targets.py: several targets)."""
+    with CIStandIn(keys={SECRET_ID: SECRET_KEY}) as server:
+        yield server
+
+
+PARTNER_ID, PARTNER_KEY = "AKIDpartner", "partner-secret-key"
+
+
+@pytest.fixture
+def partner():
+    """A bucket of another account, with its own keys."""
+    with CIStandIn(keys={PARTNER_ID: PARTNER_KEY}) as server:
+        yield server
+
+
+@pytest.fixture
 def make_client(ci):
     clients = []
 

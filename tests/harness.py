@@ -155,6 +155,11 @@ def bot_env(ci, slack, database_url: str, **overrides) -> dict:
     return {k: v for k, v in env.items() if v != ""}
 
 
+def _element_state(value) -> dict:
+    """A text input's state from a string; a dict is an element's state as Slack sends it (a select's selected_option)."""
+    return value if isinstance(value, dict) else {"type": "plain_text_input", "value": value}
+
+
 def serve(wsgi_app) -> tuple[WSGIServer, str]:
     """Serve a WSGI app on a threaded server at 127.0.0.1; return the server and its base URL."""
     server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
@@ -257,7 +262,10 @@ class SlackClient:
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,
-                "state": {"values": {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in values.items()}},
+                # a dict value is an element's state as Slack sends it (a select's selected_option)
+                "state": {
+                    "values": {k: {"value": v if isinstance(v, dict) else {"type": "plain_text_input", "value": v}} for k, v in values.items()}
+                },
             },
         }
         return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))

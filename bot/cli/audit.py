@@ -40,6 +40,7 @@ def add_parser(sub) -> None:
     audit.add_argument("--request", metavar="ID", help="only this request (its ID, or the first characters of it)")
     audit.add_argument("--job", metavar="JOBID", help="only entries that name this job")
     audit.add_argument("--actor", metavar="USER", help="only this actor (Slack user ID, system, cli:<user>)")
+    audit.add_argument("--target", metavar="NAME", help="only entries about this CI target (CI_TARGETS)")
     audit.add_argument("--event", metavar="NAME", help=f"only this event ({', '.join(EVENTS)})")
     audit.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     audit.add_argument("--verify", action="store_true", help="recompute the hash chain; exit 1 at the first bad entry")
@@ -79,6 +80,7 @@ def _filter(args: argparse.Namespace) -> AuditFilter:
         "--job": args.job,
         "--actor": args.actor,
         "--event": args.event,
+        "--target": args.target,
     }
     if args.file and not args.verify:
         raise UsageError("--file is for --verify (checking an exported file)")
@@ -93,6 +95,7 @@ def _filter(args: argparse.Namespace) -> AuditFilter:
         job_id=args.job,
         actor=args.actor,
         event=args.event,
+        target=args.target,
     )
 
 

@@ -20,11 +20,10 @@ from collections.abc import Callable, Sequence
 
 from bot.cli.interrupt import Interrupt
 from bot.domain import outcomes as oc
-from bot.domain.execution import EXECUTE, LANE, ExecutePayload, Executor, execute_task, finish
+from bot.domain.execution import EXECUTE, LANE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request, Store, Task
 from bot.store.slots import SharedLimiter
-from bot.tencent import CIClient
 from bot.tencent.ratelimit import URGENT
 from bot.tencent.results import CINotSent
 from bot.work import boot_token
@@ -45,16 +44,19 @@ STOPPED = "stopped (Ctrl-C) before it was sent"
 
 
 class OperatorCancel:
-    def __init__(self, store: Store, ci: CIClient, concurrency: int, stop: Interrupt | None = None) -> None:
+    def __init__(self, store: Store, ci: CIPort, concurrency: int, stop: Interrupt | None = None) -> None:
         self.store = store
         # No more jobs in flight than the rate limit sends a second: Ctrl-C then stops the rest.
         self.executor = Executor(store, ci, concurrency=concurrency)
         self.worker_id = uuid.uuid4().hex
         self.stop = stop or Interrupt()  # never set unless the caller installed it for signals
 
-    def run(self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[JobOutcome], None]) -> tuple[Request, list[JobOutcome]]:
-        """Cancel the jobs; return the request and every outcome. Once `stop` is set, nothing
-        more is sent: what is in flight finishes, the rest is recorded as not sent."""
+    def run(
+        self, job_ids: Sequence[str], reason: str, on_outcome: Callable[[JobOutcome], None], target: str | None = None
+    ) -> tuple[Request, list[JobOutcome]]:
+        """Cancel the jobs (in `target`, if named; else each job's is found); return the request
+        and every outcome. Once `stop` is set, nothing more is sent: what is in flight
+        finishes, the rest is recorded as not sent."""
         actor = operator_name()
         self.store.work.register_worker(self.worker_id, socket.gethostname(), os.getpid(), boot_token())
         beating = threading.Event()
@@ -74,11 +76,12 @@ class OperatorCancel:
                 decided_by=actor,
                 tasks=[execute_task(request_id)],
                 task_owner=self.worker_id,
+                target=target,
             )
             task = Task(0, f"exec:{request_id}", EXECUTE, LANE, None, ExecutePayload(request_id).to_dict(), self.worker_id, 0)
             # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
             outcomes = self.executor.run(task, request, on_outcome=on_outcome, stop=self.stop)
-            finish(self.store, task, request, outcomes, [])
+            finish(self.store, task, request, outcomes, [], self.executor.ci)
             self.store.work.complete_task(task.key, self.worker_id)
             return request, outcomes
         finally:
@@ -103,9 +106,9 @@ class StoppableLimiter:
     """The bots' shared rate limit, giving up its wait once the operator interrupts: a job whose
     turn had not come is not sent, nor one whose turn came just after the interrupt (CINotSent)."""
 
-    def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt) -> None:
+    def __init__(self, store: Store, limit: int, in_flight: float, stop: Interrupt, account: str = "") -> None:
         self.stop = stop
-        self.shared = SharedLimiter(store.slots, limit, in_flight=in_flight, check_stop=self._check)
+        self.shared = SharedLimiter(store.slots, limit, in_flight=in_flight, check_stop=self._check, account=account)
 
     def acquire(self, priority: int = URGENT) -> None:
         self._check()
@@ -128,10 +131,15 @@ def describe_outcome(outcome: JobOutcome) -> str:
     if oc.result_of(outcome) is Result.CANCELLED:
         confirmed = " (confirmed by a status query)" if outcome.get("confirmed") else ""
         return (
-            f"CANCELLED {job}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
+            f"CANCELLED {job}{_in(outcome)}  DataId={outcome.get('data_id') or '-'} CreationTime={outcome.get('creation_time') or '-'}"
             f" RequestId={outcome.get('request_id') or '-'}{confirmed}"
         )
     label = "UNKNOWN  " if oc.result_of(outcome) is Result.UNKNOWN else "FAILED   "
     request_id = f" (RequestId {outcome['request_id']})" if outcome.get("request_id") else ""
     state = f" job is {outcome['state']};" if outcome.get("state") else ""
-    return f"{label} {job}  {outcome.get('code')}: {outcome.get('message')}{request_id}\n         {state} hint: {outcome.get('hint')}"
+    return f"{label} {job}{_in(outcome)}  {outcome.get('code')}: {outcome.get('message')}{request_id}\n         {state} hint: {outcome.get('hint')}"
+
+
+def _in(outcome: JobOutcome) -> str:
+    """With several targets: where the job was acted on (name, bucket, region)."""
+    return f" in {outcome['target']}" if outcome.get("target") else ""

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, Target, load_settings
 from bot.serve.preflight import StartupProblem, describe_database, open_database, verify_app_token, verify_bot_token
 from bot.tencent import CIClient, CIError
 from bot.tencent.ratelimit import SlidingWindowLimiter
@@ -64,7 +64,7 @@ def run_checks(env: Mapping[str, str] | None = None, mode: str | None = None) ->
     except ConfigError as exc:
         results += [Result("settings", False, p) for p in exc.problems]
         return results + ([Result("settings", True, exc.note, note=True)] if exc.note else [])
-    results += [Result("settings", True, "all valid"), Result("CI host", True, ci_host_note(settings))]
+    results += [Result("settings", True, "all valid"), *ci_host_notes(settings)]
     for check in (check_database, check_slack, check_app_token if mode == "socket" else None, check_tencent):
         if check:
             results.extend(_guard(check, settings))
@@ -87,13 +87,22 @@ def ci_host_note(settings: Settings) -> str:
     return f"{settings.ci_endpoint} (from CI_ENDPOINT)"
 
 
-def region_hint(settings: Settings) -> str:
+def ci_host_notes(settings: Settings) -> list[Result]:
+    """One line per target with CI_TARGETS (its name, bucket and region, and its host)."""
+    if not settings.ci_targets:
+        return [Result("CI host", True, ci_host_note(settings))]
+    return [Result(f"CI host {t.name}", True, f"{t.endpoint} (target {t.label})") for t in settings.targets]
+
+
+def region_hint(settings: Settings, target: Target | None = None) -> str:
     """A misspelt region is only a network error to the client: say so when the region is not a known one."""
-    if settings.ci_region in KNOWN_REGIONS or urlsplit(settings.ci_endpoint).hostname != f"{settings.ci_bucket}.ci.{settings.ci_region}.myqcloud.com":
+    target = target or settings.targets[0]
+    if target.region in KNOWN_REGIONS or urlsplit(target.endpoint).hostname != f"{target.bucket}.ci.{target.region}.myqcloud.com":
         return ""
-    close = difflib.get_close_matches(settings.ci_region, KNOWN_REGIONS, n=1)
+    close = difflib.get_close_matches(target.region, KNOWN_REGIONS, n=1)
     guess = f"; did you mean {close[0]}?" if close else f" ({', '.join(KNOWN_REGIONS[:4])}, …)"
-    return f" CI_REGION={settings.ci_region} is not a region with Cloud Infinite{guess}"
+    where = f"CI_TARGETS ({target.name}): {target.region}" if settings.ci_targets else f"CI_REGION={target.region}"
+    return f" {where} is not a region with Cloud Infinite{guess}"
 
 
 def _guard(check: Callable[[Settings], list[Result]], settings: Settings) -> list[Result]:
@@ -158,17 +167,24 @@ def check_app_token(settings: Settings) -> list[Result]:
 
 
 def check_tencent(settings: Settings) -> list[Result]:
-    client = CIClient.from_settings(settings, SlidingWindowLimiter(settings.ci_rate_limit))
+    """A signed probe to every target; each failure is named with its target."""
+    if not settings.ci_targets:
+        return [_probe(settings, settings.targets[0], "tencent", ci_host_note(settings))]
+    return [_probe(settings, t, f"tencent {t.name}", f"{t.endpoint} (target {t.label})") for t in settings.targets]
+
+
+def _probe(settings: Settings, target: Target, name: str, host_note: str) -> Result:
+    client = CIClient.for_target(target, settings, SlidingWindowLimiter(settings.ci_rate_limit))
     client.max_attempts = 2
     try:
         client.describe(PROBE_JOB_ID)
-        return [Result("tencent", True, f"{settings.ci_endpoint}: signed request accepted")]
+        return Result(name, True, f"{target.endpoint}: signed request accepted")
     except CIError as exc:
         if exc.code in SIGNATURE_ACCEPTED:
-            return [Result("tencent", True, f"{settings.ci_endpoint}: signed request accepted ({exc.code} for a probe job, as expected)")]
+            return Result(name, True, f"{target.endpoint}: signed request accepted ({exc.code} for a probe job, as expected)")
         if exc.code == "NetworkError":
-            return [Result("tencent", False, f"{exc.describe()}: no answer from {ci_host_note(settings)}.{region_hint(settings)}")]
-        return [Result("tencent", False, f"{exc.describe()}: {exc.hint}")]
+            return Result(name, False, f"{exc.describe()}: no answer from {host_note}.{region_hint(settings, target)}")
+        return Result(name, False, f"{exc.describe()}: {exc.hint}")
     finally:
         client.close()
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from bot.config import TARGET_NAME
 from bot.domain.states import CommandKind
 from bot.tencent.jobid import is_job_id
 
@@ -47,11 +49,13 @@ class CommandError(ValueError):
 class Cancel:
     job_ids: tuple[str, ...]
     reason: str
+    target: str = ""  # --target NAME; "": each job's target is found
 
 
 @dataclass(frozen=True)
 class Status:
     job_ids: tuple[str, ...]
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,22 +91,50 @@ def looks_like_job_id(word: str) -> bool:
     return bool(_PATH_CHARS.search(folded) and re.search(r"(?:^|[/\\%.])(?:av|va)[0-9a-f]", folded))
 
 
-def parse(text: str) -> Command:
-    """Parse the command text; raise CommandError with a caller-facing message."""
-    text = (text or "").strip()
+def parse(text: str, targets: Sequence[str] = ()) -> Command:
+    """Parse the command text; raise CommandError with a caller-facing message. `targets`: the
+    configured target names, which `--target NAME` must be one of."""
+    target, text = take_target((text or "").strip(), targets)
     if not text:
+        if target:
+            raise CommandError(f"Give job IDs and a reason after `--target {target}`.\n{USAGE}")
         return OpenForm()
     head, _, rest = text.partition(" ")
     keyword = head.lower()
+    if keyword == CommandKind.STATUS:
+        named, rest = take_target(rest.strip(), targets)
+        if target and named:
+            raise CommandError("Name `--target` once.")
+        return Status(_status_job_ids(rest), target or named)
+    if target and keyword in (CommandKind.HELP, CommandKind.PENDING):
+        raise CommandError(f"`--target` goes with a cancel or `status`, not `{keyword}`.")
     if keyword == CommandKind.HELP:
         return Help()
-    if keyword == CommandKind.STATUS:
-        return Status(_status_job_ids(rest))
     if keyword == CommandKind.PENDING:
         if rest.strip():
             raise CommandError("Usage: `/cancel-moderation pending` (nothing after it).")
         return Pending()
-    return parse_cancel(text)
+    return replace(parse_cancel(text), target=target)
+
+
+_TARGET_FLAG = re.compile(r"^--target(?:\s+|=)(\S*)\s*", re.IGNORECASE)
+
+
+def take_target(text: str, targets: Sequence[str] = ()) -> tuple[str, str]:
+    """A leading `--target NAME` (or `--target=NAME`): the name, and the text after it."""
+    match = _TARGET_FLAG.match(text)
+    if not match:
+        if text.lower() == "--target":
+            raise CommandError(f"`--target` needs a target name{_one_of(targets)}.")
+        return "", text
+    name = match.group(1)
+    if not TARGET_NAME.match(name) or (targets and name not in targets):
+        raise CommandError(f"`{_shown(name)}` is not a target{_one_of(targets)}. Nothing was sent.")
+    return name, text[match.end() :]
+
+
+def _one_of(targets: Sequence[str]) -> str:
+    return f": use one of {', '.join(f'`{t}`' for t in targets)}" if targets else ""
 
 
 def _status_job_ids(text: str) -> tuple[str, ...]:
@@ -156,9 +188,12 @@ def build_cancel(ids: list[str], reason: str) -> Cancel:
     return Cancel(tuple(unique), reason)
 
 
-def parse_form(job_ids_text: str, reason: str) -> Cancel:
-    """The modal's two fields: every word of the first must be a job ID."""
-    return build_cancel([w for w in _SEPARATORS.split(job_ids_text.strip()) if w], reason)
+def parse_form(job_ids_text: str, reason: str, target: str = "", targets: Sequence[str] = ()) -> Cancel:
+    """The modal's fields: every word of the first must be a job ID; `target`: the picker's."""
+    cancel = build_cancel([w for w in _SEPARATORS.split(job_ids_text.strip()) if w], reason)
+    if target and (not TARGET_NAME.match(target) or (targets and target not in targets)):
+        raise CommandError(f"`{_shown(target)}` is not a target{_one_of(targets)}.", "target")
+    return replace(cancel, target=target)
 
 
 def _require_valid(word: str) -> None:

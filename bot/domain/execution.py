@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
@@ -19,7 +19,7 @@ from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
 from bot.tencent.ratelimit import URGENT, calls_at
-from bot.tencent.results import CancelResult, CIError, CINotSent, JobStatus
+from bot.tencent.results import CancelResult, CIError, CINotLocated, CINotSent, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,25 @@ class CIPort(Protocol):
     def cancel(self, job_id: str) -> CancelResult: ...
 
     def describe(self, job_id: str) -> JobStatus: ...
+
+
+class TargetsPort(CIPort, Protocol):
+    """Several targets: as a CIPort it finds each job's target; `on` is one named target's."""
+
+    def on(self, name: str) -> CIPort: ...
+
+    def target_of(self, job_id: str) -> str:
+        """The one target that knows the job; raises CIError (nothing sent) when not certain."""
+        ...
+
+
+#: (decider, target) -> why the decider may not act on that target's jobs; None: they may.
+Guard = Callable[[str, str], str | None]
+
+
+def ci_for(ci: CIPort, target: str | None) -> CIPort:
+    """The port for a request or look-up that named `target` (--target); else `ci` itself."""
+    return cast(TargetsPort, ci).on(target) if target else ci
 
 
 @dataclass(frozen=True)
@@ -78,9 +97,13 @@ RECORD_BACKOFF = (0.25, 0.5, 1.0, 2.0)
 
 
 class Executor:
-    def __init__(self, store: Store, ci: CIPort, concurrency: int = 20, record_patience: float = RECORD_PATIENCE_SECONDS) -> None:
+    def __init__(
+        self, store: Store, ci: CIPort, concurrency: int = 20, record_patience: float = RECORD_PATIENCE_SECONDS, guard: Guard | None = None
+    ) -> None:
         self.store = store
         self.ci = ci
+        # Targets with their own on-call: a job found in one is sent only for its on-call.
+        self.guard = guard
         self.concurrency = max(1, concurrency)
         self.record_patience = record_patience
         # Outcomes Tencent gave us that the database did not take yet, by (request id, job id):
@@ -107,6 +130,7 @@ class Executor:
                 "requester": request.requester,
                 "channel": request.origin_channel,
                 "job_ids": list(request.job_ids),
+                **oc.named_target(request.target, self.ci),
             },
         )
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
@@ -117,7 +141,7 @@ class Executor:
                 return
             try:
                 with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
-                    outcome = self._job(request.id, record, task, stop)
+                    outcome = self._job(request.id, record, task, stop, request)
             except LostHold:
                 self._forget(request.id, record.job_id)  # the new holder decides what to send
                 lost.set()
@@ -146,7 +170,7 @@ class Executor:
         )
         return [r.outcome for r in records if r.outcome is not None]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None) -> JobOutcome:
+    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None, request: Request) -> JobOutcome:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
@@ -154,7 +178,8 @@ class Executor:
         elif outcome is None:
             if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
-            outcome = self.outcome_of(job_id, sent_before=record.sends > 0)
+            port = self._port(job_id, request)
+            outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
             self._keep(request_id, job_id, outcome)
         self._record(request_id, job_id, outcome, task)
         self._forget(request_id, job_id)
@@ -201,28 +226,46 @@ class Executor:
         with self._known_lock:
             self._known.pop((request_id, job_id), None)
 
-    def outcome_of(self, job_id: str, sent_before: bool) -> JobOutcome:
-        """Cancel one job and say truthfully what happened; never raises."""
+    def _port(self, job_id: str, request: Request) -> CIPort | JobOutcome:
+        """Where to send the job: the request's named target, else every target's port; with a
+        guard, the job's target is found first and a decider who is not its on-call sends
+        nothing (the outcome says who can act)."""
+        if request.target or self.guard is None:
+            return ci_for(self.ci, request.target)
+        targets = cast(TargetsPort, self.ci)
         try:
-            return oc.cancelled(job_id, self.ci.cancel(job_id))
+            target = targets.target_of(job_id)
+        except CIError as error:
+            return oc.failed(job_id, error)  # not found, found twice, or a target not asked: nothing sent
+        why = self.guard(request.decided_by or "", target)
+        if why is not None:
+            return oc.failed(job_id, CINotLocated("NotOnCall", why, job_id=job_id))
+        return targets.on(target)
+
+    def outcome_of(self, job_id: str, sent_before: bool, ci: CIPort | None = None) -> JobOutcome:
+        """Cancel one job (through `ci`: a named target's port, else every target's) and say
+        truthfully what happened; never raises."""
+        ci = ci or self.ci
+        try:
+            return oc.cancelled(job_id, ci.cancel(job_id))
         except CIError as error:
             if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
                 return oc.not_sent(job_id, error.message)
-            return self._explain(job_id, error, sent_before)
+            return self._explain(job_id, error, sent_before, ci)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
-            return self._confirm(job_id, CIError("BotError", f"the bot failed while sending ({type(exc).__name__})"))
+            return self._confirm(job_id, CIError("BotError", f"the bot failed while sending ({type(exc).__name__})"), ci)
 
-    def _explain(self, job_id: str, error: CIError, sent_before: bool) -> JobOutcome:
+    def _explain(self, job_id: str, error: CIError, sent_before: bool, ci: CIPort) -> JobOutcome:
         # Whatever the last answer says, a job that an earlier send may have cancelled is asked about.
         if not oc.may_have_applied(error, sent_before):
             return oc.failed(job_id, error)
-        return self._confirm(job_id, error)
+        return self._confirm(job_id, error, ci)
 
-    def _confirm(self, job_id: str, error: CIError) -> JobOutcome:
+    def _confirm(self, job_id: str, error: CIError, ci: CIPort) -> JobOutcome:
         """The cancel may have happened: ask Tencent for the job's state."""
         try:
-            status = self.ci.describe(job_id)
+            status = ci.describe(job_id)
         except CIError as query_error:
             event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code, query_code=query_error.code)
             return oc.unknown(job_id, error)
@@ -234,11 +277,18 @@ class Executor:
         return oc.failed(job_id, error, state=status.state, confirmed=True)
 
 
-def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask]) -> bool:
+def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask], ci: CIPort | None = None) -> bool:
     """Store the outcome of an execution once, only by its holder, with its audit entry and
     announcements in one transaction; True if this call stored it."""
     verdict, summary = oc.summarize(outcomes)
-    detail = {"reason": request.reason, "kind": request.kind, "requester": request.requester, "channel": request.origin_channel, **summary}
+    detail = {
+        "reason": request.reason,
+        "kind": request.kind,
+        "requester": request.requester,
+        "channel": request.origin_channel,
+        **oc.named_target(request.target, ci),
+        **summary,
+    }
     won = store.requests.finish(
         request.id, outcomes, verdict, request.decided_by or "system", detail, task_key=task.key, me=holder(task), tasks=announcements
     )

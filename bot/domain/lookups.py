@@ -11,6 +11,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import USAGE, Help, Pending, Status
+from bot.domain.execution import ci_for
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import CommandPayload
@@ -51,16 +52,19 @@ class LookupsMixin(WorkflowParts):
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
             return self._refuse(task, caller, "status", why, job_ids=job_ids)
         metrics.command("status", "accepted")
-        self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids), task.key)])
+        target = command.target if isinstance(command, Status) else ""
+        self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids, target=target), task.key)])
         self.wake()
 
-    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND) -> list[StatusAnswer]:
-        """Each job's state, looked up at `priority` (the class of the work it serves)."""
+    def describe_all(self, job_ids: Sequence[str], priority: int = BACKGROUND, target: str = "") -> list[StatusAnswer]:
+        """Each job's state, looked up at `priority` (the class of the work it serves), in
+        `target` if one was named (else each job's target is found)."""
+        ci = ci_for(self.ci, target)
 
         def one(job_id: str) -> StatusAnswer:
             try:
                 with calls_at(priority):
-                    return oc.status_dict(job_id, self.ci.describe(job_id))
+                    return oc.status_dict(job_id, ci.describe(job_id))
             except CIError as exc:
                 return oc.status_dict(job_id, exc)
 
@@ -101,13 +105,25 @@ class LookupsMixin(WorkflowParts):
         the last decisions) and the requester's. Others see it the next time they open the tab."""
         viewers = self.store.homes.viewers()
         on_call = self.policy.approvers_among(viewers)  # one membership read per group, not per viewer
+        if (target_oncall := self._target_oncall(request.target)) is not None:
+            on_call |= {user for user in viewers if self.policy.is_target_oncall(user, target_oncall)}
         return [user for user in viewers if user == request.requester or user in on_call]
+
+    def _has_target_oncall(self) -> bool:
+        return bool(getattr(getattr(self.policy, "rules", None), "target_oncall", ()))
+
+    def _decides(self, user_id: str, request: Request, approver: bool) -> bool:
+        """Whether the user may decide the request: a target with its own on-call, only they."""
+        oncall = self._target_oncall(request.target)
+        return approver if oncall is None else self.policy.is_target_oncall(user_id, oncall)
 
     def home_for(self, user_id: str) -> HomeData:
         approver = self._role(user_id)[0] is Role.APPROVER
+        pending = self.store.requests.pending() if approver or self._has_target_oncall() else []
+        decidable = [r for r in pending if self._decides(user_id, r, approver)]
         return HomeData(
-            approver=approver,
-            pending=self.store.requests.pending() if approver else [],
+            approver=approver or bool(decidable),
+            pending=decidable,
             mine=self.store.requests.pending(user_id),
             recent=self.store.requests.recent_decisions(RECENT),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import announce
+from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.execution import execute_task
 from bot.domain.parts import WorkflowParts
@@ -57,7 +58,7 @@ class OnCallMixin(WorkflowParts):
         request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
-        role, unverified = self._role(caller.user_id)
+        role, unverified = self._role_for(caller.user_id, request.target)
         if role is not Role.APPROVER:
             why = self._not_allowed(unverified, "Only on-call can retry failed jobs.")
             return self._record_refusal(task.key, caller, "retry", why, request_id=request_id, job_ids=request.open_jobs, tell=True)
@@ -79,6 +80,6 @@ class OnCallMixin(WorkflowParts):
             return []
         return [announce.reminder(request_id, self.reminder_seconds)]
 
-    @staticmethod
-    def _detail(request: Request) -> dict[str, Any]:
-        return {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}
+    def _detail(self, request: Request) -> dict[str, Any]:
+        detail = {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}
+        return {**detail, **oc.named_target(request.target, self.ci)}

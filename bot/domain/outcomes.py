@@ -7,7 +7,7 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, TypeVar
 
 from bot.domain.states import JobOutcome, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
@@ -29,6 +29,10 @@ class StatusAnswer(TypedDict):
     code: NotRequired[str]
     message: NotRequired[str]
     hint: NotRequired[str]
+    target: NotRequired[str]
+
+
+_Named = TypeVar("_Named", JobOutcome, StatusAnswer)
 
 
 class Summary(TypedDict):
@@ -47,7 +51,7 @@ def result_of(outcome: JobOutcome) -> Result:
 
 
 def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = False) -> JobOutcome:
-    return {
+    outcome: JobOutcome = {
         "job_id": job_id,
         "result": CANCELLED,
         "ok": True,
@@ -57,10 +61,38 @@ def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = F
         "state": result.state or "",
         "confirmed": confirmed,
     }
+    return _in_target(outcome, result.target)
+
+
+def found_in_one(statuses: list[StatusAnswer]) -> str | None:
+    """The target every job was found in, when they all were found in the same one (several
+    targets: each answer names it as "name (bucket @ region)"); else None, and each job's
+    target is found again when it is sent."""
+    labels = {s.get("target", "") for s in statuses}
+    if not statuses or not all(s["ok"] for s in statuses) or len(labels) != 1:
+        return None
+    return labels.pop().partition(" (")[0] or None
+
+
+def named_target(target: str | None, ci: object = None) -> dict[str, str]:
+    """An audit entry's `target` when its request has one (its name), and `target_label` (name,
+    bucket, region) when `ci` can tell it; nothing otherwise, so single-target entries are as before."""
+    if not target:
+        return {}
+    label = getattr(ci, "label", None)
+    shown = str(label(target)) if callable(label) else target
+    return {"target": target, **({"target_label": shown} if shown != target else {})}
+
+
+def _in_target(outcome: _Named, target: str) -> _Named:
+    """With several targets, every outcome and answer names the target (name, bucket, region)."""
+    if target:
+        outcome["target"] = target
+    return outcome
 
 
 def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> JobOutcome:
-    return {
+    outcome: JobOutcome = {
         "job_id": job_id,
         "result": FAILED,
         "ok": False,
@@ -72,10 +104,11 @@ def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False
         "state": state,
         "confirmed": confirmed,
     }
+    return _in_target(outcome, error.target)
 
 
 def unknown(job_id: str, error: CIError | None, why: str = "") -> JobOutcome:
-    return {
+    outcome: JobOutcome = {
         "job_id": job_id,
         "result": UNKNOWN,
         "ok": False,
@@ -86,6 +119,7 @@ def unknown(job_id: str, error: CIError | None, why: str = "") -> JobOutcome:
         "hint": UNKNOWN_HINT,
         "confirmed": False,
     }
+    return _in_target(outcome, error.target if error else "")
 
 
 def not_sent(job_id: str, why: str) -> JobOutcome:
@@ -113,8 +147,16 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
 
 def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
     if isinstance(status, CIError):
-        return {"job_id": job_id, "ok": False, "code": status.code, "message": status.message, "request_id": status.request_id, "hint": status.hint}
-    return {
+        answer: StatusAnswer = {
+            "job_id": job_id,
+            "ok": False,
+            "code": status.code,
+            "message": status.message,
+            "request_id": status.request_id,
+            "hint": status.hint,
+        }
+        return _in_target(answer, status.target)
+    answer = {
         "job_id": job_id,
         "ok": True,
         "state": status.state,
@@ -123,6 +165,7 @@ def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
         "creation_time": status.creation_time,
         "request_id": status.request_id,
     }
+    return _in_target(answer, status.target)
 
 
 def summarize(outcomes: list[JobOutcome]) -> tuple[Result, Summary]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.announce import Caller
 from bot.domain.execution import CIPort
-from bot.domain.policy import Policy, Role
+from bot.domain.policy import Policy, Role, TargetOnCall
 from bot.store import Request, Store, Task
 
 
@@ -25,6 +25,10 @@ class WorkflowParts:
     if TYPE_CHECKING:  # defined by the Workflow
 
         def _role(self, user_id: str) -> tuple[Role, tuple[str, ...]]: ...
+
+        def _role_for(self, user_id: str, target: str | None) -> tuple[Role, tuple[str, ...]]: ...
+
+        def _target_oncall(self, target: str | None) -> TargetOnCall | None: ...
 
         @staticmethod
         def _not_allowed(unverified: Sequence[str], default: str = "") -> str: ...

@@ -13,10 +13,12 @@ from bot.domain.states import CommandKind
 
 
 def command_to_dict(command: Command) -> dict[str, Any]:
+    # "target" only when named: a command without one is stored exactly as before
+    named = {"target": command.target} if isinstance(command, Cancel | Status) and command.target else {}
     if isinstance(command, Cancel):
-        return {"kind": CommandKind.CANCEL, "job_ids": list(command.job_ids), "reason": command.reason}
+        return {"kind": CommandKind.CANCEL, "job_ids": list(command.job_ids), "reason": command.reason, **named}
     if isinstance(command, Status):
-        return {"kind": CommandKind.STATUS, "job_ids": list(command.job_ids)}
+        return {"kind": CommandKind.STATUS, "job_ids": list(command.job_ids), **named}
     if isinstance(command, Pending):
         return {"kind": CommandKind.PENDING}
     return {"kind": CommandKind.HELP}
@@ -26,12 +28,12 @@ def command_from_dict(data: dict[str, Any]) -> Command:
     """A stored command; one without a kind is a cancel (as the `command` task always held)."""
     kind = data.get("kind", CommandKind.CANCEL)
     if kind == CommandKind.STATUS:
-        return Status(tuple(data["job_ids"]))
+        return Status(tuple(data["job_ids"]), data.get("target") or "")
     if kind == CommandKind.PENDING:
         return Pending()
     if kind == CommandKind.HELP:
         return Help()
-    return Cancel(tuple(data["job_ids"]), data["reason"])
+    return Cancel(tuple(data["job_ids"]), data["reason"], data.get("target") or "")
 
 
 @dataclass(frozen=True)

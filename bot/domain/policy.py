@@ -42,12 +42,34 @@ class RoleCheck:
 
 
 @dataclass(frozen=True)
+class TargetOnCall:
+    """A CI target's own on-call: only they may cancel or decide for it."""
+
+    target: str
+    users: frozenset[str] = frozenset()
+    usergroups: frozenset[str] = frozenset()
+
+    @property
+    def named(self) -> str:
+        """Who they are, as plain text (a job's outcome is escaped, so a mention would not render)."""
+        return ", ".join([*(f"user group {g}" for g in sorted(self.usergroups)), *(f"user {u}" for u in sorted(self.users))])
+
+    @property
+    def mention(self) -> str:
+        """How a card calls them, and names them in a refusal: their user groups, else the users."""
+        if self.usergroups:
+            return " ".join(f"<!subteam^{group}>" for group in sorted(self.usergroups))
+        return " ".join(f"<@{user}>" for user in sorted(self.users))
+
+
+@dataclass(frozen=True)
 class PolicyRules:
     requester_users: frozenset[str] = frozenset()
     requester_usergroups: frozenset[str] = frozenset()
     approver_users: frozenset[str] = frozenset()
     approver_usergroups: frozenset[str] = frozenset()
     allowed_channels: frozenset[str] = frozenset()
+    target_oncall: tuple[TargetOnCall, ...] = ()  # targets with their own on-call (CI_TARGET_<NAME>_APPROVER_*)
 
 
 class Policy:
@@ -57,6 +79,14 @@ class Policy:
 
     def channel_allowed(self, channel_id: str) -> bool:
         return not self.rules.allowed_channels or channel_id in self.rules.allowed_channels
+
+    def oncall_of(self, target: str | None) -> TargetOnCall | None:
+        """The target's own on-call; None when the global on-call act for it."""
+        return next((t for t in self.rules.target_oncall if t.target == target), None) if target else None
+
+    def is_target_oncall(self, user_id: str, oncall: TargetOnCall) -> bool:
+        """Whether the user is that target's on-call (an unreadable group grants nothing)."""
+        return user_id in oncall.users or self._member_of_any(user_id, oncall.usergroups)[0]
 
     def is_approver(self, user_id: str) -> bool:
         return user_id in self.rules.approver_users or self._member_of_any(user_id, self.rules.approver_usergroups)[0]

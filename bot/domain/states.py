@@ -109,3 +109,4 @@ class JobOutcome(TypedDict):
     message: NotRequired[str]
     status: NotRequired[int | None]
     hint: NotRequired[str]
+    target: NotRequired[str]  # with several targets: where it was acted on (name, bucket, region)

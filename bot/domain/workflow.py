@@ -15,13 +15,14 @@ from dataclasses import replace
 from typing import Any
 
 from bot.domain import announce
+from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
 from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.lookups import LookupsMixin
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
-from bot.domain.policy import Policy, Role
+from bot.domain.policy import Policy, Role, TargetOnCall
 from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
@@ -106,7 +107,18 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.wake = wake
         self.run_now = run_now or (lambda _keys: wake())  # a decision's follow-ups, stored ours: start them at once
         self.lookup_concurrency = lookup_concurrency
-        self.executor = Executor(store, ci, concurrency=execution_concurrency)
+        guarded = bool(getattr(getattr(policy, "rules", None), "target_oncall", ()))
+        self.executor = Executor(store, ci, concurrency=execution_concurrency, guard=self._may_act if guarded else None)
+
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        """The CI targets `--target NAME` may name (CI_TARGETS; `default` for the one bucket)."""
+        return tuple(getattr(self.ci, "names", ()))
+
+    @property
+    def target_labels(self) -> tuple[tuple[str, str], ...]:
+        """Each target's name and how it is shown (name, bucket, region): the form's picker."""
+        return tuple((t.name, t.label) for t in getattr(self.ci, "targets", ()))
 
     def handlers(self) -> dict[str, Callable[[Task], None]]:
         return {
@@ -132,7 +144,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         """A valid cancel command: cancel directly, or ask on-call, or refuse."""
         if not self.policy.channel_allowed(caller.channel_id):
             return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.", job_ids=command.job_ids)
-        role, unverified = self._role(caller.user_id)
+        role, unverified = self._role_for(caller.user_id, command.target)
         event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value, jobs=len(command.job_ids))
         if role is Role.APPROVER and not self.four_eyes:
             return self._direct(task, caller, command)
@@ -170,6 +182,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             ttl=0,
             decided_by=caller.user_id,
             tasks=[execute_task(request_id, caller)],
+            target=command.target or None,
         )
         self.wake()
 
@@ -182,7 +195,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         request_id = request_id_of(task)
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
-        statuses = self.describe_all(command.job_ids, priority=POST)  # before `status` look-ups
+        statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
+        target = command.target or oc.found_in_one(statuses)  # kept: the approval acts there without asking again
         short = request_id[:8]
         try:
             _, created = self.store.requests.create(
@@ -194,7 +208,10 @@ class Workflow(LookupsMixin, OnCallMixin):
                 reason=command.reason,
                 job_ids=command.job_ids,
                 ttl=self.ttl,
-                audit=(AuditEvent.REQUESTED, {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id}),
+                audit=(
+                    AuditEvent.REQUESTED,
+                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(target, self.ci)},
+                ),
                 tasks=[
                     announce.approval_post(request_id, statuses),
                     announce.tell(
@@ -209,6 +226,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ],
                 max_pending=self.max_pending,
                 finishes=task,
+                target=target,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
@@ -221,9 +239,12 @@ class Workflow(LookupsMixin, OnCallMixin):
         request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        role, unverified = self._role(caller.user_id)
+        role, unverified = self._role_for(caller.user_id, request.target)
+        oncall = self._target_oncall(request.target)
         why = None
-        if role is not Role.APPROVER:
+        if role is not Role.APPROVER and oncall is not None:
+            why = f"Only the on-call of target `{request.target}` can decide this request: {oncall.mention}."
+        elif role is not Role.APPROVER:
             why = self._not_allowed(unverified, "Only on-call approvers can decide requests.")
         elif caller.user_id == request.requester:
             why = "You cannot decide your own request; another on-call must."
@@ -299,7 +320,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         if request is None or request.state != State.APPROVED:
             return  # finished already (a re-run)
         outcomes = self.executor.run(task, request)
-        if finish(self.store, task, request, outcomes, self.announcements_of(task, request)):
+        if finish(self.store, task, request, outcomes, self.announcements_of(task, request), self.ci):
             self.wake()
 
     def announcements_of(self, task: Task, request: Request) -> list[NewTask]:
@@ -314,6 +335,28 @@ class Workflow(LookupsMixin, OnCallMixin):
         return []
 
     # -- shared ---------------------------------------------------------------------
+
+    def _role_for(self, user_id: str, target: str | None) -> tuple[Role, tuple[str, ...]]:
+        """The role for acting on `target`. A target with its own on-call: they are its approvers,
+        and nobody else is (a global on-call may still ask them, as a requester may)."""
+        role, unverified = self._role(user_id)
+        oncall = self._target_oncall(target)
+        if oncall is None:
+            return role, unverified
+        if self.policy.is_target_oncall(user_id, oncall):
+            return Role.APPROVER, ()
+        return (Role.REQUESTER if role is Role.APPROVER else role), unverified
+
+    def _may_act(self, decider: str, target: str) -> str | None:
+        """The executor's guard: why `decider` may not send a job found in `target` (None: they may)."""
+        oncall = self._target_oncall(target)
+        if oncall is None or self.policy.is_target_oncall(decider, oncall):
+            return None
+        return f"found in target `{target}`, whose own on-call alone may act on it ({oncall.named}); nothing was sent"
+
+    def _target_oncall(self, target: str | None) -> TargetOnCall | None:
+        oncall_of = getattr(self.policy, "oncall_of", None)  # a policy without targets has none
+        return oncall_of(target) if oncall_of else None
 
     def _role(self, user_id: str) -> tuple[Role, tuple[str, ...]]:
         check = getattr(self.policy, "check", None)

@@ -51,6 +51,8 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
         lines.append(" · ".join(people))
     if d.get("reason"):
         lines.append(f"*Reason:* {esc(str(d['reason']))[:1000]}")
+    if d.get("target"):
+        lines.append(f"*Target:* {esc(str(d.get('target_label') or d['target']))}")
     if d.get("why"):
         lines.append(f"*Refused* ({esc(str(d.get('action')))}): {esc(str(d['why']))}")
     if d.get("retry"):

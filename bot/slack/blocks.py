@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -13,9 +13,11 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
@@ -71,17 +73,22 @@ def _sections(lines: list[str], budget: int) -> list[Block]:
     return [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in packed]
 
 
+def _where(o: JobOutcome | StatusAnswer) -> str:
+    """With several targets: the target a job was found or acted in (name, bucket, region)."""
+    return f" in *{esc(o['target'])}*" if o.get("target") else ""
+
+
 def outcome_line(o: JobOutcome) -> str:
     confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
     result = result_of(o)
     if result is Result.CANCELLED:
         return (
-            f"✅ `{o['job_id']}` cancelled · DataId `{esc(o.get('data_id') or '-')}` · "
+            f"✅ `{o['job_id']}` cancelled{_where(o)} · DataId `{esc(o.get('data_id') or '-')}` · "
             f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}"
         )
     if result is Result.UNKNOWN:
         return (
-            f"❔ `{o['job_id']}` *unknown* — check with `status` ({esc(o.get('code') or '')}: "
+            f"❔ `{o['job_id']}`{_where(o)} *unknown* — check with `status` ({esc(o.get('code') or '')}: "
             f"{esc(o.get('message') or '')}) · RequestId `{esc(o.get('request_id') or '-')}` · "
             "_a status query could not tell_"
         )
@@ -89,17 +96,16 @@ def outcome_line(o: JobOutcome) -> str:
     if state:
         state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
     return (
-        f"⚠️ `{o['job_id']}` *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
+        f"⚠️ `{o['job_id']}`{_where(o)} *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
         f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_"
     )
 
 
 def status_line(s: StatusAnswer) -> str:
     if not s["ok"]:
-        return f"• `{s['job_id']}` could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
-    return (
-        f"• `{s['job_id']}` state *{esc(s.get('state') or '?')}* · stream {esc(s.get('stream_url') or '-')} · DataId `{esc(s.get('data_id') or '-')}`"
-    )
+        return f"• `{s['job_id']}`{_where(s)} could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
+    state = f"state *{esc(s.get('state') or '?')}*"
+    return f"• `{s['job_id']}`{_where(s)} {state} · stream {esc(s.get('stream_url') or '-')} · DataId `{esc(s.get('data_id') or '-')}`"
 
 
 def _tally(outcomes: list[JobOutcome]) -> str:
@@ -159,6 +165,7 @@ def approval_message(request: Request, statuses: list[StatusAnswer] | None = Non
                 MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
                 MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
                 MarkdownTextObject(text=f"*Request*\n`{request.id[:8]}`"),
+                *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
             ]
         ),
     ]
@@ -244,10 +251,10 @@ def requester_update(request: Request) -> str:
 def _dm_line(o: JobOutcome) -> str:
     result = result_of(o)
     if result is Result.CANCELLED:
-        return f"✅ `{o['job_id']}` cancelled (RequestId `{esc(o.get('request_id') or '-')}`)"
+        return f"✅ `{o['job_id']}` cancelled{_where(o)} (RequestId `{esc(o.get('request_id') or '-')}`)"
     if result is Result.UNKNOWN:
         return f"❔ `{o['job_id']}` unknown — check with `/cancel-moderation status {o['job_id']}`"
-    return f"⚠️ `{o['job_id']}` not cancelled: {esc(o.get('code') or '')} {esc(o.get('message') or '')}"
+    return f"⚠️ `{o['job_id']}`{_where(o)} not cancelled: {esc(o.get('code') or '')} {esc(o.get('message') or '')}"
 
 
 def status_message(statuses: list[StatusAnswer]) -> tuple[str, list[Block]]:
@@ -262,7 +269,7 @@ def status_message(statuses: list[StatusAnswer]) -> tuple[str, list[Block]]:
 def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
     if not s["ok"]:
         text = (
-            f"Could not read `{s['job_id']}`: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
+            f"Could not read `{s['job_id']}`{_where(s)}: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')} "
             f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_"
         )
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
@@ -271,6 +278,7 @@ def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
         MarkdownTextObject(text=f"*Stream*\n{esc(s.get('stream_url') or '-')[:1900]}"),
         MarkdownTextObject(text=f"*DataId*\n`{esc(s.get('data_id') or '-')}`"),
         MarkdownTextObject(text=f"*Created*\n{esc(s.get('creation_time') or '-')}"),
+        *([MarkdownTextObject(text=f"*Target*\n{esc(s['target'])}")] if s.get("target") else []),
     ]
     return f"Job {s['job_id']}: {esc(s.get('state') or '-')}", [
         SectionBlock(text=MarkdownTextObject(text=f"*Job* `{s['job_id']}`"), fields=fields),
@@ -278,7 +286,19 @@ def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
     ]
 
 
-def cancel_form(channel_id: str) -> View:
+ANY_TARGET = "any"  # the form's "find each job's target" choice
+
+
+def target_picker(targets: Sequence[tuple[str, str]]) -> list[Block]:
+    """With more than one target, the form asks which (default: find each job's)."""
+    if len(targets) < 2:
+        return []
+    anywhere = Option(value=ANY_TARGET, text="Find each job's target")
+    options = [anywhere, *(Option(value=name, text=label[:75]) for name, label in targets)]
+    return [InputBlock(block_id="target", label="Target", element=StaticSelectElement(action_id="value", options=options, initial_option=anywhere))]
+
+
+def cancel_form(channel_id: str, targets: Sequence[tuple[str, str]] = ()) -> View:
     return View(
         type="modal",
         callback_id=CANCEL_FORM,
@@ -295,6 +315,7 @@ def cancel_form(channel_id: str) -> View:
                 ),
             ),
             InputBlock(block_id="reason", label="Reason", element=PlainTextInputElement(action_id="value", multiline=True, max_length=500)),
+            *target_picker(targets),
         ],
     )
 

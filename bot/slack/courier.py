@@ -40,6 +40,7 @@ class Courier:
         approval_channel: str,
         *,
         mention: str = "",
+        target_mentions: dict[str, str] | None = None,
         home_data=None,
         home_audience=None,
         fresh: float | None = None,
@@ -48,9 +49,14 @@ class Courier:
         self.store = store
         self.approval_channel = approval_channel
         self.mention = mention  # on-call's user groups (or users), mentioned in approvals and reminders
+        self.target_mentions = target_mentions or {}  # a target with its own on-call: they, instead
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
         self.home_audience = home_audience  # request -> the users whose Home it changes (on-call, the requester)
         self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
+
+    def _mention(self, request) -> str:
+        """Whom a request's card and reminder call: its target's own on-call, else the global one."""
+        return self.target_mentions.get(request.target or "", self.mention)
 
     def handlers(self) -> dict:
         return {
@@ -139,7 +145,7 @@ class Courier:
                 self.store.requests.set_message(request.id, self.approval_channel, found)
                 return
         self._fence(task)
-        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self.mention)
+        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self._mention(request))
         with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id, logger=log) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
@@ -162,7 +168,7 @@ class Courier:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.work.get_task(f"{request.id}:post")
-        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self.mention)
+        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self._mention(request))
         with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
 
@@ -186,8 +192,9 @@ class Courier:
             return
         if not self._fence(task, pending_request=request.id):
             return  # decided, withdrawn or expired meanwhile (e.g. while that look-up was slow)
+        mention = self._mention(request)
         text = (
-            f"⏰ Reminder{' ' + self.mention if self.mention else ''}: request `{request.id[:8]}` from "
+            f"⏰ Reminder{' ' + mention if mention else ''}: request `{request.id[:8]}` from "
             f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
             f"{bk._date(request.expires_at)}."
         )

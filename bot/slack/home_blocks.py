@@ -32,11 +32,17 @@ def summary(request: Request) -> SectionBlock:
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s) · request `{request.id[:8]}`\n"
+                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
                 f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}"
             )
         )
     )
+
+
+def in_targets(request: Request) -> str:
+    """With several targets: the one the request named, else those its jobs were acted in."""
+    named = [request.target] if request.target else sorted({o["target"] for o in request.outcome or [] if o.get("target")})
+    return f" in {', '.join(f'*{esc(t)}*' for t in named)}" if named else ""
 
 
 def decision_line(request: Request) -> str:
@@ -48,7 +54,7 @@ def decision_line(request: Request) -> str:
     by = request.decided_by if request.decided_by not in (None, "system") else None
     who = f" by <@{by}>" if by and request.state != State.WITHDRAWN else ""
     return (
-        f"{verdict}{who} · {len(request.job_ids)} job(s) for <@{request.requester}> · "
+        f"{verdict}{who} · {len(request.job_ids)} job(s){in_targets(request)} for <@{request.requester}> · "
         f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}"
     )
 

@@ -43,6 +43,13 @@ class AuditFilter:
     job_id: str | None = None  # mentioned in detail: job_ids, results[*].job_id or failed_jobs
     actor: str | None = None
     event: str | None = None
+    target: str | None = None  # the request named it (detail.target), or a job's result came from it
+
+
+def mentions_target(detail: dict, name: str) -> bool:
+    results = detail.get("results") or []
+    label = f"{name} ("  # results name the target as "name (bucket @ region)"
+    return detail.get("target") == name or any(isinstance(r, dict) and str(r.get("target", "")).startswith(label) for r in results)
 
 
 def _row_to_audit(row) -> AuditEntry:
@@ -69,6 +76,7 @@ def _where(f: AuditFilter) -> list:
         f.event is not None and c.event == f.event,
         # A cheap text match in the database; mentions_job then checks where the ID appears.
         f.job_id is not None and c.detail.contains(f.job_id, autoescape=True),
+        f.target is not None and c.detail.contains(f.target, autoescape=True),
     ]
     return [condition for condition in conditions if condition is not False]
 
@@ -118,6 +126,8 @@ class AuditLog:
             entries = [_row_to_audit(r) for r in conn.execute(query)]
         if where.job_id is not None:
             entries = [e for e in entries if mentions_job(e.detail, where.job_id)]
+        if where.target is not None:
+            entries = [e for e in entries if mentions_target(e.detail, where.target)]
         return entries
 
     def verify(self) -> chain.Verdict:

@@ -143,17 +143,18 @@ class Dialect:
     def relax_commit(self, conn: Connection) -> None:
         """This transaction's commit need not wait for the disk (losing it in a crash is harmless)."""
 
-    def check_slots(self, conn: Connection, limit: int, db_now: Callable[[Connection], float]) -> SlotCheck:
+    def check_slots(self, conn: Connection, limit: int, db_now: Callable[[Connection], float], account: str = "") -> SlotCheck:
         """Under the lock that serialises rate checks: the check's time, the `limit` latest
-        slots (descending), and time.monotonic() no later than the check's time."""
-        latest = conn.execute(_LATEST, {"limit": limit}).scalars().all()
+        slots of `account` (descending), and time.monotonic() no later than the check's time."""
+        latest = conn.execute(_LATEST, {"limit": limit, "account": account}).scalars().all()
         recorded = time.monotonic()
         return db_now(conn), [float(v) for v in latest], recorded
 
-    def record_slots(self, conn: Connection, table: sa.Table, count: int, until: float, old: float) -> list[int]:
-        """Insert `count` slots, dropping those older than `old`; return their ids."""
+    def record_slots(self, conn: Connection, table: sa.Table, count: int, until: float, old: float, account: str = "") -> list[int]:
+        """Insert `count` slots of `account`, dropping those (of any account) older than `old`; return their ids."""
         conn.execute(table.delete().where(table.c.slot_at < old))
-        return [conn.execute(table.insert().values(slot_at=until).returning(table.c.id)).scalar_one() for _ in range(count)]
+        insert = table.insert().values(slot_at=until, account=account).returning(table.c.id)
+        return [conn.execute(insert).scalar_one() for _ in range(count)]
 
 
 class PostgreSQL(Dialect):
@@ -186,15 +187,15 @@ class PostgreSQL(Dialect):
     def relax_commit(self, conn: Connection) -> None:
         conn.execute(_NO_FLUSH)
 
-    def check_slots(self, conn: Connection, limit: int, db_now: Callable[[Connection], float]) -> SlotCheck:
+    def check_slots(self, conn: Connection, limit: int, db_now: Callable[[Connection], float], account: str = "") -> SlotCheck:
         # The database's clock, never a test's: processes on different hosts agree on time.
-        conn.execute(_LOCK)
+        conn.execute(_LOCK)  # one lock for every account: an earlier release's process takes the same
         recorded = time.monotonic()
-        now, latest = conn.execute(_PG_NOW_AND_LATEST, {"limit": limit}).one()
+        now, latest = conn.execute(_PG_NOW_AND_LATEST, {"limit": limit, "account": account}).one()
         return float(now), [float(v) for v in latest], recorded
 
-    def record_slots(self, conn: Connection, table: sa.Table, count: int, until: float, old: float) -> list[int]:
-        return list(conn.execute(_PG_RECORD, {"until": until, "old": old, "count": count}).scalars())
+    def record_slots(self, conn: Connection, table: sa.Table, count: int, until: float, old: float, account: str = "") -> list[int]:
+        return list(conn.execute(_PG_RECORD, {"until": until, "old": old, "count": count, "account": account}).scalars())
 
 
 def dialect_for(engine: Engine, url: str) -> Dialect:
@@ -206,11 +207,13 @@ def dialect_for(engine: Engine, url: str) -> Dialect:
 # not wait for the disk (that wait serialised every send behind an fsync).
 _NO_FLUSH = sa.text("SET LOCAL synchronous_commit TO OFF")
 _LOCK = sa.text(f"SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock({RATE_LOCK})")
-_LATEST = sa.text("SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit")
+# An account's sends, and those of an earlier release (no account), which count against every one.
+_LATEST = sa.text("SELECT slot_at FROM ci_rate_slots WHERE account = :account OR account IS NULL ORDER BY slot_at DESC LIMIT :limit")
 _PG_NOW_AND_LATEST = sa.text(
-    "SELECT extract(epoch from clock_timestamp())::float8, ARRAY(SELECT slot_at FROM ci_rate_slots ORDER BY slot_at DESC LIMIT :limit)"
+    "SELECT extract(epoch from clock_timestamp())::float8, "
+    "ARRAY(SELECT slot_at FROM ci_rate_slots WHERE account = :account OR account IS NULL ORDER BY slot_at DESC LIMIT :limit)"
 )
 _PG_RECORD = sa.text(
     "WITH old AS (DELETE FROM ci_rate_slots WHERE slot_at < :old) "
-    "INSERT INTO ci_rate_slots (slot_at) SELECT :until FROM generate_series(1, :count) RETURNING id"
+    "INSERT INTO ci_rate_slots (slot_at, account) SELECT :until, :account FROM generate_series(1, :count) RETURNING id"
 )

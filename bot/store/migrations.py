@@ -38,6 +38,7 @@ from bot.store.schema import (
     leases_table,
     metadata,
     migrations_table,
+    rate_table,
     requests_table,
     schema_table,
     tasks_table,
@@ -174,14 +175,20 @@ def _v4_retries_and_home(conn: Connection, now: float) -> list[str]:
     return _add_missing_columns(conn, requests_table, ("retries",)) + _create_missing_tables(conn, home_views_table)
 
 
+def _v5_targets(conn: Connection, now: float) -> list[str]:
+    """Several buckets and regions: a request's target, and the rate limit kept per account (APPID)."""
+    return _add_missing_columns(conn, requests_table, ("target",)) + _add_missing_columns(conn, rate_table, ("account",))
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "audit hash chain", _v2_chain_audit_log),
     Step(3, "durable work", _v3_durable_work),
     Step(4, "retries and Home views", _v4_retries_and_home),
+    Step(5, "several buckets and regions", _v5_targets),
 )
 SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
 #: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
-SCHEMA_FINGERPRINT = "c3076a2896f9572b731f8103b16e9438dc512c21473bb1b8831122fe38dad756"
+SCHEMA_FINGERPRINT = "d54e5153a0574cfdc8bb4d2542c4104ddb7ede7cfe69a0e52b69343a50258b6e"
 
 
 def fingerprint(meta: sa.MetaData = metadata) -> str:

@@ -38,6 +38,7 @@ class Request:
     message_ts: str | None = None
     outcome: list[JobOutcome] | None = None
     retries: int = 0  # "Retry failed" rounds so far
+    target: str | None = None  # the CI target named with --target; None: each job's is found (or the one target)
     expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
 
     @property
@@ -70,6 +71,7 @@ def _row_to_request(row) -> Request:
         message_ts=m["message_ts"],
         outcome=json.loads(m["outcome"]) if m["outcome"] else None,
         retries=m["retries"] or 0,
+        target=m.get("target"),
         expired=bool(m.get("expired")),
     )
 
@@ -106,6 +108,7 @@ class Requests:
         task_owner: str | None = None,
         max_pending: int | None = None,
         finishes: Task | None = None,
+        target: str | None = None,
     ) -> tuple[Request, bool]:
         """Store a request once (its id comes from the task that creates it); return it and
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
@@ -121,6 +124,7 @@ class Requests:
             reason=reason,
             job_ids=json.dumps(list(job_ids)),
             decided_by=decided_by,
+            **({"target": target} if target else {}),
         )
         with self.db.transaction() as conn:
             now = self.db.db_now(conn)

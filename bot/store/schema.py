@@ -28,6 +28,7 @@ requests_table = sa.Table(
     sa.Column("lease_until", sa.Float),  # unused since heartbeats (v1 databases have it)
     sa.Column("started_at", sa.Float),  # when the `started` audit entry was written
     sa.Column("retries", sa.Integer),  # how many times "Retry failed" re-sent its failed jobs (NULL: never)
+    sa.Column("target", sa.String(32)),  # the CI target named with --target (NULL: found per job, or the one target)
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
     sa.Index("ix_requests_requester_state", "requester", "state"),
 )
@@ -127,6 +128,9 @@ rate_table = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("slot_at", sa.Float, nullable=False, index=True),
+    # The account (APPID) whose limit the send counts against; NULL (a row of an earlier release)
+    # counts against every account, so a rolling upgrade never exceeds a limit.
+    sa.Column("account", sa.String(16)),
 )
 
 schema_table = sa.Table("schema_version", metadata, sa.Column("version", sa.Integer, nullable=False))

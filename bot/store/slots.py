@@ -31,8 +31,11 @@ class RateSlots:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def take(self, limit: int, window: float, in_flight: float, wanted: int = 1, lookups: int = 0, cap: int | None = None) -> list[Slot] | float:
-        """Record up to `wanted` urgent CI sends now, then up to `lookups` look-ups, as many as
+    def take(
+        self, limit: int, window: float, in_flight: float, wanted: int = 1, lookups: int = 0, cap: int | None = None, account: str = ""
+    ) -> list[Slot] | float:
+        """Record, against `account`'s limit (its APPID: each account has its own), up to `wanted`
+        urgent CI sends now, then up to `lookups` look-ups, as many as
         the shared window allows (look-ups only while fewer than `cap` sends are in it), and
         return their Slots, urgent ones first; if none is allowed, return the seconds to wait,
         recording nothing.
@@ -45,12 +48,12 @@ class RateSlots:
         """
         cap = limit if cap is None else min(cap, limit)
         with self.db.transaction() as conn:
-            now, latest, recorded = self.db.dialect.check_slots(conn, limit, self.db.db_now)
+            now, latest, recorded = self.db.dialect.check_slots(conn, limit, self.db.db_now, account)
             urgent = _allowed(latest, limit, window, now, wanted)
             granted = urgent + _allowed(latest, cap, window, now, lookups, already=urgent)
             if not granted:
                 return latest[(limit if wanted else cap) - 1] + window - now
-            row_ids = self.db.dialect.record_slots(conn, rate_table, granted, until=now + in_flight, old=now - 10 * window)
+            row_ids = self.db.dialect.record_slots(conn, rate_table, granted, until=now + in_flight, old=now - 10 * window, account=account)
         return [Slot(row_id, now, recorded) for row_id in row_ids]
 
     def settle(self, slot: Slot, seconds_after_send: float) -> None:
@@ -100,8 +103,10 @@ class SharedLimiter(Settling):
         round_trips: RoundTrips | None = None,
         in_flight: float = IN_FLIGHT,
         check_stop: Callable[[], None] = lambda: None,
+        account: str = "",
     ) -> None:
         super().__init__(round_trips)
+        self.account = account  # the APPID whose limit this counts against: one limiter per account
         self.check_stop = check_stop  # raises to give up a wait (the CLI's Ctrl-C); called before each look at the database
         self.slots = slots
         self.limit = limit
@@ -143,7 +148,7 @@ class SharedLimiter(Settling):
             with self._turn:
                 urgent = [t for t in self._queue if t.urgent]
                 lookups = sorted((t for t in self._queue if not t.urgent), key=lambda t: t.priority)  # stable: FIFO within one
-            taken = self.slots.take(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap)
+            taken = self.slots.take(self.limit, self.window, self.in_flight, len(urgent), len(lookups), self.cap, self.account)
             if isinstance(taken, float):
                 with self._turn:
                     cancel_arrived = not urgent and any(t.urgent for t in self._queue)

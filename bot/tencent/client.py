@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from bot.config import Secret, Settings
+from bot.config import Secret, Settings, Target
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.tencent import jobid, signer
@@ -99,6 +99,21 @@ class CIClient:
             secret_key=settings.tencentcloud_secret_key,
             session_token=settings.tencentcloud_session_token,
             limiter=limiter or SlidingWindowLimiter(settings.ci_rate_limit),
+            connect_timeout=settings.ci_connect_timeout,
+            read_timeout=settings.ci_read_timeout,
+            max_attempts=settings.ci_max_attempts,
+            concurrency=settings.ci_rate_limit,
+        )
+
+    @classmethod
+    def for_target(cls, target: Target, settings: Settings, limiter: Limiter) -> CIClient:
+        """One target's client: its endpoint and keys; `limiter`: its account's rate limit."""
+        return cls(
+            endpoint=target.endpoint,
+            secret_id=target.secret_id,
+            secret_key=target.secret_key,
+            session_token=target.session_token,
+            limiter=limiter,
             connect_timeout=settings.ci_connect_timeout,
             read_timeout=settings.ci_read_timeout,
             max_attempts=settings.ci_max_attempts,

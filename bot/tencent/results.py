@@ -21,6 +21,11 @@ HINTS = {
     "NetworkError": "The CI API could not be reached. Check the network, and CI_ENDPOINT (or CI_BUCKET and CI_REGION, which make the host): "
     "`python -m bot check` shows the host.",
     "BadResponse": "Tencent answered 200 with a body the bot cannot read; the job was most likely cancelled. Check with `status`.",
+    "NotInAnyTarget": "No target knows this job ID. Check the ID, and that its bucket is listed in CI_TARGETS.",
+    "InSeveralTargets": "More than one target knows this job ID, and the bot never guesses. Repeat with `--target NAME`.",
+    "TargetUnreachable": "A target could not be asked, so the job's target is not certain and nothing was sent. "
+    "Try again, or name it with `--target NAME`; `python -m bot check` probes every target.",
+    "NotOnCall": "That target has its own on-call, and only they may act on its jobs. Repeat with `--target NAME`: it becomes a request to them.",
     "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
 
@@ -34,6 +39,7 @@ class CancelResult:
     creation_time: str
     request_id: str
     state: str = ""
+    target: str = ""  # with several targets: the one that answered (name, bucket, region)
 
     ok = True
 
@@ -48,6 +54,7 @@ class JobStatus:
     request_id: str
     code: str = ""
     message: str = ""
+    target: str = ""  # with several targets: the one that answered (name, bucket, region)
 
     ok = True
 
@@ -65,6 +72,7 @@ class CIError(Exception):
     retryable = False
     maybe_applied = True  # when in doubt, assume the server may have acted
     after_ambiguous = False
+    target = ""  # with several targets: the one that answered (name, bucket, region)
 
     def __init__(
         self,
@@ -157,5 +165,12 @@ class CILocalError(CIError):
 class CINotSent(CIError):
     """The caller stopped the call before its request went out (the CLI's Ctrl-C, raised by
     its limiter): this attempt certainly did nothing; an earlier one may have (`after_ambiguous`)."""
+
+    maybe_applied = False
+
+
+class CINotLocated(CIError):
+    """The job's target could not be told for certain (no target, several, or one that could not
+    be asked): nothing was sent for it."""
 
     maybe_applied = False

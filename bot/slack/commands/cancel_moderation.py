@@ -18,13 +18,13 @@ def register(app, services: Services) -> None:
     def on_command(ack, command, context):
         caller = Caller(command["user_id"], command["channel_id"], command.get("response_url"))
         try:
-            parsed = grammar.parse(command.get("text", ""))
+            parsed = grammar.parse(command.get("text", ""), services.workflow.target_names)
         except grammar.CommandError as exc:
             metrics.command(_attempted(command.get("text", "")), "invalid")
             return ack(response_type="ephemeral", text=str(exc))
         if isinstance(parsed, grammar.OpenForm):
             ack()
-            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id))
+            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id, services.workflow.target_labels))
         problem = accept(services, task_for(caller, parsed), context)
         if problem:
             return ack(response_type="ephemeral", text=problem)

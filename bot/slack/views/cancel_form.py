@@ -15,11 +15,18 @@ def _value(view: dict, block: str) -> str:
     return ((view["state"]["values"].get(block) or {}).get("value") or {}).get("value") or ""
 
 
+def _target(view: dict) -> str:
+    """The picker's choice ("" without a picker, or to find each job's target)."""
+    picked = ((view["state"]["values"].get("target") or {}).get("value") or {}).get("selected_option") or {}
+    value = picked.get("value") or ""
+    return "" if value == bk.ANY_TARGET else value
+
+
 def register(app, services: Services) -> None:
     @app.view(bk.CANCEL_FORM)
     def on_submit(ack, body, view, context):
         try:
-            parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"))
+            parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"), _target(view), services.workflow.target_names)
         except grammar.CommandError as exc:
             metrics.command("cancel", "invalid")
             return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
