@@ -193,7 +193,11 @@ class SlackClient:
         return response.status_code, payload, elapsed
 
     def command(self, user: str, text: str, channel: str = CHANNEL, response_name: str = "r", **kw):
-        body = urllib.parse.urlencode(
+        return self.post(self.command_body(user, text, channel, response_name), **kw)
+
+    def command_body(self, user: str, text: str, channel: str = CHANNEL, response_name: str = "r") -> str:
+        """The form body Slack posts for a slash command."""
+        return urllib.parse.urlencode(
             {
                 "token": "unused",
                 "team_id": "T1",
@@ -205,7 +209,6 @@ class SlackClient:
                 "trigger_id": "trig-1",
             }
         )
-        return self.post(body, **kw)
 
     def click(self, user: str, action_id: str, value: str, channel: str = APPROVALS, response_name: str = "click"):
         posted = [c for c in self.slack.calls_to("chat.postMessage", channel=channel) if c.result]

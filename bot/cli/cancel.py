@@ -117,8 +117,8 @@ class StoppableLimiter:
             self.shared.done(answered=False)  # the slot taken is given back: nothing was sent
             self._check()
 
-    def done(self, answered: bool) -> None:
-        self.shared.done(answered)
+    def done(self, answered: bool, written_at: float | None = None) -> None:
+        self.shared.done(answered, written_at)
 
     def _check(self) -> None:
         if self.stop.is_set():

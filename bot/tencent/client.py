@@ -23,7 +23,7 @@ from bot.config import Secret, Settings, Target
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.tencent import jobid, signer
-from bot.tencent.deadline import Watchdog, WatchedAdapter
+from bot.tencent.deadline import Watchdog, WatchedAdapter, forget_written, last_written
 from bot.tencent.parsing import UnreadableXml, parse_cancel, parse_error, parse_status
 from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, priority_of
 from bot.tencent.results import (
@@ -258,6 +258,7 @@ class CIClient:
 
     def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         prepared = self.build(method, path)
+        forget_written()
         deadline = time.monotonic() + sum(self.timeout)
         # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
         # cannot hold send() for ever; the read loop checks the same deadline between chunks.
@@ -289,7 +290,7 @@ class CIClient:
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
         seconds = time.monotonic() - started
         metrics.ci_request("cancel" if method == "POST" else "describe", "OK" if error is None else error.code, seconds)
-        self.limiter.done(answered=error is None or bool(error.status))  # narrows the rate-limit slot
+        self.limiter.done(answered=error is None or bool(error.status), written_at=last_written())  # narrows the rate-limit slot
         fields: dict[str, Any] = {
             "method": method,
             "job_id": job_id,

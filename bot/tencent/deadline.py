@@ -128,6 +128,17 @@ class Watchdog:
         return None
 
 
+def forget_written() -> None:
+    """Before a request: this thread has written none yet."""
+    _current.written_at = None
+
+
+def last_written() -> float | None:
+    """time.monotonic() when this thread's last request was fully written (None: not written).
+    The rate limiter times the way out from here, not from before the client's own work."""
+    return getattr(_current, "written_at", None)
+
+
 def _bind_current(conn: HTTPConnection) -> None:
     watch = getattr(_current, "watch", None)
     if watch is not None:
@@ -142,6 +153,7 @@ class WatchedHTTPConnection(HTTPConnection):
     def request(self, *args, **kwargs) -> None:
         _bind_current(self)  # a pooled connection is reused without connect()
         super().request(*args, **kwargs)
+        _current.written_at = time.monotonic()
 
 
 class WatchedHTTPSConnection(HTTPSConnection):
@@ -152,6 +164,7 @@ class WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args, **kwargs) -> None:
         _bind_current(self)
         super().request(*args, **kwargs)
+        _current.written_at = time.monotonic()
 
 
 class WatchedHTTPConnectionPool(HTTPConnectionPool):

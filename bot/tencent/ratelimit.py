@@ -69,8 +69,9 @@ class Limiter(Protocol):
         """Block until one more request may be sent, and count it as sent now; a look-up
         (priority above 0) waits while its share of the window is taken."""
 
-    def done(self, answered: bool) -> None:
-        """The request sent after this thread's acquire() got an answer, or was given up."""
+    def done(self, answered: bool, written_at: float | None = None) -> None:
+        """The request sent after this thread's acquire() got an answer, or was given up;
+        `written_at`: time.monotonic() when its last byte was written, if it was."""
 
 
 class RoundTrips:
@@ -118,7 +119,7 @@ class Settling:
         self._sent.token, self._sent.recorded, self._sent.margin = token, recorded, margin
         self._sent.sent = self._trip_clock()
 
-    def done(self, answered: bool) -> None:
+    def done(self, answered: bool, written_at: float | None = None) -> None:
         token = getattr(self._sent, "token", None)
         if token is None:
             return
@@ -129,7 +130,10 @@ class Settling:
             # The trip is timed from the send, not from the record: the time between (a shared
             # check's commit) is all on the way out, and counted in the fastest trip it would
             # pass for way back, letting the bound fall short of the arrival.
-            trip, lag = now - self._sent.sent, self._sent.sent - self._sent.recorded
+            # Timed from the last byte written where known: the client's own work before it
+            # (building, signing; stalls on a busy host) is way out the answer cannot show.
+            sent = max(self._sent.sent, written_at) if written_at is not None else self._sent.sent
+            trip, lag = now - sent, sent - self._sent.recorded
             self.round_trips.observe(trip)
             bound = min(elapsed, max(self._sent.margin, lag + self.round_trips.excess(trip)))  # never after its answer
         else:
@@ -206,5 +210,5 @@ class Unlimited:
     def acquire(self, priority: int = URGENT) -> None:
         return None
 
-    def done(self, answered: bool) -> None:
+    def done(self, answered: bool, written_at: float | None = None) -> None:
         return None

@@ -32,6 +32,7 @@ class Admission:
         # A burst shares transactions, ahead of other writers.
         self._acks: GroupCommit[NewTask] = GroupCommit(self._store_acks, on_disowned=self._void)
         self.voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
+        self._reported: set[str] = set()  # voided ones whose write has ended (landed or not): none can land later
 
     def accept(self, task: NewTask, timeout: float = ACK_STORE_SECONDS) -> bool:
         """Store a task owned by us and start it here; False if we are stopping. Raises QueueFull
@@ -98,13 +99,19 @@ class Admission:
         """Maybe stored, though the caller heard it was not taken: never run them; the loop marks them done."""
         with self.queue._lock:
             self.voided |= {t.key for t in tasks}
+            self._reported |= {t.key for t in tasks}
         self.queue.wake()
 
     def finish_voided(self) -> None:
+        """Mark voided tasks done. One whose write is still under way (its caller gave up while
+        it waited for the database) stays voided until it is found or its write has ended:
+        marked "done" before it lands, it would land unmarked and be run."""
         queue = self.queue
-        with queue._lock:
-            keys = list(self.voided)
+        with queue._lock:  # ended before the marking is tried, so the marking saw its outcome
+            keys, ended = list(self.voided), set(self._reported)
         for key in keys:
-            queue.store.complete_task(key, queue.id, error=VOIDED)
+            marked = queue.store.complete_task(key, queue.id, error=VOIDED)
             with queue._lock:
-                self.voided.discard(key)
+                if marked or key in ended:
+                    self.voided.discard(key)
+                    self._reported.discard(key)
