@@ -228,3 +228,28 @@ def test_an_approval_never_sends_to_another_bucket_than_the_one_the_request_name
         after.close()
     assert partner.requests_for("cancel_auditing") == [], "approved for archive-1250000000 @ ap-singapore, sent to clips-1300000000"
     assert partner.jobs[job(3)].state != "Cancelled"
+
+
+# -- 5. a per-target on-call rule bypassed by a Deny click ---------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="a request whose jobs are in several targets is kept with no target: the global on-call decide it")
+def test_only_a_targets_own_on_call_may_deny_a_request_for_one_of_its_jobs(store, ci, sg, partner):
+    ci.add_job(job(4))  # bj: the global on-call
+    sg.add_job(job(5))  # sg: its own on-call only
+    rules = PolicyRules(
+        approver_users=frozenset({ONCALL, ONCALL2}),
+        requester_users=frozenset({REQUESTER}),
+        target_oncall=(TargetOnCall("sg", users=frozenset({SG_ONCALL})),),
+    )
+    targets = CITargets.from_settings(settings_for(ci, sg, partner))
+    try:
+        workflow = make_workflow(store, targets, Policy(rules, Directory()))
+        request_id = command(store, workflow, REQUESTER, job(4), job(5))
+        assert store.requests.get(request_id).state is State.PENDING
+        click(store, workflow, wf.DENY, request_id, user=ONCALL)  # not sg's on-call
+    finally:
+        targets.close()
+    request = store.requests.get(request_id)
+    # The request asks to cancel a job found in sg: ONCALL's Deny must be refused, naming sg's on-call.
+    assert request.state is State.PENDING, f"denied by {request.decided_by}, who is not sg's on-call (target kept: {request.target})"
