@@ -511,7 +511,10 @@ def _target_entries(r: _Reader, listed: str) -> list[tuple[str, str, str]]:
     """CI_TARGETS as (name, bucket, region), each malformed entry named once."""
     entries: list[tuple[str, str, str]] = []
     places: dict[str, str] = {}  # bucket@region -> the name that listed it first
-    for item in (part.strip() for part in listed.split(",")):
+    items = [part.strip() for part in listed.split(",")]
+    if not any(items) or "" in items[:-1]:  # "," or "a,,b": an empty entry is a typo, never "no target"
+        r.problem(f"CI_TARGETS has an empty entry: {TARGETS_FORM}")
+    for item in items:
         entry = _target_entry(r, item) if item else None
         if entry is None:
             continue
@@ -556,9 +559,12 @@ def _unknown_target_settings(r: _Reader, names: list[str], listed: bool) -> None
     would be silently ignored: name it. Only the variable's name is shown, never its value."""
     for var in sorted(k for k, v in r.env.items() if k.startswith("CI_TARGET_") and v.strip()):
         suffix = next((s for s in TARGET_SETTINGS if var.endswith("_" + s)), None)
-        name = var[len("CI_TARGET_") : -len(suffix) - 1].lower() if suffix else ""
+        raw = var[len("CI_TARGET_") : -len(suffix) - 1] if suffix else ""
+        name = raw.lower()
         if suffix is None or not name:
             r.problem(f"{var} is not a setting: per-target settings are CI_TARGET_<NAME>_" + ", _".join(TARGET_SETTINGS))
+        elif raw != raw.upper():  # read as CI_TARGET_<NAME upper-cased>_*: any other spelling would be ignored
+            r.problem(f"{var} is not read: spell the target's name upper-case, CI_TARGET_{raw.upper()}_{suffix}")
         elif not listed:
             r.problem(f"{var} is for the target {name!r}, but CI_TARGETS is not set: list it there, or remove {var}")
         elif name not in names:

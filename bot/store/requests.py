@@ -244,7 +244,7 @@ class Requests:
                     .where(requests_table.c.id == request_id)
                     .where(requests_table.c.state == State.DONE)
                     .where(sa.func.coalesce(requests_table.c.retries, 0) == round_seen)
-                    .values(state=State.APPROVED, retries=round_seen + 1)
+                    .values(state=State.APPROVED, retries=round_seen + 1, decided_by=by)  # the round runs under who clicked
                 ).rowcount
                 == 1
             )
