@@ -193,6 +193,7 @@ class WorkItems:
             tasks_table.update()
             .where(tasks_table.c.seq.in_(candidates), tasks_table.c.done_at.is_(None))
             .where(sa.or_(tasks_table.c.owner == me, unowned(tasks_table.c.owner)))  # still free: no one took it meanwhile
+            .where(tasks_table.c.next_at <= self.now_sql())  # still due: one run and given back meanwhile waits its delay
             .where(_alive(me))  # a worker presumed dead (reaped, not yet told) claims nothing
             .values(owner=me)
             .returning(*tasks_table.c)

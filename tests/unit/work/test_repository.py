@@ -135,3 +135,19 @@ def test_the_audit_fence_needs_the_lease_and_records_the_doubt(repo, store):
     assert repo.audit_in_doubt(entry)
     repo.audit_post_refused("audit-poster", entry, ME)
     assert not repo.audit_in_doubt(entry)
+
+
+def test_a_claim_does_not_take_a_task_run_and_given_back_with_a_delay_since_it_looked(repo):
+    """Between a claim's look and its take, another worker claims the task, runs it and gives
+    it back to retry in 30 s: the take must leave it to its delay, not run it again at once."""
+    repo.register_worker(ME, "h", 1, "b")
+    repo.register_worker(OTHER, "h", 2, "b")
+    repo.enqueue([task("a")])
+
+    def meanwhile(kind: str, lane: str) -> bool:
+        assert [t.key for t in repo.claim_tasks(OTHER, ["main"], [], limit=1)] == ["a"]
+        repo.retry_task("a", OTHER, 30.0, "slow down")
+        return True
+
+    assert repo.claim_tasks(ME, ["main"], [], limit=1, admit=meanwhile) == []
+    assert stored(repo, "a").owner is None and stored(repo, "a").attempts == 1
