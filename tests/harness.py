@@ -180,9 +180,7 @@ class SlackClient:
     def post(
         self, body: str, timestamp: int | None = None, secret: str | None = None, content_type: str = "application/x-www-form-urlencoded"
     ) -> tuple[int, dict | str, float]:
-        ts = str(timestamp or int(time.time()))
-        signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(timestamp=ts, body=body)
-        headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": content_type}
+        headers = self.signed_headers(body, timestamp, secret, content_type)
         started = time.monotonic()
         response = self.http.post(self.url + "/slack/events", data=body.encode(), headers=headers, timeout=10)
         elapsed = time.monotonic() - started
@@ -191,6 +189,14 @@ class SlackClient:
         except ValueError:
             payload = response.text
         return response.status_code, payload, elapsed
+
+    def signed_headers(
+        self, body: str, timestamp: int | None = None, secret: str | None = None, content_type: str = "application/x-www-form-urlencoded"
+    ) -> dict[str, str]:
+        """The headers Slack sends with `body`: its timestamp and signature."""
+        ts = str(timestamp or int(time.time()))
+        signature = (SignatureVerifier(secret) if secret else self.verifier).generate_signature(timestamp=ts, body=body)
+        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature, "Content-Type": content_type}
 
     def command(self, user: str, text: str, channel: str = CHANNEL, response_name: str = "r", **kw):
         return self.post(self.command_body(user, text, channel, response_name), **kw)

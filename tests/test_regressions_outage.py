@@ -19,13 +19,12 @@ import urllib.parse
 
 import pytest
 import requests
-from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.app import LISTENER_THREADS
 from bot.slack.services import NOT_STORED
 from tests.conftest import job
 from tests.fakes.tcp_proxy import postgres_behind_proxy
-from tests.harness import ONCALL, SIGNING_SECRET, SlackClient, bot_env
+from tests.harness import ONCALL, SlackClient, bot_env
 from tests.test_process import Process
 
 BURST = 24
@@ -150,15 +149,11 @@ def _burst(url: str, bodies: list[bytes]) -> list[tuple[int, float]]:
 
 
 def _signed_command(url: str, slack, text: str) -> bytes:
-    body = SlackClient(url, slack).command_body(ONCALL, text).encode()
-    ts = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body.decode())
-    host = urllib.parse.urlsplit(url).netloc
-    head = (
-        f"POST /slack/events HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-        f"X-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {signature}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-    )
-    return head.encode() + body
+    client = SlackClient(url, slack)
+    body = client.command_body(ONCALL, text)
+    fields = {"Host": urllib.parse.urlsplit(url).netloc, **client.signed_headers(body), "Content-Length": len(body), "Connection": "close"}
+    head = "POST /slack/events HTTP/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields.items()) + "\r\n"
+    return head.encode() + body.encode()
 
 
 def test_more_commands_than_threads_during_an_outage_are_all_answered_within_3_s(ci, slack, tmp_path, proxied_url):

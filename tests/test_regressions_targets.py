@@ -17,14 +17,15 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel
 from bot.domain.oncall import retry_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
-from bot.domain.states import Lane, State
-from bot.store import Store, Task
+from bot.domain.states import State
+from bot.store import Store
 from bot.tencent.results import CancelResult, CIServiceError, JobStatus
 from bot.tencent.targets import CITargets
 from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
 from tests.fakes.ci_server import Fault
 from tests.targets import targets_env
 from tests.test_config import BASE
+from tests.unit.domain.conftest import drain, make_workflow
 
 ME = "worker-1"
 ONCALL, ONCALL2, REQUESTER, SG_ONCALL = "UONCALL", "UONCALL2", "UREQ", "USGONCALL"
@@ -45,25 +46,6 @@ def store(tmp_path) -> Iterator[Store]:
 class Directory:
     def members(self, group_id: str) -> set[str]:
         return set()
-
-
-def make_workflow(store: Store, ci, policy: Policy) -> wf.Workflow:
-    return wf.Workflow(
-        store=store, ci=ci, policy=policy, ttl_seconds=600, four_eyes=False, max_pending=5, lookup_concurrency=2, execution_concurrency=2
-    )
-
-
-def drain(store: Store, workflow: wf.Workflow) -> list[Task]:
-    handlers, ran = workflow.handlers(), []
-    for _ in range(50):
-        tasks = store.work.claim_tasks(ME, [Lane.URGENT, Lane.LOOKUPS], running=(), classes=wf.CLASSES)
-        if not tasks:
-            return ran
-        for task in tasks:
-            handlers[task.kind](task)
-            store.work.complete_task(task.key, ME)
-            ran.append(task)
-    raise AssertionError("the workflow kept making work")
 
 
 def key(prefix: str = "cmd") -> str:
@@ -153,7 +135,7 @@ def test_a_global_on_calls_retry_does_not_send_a_job_of_a_target_with_its_own_on
     )
     policy = Policy(rules, Directory())
     ci = Located({job(1): "sg", job(2): "bj"}, errors={"sg": {job(1): CIServiceError("AccessDenied", "denied", status=403)}})
-    workflow = make_workflow(store, ci, policy)
+    workflow = make_workflow(store, ci, policy, max_pending=5)
     request_id = command(store, workflow, REQUESTER, job(1), job(2))  # found in two targets: kept as none
     assert store.requests.get(request_id).target is None
     click(store, workflow, wf.APPROVE, request_id, user=SG_ONCALL)  # sg's on-call approves; sg refuses once

@@ -36,6 +36,17 @@ class Job:
     url: str = "rtmp://live.example.com/app/stream"
 
 
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """The most of these moments within any `window` seconds."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 @dataclass
 class Arrival:
     at: float  # time.monotonic() when its first byte reached this host (the kernel's stamp, not our thread's)
@@ -273,13 +284,8 @@ class CIStandIn(LocalServer):
     def max_in_window(self, window: float = 1.0) -> int:
         """The most requests that arrived within any `window` seconds."""
         with self.lock:
-            times = sorted(a.at for a in self.arrivals)
-        best, start = 0, 0
-        for end, t in enumerate(times):
-            while t - times[start] >= window:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
+            times = [a.at for a in self.arrivals]
+        return max_in_window(times, window)
 
     # -- the server ------------------------------------------------------------------
     def _handler_class(self):

@@ -13,6 +13,7 @@ from bot.store import SharedLimiter, Store
 from bot.tencent.results import CINotLocated
 from bot.tencent.targets import CITargets
 from tests.conftest import SECRET_ID, SECRET_KEY, job
+from tests.fakes.ci_server import max_in_window
 from tests.targets import targets_env
 from tests.test_check import row, run_check
 from tests.test_config import BASE
@@ -90,15 +91,6 @@ def test_buckets_of_one_appid_share_the_limit_across_processes_and_another_appid
     assert partner.max_in_window(1.0) <= limit
     everything = sorted(a.at for server in (ci, sg, partner) for a in server.arrivals)
     assert max_in_window(everything) > limit  # the partner's sends did not wait for the other account's
-
-
-def max_in_window(times: list[float], window: float = 1.0) -> int:
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def test_check_probes_every_target_and_names_each_failure(ci, sg, partner, slack, tmp_path):
