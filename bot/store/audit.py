@@ -122,7 +122,7 @@ class AuditLog:
     def entries(self, since: float | None = None, where: AuditFilter | None = None) -> list[AuditEntry]:
         where = where or AuditFilter(since=since)
         query = sa.select(audit_table).where(*_where(where)).order_by(audit_table.c.id)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             entries = [_row_to_audit(r) for r in conn.execute(query)]
         if where.job_id is not None:
             entries = [e for e in entries if mentions_job(e.detail, where.job_id)]
@@ -132,7 +132,7 @@ class AuditLog:
 
     def verify(self) -> chain.Verdict:
         """Recompute the whole chain from the database, in id order, against the chain head."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             conn.execution_options(yield_per=2000)
             self.db.dialect.snapshot(conn)  # one snapshot for the head and the entries
             head = conn.execute(sa.select(chain_head_table.c.last_id, chain_head_table.c.last_hash)).one()
@@ -141,7 +141,7 @@ class AuditLog:
     def unposted(self, limit: int = 20) -> list[AuditEntry]:
         """The oldest entries not yet posted, in order (read by the one poster holding the lease)."""
         query = sa.select(audit_table).where(audit_table.c.posted_at.is_(None)).order_by(audit_table.c.id).limit(limit)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [_row_to_audit(r) for r in conn.execute(query)]
 
     def mark_posted(self, entry_id: int) -> None:
@@ -149,7 +149,7 @@ class AuditLog:
             conn.execute(audit_table.update().where(audit_table.c.id == entry_id).values(posted_at=self.db.now_sql()))
 
     def unposted_count(self) -> int:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(audit_table).where(audit_table.c.posted_at.is_(None))).scalar_one()
 
 

@@ -72,12 +72,12 @@ class Fences:
 
     def audit_in_doubt(self, entry_id: int) -> bool:
         """An earlier attempt was made and neither landed for sure nor was refused for sure."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return conn.execute(sa.select(audit_table.c.claimed_until).where(audit_table.c.id == entry_id)).scalar() is not None
 
     def task_attempts(self, key: str) -> int:
         """Attempts recorded for task `key`, by any worker, including one that died mid-attempt."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return int(conn.execute(sa.select(tasks_table.c.attempts).where(tasks_table.c.key == key)).scalar() or 0)
 
     def fence_task_attempt(self, key: str, me: str, fresh: float | None = None, pending_request: str | None = None) -> bool:

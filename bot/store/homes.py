@@ -32,16 +32,16 @@ class HomeViews:
             conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_={"opened_at": now}))
 
     def viewers(self) -> list[str]:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return list(conn.execute(sa.select(home_views_table.c.user_id).order_by(home_views_table.c.user_id)).scalars())
 
     def latest_change(self) -> int:
         """The newest audit entry's number: every state change writes one."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_table.c.id), 0))).scalar_one()
 
     def shown(self, user_id: str) -> int:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return conn.execute(sa.select(home_views_table.c.shown_version).where(home_views_table.c.user_id == user_id)).scalar() or 0
 
     def mark_shown(self, user_id: str, version: int) -> None:

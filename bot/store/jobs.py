@@ -43,7 +43,7 @@ class Journal:
 
     def records(self, request_id: str) -> list[JobRecord]:
         query = sa.select(job_results_table).where(job_results_table.c.request_id == request_id).order_by(job_results_table.c.position)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [JobRecord(r.job_id, r.sends, json.loads(r.outcome) if r.outcome else None) for r in conn.execute(query)]
 
     def ensure(self, request_id: str, job_ids: Sequence[str]) -> list[JobRecord]:
@@ -67,7 +67,7 @@ class Journal:
         if self._update_open_job(request_id, job_id, task_key, me, outcome=stored):
             return True
         query = sa.select(job_results_table.c.outcome).where(job_results_table.c.request_id == request_id, job_results_table.c.job_id == job_id)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             found = conn.execute(query).scalar()
         return found is not None and json.loads(found) == json.loads(stored)
 

@@ -175,7 +175,7 @@ class Requests:
         return sa.select(requests_table, (requests_table.c.expires_at <= self.db.now_sql()).label("expired"))
 
     def get(self, request_id: str) -> Request | None:
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(self._select_requests().where(requests_table.c.id == request_id)).first()
         return _row_to_request(row) if row else None
 
@@ -213,7 +213,7 @@ class Requests:
         query = self._select_requests().where(requests_table.c.state == State.PENDING, requests_table.c.expires_at > self.db.now_sql())
         if requester:
             query = query.where(requests_table.c.requester == requester)
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [_row_to_request(r) for r in conn.execute(query.order_by(requests_table.c.created_at))]
 
     def recent_decisions(self, limit: int = 10) -> list[Request]:
@@ -225,7 +225,7 @@ class Requests:
             .order_by(requests_table.c.decided_at.desc(), requests_table.c.id)
             .limit(limit)
         )
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [_row_to_request(r) for r in conn.execute(query)]
 
     def retry_failed(self, request_id: str, round_seen: int, by: str, detail: dict, tasks: Sequence[NewTask] = ()) -> bool:
@@ -355,7 +355,7 @@ class Requests:
 
     def pending_summary(self) -> tuple[int, float | None]:
         """Open (pending, unexpired) requests, and seconds until the first of them expires, by the database's clock."""
-        with self.db.engine.connect() as conn:
+        with self.db.reading() as conn:
             now = self.db.db_now(conn)
             open_ = sa.and_(requests_table.c.state == State.PENDING, requests_table.c.expires_at > now)
             count, first_expiry = conn.execute(sa.select(sa.func.count(), sa.func.min(requests_table.c.expires_at)).where(open_)).one()

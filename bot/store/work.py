@@ -151,7 +151,7 @@ class WorkItems:
         return added
 
     def get_task(self, key: str) -> Task | None:
-        with self.engine.connect() as conn:
+        with self.db.reading() as conn:
             row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()
         return _row_to_task(row) if row else None
 
@@ -179,7 +179,7 @@ class WorkItems:
             .order_by(_class_of(tasks_table.c.kind, classes or {}), tasks_table.c.seq)
             .limit(limit + len(running))
         )
-        with self.engine.connect() as conn:
+        with self.db.reading() as conn:
             rows = [r for r in conn.execute(query) if r.key not in running]
         candidates: list[int] = []
         for row in rows:
@@ -212,7 +212,7 @@ class WorkItems:
             .where(tasks_table.c.next_at <= self.now_sql(), _first_in_stream())
             .order_by(tasks_table.c.seq)
         )
-        with self.engine.connect() as conn:
+        with self.db.reading() as conn:
             return [_row_to_task(row) for row in conn.execute(query)]
 
     def release_tasks(self, keys: Sequence[str], me: str) -> int:
@@ -246,7 +246,7 @@ class WorkItems:
             )
 
     def open_task_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self.db.reading() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(tasks_table).where(tasks_table.c.done_at.is_(None))).scalar_one()
 
     # -- singleton leases --------------------------------------------------------------

@@ -238,7 +238,9 @@ class WorkQueue:
                 self._running.pop(task.key, None)
                 self._lock.notify_all()
                 more = self._more
-            if task.stream or more:  # the next task of its stream, or one that found no room, may go now
+            if task.stream:  # the next task of its stream may go now: claim it here, no hand-off to the loop
+                self._claim_quietly()
+            elif more:  # one that found no room may go now
                 self._wake.set()
 
     # -- the loop -----------------------------------------------------------------------
