@@ -23,7 +23,7 @@ from bot.observe import metrics
 from bot.observe.logs import event
 from bot.serve.health import STALE_AFTER_SECONDS, DatabaseProbe, report
 from bot.serve.preflight import preflight
-from bot.serve.stop_budget import StopBudget, exit_now
+from bot.serve.stop_budget import BURY_WAIT_SECONDS, StopBudget, exit_now
 from bot.slack.app import LISTENER_THREADS, create_app
 from bot.slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
 from bot.slack.audit_poster import AuditPoster
@@ -279,9 +279,6 @@ def _run_socket(settings: Settings) -> int:
     runtime.shutdown()
     exit_now(0)  # threads still on a CI call hold nothing unstored; Python's exit would wait for them
     return 0
-
-
-BURY_WAIT_SECONDS = 0.5  # the master waits this long for a burial: a database that answers takes milliseconds
 
 
 def _child_exited(settings: Settings, pid: int) -> None:

@@ -24,7 +24,10 @@ log = logging.getLogger("bot.stop_budget")  # its name before the move: operator
 EXIT_RESERVE = 1.0  # after the drain: this process's exit, and gunicorn's master seeing it and exiting
 RETIRE_RESERVE = 1.0  # handing the unfinished tasks back (one transaction), closing clients
 AUDIT_RESERVE = 1.5  # the last audit pass (a few posts)
-GUARD_MARGIN = 0.3  # the overrun guard fires this long before the budget ends: its own exit
+BURY_WAIT_SECONDS = 0.5  # gunicorn's master waits this long to free an exited worker's work (runtime.py)
+# The overrun guard fires this long before the budget ends: its own exit, then the master's
+# wait for the burial (with the database away it waits all of it) and the master's own exit.
+GUARD_MARGIN = BURY_WAIT_SECONDS + 0.3
 
 
 class StopBudget:
