@@ -210,13 +210,14 @@ def test_a_request_keeps_the_target_its_jobs_were_found_in_so_the_approval_does_
     assert requested.detail["target"] == "sg"
 
 
-def test_jobs_found_in_different_targets_are_each_found_again_when_sent(store, policy):
+def test_jobs_found_in_different_targets_are_each_sent_where_they_were_found(store, policy):
     ci = Found({job(11): "sg", job(12): "bj"})
     workflow = make_workflow(store, ci, policy)
     request_id = ask(store, workflow, job(11), job(12))
-    assert store.requests.get(request_id).target is None
+    request = store.requests.get(request_id)
+    assert request.target is None and {j: p.name for j, p in request.found_in.items()} == {job(11): "sg", job(12): "bj"}
     click(store, workflow, wf.APPROVE, request_id)
-    assert sorted(ci.routed.sent()) == [job(11), job(12)]
+    assert ci.on("sg").sent() == [job(11)] and ci.on("bj").sent() == [job(12)] and ci.routed.calls == []
 
 
 def test_found_in_one_needs_every_job_found_in_the_same_target():
