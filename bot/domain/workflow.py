@@ -369,6 +369,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         every job directly (on call for each job's target, without four-eyes), or why they may not
         even ask (None: they may ask on-call). A job not found for certain counts as the global
         on-call's: it is found again when sent."""
+        if not self._has_target_oncall():
+            return False, None  # one on-call for every target: the role decided with the command holds
         targets = tuple(dict.fromkeys(found_in[j].name if j in found_in else (command.target or None) for j in command.job_ids))
         roles = {target: self._role_for(user_id, target) for target in targets}
         outside = [t for t, (role, _) in roles.items() if role is Role.NONE]
