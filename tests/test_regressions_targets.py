@@ -151,7 +151,6 @@ def test_a_global_on_calls_retry_does_not_send_a_job_of_a_target_with_its_own_on
 # -- 3. the target found at request time is not kept when jobs are in different targets ---------
 
 
-@pytest.mark.xfail(strict=True, reason="a request's jobs found in different targets are each looked up again at approval")
 def test_an_approval_acts_where_the_request_found_each_job_without_asking_again(store, ci, sg, partner):
     ci.add_job(job(1))  # bj
     sg.add_job(job(2))
@@ -175,7 +174,6 @@ def test_an_approval_acts_where_the_request_found_each_job_without_asking_again(
 # -- 4. an approval acts on a different bucket than the request's ------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a request keeps only its target's name: after a redeploy the name may be another bucket")
 def test_an_approval_never_sends_to_another_bucket_than_the_one_the_request_named(store, ci, sg, partner):
     sg.add_job(job(3))
     partner.add_job(job(3))  # the same job ID in another account's bucket (IDs do not say their bucket)
@@ -213,7 +211,6 @@ def test_an_approval_never_sends_to_another_bucket_than_the_one_the_request_name
 # -- 5. a per-target on-call rule bypassed by a Deny click ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a request whose jobs are in several targets is kept with no target: the global on-call decide it")
 def test_only_a_targets_own_on_call_may_deny_a_request_for_one_of_its_jobs(store, ci, sg, partner):
     ci.add_job(job(4))  # bj: the global on-call
     sg.add_job(job(5))  # sg: its own on-call only
@@ -272,7 +269,6 @@ def test_a_per_target_setting_in_another_case_is_refused_or_applied_never_ignore
 # -- 7. audit entries about a job whose target is known do not name it -------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a request over several targets keeps no target: its requested/approved entries name none")
 def test_audit_by_target_finds_the_request_and_decision_about_a_job_found_there(store, ci, sg, partner):
     from bot.store.audit import AuditFilter
 
@@ -296,7 +292,6 @@ def test_audit_by_target_finds_the_request_and_decision_about_a_job_found_there(
 # -- 8. a target's own on-call must name --target for their own jobs ---------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the caller's role is decided before the job's target is found: without --target only global roles count")
 def test_a_targets_own_on_call_cancels_a_job_found_there_without_naming_the_target(store, ci, sg, partner):
     sg.add_job(job(8))
     rules = PolicyRules(

@@ -14,7 +14,7 @@ from typing import Any, Protocol, cast
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.states import JobOutcome, Lane, Result, TaskKind
+from bot.domain.states import JobOutcome, JobTarget, Lane, Result, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
@@ -46,7 +46,13 @@ class CIPort(Protocol):
 class TargetsPort(CIPort, Protocol):
     """Several targets: as a CIPort it finds each job's target; `on` is one named target's."""
 
+    names: tuple[str, ...]
+
     def on(self, name: str) -> CIPort: ...
+
+    def where(self, name: str) -> tuple[str, str] | None:
+        """The bucket and region the target of that name is configured with now; None: no such target."""
+        ...
 
     def target_of(self, job_id: str) -> str:
         """The one target that knows the job; raises CIError (nothing sent) when not certain."""
@@ -130,7 +136,7 @@ class Executor:
                 "requester": request.requester,
                 "channel": request.origin_channel,
                 "job_ids": list(request.job_ids),
-                **oc.named_target(request.target, self.ci),
+                **request_targets(request, self.ci),
             },
         )
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
@@ -227,11 +233,14 @@ class Executor:
             self._known.pop((request_id, job_id), None)
 
     def _port(self, job_id: str, request: Request) -> CIPort | JobOutcome:
-        """Where to send the job: the request's named target, else every target's port; with a
-        guard, the job's target is found first and a decider who is not its on-call sends
-        nothing (the outcome says who can act)."""
-        if request.target or self.guard is None:
-            return ci_for(self.ci, request.target)
+        """Where to send the job: where the request found it (or the target it named), if that
+        target still means the same bucket; else every target's port. With a guard, a decider
+        who is not the job's target's on-call sends nothing (the outcome says who can act)."""
+        place = request.found_in.get(job_id) or (JobTarget(request.target) if request.target else None)
+        if place is not None:
+            return self._placed(job_id, request, place)
+        if self.guard is None:
+            return self.ci
         targets = cast(TargetsPort, self.ci)
         try:
             target = targets.target_of(job_id)
@@ -241,6 +250,15 @@ class Executor:
         if why is not None:
             return oc.failed(job_id, CINotLocated("NotOnCall", why, job_id=job_id))
         return targets.on(target)
+
+    def _placed(self, job_id: str, request: Request, place: JobTarget) -> CIPort | JobOutcome:
+        """The port of the target the request acts in for this job, without asking anyone."""
+        why = moved(self.ci, place)
+        if why is not None:
+            return oc.failed(job_id, _about(CINotLocated("TargetChanged", why, job_id=job_id), place))
+        if self.guard is not None and (why := self.guard(request.decided_by or "", place.name)) is not None:
+            return oc.failed(job_id, _about(CINotLocated("NotOnCall", why, job_id=job_id), place))
+        return ci_for(self.ci, place.name)
 
     def outcome_of(self, job_id: str, sent_before: bool, ci: CIPort | None = None) -> JobOutcome:
         """Cancel one job (through `ci`: a named target's port, else every target's) and say
@@ -277,6 +295,31 @@ class Executor:
         return oc.failed(job_id, error, state=status.state, confirmed=True)
 
 
+def moved(ci: CIPort, place: JobTarget) -> str | None:
+    """Why the target a request kept for a job is not where the job was asked for: the name is no
+    longer configured, or it means another bucket or region now (a redeploy since the request).
+    None: the same target (a place kept without its bucket is checked by name only)."""
+    names = getattr(ci, "names", None)
+    if names is not None and place.name not in names:
+        return f"target `{place.name}` is no longer in CI_TARGETS ({', '.join(names)}); nothing was sent"
+    where = getattr(ci, "where", None)
+    now = where(place.name) if place.bucket and callable(where) else None
+    if now is not None and tuple(now) != (place.bucket, place.region):
+        return f"target `{place.name}` was {place.bucket} @ {place.region} when the request was made and is {now[0]} @ {now[1]} now; nothing was sent"
+    return None
+
+
+def _about(error: CINotLocated, place: JobTarget) -> CINotLocated:
+    """The error names the target the request kept (its outcome then shows in `audit --target`)."""
+    error.target = place.label
+    return error
+
+
+def request_targets(request: Request, ci: CIPort | None = None) -> dict[str, Any]:
+    """An audit entry's targets of `request` (see outcomes.targets_detail)."""
+    return oc.targets_detail(request.target, request.found_in, request.job_ids, ci)
+
+
 def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask], ci: CIPort | None = None) -> bool:
     """Store the outcome of an execution once, only by its holder, with its audit entry and
     announcements in one transaction; True if this call stored it."""
@@ -286,7 +329,7 @@ def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome
         "kind": request.kind,
         "requester": request.requester,
         "channel": request.origin_channel,
-        **oc.named_target(request.target, ci),
+        **request_targets(request, ci),
         **summary,
     }
     won = store.requests.finish(

@@ -105,17 +105,19 @@ class LookupsMixin(WorkflowParts):
         the last decisions) and the requester's. Others see it the next time they open the tab."""
         viewers = self.store.homes.viewers()
         on_call = self.policy.approvers_among(viewers)  # one membership read per group, not per viewer
-        if (target_oncall := self._target_oncall(request.target)) is not None:
-            on_call |= {user for user in viewers if self.policy.is_target_oncall(user, target_oncall)}
+        for target in request.job_targets:
+            if (target_oncall := self._target_oncall(target)) is not None:
+                on_call |= {user for user in viewers if self.policy.is_target_oncall(user, target_oncall)}
         return [user for user in viewers if user == request.requester or user in on_call]
 
     def _has_target_oncall(self) -> bool:
         return bool(getattr(getattr(self.policy, "rules", None), "target_oncall", ()))
 
     def _decides(self, user_id: str, request: Request, approver: bool) -> bool:
-        """Whether the user may decide the request: a target with its own on-call, only they."""
-        oncall = self._target_oncall(request.target)
-        return approver if oncall is None else self.policy.is_target_oncall(user_id, oncall)
+        """Whether the user may decide the request: on call for each of its jobs' targets (a
+        target with its own on-call: only they), as check_decider says."""
+        oncalls = [self._target_oncall(target) for target in request.job_targets]
+        return all(approver if oncall is None else self.policy.is_target_oncall(user_id, oncall) for oncall in oncalls)
 
     def home_for(self, user_id: str) -> HomeData:
         approver = self._role(user_id)[0] is Role.APPROVER

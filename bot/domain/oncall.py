@@ -10,12 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import announce
-from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.execution import execute_task
+from bot.domain.execution import execute_task, request_targets
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import ClickPayload, RetryPayload
-from bot.domain.policy import Role
 from bot.domain.states import Lane, RequestKind, State, TaskKind
 from bot.store import NewTask, Request, Task
 
@@ -58,9 +56,9 @@ class OnCallMixin(WorkflowParts):
         request = self.store.requests.get(request_id)
         if request is None:
             return self._tell(task, caller, "That request does not exist (any more).")
-        role, unverified = self._role_for(caller.user_id, request.target)
-        if role is not Role.APPROVER:
-            why = self._not_allowed(unverified, "Only on-call can retry failed jobs.")
+        # The jobs sent again are in their own targets: the clicker must be allowed for each.
+        why = self._decider_problem(caller.user_id, request, request.open_jobs or request.job_ids, "Only on-call can retry failed jobs.")
+        if why is not None:
             return self._record_refusal(task.key, caller, "retry", why, request_id=request_id, job_ids=request.open_jobs, tell=True)
         jobs = request.open_jobs
         execution = execute_task(request_id, caller, retries=round_seen + 1)
@@ -82,4 +80,4 @@ class OnCallMixin(WorkflowParts):
 
     def _detail(self, request: Request) -> dict[str, Any]:
         detail = {"job_ids": list(request.job_ids), "reason": request.reason, "requester": request.requester, "channel": request.origin_channel}
-        return {**detail, **oc.named_target(request.target, self.ci)}
+        return {**detail, **request_targets(request, self.ci)}

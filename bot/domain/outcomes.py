@@ -7,9 +7,10 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, TypedDict, TypeVar
 
-from bot.domain.states import JobOutcome, Result
+from bot.domain.states import JobOutcome, JobTarget, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
 CANCELLED, FAILED, UNKNOWN = Result.CANCELLED, Result.FAILED, Result.UNKNOWN
@@ -64,6 +65,17 @@ def cancelled(job_id: str, result: CancelResult | JobStatus, confirmed: bool = F
     return _in_target(outcome, result.target)
 
 
+def target_name(label: str) -> str:
+    """The name in a target's label, "name (bucket @ region)" (names have no spaces)."""
+    return label.partition(" (")[0]
+
+
+def found_where(statuses: Sequence[StatusAnswer]) -> dict[str, str]:
+    """Each job found for certain, and the name of the target it was found in (several targets:
+    each answer names it); a job not found, or found with one target, is left out."""
+    return {s["job_id"]: target_name(s["target"]) for s in statuses if s["ok"] and s.get("target")}
+
+
 def found_in_one(statuses: list[StatusAnswer]) -> str | None:
     """The target every job was found in, when they all were found in the same one (several
     targets: each answer names it as "name (bucket @ region)"); else None, and each job's
@@ -71,7 +83,7 @@ def found_in_one(statuses: list[StatusAnswer]) -> str | None:
     labels = {s.get("target", "") for s in statuses}
     if not statuses or not all(s["ok"] for s in statuses) or len(labels) != 1:
         return None
-    return labels.pop().partition(" (")[0] or None
+    return target_name(labels.pop()) or None
 
 
 def named_target(target: str | None, ci: object = None) -> dict[str, str]:
@@ -82,6 +94,21 @@ def named_target(target: str | None, ci: object = None) -> dict[str, str]:
     label = getattr(ci, "label", None)
     shown = str(label(target)) if callable(label) else target
     return {"target": target, **({"target_label": shown} if shown != target else {})}
+
+
+def targets_detail(target: str | None, found_in: Mapping[str, JobTarget], job_ids: Sequence[str], ci: object = None) -> dict[str, Any]:
+    """What an audit entry says of a request's targets: `target` (and `target_label`) when it acts
+    in one, as named_target, with the bucket and region it meant when the request was made;
+    `targets` and `target_labels` when its jobs were found in several (`audit --target` finds
+    either); nothing with one target, so single-target entries are as before."""
+    if target:
+        named: dict[str, Any] = named_target(target, ci)
+        kept = next((p for p in found_in.values() if p.name == target and p.bucket), None)
+        return {**named, "target_label": kept.label} if kept else named
+    places = list({found_in[j].name: found_in[j] for j in job_ids if j in found_in}.values())
+    if not places:
+        return {}
+    return {"targets": [p.name for p in places], "target_labels": [p.label for p in places]}
 
 
 def _in_target(outcome: _Named, target: str) -> _Named:

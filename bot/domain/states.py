@@ -8,6 +8,7 @@ the rest of bot/, so the store may filter by these states without depending on t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NotRequired, TypedDict
 
@@ -110,3 +111,26 @@ class JobOutcome(TypedDict):
     status: NotRequired[int | None]
     hint: NotRequired[str]
     target: NotRequired[str]  # with several targets: where it was acted on (name, bucket, region)
+
+
+@dataclass(frozen=True)
+class JobTarget:
+    """Where a request's job is acted on (several targets): the target's name, and the bucket and
+    region that name meant when the request was made. Stored with the request, so its approval
+    acts there without asking again, and nowhere if the name has come to mean another bucket."""
+
+    name: str
+    bucket: str = ""  # "": not known (a CI port that cannot tell): the name alone is kept
+    region: str = ""
+
+    @property
+    def label(self) -> str:
+        """As every message names a target: name, bucket and region."""
+        return f"{self.name} ({self.bucket} @ {self.region})" if self.bucket else self.name
+
+    def to_dict(self) -> dict[str, str]:
+        return {"target": self.name, "bucket": self.bucket, "region": self.region}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> JobTarget:
+        return cls(data["target"], data.get("bucket") or "", data.get("region") or "")

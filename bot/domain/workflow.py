@@ -23,7 +23,7 @@ from bot.domain.lookups import LookupsMixin
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Policy, Role, TargetOnCall
-from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
+from bot.domain.states import AuditEvent, JobTarget, Lane, RequestKind, State, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import BACKGROUND, DECIDE, POST, NewTask, PendingLimit, Request, Store, Task
@@ -147,10 +147,17 @@ class Workflow(LookupsMixin, OnCallMixin):
         role, unverified = self._role_for(caller.user_id, command.target)
         event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value, jobs=len(command.job_ids))
         if role is Role.APPROVER and not self.four_eyes:
-            return self._direct(task, caller, command)
-        if role in (Role.APPROVER, Role.REQUESTER):
-            return self._ask(task, caller, command)
+            metrics.command("cancel", "accepted")
+            return self._direct(task, caller, command, self._found_in(command))
+        if role in (Role.APPROVER, Role.REQUESTER) or self._may_own_a_target(caller.user_id, command):
+            return self._ask(task, caller, command)  # a target's own on-call: their role is decided per job, once found
         return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
+
+    def _may_own_a_target(self, user_id: str, command: Cancel) -> bool:
+        """Without --target, whether the user is some target's own on-call: where each job is
+        decides what they may do with it, so the jobs are found first."""
+        oncalls = getattr(getattr(self.policy, "rules", None), "target_oncall", ())
+        return not command.target and any(self.policy.is_target_oncall(user_id, oncall) for oncall in oncalls)
 
     def _ask(self, task: Task, caller: Caller, command: Cancel) -> None:
         """Queue the request's look-ups and post, unless the requester holds too many already:
@@ -168,8 +175,7 @@ class Workflow(LookupsMixin, OnCallMixin):
 
     # -- direct cancel ------------------------------------------------------------------
 
-    def _direct(self, task: Task, caller: Caller, command: Cancel) -> None:
-        metrics.command("cancel", "accepted")
+    def _direct(self, task: Task, caller: Caller, command: Cancel, found_in: dict[str, JobTarget], finishes: Task | None = None) -> None:
         request_id = request_id_of(task)
         self.store.requests.create(
             request_id=request_id,
@@ -183,6 +189,8 @@ class Workflow(LookupsMixin, OnCallMixin):
             decided_by=caller.user_id,
             tasks=[execute_task(request_id, caller)],
             target=command.target or None,
+            found_in=found_in,
+            finishes=finishes,
         )
         self.wake()
 
@@ -196,7 +204,13 @@ class Workflow(LookupsMixin, OnCallMixin):
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
         statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
-        target = command.target or oc.found_in_one(statuses)  # kept: the approval acts there without asking again
+        found_in = self._found_in(command, statuses)  # kept: the approval acts there without asking again
+        may_act, why = self._may_act_on_each(caller.user_id, command, found_in)
+        if why is not None:
+            return self._refuse(task, caller, "cancel", why, job_ids=command.job_ids)
+        if may_act:  # a target's own on-call, every job found in their target(s)
+            return self._direct(task, caller, command, found_in, finishes=task)
+        target = command.target or oc.found_in_one(statuses)
         short = request_id[:8]
         try:
             _, created = self.store.requests.create(
@@ -210,7 +224,12 @@ class Workflow(LookupsMixin, OnCallMixin):
                 ttl=self.ttl,
                 audit=(
                     AuditEvent.REQUESTED,
-                    {"reason": command.reason, "job_ids": list(command.job_ids), "channel": caller.channel_id, **oc.named_target(target, self.ci)},
+                    {
+                        "reason": command.reason,
+                        "job_ids": list(command.job_ids),
+                        "channel": caller.channel_id,
+                        **oc.targets_detail(target, found_in, command.job_ids, self.ci),
+                    },
                 ),
                 tasks=[
                     announce.approval_post(request_id, statuses),
@@ -227,6 +246,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                 max_pending=self.max_pending,
                 finishes=task,
                 target=target,
+                found_in=found_in,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
             return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
@@ -239,14 +259,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        role, unverified = self._role_for(caller.user_id, request.target)
-        oncall = self._target_oncall(request.target)
-        why = None
-        if role is not Role.APPROVER and oncall is not None:
-            why = f"Only the on-call of target `{request.target}` can decide this request: {oncall.mention}."
-        elif role is not Role.APPROVER:
-            why = self._not_allowed(unverified, "Only on-call approvers can decide requests.")
-        elif caller.user_id == request.requester:
+        why = self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
+        if why is None and caller.user_id == request.requester:
             why = "You cannot decide your own request; another on-call must."
         if why:
             if task_key:
@@ -333,6 +347,66 @@ class Workflow(LookupsMixin, OnCallMixin):
                 announce.requester_dm(request.id, State.DONE, request.requester, request.retries),
             ]
         return []
+
+    # -- several targets: where each job is decides who may act on it ----------------------
+
+    def _found_in(self, command: Cancel, statuses: Sequence[oc.StatusAnswer] = ()) -> dict[str, JobTarget]:
+        """Where each job is, with several targets: the target named (--target), else the one each
+        job was found in (a job not found for certain has none: it is found again when sent);
+        with the bucket and region that name means now. Nothing with one target, as before."""
+        if len(self.target_names) < 2:
+            return {}
+        names = dict.fromkeys(command.job_ids, command.target) if command.target else oc.found_where(statuses)
+        return {job_id: self._job_target(name) for job_id, name in names.items()}
+
+    def _job_target(self, name: str) -> JobTarget:
+        where = getattr(self.ci, "where", None)
+        bucket, region = (where(name) if callable(where) else None) or ("", "")
+        return JobTarget(name, bucket, region)
+
+    def _may_act_on_each(self, user_id: str, command: Cancel, found_in: dict[str, JobTarget]) -> tuple[bool, str | None]:
+        """The caller's role for each job's target, now that it is found: whether they may cancel
+        every job directly (on call for each job's target, without four-eyes), or why they may not
+        even ask (None: they may ask on-call). A job not found for certain counts as the global
+        on-call's: it is found again when sent."""
+        if not self._has_target_oncall():
+            return False, None  # one on-call for every target: the role decided with the command holds
+        targets = tuple(dict.fromkeys(found_in[j].name if j in found_in else (command.target or None) for j in command.job_ids))
+        roles = {target: self._role_for(user_id, target) for target in targets}
+        outside = [t for t, (role, _) in roles.items() if role is Role.NONE]
+        if outside:
+            unverified = tuple(g for t in outside for g in roles[t][1])
+            jobs = [j for j in command.job_ids if (found_in[j].name if j in found_in else command.target or None) in outside]
+            where = " and ".join("not found for certain" if t is None else f"found in `{t}`" for t in outside)
+            why = f"You may not cancel {_ids(jobs)} ({where}): you are on call only for other targets. Nothing was sent."
+            return False, self._not_allowed(unverified, why)
+        return not self.four_eyes and all(role is Role.APPROVER for role, _ in roles.values()), None
+
+    def _decider_problem(self, user_id: str, request: Request, job_ids: Sequence[str], global_why: str) -> str | None:
+        """Why the user may not decide (or retry) these jobs of the request; None: they may. The
+        decider must be allowed for every job's target: that target's own on-call where it has
+        one, a global on-call elsewhere (and for a job whose target is found only when sent)."""
+        targets = request.targets_of(job_ids)
+        checks = {target: self._role_for(user_id, target) for target in targets}
+        failing = [t for t, (role, _) in checks.items() if role is not Role.APPROVER]
+        if not failing:
+            return None
+        unverified = tuple(g for t in failing for g in checks[t][1])
+        oncall = self._target_oncall(failing[0])
+        if len(targets) == 1 and oncall is not None:
+            return f"Only the on-call of target `{failing[0]}` can decide this request: {oncall.mention}."
+        if len(targets) == 1 or (unverified and all(self._target_oncall(t) is None for t in failing)):
+            return self._not_allowed(unverified, global_why)
+        return f"This request's jobs are in several targets: only someone on call for each of them can decide it ({self._deciders(targets)})."
+
+    def _deciders(self, targets: Sequence[str | None]) -> str:
+        """Who decides for each target, as a refusal names them."""
+        named = []
+        for target in targets:
+            oncall = self._target_oncall(target)
+            where = f"`{target}`" if target else "jobs not found yet"
+            named.append(f"{where}: {oncall.mention if oncall else 'the on-call approvers'}")
+        return "; ".join(named)
 
     # -- shared ---------------------------------------------------------------------
 

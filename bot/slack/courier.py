@@ -55,8 +55,10 @@ class Courier:
         self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
 
     def _mention(self, request) -> str:
-        """Whom a request's card and reminder call: its target's own on-call, else the global one."""
-        return self.target_mentions.get(request.target or "", self.mention)
+        """Whom a request's card and reminder call: each of its jobs' targets' own on-call, and the
+        global one for the rest (a decider must be on call for every one of them)."""
+        mentions = (self.target_mentions.get(target or "", self.mention) for target in request.job_targets)
+        return " ".join(dict.fromkeys(m for m in mentions if m))
 
     def handlers(self) -> dict:
         return {

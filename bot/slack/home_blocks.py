@@ -40,8 +40,9 @@ def summary(request: Request) -> SectionBlock:
 
 
 def in_targets(request: Request) -> str:
-    """With several targets: the one the request named, else those its jobs were acted in."""
-    named = [request.target] if request.target else sorted({o["target"] for o in request.outcome or [] if o.get("target")})
+    """With several targets: the one the request named, else those its jobs were found or acted in."""
+    found = [t for t in request.job_targets if t]
+    named = found or sorted({o["target"] for o in request.outcome or [] if o.get("target")})
     return f" in {', '.join(f'*{esc(t)}*' for t in named)}" if named else ""
 
 

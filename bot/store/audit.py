@@ -43,13 +43,17 @@ class AuditFilter:
     job_id: str | None = None  # mentioned in detail: job_ids, results[*].job_id or failed_jobs
     actor: str | None = None
     event: str | None = None
-    target: str | None = None  # the request named it (detail.target), or a job's result came from it
+    target: str | None = None  # the request acts in it (detail.target, or one of detail.targets), or a job's result came from it
 
 
 def mentions_target(detail: dict, name: str) -> bool:
     results = detail.get("results") or []
     label = f"{name} ("  # results name the target as "name (bucket @ region)"
-    return detail.get("target") == name or any(isinstance(r, dict) and str(r.get("target", "")).startswith(label) for r in results)
+    return (
+        detail.get("target") == name
+        or name in (detail.get("targets") or [])  # a request whose jobs were found in several
+        or any(isinstance(r, dict) and str(r.get("target", "")).startswith(label) for r in results)
+    )
 
 
 def _row_to_audit(row) -> AuditEntry:

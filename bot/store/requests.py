@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.domain.states import AuditEvent, JobOutcome, RequestKind, State
+from bot.domain.states import AuditEvent, JobOutcome, JobTarget, RequestKind, State
 from bot.store.audit import AuditLog
 from bot.store.database import Database
 from bot.store.dialect import PENDING_LOCK
@@ -40,6 +40,24 @@ class Request:
     retries: int = 0  # "Retry failed" rounds so far
     target: str | None = None  # the CI target named with --target; None: each job's is found (or the one target)
     expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
+    #: Where each job was found (or named) when the request was made, with several targets; a
+    #: job without an entry is found when it is sent (one target, or not found at request time).
+    found_in: Mapping[str, JobTarget] = field(default_factory=dict)
+
+    def target_of(self, job_id: str) -> str | None:
+        """The target the request acts in for this job: where it was found, else the one named;
+        None: found when it is sent (or the one target)."""
+        place = self.found_in.get(job_id)
+        return place.name if place else self.target
+
+    def targets_of(self, job_ids: Sequence[str]) -> tuple[str | None, ...]:
+        """The distinct targets of these jobs, in job order (None as in target_of)."""
+        return tuple(dict.fromkeys(self.target_of(j) for j in job_ids))
+
+    @property
+    def job_targets(self) -> tuple[str | None, ...]:
+        """The distinct targets of all its jobs (see target_of)."""
+        return self.targets_of(self.job_ids)
 
     @property
     def is_open(self) -> bool:
@@ -73,7 +91,12 @@ def _row_to_request(row) -> Request:
         retries=m["retries"] or 0,
         target=m.get("target"),
         expired=bool(m.get("expired")),
+        found_in=_found_in(m.get("job_targets")),
     )
+
+
+def _found_in(stored: str | None) -> dict[str, JobTarget]:
+    return {job_id: JobTarget.from_dict(place) for job_id, place in json.loads(stored).items()} if stored else {}
 
 
 class PendingLimit(Exception):
@@ -109,12 +132,13 @@ class Requests:
         max_pending: int | None = None,
         finishes: Task | None = None,
         target: str | None = None,
+        found_in: Mapping[str, JobTarget] | None = None,
     ) -> tuple[Request, bool]:
         """Store a request once (its id comes from the task that creates it); return it and
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
         already holds that many pending requests. `finishes`: the task preparing this request is
         done in the same transaction, so no moment counts the request both as pending and as
-        still being prepared (admit)."""
+        still being prepared (admit). `found_in`: where each job was found (several targets)."""
         values: dict[str, object] = dict(
             id=request_id,
             kind=kind,
@@ -125,6 +149,7 @@ class Requests:
             job_ids=json.dumps(list(job_ids)),
             decided_by=decided_by,
             **({"target": target} if target else {}),
+            **({"job_targets": json.dumps({j: p.to_dict() for j, p in found_in.items()})} if found_in else {}),
         )
         with self.db.transaction() as conn:
             now = self.db.db_now(conn)

@@ -29,6 +29,9 @@ requests_table = sa.Table(
     sa.Column("started_at", sa.Float),  # when the `started` audit entry was written
     sa.Column("retries", sa.Integer),  # how many times "Retry failed" re-sent its failed jobs (NULL: never)
     sa.Column("target", sa.String(32)),  # the CI target named with --target (NULL: found per job, or the one target)
+    # JSON {job id: {target, bucket, region}}: where each job was found (or named) when the request was
+    # made, with several targets; NULL: none known (one target, or a request of an earlier release)
+    sa.Column("job_targets", sa.Text),
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
     sa.Index("ix_requests_requester_state", "requester", "state"),
 )

@@ -26,6 +26,8 @@ HINTS = {
     "TargetUnreachable": "A target could not be asked, so the job's target is not certain and nothing was sent. "
     "Try again, or name it with `--target NAME`; `python -m bot check` probes every target.",
     "NotOnCall": "That target has its own on-call, and only they may act on its jobs. Repeat with `--target NAME`: it becomes a request to them.",
+    "TargetChanged": "The request's target was removed from CI_TARGETS, or names another bucket or region now, since the request "
+    "was made: nothing was sent (the bot never acts on another bucket than the one asked for). Send a new request.",
     "BotError": "The bot itself failed during the Tencent call (its log has ci.local_error). Check the job with `status` before trying again.",
 }
 

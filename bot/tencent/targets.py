@@ -100,6 +100,10 @@ class CITargets:
     def label(self, name: str) -> str:
         return self._labels.get(name, name)
 
+    def where(self, name: str) -> tuple[str, str] | None:
+        """The bucket and region the target of that name is configured with; None: no such target."""
+        return next(((t.bucket, t.region) for t in self.targets if t.name == name), None)
+
     def on(self, name: str) -> CIClient | TargetPort:
         """One target's port (KeyError for a name that is not one); with several, its answers
         and errors name it."""

@@ -87,3 +87,25 @@ def test_a_target_with_its_own_on_call_turns_a_global_on_calls_command_into_a_re
     bot.click(SG_ONCALL, "approve_request", request_id)
     slack.wait_for(lambda: sg.jobs[job(6)].state == "Cancelled", what="the cancel, in sg", timeout=20)
     assert ci.arrivals == partner.arrivals == []
+
+
+def test_a_request_over_two_targets_calls_each_on_call_and_only_one_on_call_for_both_decides_it(make_bot, ci, sg, partner, slack):
+    # SG_ONCALL is sg's own on-call and a global one too; ONCALL is global only.
+    env = targets_env(ci, sg, partner, CI_TARGET_SG_APPROVER_USERS=SG_ONCALL)
+    bot = make_bot(**env, APPROVER_USERS=f"{ONCALL},{ONCALL2},{SG_ONCALL}")
+    ci.add_job(job(7))  # bj
+    sg.add_job(job(8))
+    bot.command(MOD, f"{job(7)} {job(8)} stream shows violence")
+    [card] = slack.wait_calls("chat.postMessage", channel=APPROVALS, timeout=20)
+    assert f"<@{SG_ONCALL}>" in card.args["text"] and f"<@{ONCALL}>" in card.args["text"]  # both targets' on-call
+    request_id = bot.request_id_from_approval()
+    bot.click(ONCALL, "approve_request", request_id, response_name="global")
+    refused = slack.wait_response(lambda c: c.method.endswith("global"), timeout=20)
+    assert "only someone on call for each of them can decide it" in refused.args["text"]
+    bot.click(SG_ONCALL, "approve_request", request_id)
+    slack.wait_for(
+        lambda: sg.jobs[job(8)].state == "Cancelled" and ci.jobs[job(7)].state == "Cancelled", what="each job, where it was found", timeout=20
+    )
+    assert partner.requests_for("cancel_auditing") == [] and len(ci.requests_for("cancel_auditing")) == len(sg.requests_for("cancel_auditing")) == 1
+    about_sg = {e.event for e in bot.runtime.store.audit.entries(where=AuditFilter(target="sg")) if e.request_id == request_id}
+    assert {"requested", "approved"} <= about_sg

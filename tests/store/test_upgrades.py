@@ -56,7 +56,9 @@ def test_each_release_is_upgraded_to_exactly_the_fresh_schema(database_url, rele
     changes = store.migrate()
     store.close()
     assert schema_of(database_url) == fresh
-    assert changes[-2:] == ["added requests.target", "added ci_rate_slots.account"], changes  # every release so far predates v5
+    assert changes[-3:] == ["added requests.target", "added ci_rate_slots.account", "added requests.job_targets"], (
+        changes
+    )  # every release so far predates v5
 
 
 def test_the_schema_fingerprint_is_pinned_beside_the_latest_step():
@@ -134,8 +136,9 @@ def test_every_old_row_is_kept_and_each_step_recorded_once(database_url, release
     assert [(h.version, h.name) for h in history] == [(s.version, s.name) for s in STEPS]
     assert all(started <= h.applied_at <= finished for h in history)
     expected = "nothing was missing" if release == "latest3" else "added requests.retries; created home_views"
-    assert history[-2].changes == expected
-    assert history[-1].changes == "added requests.target; added ci_rate_slots.account"
+    assert history[-3].changes == expected
+    assert history[-2].changes == "added requests.target; added ci_rate_slots.account"
+    assert history[-1].changes == "added requests.job_targets"
     assert versions == [SCHEMA_VERSION]
 
 
@@ -149,7 +152,13 @@ def test_steps_look_at_structure_not_the_number(database_url):
     assert "added requests.started_at" not in changes and "added audit_log.hash" in changes
     load_release(database_url, "early3")
     store = Store(database_url)
-    assert store.migrate() == ["added requests.retries", "created home_views", "added requests.target", "added ci_rate_slots.account"]
+    assert store.migrate() == [
+        "added requests.retries",
+        "created home_views",
+        "added requests.target",
+        "added ci_rate_slots.account",
+        "added requests.job_targets",
+    ]
     store.close()
 
 

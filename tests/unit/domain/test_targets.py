@@ -4,15 +4,19 @@ with its own on-call: only they cancel or decide for it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain import outcomes as oc
 from bot.domain import workflow as wf
 from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Status, parse
+from bot.domain.oncall import retry_task
 from bot.domain.payloads import CommandPayload, command_from_dict, command_to_dict
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
-from bot.domain.states import State
-from bot.tencent.results import CancelResult, CIServiceError, JobStatus
+from bot.domain.states import JobTarget, State
+from bot.store.schema import requests_table
+from bot.tencent.results import CancelResult, CINotLocated, CIServiceError, JobStatus
 from tests.unit.domain.conftest import ONCALL, ONCALL2, REQUESTER, Directory, FakeCI, caller, drain, job, make_workflow
 from tests.unit.domain.test_workflow import ask, click, key
 
@@ -210,13 +214,14 @@ def test_a_request_keeps_the_target_its_jobs_were_found_in_so_the_approval_does_
     assert requested.detail["target"] == "sg"
 
 
-def test_jobs_found_in_different_targets_are_each_found_again_when_sent(store, policy):
+def test_jobs_found_in_different_targets_are_each_sent_where_they_were_found(store, policy):
     ci = Found({job(11): "sg", job(12): "bj"})
     workflow = make_workflow(store, ci, policy)
     request_id = ask(store, workflow, job(11), job(12))
-    assert store.requests.get(request_id).target is None
+    request = store.requests.get(request_id)
+    assert request.target is None and {j: p.name for j, p in request.found_in.items()} == {job(11): "sg", job(12): "bj"}
     click(store, workflow, wf.APPROVE, request_id)
-    assert sorted(ci.routed.sent()) == [job(11), job(12)]
+    assert ci.on("sg").sent() == [job(11)] and ci.on("bj").sent() == [job(12)] and ci.routed.calls == []
 
 
 def test_found_in_one_needs_every_job_found_in_the_same_target():
@@ -236,3 +241,152 @@ def test_audit_entries_name_the_target_with_its_bucket_and_region_when_known():
 
     assert oc.named_target(None, Labels()) == {} and oc.named_target("sg") == {"target": "sg"}
     assert oc.named_target("sg", Labels()) == {"target": "sg", "target_label": "sg (archive-1250000000 @ ap-singapore)"}
+
+
+# -- each job's target kept with the request (issue 18 review) ----------------------------------
+
+
+class Placed(Targets):
+    """As Found (`located` says which target knows each job; no target knows the others), and able
+    to say which bucket and region each target name means (`where`); a redeploy changes `buckets`."""
+
+    def __init__(self, located: dict[str, str]) -> None:
+        super().__init__("bj", "sg")
+        self.located = located
+        self.buckets = {"bj": ("live-1250000000", "ap-beijing"), "sg": ("archive-1250000000", "ap-singapore")}
+
+    def where(self, name: str) -> tuple[str, str] | None:
+        return self.buckets.get(name)
+
+    def describe(self, job_id: str) -> JobStatus:
+        if job_id not in self.located:
+            raise CINotLocated("NotInAnyTarget", "no target knows this job", job_id=job_id)
+        name = self.located[job_id]
+        bucket, region = self.buckets[name]
+        return replace(self.on(name).describe(job_id), target=f"{name} ({bucket} @ {region})")
+
+
+def test_a_request_keeps_each_jobs_target_with_its_bucket_and_region(store, policy):
+    ci = Placed({job(20): "sg", job(21): "bj"})
+    workflow = make_workflow(store, ci, policy)
+    request_id = ask(store, workflow, job(20), job(21), job(22))  # job(22): no target knows it
+    request = store.requests.get(request_id)
+    assert request.found_in == {
+        job(20): JobTarget("sg", "archive-1250000000", "ap-singapore"),
+        job(21): JobTarget("bj", "live-1250000000", "ap-beijing"),
+    }
+    assert request.target_of(job(22)) is None and request.job_targets == ("sg", "bj", None)
+    [requested] = [e for e in store.audit.entries() if e.event == "requested"]
+    assert requested.detail["targets"] == ["sg", "bj"] and "target" not in requested.detail
+    assert requested.detail["target_labels"] == ["sg (archive-1250000000 @ ap-singapore)", "bj (live-1250000000 @ ap-beijing)"]
+
+
+def test_with_one_target_nothing_more_is_kept_nor_audited(store, workflow, ci):
+    request_id = ask(store, workflow, job(23))
+    assert store.requests.get(request_id).found_in == {}
+    [requested] = [e for e in store.audit.entries() if e.event == "requested"]
+    assert set(requested.detail) == {"reason", "job_ids", "channel"}
+
+
+@pytest.mark.parametrize(
+    ("redeploy", "why"),
+    [
+        (lambda buckets: buckets.update(sg=("clips-1300000000", "ap-beijing")), "is clips-1300000000 @ ap-beijing now"),
+        (lambda buckets: buckets.pop("sg"), "is no longer in CI_TARGETS"),
+    ],
+    ids=["another-bucket", "removed"],
+)
+def test_an_approval_sends_nothing_where_the_target_now_means_another_bucket(store, policy, redeploy, why):
+    ci = Placed({job(24): "sg", job(25): "bj"})
+    workflow = make_workflow(store, ci, policy)
+    request_id = ask(store, workflow, job(24), job(25))
+    redeploy(ci.buckets)
+    if "sg" not in ci.buckets:
+        ci.names = ("bj",)
+    click(store, workflow, wf.APPROVE, request_id)
+    outcomes = {o["job_id"]: o for o in store.requests.get(request_id).outcome}
+    assert outcomes[job(24)]["code"] == "TargetChanged" and why in outcomes[job(24)]["message"]
+    assert outcomes[job(24)]["target"] == "sg (archive-1250000000 @ ap-singapore)"  # what on-call approved
+    assert "nothing was sent" in outcomes[job(24)]["message"] and outcomes[job(24)]["hint"].startswith("The request's target")
+    assert ci.on("sg").sent() == [] and ci.on("bj").sent() == [job(25)] and ci.routed.calls == []
+
+
+def test_a_request_of_an_earlier_release_naming_a_removed_target_sends_nothing(store, policy):
+    ci = Targets("bj", "sg")
+    workflow = make_workflow(store, ci, policy)
+    request_id = command(store, workflow, REQUESTER, "sg", job(26))
+    with store.engine.begin() as conn:  # as stored before each job's target was kept
+        conn.execute(requests_table.update().where(requests_table.c.id == request_id).values(job_targets=None))
+    ci.names = ("bj",)
+    click(store, workflow, wf.APPROVE, request_id)
+    [outcome] = store.requests.get(request_id).outcome
+    assert outcome["code"] == "TargetChanged" and ci.on("sg").sent() == []
+
+
+@pytest.fixture
+def sg_and_global() -> Policy:
+    """sg has its own on-call; BOTH is on call for sg and globally."""
+    rules = PolicyRules(
+        approver_users=frozenset({ONCALL, ONCALL2, BOTH}),
+        requester_users=frozenset({REQUESTER}),
+        target_oncall=(TargetOnCall("sg", users=frozenset({SG_ONCALL, BOTH})),),
+    )
+    return Policy(rules, Directory())
+
+
+BOTH = "UBOTH"
+
+
+def test_a_request_over_two_targets_is_decided_only_by_someone_on_call_for_each(store, sg_and_global):
+    ci = Placed({job(27): "sg", job(28): "bj"})
+    workflow = make_workflow(store, ci, sg_and_global)
+    request_id = ask(store, workflow, job(27), job(28))
+    for user in (ONCALL, SG_ONCALL):  # on call for one of its targets only
+        click(store, workflow, wf.APPROVE, request_id, user=user)
+        assert store.requests.get(request_id).state is State.PENDING
+    refusals = [e.detail["why"] for e in store.audit.entries() if e.event == "refused"]
+    assert all(
+        "only someone on call for each of them can decide it (`sg`: <@UBOTH> <@USGONCALL>; `bj`: the on-call approvers)" in w for w in refusals
+    )
+    assert [r.id for r in workflow.home_for(BOTH).pending] == [request_id]
+    assert workflow.home_for(ONCALL).pending == workflow.home_for(SG_ONCALL).pending == []
+    click(store, workflow, wf.APPROVE, request_id, user=BOTH)
+    assert store.requests.get(request_id).state is State.DONE
+    assert ci.on("sg").sent() == [job(27)] and ci.on("bj").sent() == [job(28)]
+
+
+def test_a_retry_click_needs_someone_on_call_for_each_failed_jobs_target(store, sg_and_global):
+    ci = Placed({job(29): "sg", job(30): "bj"})
+    ci.on("sg").errors[job(29)] = CIServiceError("AccessDenied", "denied", status=403)
+    workflow = make_workflow(store, ci, sg_and_global)
+    request_id = ask(store, workflow, job(29), job(30))
+    click(store, workflow, wf.APPROVE, request_id, user=BOTH)
+    assert store.requests.get(request_id).open_jobs == [job(29)]
+    del ci.on("sg").errors[job(29)]
+    store.work.enqueue([retry_task(key("click"), caller(ONCALL), request_id, 0)])  # global on-call, not sg's
+    drain(store, workflow)
+    assert ci.on("sg").sent() == [job(29)]  # once: the Retry click was refused
+    [refusal] = [e for e in store.audit.entries() if e.event == "refused"]
+    assert "Only the on-call of target `sg` can decide this request" in refusal.detail["why"]
+    store.work.enqueue([retry_task(key("click"), caller(SG_ONCALL), request_id, 0)])  # sg's own on-call: only sg's job is open
+    drain(store, workflow)
+    assert ci.on("sg").sent() == [job(29), job(29)] and store.requests.get(request_id).open_jobs == []
+
+
+def test_a_targets_own_on_call_cancels_directly_only_jobs_found_in_their_target(store, sg_policy):
+    ci = Placed({job(31): "sg", job(32): "bj"})
+    workflow = make_workflow(store, ci, sg_policy)
+    mine = ask(store, workflow, job(31), user=SG_ONCALL)  # no --target: found in sg
+    assert store.requests.get(mine).state is State.DONE and ci.on("sg").sent() == [job(31)]
+    elsewhere = ask(store, workflow, job(31), job(32), user=SG_ONCALL)  # job(32) is bj's
+    assert store.requests.get(elsewhere) is None and ci.on("bj").sent() == [] and ci.on("sg").sent() == [job(31)]
+    [refusal] = [e for e in store.audit.entries() if e.event == "refused"]
+    assert f"You may not cancel `{job(32)}` (found in `bj`): you are on call only for other targets" in refusal.detail["why"]
+
+
+def test_with_four_eyes_a_targets_own_on_call_asks_another_of_them(store, sg_policy):
+    ci = Placed({job(33): "sg"})
+    workflow = make_workflow(store, ci, sg_policy, four_eyes=True)
+    request_id = ask(store, workflow, job(33), user=SG_ONCALL)
+    request = store.requests.get(request_id)
+    assert request.state is State.PENDING and request.target == "sg" and ci.on("sg").sent() == []

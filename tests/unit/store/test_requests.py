@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from bot.domain.states import JobTarget
 from bot.store import PendingLimit
 from tests.unit.store.conftest import hold_execution, new_request, task
 
@@ -23,6 +24,24 @@ def test_create_stores_a_request_once(store):
     assert not created and again == first
     assert store.requests.get("r1").job_ids == ("j1", "j2")
     assert [r.job_id for r in store.journal.records("r1")] == ["j1", "j2"]
+
+
+def test_a_request_keeps_where_each_job_was_found(store):
+    sg, bj = JobTarget("sg", "archive-1250000000", "ap-singapore"), JobTarget("bj", "live-1250000000", "ap-beijing")
+    store.requests.create(
+        request_id="r1",
+        kind="approval",
+        state="pending",
+        requester="U0",
+        origin_channel="C0",
+        reason="r",
+        job_ids=["j1", "j2", "j3"],
+        ttl=60,
+        found_in={"j1": sg, "j2": bj},
+    )
+    request = store.requests.get("r1")
+    assert request.found_in == {"j1": sg, "j2": bj} and request.job_targets == ("sg", "bj", None)
+    assert new_request(store, request_id="r2").found_in == {}  # none given (one target): none kept
 
 
 def test_create_commits_its_audit_entry_and_tasks_with_it(store):
