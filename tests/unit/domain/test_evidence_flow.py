@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
+
 from bot.domain import lookups
 from bot.domain import outcomes as oc
 from bot.domain import workflow as wf
@@ -112,10 +114,8 @@ def test_the_cache_answers_again_only_while_fresh_and_never_keeps_errors():
     cache.read("", job(1), fetch)
     assert len(calls) == 1
     now[0] += 0.5
-    try:
+    with pytest.raises(CIServiceError):
         cache.read("", job(1), fetch)
-    except CIServiceError:
-        pass
     assert cache.read("", job(1), fetch).read_at == 1010.5 and len(calls) == 3
     assert cache.newest(job(1)).read_at == 1010.5
     cache.forget(job(1))
