@@ -9,7 +9,7 @@ import json
 
 from tests.conftest import job
 from tests.fakes.ci_server import AudioSection, Snapshot
-from tests.harness import APPROVALS, CHANNEL, MOD, ONCALL
+from tests.harness import APPROVALS, AUDIT, CHANNEL, MOD, ONCALL
 from tests.slack.blockkit import assert_all_sent_blocks_valid
 
 T0 = 1_795_000_000_000  # ms since the epoch, as SnapshotTime and OffsetTime are for live jobs
@@ -126,6 +126,9 @@ def test_approving_an_ended_job_sends_no_cancel_and_says_so(bot, ci, slack):
     assert outcome["code"] == "AlreadyEnded" and outcome["state"] == "Success"
     dm = slack.wait_calls("chat.postMessage", channel=MOD)
     assert job(1) in dm[-1].args["text"]
+    audit = slack.wait_calls("chat.postMessage", 4, channel=AUDIT)  # requested, approved, started, failed
+    assert "already ended" in json.dumps(audit[-1].args["blocks"], ensure_ascii=False)
+    assert all(c.args["unfurl_links"] is False and c.args["unfurl_media"] is False for c in audit)
     assert_no_flagged_url(slack)
     assert_all_sent_blocks_valid(slack)
 
