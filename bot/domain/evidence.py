@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bot.tencent.results import AUDIO, SNAPSHOT, Flag, JobStatus
@@ -81,6 +81,10 @@ def evidence_of(status: JobStatus, read_at: float) -> Evidence:
     )
 
 
+def reading_of(status: JobStatus, read_at: float) -> Reading:
+    return Reading(replace(status, flags=()), read_at, evidence_of(status, read_at))
+
+
 #: How long a read answers for a job again without a call: a burst of cards (a request, its
 #: Refresh clicks, `status`) for one job makes one call.
 FRESH_SECONDS = 10.0
@@ -90,10 +94,12 @@ STRIPES = 256  # reads of one job wait for each other; of different jobs, rarely
 
 @dataclass(frozen=True)
 class Reading:
-    """One query answer and when it came (seconds since the epoch)."""
+    """One query answer, when it came (seconds since the epoch), and its evidence. The answer is
+    kept without its flag records (`found` sums them up): a live job's may list thousands."""
 
     status: JobStatus
     read_at: float
+    found: Evidence
 
 
 class EvidenceCache:
@@ -117,7 +123,7 @@ class EvidenceCache:
         with self._stripes[hash((target, job_id)) % STRIPES]:
             reading = self.fresh(target, job_id)
             if reading is None:
-                reading = Reading(fetch(), self._clock())
+                reading = reading_of(fetch(), self._clock())
                 self.remember(target, job_id, reading)
             return reading
 

@@ -313,7 +313,7 @@ def newest_evidence(cache: EvidenceCache, stored: list[StatusAnswer], job_ids: S
         reading = cache.newest(job_id)
         earlier = known.get(job_id)
         if reading is not None and (earlier is None or not earlier["ok"] or reading.read_at >= earlier.get("read_at", 0.0)):
-            known[job_id] = oc.status_dict(job_id, reading.status, reading.read_at)
+            known[job_id] = oc.status_dict(job_id, reading.status, reading.read_at, reading.found)
     return known
 
 

@@ -73,7 +73,7 @@ class LookupsMixin(WorkflowParts):
             try:
                 with calls_at(priority):  # below cancels; a burst for one job makes one call (the cache)
                     reading = self.evidence.read(target, job_id, lambda: ci.describe(job_id))
-                return oc.status_dict(job_id, reading.status, reading.read_at)
+                return oc.status_dict(job_id, reading.status, reading.read_at, reading.found)
             except CIError as exc:
                 return oc.status_dict(job_id, exc)
 

@@ -205,8 +205,9 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
     return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
 
 
-def status_dict(job_id: str, status: JobStatus | CIError, read_at: float | None = None) -> StatusAnswer:
-    """One job's answer; `read_at`: when it was read (default: now)."""
+def status_dict(job_id: str, status: JobStatus | CIError, read_at: float | None = None, found: Evidence | None = None) -> StatusAnswer:
+    """One job's answer; `read_at`: when it was read (default: now); `found`: its evidence, when
+    summed up already (a cached reading keeps no flag records)."""
     read_at = time.time() if read_at is None else read_at
     if isinstance(status, CIError):
         answer: StatusAnswer = {
@@ -227,14 +228,14 @@ def status_dict(job_id: str, status: JobStatus | CIError, read_at: float | None 
         "creation_time": status.creation_time,
         "request_id": status.request_id,
     }
-    add_evidence(answer, evidence_of(status, read_at), status)
+    add_evidence(answer, found or evidence_of(status, read_at), status)
     return _in_target(answer, status.target)
 
 
 def add_evidence(answer: StatusAnswer, found: Evidence, status: JobStatus) -> None:
     """The evidence's fields on an answer (absent values stay absent, so JSON holds no nulls)."""
     answer["running"] = found.running
-    answer["flags"] = found.counts
+    answer["flags"] = dict(found.counts)  # a copy: a cached reading is shared
     answer["flagged_snapshots"] = found.snapshots
     answer["flagged_audio"] = found.audio
     answer["read_at"] = round(found.read_at, 3)
