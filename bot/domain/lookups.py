@@ -96,7 +96,10 @@ class LookupsMixin(WorkflowParts):
             return self._record_refusal(task.key, caller, "refresh", why, request_id=request_id, job_ids=request.job_ids, tell=True)
         self._remember_message(request, caller)
         statuses = self.describe_all(request.job_ids, priority=POST, target=request.target or "")
-        self.store.work.enqueue([announce.evidence_update(request_id, statuses, task.key)])
+        updates = [announce.evidence_update(request_id, statuses, task.key)]
+        if not caller.channel_id:  # clicked on the Home tab: show it there too (nothing changed that would refresh it)
+            updates.append(announce.home_opened(caller.user_id, f"refresh:{task.key}"))
+        self.store.work.enqueue(updates)
         self.wake()
 
     def card_evidence(self, request: Request) -> list[StatusAnswer]:

@@ -334,6 +334,8 @@ def requester_update(request: Request) -> str:
 
 def _dm_line(o: JobOutcome) -> str:
     result = result_of(o)
+    if is_already_ended(o):
+        return f"⏹️ `{o['job_id']}`{_where(o)} already ended (State {esc(o.get('state') or '?')}): no cancel sent"
     if result is Result.CANCELLED:
         return f"✅ `{o['job_id']}` cancelled{_where(o)} (RequestId `{esc(o.get('request_id') or '-')}`)"
     if result is Result.UNKNOWN:

@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 from bot.domain.lookups import HomeData
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.states import State
-from bot.slack.blocks import _date, decision_buttons, esc, read_note, status_line, withdraw_button
+from bot.slack.blocks import _date, decision_buttons, esc, read_note, refresh_button, status_line, withdraw_button
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
@@ -89,7 +89,7 @@ def home_view(data: HomeData) -> View:
             data.pending,
             "Pending requests",
             "Nothing is waiting for on-call.",
-            lambda r: decision_buttons(r, block_id=f"home:{r.id}"),
+            lambda r: _with_refresh(decision_buttons(r, block_id=f"home:{r.id}"), r),
             room - mine_room,
             data.evidence,
         )
@@ -98,11 +98,16 @@ def home_view(data: HomeData) -> View:
             data.mine,
             "Your open requests",
             "You have no open requests.",
-            lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r)]),
+            lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r), refresh_button(r)]),
             mine_room,
             data.evidence,
         )
     return View(type="home", blocks=[*blocks, DividerBlock(), *recent])
+
+
+def _with_refresh(buttons: ActionsBlock, request: Request) -> ActionsBlock:
+    buttons.elements.append(refresh_button(request))  # re-reads the evidence: the card and this tab show it
+    return buttons
 
 
 def _requests(requests: list[Request], title: str, empty: str, buttons, budget: int, evidence: dict | None = None) -> list[Block]:

@@ -125,7 +125,7 @@ def test_approving_an_ended_job_sends_no_cancel_and_says_so(bot, ci, slack):
     [outcome] = [o for o in bot.runtime.store.requests.get(request_id).outcome if o["job_id"] == job(1)]
     assert outcome["code"] == "AlreadyEnded" and outcome["state"] == "Success"
     dm = slack.wait_calls("chat.postMessage", channel=MOD)
-    assert job(1) in dm[-1].args["text"]
+    assert f"`{job(1)}` already ended (State Success): no cancel sent" in dm[-1].args["text"]
     audit = slack.wait_calls("chat.postMessage", 4, channel=AUDIT)  # requested, approved, started, failed
     assert "already ended" in json.dumps(audit[-1].args["blocks"], ensure_ascii=False)
     assert all(c.args["unfurl_links"] is False and c.args["unfurl_media"] is False for c in audit)
@@ -170,5 +170,27 @@ def test_a_card_for_many_flagged_jobs_stays_within_block_kit_limits(bot, ci, sla
     text = card_text(post)
     assert "flagged Porn 2 · Ads 1" in text and "refresh_evidence" in text
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in post.args["blocks"])
+    assert_no_flagged_url(slack)
+    assert_all_sent_blocks_valid(slack)
+
+
+def test_refresh_from_the_home_tab_shows_the_new_evidence_there_and_on_the_card(bot, ci, slack):
+    flagged_job(ci, 1)
+    bot.command(MOD, f"{job(1)} porn on stream")
+    request_id = bot.request_id_from_approval()
+    bot.home_opened(ONCALL)
+    slack.wait_for(lambda: slack.calls_to("views.publish", user_id=ONCALL), what="the first Home")
+    bot.runtime.workflow.evidence.fresh_seconds = 0
+    ci.flag(job(1), AudioSection(T0 + 30_000, url=SOUND), AudioSection(T0 + 31_000, url=SOUND))
+    status, _, _ = bot.home_click(ONCALL, "refresh_evidence", request_id)
+    assert status == 200
+    slack.wait_for(
+        lambda: next(
+            (c for c in slack.calls_to("views.publish", user_id=ONCALL) if "Ads 3 · Porn 2" in json.dumps(c.args, ensure_ascii=False)), None
+        ),
+        what="the Home tab with the new evidence",
+    )
+    [update] = slack.wait_calls("chat.update", channel=APPROVALS)
+    assert "flagged Ads 3 · Porn 2" in card_text(update)
     assert_no_flagged_url(slack)
     assert_all_sent_blocks_valid(slack)
