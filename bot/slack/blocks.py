@@ -23,7 +23,7 @@ from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
 from bot.domain.evidence import counts_line, is_running
-from bot.domain.outcomes import StatusAnswer, is_already_ended, result_of
+from bot.domain.outcomes import StatusAnswer, found_in_one, is_already_ended, result_of
 from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request
 
@@ -34,6 +34,8 @@ DENY_ACTION = "deny_request"
 WITHDRAW_ACTION = "withdraw_request"
 RETRY_ACTION = "retry_failed"
 REFRESH_ACTION = "refresh_evidence"
+REFRESH_STATUS_ACTION = "refresh_status"
+BUTTON_VALUE_CHARS = 2000  # Slack's limit on a button's value
 STREAM_CHARS = 200  # a stream URL in a job's line; the single-job card shows more
 RUNNING = {"auditing", "submitted"}  # Tencent's states of a job still moderating
 CANCEL_FORM = "cancel_form"
@@ -344,14 +346,25 @@ def _dm_line(o: JobOutcome) -> str:
 
 
 def status_message(statuses: list[StatusAnswer]) -> tuple[str, list[Block]]:
-    """Each job's state, stream and DataId (or why it could not be read), for the caller."""
+    """Each job's evidence (or why it could not be read), for the caller, with **Refresh**."""
     if len(statuses) == 1:
-        return _one_status(statuses[0])
+        text, blocks = _one_status(statuses[0])
+        return text, blocks + status_refresh(statuses)
     title = f"Status of {len(statuses)} jobs"
     lines = [status_line(s) for s in statuses]
     note = read_note(statuses)
-    tail: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=note)])] if note else []
+    tail: list[Block] = [*([ContextBlock(elements=[MarkdownTextObject(text=note)])] if note else []), *status_refresh(statuses)]
     return title, [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines, MAX_BLOCKS - 1 - len(tail)), *tail]
+
+
+def status_refresh(statuses: list[StatusAnswer]) -> list[Block]:
+    """A Refresh button holding the `status` command that reads these jobs again (in the target
+    they were all found in, if one; else each job's is found again); none if it does not fit."""
+    target = found_in_one(statuses)
+    command = f"status {f'--target {target} ' if target else ''}" + " ".join(s["job_id"] for s in statuses)
+    if not statuses or len(command) > BUTTON_VALUE_CHARS:
+        return []
+    return [ActionsBlock(block_id="status", elements=[ButtonElement(text="Refresh", action_id=REFRESH_STATUS_ACTION, value=command)])]
 
 
 def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:

@@ -194,3 +194,22 @@ def test_refresh_from_the_home_tab_shows_the_new_evidence_there_and_on_the_card(
     assert "flagged Ads 3 · Porn 2" in card_text(update)
     assert_no_flagged_url(slack)
     assert_all_sent_blocks_valid(slack)
+
+
+def test_refresh_on_a_status_answer_reads_the_jobs_again(bot, ci, slack):
+    flagged_job(ci, 1)
+    flagged_job(ci, 2, state="Success")
+    bot.command(ONCALL, f"status {job(1)} {job(2)}", response_name="status")
+    first = slack.wait_response(lambda c: c.method.endswith("status") and "blocks" in c.args)
+    [button] = [e for b in first.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert button["action_id"] == "refresh_status" and button["value"] == f"status {job(1)} {job(2)}"
+    bot.runtime.workflow.evidence.fresh_seconds = 0
+    ci.flag(job(1), Snapshot(T0 + 40_000, label="Abuse", scores={"AbuseInfo": 88}, url=FRAME))
+    status, _, _ = bot.click(ONCALL, "refresh_status", button["value"], channel=CHANNEL, response_name="again")
+    assert status == 200
+    again = slack.wait_response(lambda c: c.method.endswith("again") and "blocks" in c.args)
+    text = json.dumps(again.args["blocks"], ensure_ascii=False)
+    assert "flagged Porn 2 · Abuse 1 · Ads 1" in text and "*ended* (State Success)" in text and "Evidence read" in text
+    assert len(ci.requests_for(f"/video/auditing/{job(1)}")) == 2
+    assert_no_flagged_url(slack)
+    assert_all_sent_blocks_valid(slack)

@@ -1,4 +1,4 @@
-from bot.slack.actions import approve, deny, refresh, retry, withdraw
+from bot.slack.actions import approve, deny, refresh, refresh_status, retry, withdraw
 
 
 def register(app, services) -> None:
@@ -7,3 +7,4 @@ def register(app, services) -> None:
     withdraw.register(app, services)
     retry.register(app, services)
     refresh.register(app, services)
+    refresh_status.register(app, services)
