@@ -149,11 +149,28 @@ def cmd_status(args: argparse.Namespace) -> int:
         ("Stream", status.stream_url),
         ("DataId", status.data_id),
         ("CreationTime", status.creation_time),
+        *_evidence_rows(status),
         ("RequestId", status.request_id),
         *([("Target", status.target)] if status.target else []),
     ):
         print(f"{label:<13} {value or '-'}")
     return 0
+
+
+def _evidence_rows(status) -> list[tuple[str, str]]:
+    """What moderation flagged so far (counts, top score, last flag): never a flagged image's URL."""
+    import time
+
+    from bot.domain.evidence import evidence_of
+
+    found = evidence_of(status, time.time())
+    last = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(found.last_flag_ms / 1000)) if found.last_flag_ms else ""
+    return [
+        ("Running", "yes" if found.running else "no (ended)"),
+        ("Flagged", found.line),
+        ("TopScore", "" if found.highest_score is None else str(found.highest_score)),
+        ("LastFlag", last),
+    ]
 
 
 def _print_request(prepared) -> None:

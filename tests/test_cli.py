@@ -14,7 +14,7 @@ import pytest
 
 from bot.domain.commands import MAX_REASON
 from tests.conftest import SECRET_ID, SECRET_KEY, job
-from tests.fakes.ci_server import Fault
+from tests.fakes.ci_server import Fault, Snapshot
 from tests.test_process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,9 +53,10 @@ def test_dry_run_prints_the_request_and_sends_nothing(ci, tmp_path):
 
 def test_cancel_and_status(ci, tmp_path):
     ci.tokens = {"sts-secret-token"}
-    ci.add_job(job(1), data_id="biz-1")
+    ci.add_job(job(1), data_id="biz-1", result=1, label="Porn", snapshots=[Snapshot(1_795_000_000_000, url="https://cos/frame-SECRET.jpg")])
     status = run_cli(["status", job(1)], ci.url, tmp_path)
     assert status.returncode == 0 and "Auditing" in status.stdout and "biz-1" in status.stdout
+    assert "Flagged       Porn 1" in status.stdout and "TopScore      90" in status.stdout and "frame-SECRET" not in status.stdout
     out = run_cli(["cancel", job(1), job(2), "--reason", "test"], ci.url, tmp_path)
     assert out.returncode == 1
     assert f"CANCELLED {job(1)}" in out.stdout and f"FAILED    {job(2)}" in out.stdout and "InvalidArgument" in out.stdout

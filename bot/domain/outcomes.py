@@ -7,9 +7,11 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any, NotRequired, TypedDict, TypeVar
 
+from bot.domain.evidence import Evidence, evidence_of
 from bot.domain.states import JobOutcome, JobTarget, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
@@ -31,6 +33,16 @@ class StatusAnswer(TypedDict):
     message: NotRequired[str]
     hint: NotRequired[str]
     target: NotRequired[str]
+    # The evidence (bot/domain/evidence.py), on answers read since it exists: JSON, so plain values.
+    running: NotRequired[bool]
+    flags: NotRequired[dict[str, int]]  # flagged snapshots and audio sections by label
+    flagged_snapshots: NotRequired[int]
+    flagged_audio: NotRequired[int]
+    top_score: NotRequired[int]  # absent: no flag had a readable score
+    last_flag_ms: NotRequired[int]  # ms since the epoch; absent: no flag had a time
+    read_at: NotRequired[float]  # seconds since the epoch
+    result: NotRequired[int]  # the job's verdict so far: 0 normal, 1 violation, 2 suspected
+    label: NotRequired[str]
 
 
 _Named = TypeVar("_Named", JobOutcome, StatusAnswer)
@@ -164,6 +176,54 @@ def not_sent(job_id: str, why: str) -> JobOutcome:
     }
 
 
+ENDED = "AlreadyEnded"  # the code of a job that had ended before its cancel: nothing was sent
+#: What an outcome keeps of the evidence read before it (a StatusAnswer's plain JSON fields).
+EVIDENCE_KEYS = (
+    "state",
+    "running",
+    "stream_url",
+    "data_id",
+    "creation_time",
+    "flags",
+    "flagged_snapshots",
+    "flagged_audio",
+    "top_score",
+    "last_flag_ms",
+    "read_at",
+)
+
+
+def already_ended(job_id: str, answer: StatusAnswer) -> JobOutcome:
+    """A job the query API showed ended (any state but Submitted/Auditing): no cancel was sent.
+    An ended job never runs again, so an earlier answer saying so is still true."""
+    state = answer.get("state") or "?"
+    outcome: JobOutcome = {
+        "job_id": job_id,
+        "result": FAILED,  # not cancelled by us: "Retry failed" may send it, and is checked again
+        "ok": False,
+        "code": ENDED,
+        "message": f"already ended (State {state}): no cancel sent",
+        "request_id": answer.get("request_id") or "",
+        "status": None,
+        "hint": "The query API showed this job had ended, so there was nothing to cancel and nothing was sent.",
+        "state": state,
+        "confirmed": True,
+    }
+    return with_evidence(_in_target(outcome, answer.get("target") or ""), answer)
+
+
+def is_already_ended(outcome: JobOutcome) -> bool:
+    return outcome.get("code") == ENDED
+
+
+def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcome:
+    """The outcome with the evidence read before it (when an answer was read)."""
+    if answer is not None and answer["ok"]:
+        read = dict(answer)
+        outcome["evidence"] = {key: read[key] for key in EVIDENCE_KEYS if key in read}
+    return outcome
+
+
 def may_have_applied(error: CIError, sent_before: bool) -> bool:
     """Could this job have been cancelled although the answer says otherwise (or was lost)?
 
@@ -172,7 +232,10 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
     return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
 
 
-def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
+def status_dict(job_id: str, status: JobStatus | CIError, read_at: float | None = None, found: Evidence | None = None) -> StatusAnswer:
+    """One job's answer; `read_at`: when it was read (default: now); `found`: its evidence, when
+    summed up already (a cached reading keeps no flag records)."""
+    read_at = time.time() if read_at is None else read_at
     if isinstance(status, CIError):
         answer: StatusAnswer = {
             "job_id": job_id,
@@ -192,7 +255,25 @@ def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
         "creation_time": status.creation_time,
         "request_id": status.request_id,
     }
+    add_evidence(answer, found or evidence_of(status, read_at), status)
     return _in_target(answer, status.target)
+
+
+def add_evidence(answer: StatusAnswer, found: Evidence, status: JobStatus) -> None:
+    """The evidence's fields on an answer (absent values stay absent, so JSON holds no nulls)."""
+    answer["running"] = found.running
+    answer["flags"] = dict(found.counts)  # a copy: a cached reading is shared
+    answer["flagged_snapshots"] = found.snapshots
+    answer["flagged_audio"] = found.audio
+    answer["read_at"] = round(found.read_at, 3)
+    if found.highest_score is not None:
+        answer["top_score"] = found.highest_score
+    if found.last_flag_ms is not None:
+        answer["last_flag_ms"] = found.last_flag_ms
+    if status.result is not None:
+        answer["result"] = status.result
+    if status.label:
+        answer["label"] = status.label
 
 
 def summarize(outcomes: list[JobOutcome]) -> tuple[Result, Summary]:

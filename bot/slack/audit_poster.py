@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.slack import blocks as bk
 from bot.slack.audit_blocks import audit_message
 from bot.slack.calls import error_of, slack_call
-from bot.slack.courier import LOOKBACK
+from bot.slack.courier import LOOKBACK, NO_UNFURL
 from bot.slack.history import find_posted, posted_replies
 from bot.store import AuditEntry
 from bot.work import RetryLater
@@ -45,7 +45,10 @@ class AuditPoster:
         done_parts: set[int] = set()
         if ts is None:
             fence()
-            ts = self.client.chat_postMessage(channel=self.channel, text=text, blocks=bk.as_dicts(blocks), metadata=_metadata(entry.id, 1))["ts"]
+            # An entry's results may carry a job's stream URL (as text): Slack must not fetch or preview it.
+            ts = self.client.chat_postMessage(
+                channel=self.channel, text=text, blocks=bk.as_dicts(blocks), metadata=_metadata(entry.id, 1), **NO_UNFURL
+            )["ts"]
         elif replies:
             done_parts = posted_replies(self.client, self.channel, ts, AUDIT_EVENT, "audit_id", entry.id)
         try:
@@ -53,7 +56,12 @@ class AuditPoster:
                 if part not in done_parts:
                     fence()
                     self.client.chat_postMessage(
-                        channel=self.channel, thread_ts=ts, text=f"{text} (continued)", blocks=bk.as_dicts(reply), metadata=_metadata(entry.id, part)
+                        channel=self.channel,
+                        thread_ts=ts,
+                        text=f"{text} (continued)",
+                        blocks=bk.as_dicts(reply),
+                        metadata=_metadata(entry.id, part),
+                        **NO_UNFURL,
                     )
         except LeaseLost:
             raise

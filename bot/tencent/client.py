@@ -44,7 +44,10 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "cancel-moderation-bot/0.1"
 RETRY_AFTER_CAP = 30.0  # seconds; a longer Retry-After fails the call rather than stall a worker
-MAX_BODY = 1 << 20  # a CI answer is a few hundred bytes; anything huge is hostile
+MAX_BODY = 1 << 20  # a cancel's answer is a few hundred bytes; anything huge is hostile
+#: A query's answer lists every Snapshot and AudioSection of a live job (each a few hundred
+#: bytes): hours of flags stay readable, a hostile body is still cut off.
+MAX_QUERY_BODY = 8 << 20
 Outcome = CancelResult | JobStatus | CIError
 
 
@@ -269,7 +272,7 @@ class CIClient:
                 raise (_too_slow(job_id) if watch.stop() else _network_error(exc, job_id)) from None
             with response:
                 try:
-                    body = _read_capped(response, deadline, job_id)
+                    body = _read_capped(response, deadline, job_id, MAX_QUERY_BODY if method == "GET" else MAX_BODY)
                 except CINetworkError as exc:
                     raise (_too_slow(job_id) if watch.stop() else exc) from None
                 if watch.stop():  # stopped before `with response` hands the connection back to the pool
@@ -383,7 +386,7 @@ def _network_reason(exc: requests.RequestException) -> str:
     return f"request failed ({type(exc).__name__})"
 
 
-def _read_capped(response: requests.Response, deadline: float, job_id: str) -> bytes:
+def _read_capped(response: requests.Response, deadline: float, job_id: str, cap: int = MAX_BODY) -> bytes:
     """Read the body with a size cap and an overall deadline (a trickling server cannot stall us)."""
     chunks: list[bytes] = []
     size = 0
@@ -396,10 +399,10 @@ def _read_capped(response: requests.Response, deadline: float, job_id: str) -> b
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_BODY:
+            if size > cap:
                 raise CIBadResponse(
                     "BadResponse",
-                    f"response body over {MAX_BODY} bytes",
+                    f"response body over {cap} bytes",
                     status=response.status_code,
                     request_id=request_id,
                     job_id=job_id,

@@ -322,6 +322,17 @@ def test_huge_body_is_cut_off(ci, make_client):
         make_client().cancel(job(15))
 
 
+def test_a_query_answer_may_be_larger_than_a_cancels_but_not_huge(ci, make_client):
+    """A live job's query lists every flag: a few MB is read, beyond the query's cap is cut off."""
+    ci.add_job(job(16))
+    flags = b"<Snapshot><Label>Porn</Label><Result>1</Result><SnapshotTime>1795000000000</SnapshotTime></Snapshot>" * 30_000
+    ci.script(job(16), Fault.raw(200, b"<Response><JobsDetail><State>Auditing</State>" + flags + b"</JobsDetail></Response>"))
+    assert len(make_client().describe(job(16)).flags) == 30_000  # about 3 MB
+    ci.script(job(16), Fault.raw(200, b"<Response>" + b" " * (9 << 20) + b"</Response>"))
+    with pytest.raises(CIBadResponse, match="over"):
+        make_client().describe(job(16))
+
+
 @pytest.mark.parametrize("fault", [Fault.hang(), Fault.trickle(0.2)], ids=["never-answers", "trickles"])
 def test_silent_or_trickling_server_fails_within_the_timeouts(ci, make_client, fault):
     ci.add_job(job(16))
