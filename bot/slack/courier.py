@@ -18,6 +18,7 @@ from bot.domain.announce import Caller
 from bot.observe.logs import event
 from bot.slack import blocks as bk
 from bot.slack import home_blocks
+from bot.slack import proposal_blocks as pb
 from bot.slack.calls import slack_call
 from bot.slack.history import find_posted, posted_replies
 from bot.slack.respond import respond
@@ -145,7 +146,7 @@ class Courier:
                 self.store.requests.set_message(request.id, self.approval_channel, found)
                 return
         self._fence(task)
-        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self._mention(request))
+        text, blocks = _card(request, task.payload.get("statuses"), self._mention(request))
         with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id, logger=log) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
@@ -168,7 +169,7 @@ class Courier:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.work.get_task(f"{request.id}:post")
-        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self._mention(request))
+        text, blocks = _card(request, post.payload.get("statuses") if post else None, self._mention(request))
         with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
 
@@ -195,7 +196,7 @@ class Courier:
         mention = self._mention(request)
         text = (
             f"⏰ Reminder{' ' + mention if mention else ''}: request `{request.id[:8]}` from "
-            f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
+            f"{pb.requester(request)} ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
             f"{bk._date(request.expires_at)}."
         )
         with slack_call("chat.postMessage", failed="slack.reminder_failed", request_id=request.id, logger=log):
@@ -251,6 +252,11 @@ class Courier:
     def _dm(self, user_id: str, **payload) -> None:
         with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
             self.client.chat_postMessage(channel=user_id, **payload)
+
+
+def _card(request: Request, statuses, mention: str):
+    """The approval message, or a proposal's card."""
+    return (pb.proposal_message if pb.is_proposal(request) else bk.approval_message)(request, statuses, mention)
 
 
 def _result_metadata(task: Task) -> dict:

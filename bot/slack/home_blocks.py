@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from bot.domain.lookups import HomeData
 from bot.domain.states import State
 from bot.slack.blocks import _date, decision_buttons, esc, withdraw_button
+from bot.slack.proposal_blocks import is_proposal, proposal_buttons, requester
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
@@ -32,11 +33,15 @@ def summary(request: Request) -> SectionBlock:
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
+                f"*{requester(request)}* {_asks(request)} {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
                 f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}"
             )
         )
     )
+
+
+def _asks(request: Request) -> str:
+    return "proposes cancelling" if is_proposal(request) else "asks to cancel"
 
 
 def in_targets(request: Request) -> str:
@@ -54,7 +59,7 @@ def decision_line(request: Request) -> str:
     by = request.decided_by if request.decided_by not in (None, "system") else None
     who = f" by <@{by}>" if by and request.state != State.WITHDRAWN else ""
     return (
-        f"{verdict}{who} · {len(request.job_ids)} job(s){in_targets(request)} for <@{request.requester}> · "
+        f"{verdict}{who} · {len(request.job_ids)} job(s){in_targets(request)} for {requester(request)} · "
         f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}"
     )
 
@@ -72,7 +77,7 @@ def home_view(data: HomeData) -> View:
             data.pending,
             "Pending requests",
             "Nothing is waiting for on-call.",
-            lambda r: decision_buttons(r, block_id=f"home:{r.id}"),
+            lambda r: (proposal_buttons if is_proposal(r) else decision_buttons)(r, block_id=f"home:{r.id}"),
             room - mine_room,
         )
     if show_mine:
