@@ -7,8 +7,10 @@ the query API, and stays *unknown* only when that query cannot tell.
 
 from __future__ import annotations
 
+import time
 from typing import NotRequired, TypedDict, TypeVar
 
+from bot.domain.evidence import Evidence, evidence_of
 from bot.domain.states import JobOutcome, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
@@ -30,6 +32,16 @@ class StatusAnswer(TypedDict):
     message: NotRequired[str]
     hint: NotRequired[str]
     target: NotRequired[str]
+    # The evidence (bot/domain/evidence.py), on answers read since it exists: JSON, so plain values.
+    running: NotRequired[bool]
+    flags: NotRequired[dict[str, int]]  # flagged snapshots and audio sections by label
+    flagged_snapshots: NotRequired[int]
+    flagged_audio: NotRequired[int]
+    top_score: NotRequired[int]  # absent: no flag had a readable score
+    last_flag_ms: NotRequired[int]  # ms since the epoch; absent: no flag had a time
+    read_at: NotRequired[float]  # seconds since the epoch
+    result: NotRequired[int]  # the job's verdict so far: 0 normal, 1 violation, 2 suspected
+    label: NotRequired[str]
 
 
 _Named = TypeVar("_Named", JobOutcome, StatusAnswer)
@@ -145,7 +157,9 @@ def may_have_applied(error: CIError, sent_before: bool) -> bool:
     return bool(isinstance(error, CIBadResponse) or sent_before or getattr(error, "after_ambiguous", False) or getattr(error, "maybe_applied", False))
 
 
-def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
+def status_dict(job_id: str, status: JobStatus | CIError, read_at: float | None = None) -> StatusAnswer:
+    """One job's answer; `read_at`: when it was read (default: now)."""
+    read_at = time.time() if read_at is None else read_at
     if isinstance(status, CIError):
         answer: StatusAnswer = {
             "job_id": job_id,
@@ -165,7 +179,25 @@ def status_dict(job_id: str, status: JobStatus | CIError) -> StatusAnswer:
         "creation_time": status.creation_time,
         "request_id": status.request_id,
     }
+    add_evidence(answer, evidence_of(status, read_at), status)
     return _in_target(answer, status.target)
+
+
+def add_evidence(answer: StatusAnswer, found: Evidence, status: JobStatus) -> None:
+    """The evidence's fields on an answer (absent values stay absent, so JSON holds no nulls)."""
+    answer["running"] = found.running
+    answer["flags"] = found.counts
+    answer["flagged_snapshots"] = found.snapshots
+    answer["flagged_audio"] = found.audio
+    answer["read_at"] = round(found.read_at, 3)
+    if found.highest_score is not None:
+        answer["top_score"] = found.highest_score
+    if found.last_flag_ms is not None:
+        answer["last_flag_ms"] = found.last_flag_ms
+    if status.result is not None:
+        answer["result"] = status.result
+    if status.label:
+        answer["label"] = status.label
 
 
 def summarize(outcomes: list[JobOutcome]) -> tuple[Result, Summary]:

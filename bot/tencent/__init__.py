@@ -2,7 +2,7 @@
 
 from bot.tencent.client import CIClient
 from bot.tencent.jobid import InvalidJobId, is_job_id
-from bot.tencent.results import CancelResult, CIBadResponse, CIError, CILocalError, CINetworkError, CIServiceError, JobStatus
+from bot.tencent.results import CancelResult, CIBadResponse, CIError, CILocalError, CINetworkError, CIServiceError, Flag, JobStatus
 
 __all__ = [
     "CIBadResponse",
@@ -12,6 +12,7 @@ __all__ = [
     "CINetworkError",
     "CIServiceError",
     "CancelResult",
+    "Flag",
     "InvalidJobId",
     "JobStatus",
     "is_job_id",

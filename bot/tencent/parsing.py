@@ -7,7 +7,10 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from bot.tencent.results import CancelResult, JobStatus
+from bot.tencent.results import AUDIO, SNAPSHOT, CancelResult, Flag, JobStatus
+
+LABEL_CHARS = 32  # a label is a word (Porn, Ads); anything longer is cut
+LATEST_MS = 253402300799999  # 9999-12-31: a later "ms since the epoch" is not a time
 
 
 class UnreadableXml(ValueError):
@@ -63,7 +66,59 @@ def parse_status(body: bytes) -> JobStatus:
         code=_text(detail, "Code"),
         message=_text(detail, "Message"),
         request_id=_text(root, "RequestId"),
+        result=_verdict(_text(detail, "Result")),
+        label=_label(_text(detail, "Label")),
+        flags=tuple(_flags(detail)),
     )
+
+
+def _flags(detail: Element) -> list[Flag]:
+    """Each Snapshot and AudioSection as a Flag, in the answer's order. Their Url (a signed link
+    to the frame or the audio) is not read at all: it must never reach a card."""
+    found: list[Flag] = []
+    for node in detail:
+        if node.tag == "Snapshot":
+            found.append(_flag(node, SNAPSHOT, "SnapshotTime"))
+        elif node.tag == "AudioSection":
+            found.append(_flag(node, AUDIO, "OffsetTime"))
+    return found
+
+
+def _flag(node: Element, kind: str, time_field: str) -> Flag:
+    # Per scene (PornInfo, AdsInfo, …) a Score; the flag's is the highest readable one.
+    scores = [s for s in (_score(_text(scene, "Score")) for scene in node if scene.find("Score") is not None) if s is not None]
+    return Flag(
+        kind=kind,
+        label=_label(_text(node, "Label")),
+        result=_verdict(_text(node, "Result")),
+        score=max(scores) if scores else None,
+        at_ms=_epoch_ms(_text(node, time_field)),
+    )
+
+
+def _integer(text: str) -> int | None:
+    """A plain decimal integer (what the API sends), else None: no signs, spaces inside, exponents."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
+
+
+def _verdict(text: str) -> int | None:
+    value = _integer(text)
+    return value if value in (0, 1, 2) else None
+
+
+def _score(text: str) -> int | None:
+    value = _integer(text)
+    return value if value is not None and value <= 100 else None
+
+
+def _epoch_ms(text: str) -> int | None:
+    value = _integer(text)
+    return value if value and value <= LATEST_MS else None
+
+
+def _label(text: str) -> str:
+    """Untrusted text shown on a card: printable characters only, cut to LABEL_CHARS."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:LABEL_CHARS]
 
 
 def parse_error(body: bytes) -> dict[str, str]:

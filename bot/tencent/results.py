@@ -44,6 +44,26 @@ class CancelResult:
     ok = True
 
 
+SNAPSHOT, AUDIO = "snapshot", "audio"  # a Flag's kind
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One frame (Snapshot) or audio section (AudioSection) the query reported, without its Url:
+    a flagged image's link never leaves the parser, so it cannot reach Slack or a log."""
+
+    kind: str  # SNAPSHOT or AUDIO
+    label: str  # Normal, Porn, Ads, …: printable, at most LABEL_CHARS
+    result: int | None  # 0 normal, 1 violation, 2 suspected; None when missing or unreadable
+    score: int | None  # the highest Score (0-100) among its scenes; None when none was readable
+    at_ms: int | None  # SnapshotTime / OffsetTime: ms since the epoch (live jobs); None when missing
+
+    @property
+    def flagged(self) -> bool:
+        """A violation or a suspicion: what the contract counts as a flag."""
+        return self.result in (1, 2)
+
+
 @dataclass(frozen=True)
 class JobStatus:
     job_id: str
@@ -55,6 +75,9 @@ class JobStatus:
     code: str = ""
     message: str = ""
     target: str = ""  # with several targets: the one that answered (name, bucket, region)
+    result: int | None = None  # the job's verdict so far: 0 normal, 1 violation, 2 suspected
+    label: str = ""  # the job's top label (Normal, Porn, Ads, …)
+    flags: tuple[Flag, ...] = ()  # every Snapshot and AudioSection, in the answer's order
 
     ok = True
 

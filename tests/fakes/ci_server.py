@@ -21,10 +21,59 @@ import urllib.parse
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
+from xml.sax.saxutils import escape as xml_escape
 
 from .server import LocalServer, respond
 
 _SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux: stamp each received packet (ns); not exported by Python
+
+
+@dataclass
+class Snapshot:
+    """One frame the query reports (documented shape: Url, SnapshotTime in ms since the epoch,
+    Text, Label, Result, and per scene HitFlag, Score, Label, Category, SubLabel)."""
+
+    time_ms: int
+    label: str = "Porn"
+    result: int = 1
+    scores: dict[str, int] = field(default_factory=lambda: {"PornInfo": 90})  # scene element -> Score
+    url: str = "https://examplebucket-1250000000.cos.ap-beijing.myqcloud.com/snapshot/frame-1.jpg?q-sign-algorithm=sha1&q-signature=abc"
+    text: str = ""
+
+    def xml(self) -> str:
+        scenes = "".join(
+            f"<{scene}><HitFlag>{1 if self.result else 0}</HitFlag><Score>{score}</Score><Label>{_x(self.label)}</Label>"
+            f"<Category>{_x(self.label)}</Category><SubLabel/></{scene}>"
+            for scene, score in self.scores.items()
+        )
+        return (
+            f"<Snapshot><Url>{_x(self.url)}</Url><SnapshotTime>{self.time_ms}</SnapshotTime><Text>{_x(self.text)}</Text>"
+            f"<Label>{_x(self.label)}</Label><Result>{self.result}</Result>{scenes}</Snapshot>"
+        )
+
+
+@dataclass
+class AudioSection:
+    """One audio section (documented shape: Url, Text, OffsetTime in ms since the epoch, Duration
+    in ms, Label, Result, and per scene HitFlag, Score, Category, Keywords)."""
+
+    offset_ms: int
+    label: str = "Ads"
+    result: int = 1
+    scores: dict[str, int] = field(default_factory=lambda: {"AdsInfo": 80})
+    url: str = "https://examplebucket-1250000000.cos.ap-beijing.myqcloud.com/audio/section-1.mp3?q-signature=def"
+    text: str = ""
+    duration_ms: int = 15000
+
+    def xml(self) -> str:
+        scenes = "".join(
+            f"<{scene}><HitFlag>{1 if self.result else 0}</HitFlag><Score>{score}</Score><Category>{_x(self.label)}</Category><Keywords/></{scene}>"
+            for scene, score in self.scores.items()
+        )
+        return (
+            f"<AudioSection><Url>{_x(self.url)}</Url><Text>{_x(self.text)}</Text><OffsetTime>{self.offset_ms}</OffsetTime>"
+            f"<Duration>{self.duration_ms}</Duration><Label>{_x(self.label)}</Label><Result>{self.result}</Result>{scenes}</AudioSection>"
+        )
 
 
 @dataclass
@@ -34,6 +83,33 @@ class Job:
     data_id: str = ""
     creation_time: str = "2026-11-24T10:00:00+0800"
     url: str = "rtmp://live.example.com/app/stream"
+    result: int | None = None  # the job's verdict (0, 1, 2); None: the answer has no Result/Label
+    label: str = "Normal"
+    snapshots: list[Snapshot] = field(default_factory=list)
+    audio_sections: list[AudioSection] = field(default_factory=list)
+
+    def evidence_xml(self) -> str:
+        """What follows Url in the query's JobsDetail: the verdict, scenes, then each flag record."""
+        if self.result is None and not self.snapshots and not self.audio_sections:
+            return ""
+        verdict = f"<SnapshotCount>{len(self.snapshots)}</SnapshotCount>"
+        if self.result is not None:
+            verdict += f"<Result>{self.result}</Result><Label>{_x(self.label)}</Label>"
+        scenes = "".join(f"<{scene}><HitFlag>1</HitFlag><Count>{n}</Count></{scene}>" for scene, n in self._scene_counts().items())
+        flags = "".join(s.xml() for s in self.snapshots) + "".join(a.xml() for a in self.audio_sections)
+        return verdict + scenes + "<UserInfo/>" + flags
+
+    def _scene_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in [*self.snapshots, *self.audio_sections]:
+            if record.result:
+                for scene in record.scores:
+                    counts[scene] = counts.get(scene, 0) + 1
+        return counts
+
+
+def _x(text: str) -> str:
+    return xml_escape(text)
 
 
 def max_in_window(times: list[float], window: float = 1.0) -> int:
@@ -272,6 +348,15 @@ class CIStandIn(LocalServer):
         with self.lock:
             self.jobs[job_id] = job
         return job
+
+    def flag(self, job_id: str, *records: Snapshot | AudioSection, result: int | None = None, label: str | None = None) -> None:
+        """Moderation found more on a running job: its next query answers with these records too."""
+        with self.lock:
+            job = self.jobs[job_id]
+            job.snapshots += [r for r in records if isinstance(r, Snapshot)]
+            job.audio_sections += [r for r in records if isinstance(r, AudioSection)]
+            job.result = job.result if result is None else result
+            job.label = job.label if label is None else label
 
     def script(self, job_id: str, *faults: tuple) -> None:
         with self.lock:
@@ -523,20 +608,25 @@ class CIStandIn(LocalServer):
         self._send(h, 200, body, {"Content-Type": "application/xml"})
 
     def _describe(self, h, job_id: str, record: Arrival) -> None:
-        with self.lock:
+        with self.lock:  # the body is made under the lock: a test may add flags meanwhile
             job = self.jobs.get(job_id)
+            body = b"" if job is None else self.query_body(job)
         if job is None:
             record.status = 400
             self._send_error(h, 400, "InvalidArgument", "job does not exist")
             return
-        body = (
+        record.status = 200
+        self._send(h, 200, body, {"Content-Type": "application/xml"})
+
+    @staticmethod
+    def query_body(job: Job) -> bytes:
+        """The query API's answer for `job` (reference: "Query a live moderation job")."""
+        return (
             "<Response><JobsDetail><Code>Success</Code><Message>Success</Message>"
             f"<DataId>{job.data_id}</DataId><JobId>{job.job_id}</JobId><State>{job.state}</State>"
             f"<CreationTime>{job.creation_time}</CreationTime><Type>live_video</Type>"
-            f"<Url>{job.url}</Url></JobsDetail><RequestId>req-q-{job_id[-6:]}</RequestId></Response>"
+            f"<Url>{_x(job.url)}</Url>{job.evidence_xml()}</JobsDetail><RequestId>req-q-{job.job_id[-6:]}</RequestId></Response>"
         ).encode()
-        record.status = 200
-        self._send(h, 200, body, {"Content-Type": "application/xml"})
 
     def _send_error(self, h, status: int, code: str, message: str, headers: dict | None = None) -> None:
         body = (
