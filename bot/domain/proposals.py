@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain import announce
 from bot.domain import outcomes as oc
+from bot.domain.evidence import is_running
 from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe.logs import event
 from bot.store import BACKGROUND, NewTask, Task
@@ -36,8 +37,9 @@ CALLBACK = TaskKind.CALLBACK
 #: A proposal's requester, and the actor of its `proposed` entry: no Slack user.
 PROPOSER = "tencent-moderation"
 PROPOSER_NAME = "Tencent moderation"
-RUNNING_STATES = frozenset({"submitted", "auditing"})  # any other state: the job has ended
 VERDICTS = {1: "violation", 2: "suspected"}  # the query's Result (0: normal)
+#: What the `proposed` audit entry keeps of the evidence (never a flagged image's link: the parser dropped them).
+EVIDENCE = ("result", "label", "flags", "flagged_snapshots", "flagged_audio", "top_score", "last_flag_ms", "read_at", "data_id")
 #: Callbacks are the lowest class, in the look-up lane: a flood never delays a decision.
 CLASSES: dict[str, int] = {CALLBACK: BACKGROUND}
 LANES: dict[str, str] = {CALLBACK: Lane.LOOKUPS}
@@ -52,19 +54,6 @@ def callback_task(job_id: str) -> NewTask:
 def proposal_id_of(task: Task) -> str:
     """The proposal a callback task makes takes its id from the task: a re-run finds it."""
     return task.key.split(":", 1)[1][:32]
-
-
-def is_running(state: str) -> bool:
-    return state.strip().lower() in RUNNING_STATES
-
-
-def verdict_of(status: JobStatus) -> int:
-    """The job-level Result the query reported (0 when absent or unreadable)."""
-    value = getattr(status, "result", 0)
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 class Proposals:
@@ -91,7 +80,7 @@ class Proposals:
         status = self._query(job_id)
         if status is None:
             return
-        verdict = verdict_of(status)
+        verdict = status.result or 0  # none reported: nothing to propose
         if not is_running(status.state) or verdict not in self.results:
             event(log, "proposal.not_confirmed", job_id=job_id, state=status.state, result=verdict)
             return
@@ -113,9 +102,10 @@ class Proposals:
         job_id = status.job_id
         statuses = [oc.status_dict(job_id, status)]
         target = oc.found_in_one(statuses)
-        label = str(getattr(status, "label", "") or "")
+        label = status.label
         reason = f"Tencent moderation flagged this running job: {VERDICTS.get(verdict, str(verdict))}" + (f" ({label})" if label else "")
-        detail: dict[str, Any] = {"reason": reason, "job_ids": [job_id], "result": verdict, "label": label, "state": status.state}
+        evidence = {k: v for k, v in statuses[0].items() if k in EVIDENCE}
+        detail: dict[str, Any] = {"reason": reason, "job_ids": [job_id], "state": status.state, **evidence}
         try:
             _, created = self.store.requests.create(
                 request_id=request_id,
