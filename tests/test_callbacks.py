@@ -302,3 +302,48 @@ def test_a_proposal_is_on_home_reminded_and_expires_like_a_request(make_bot, ci,
     slack.wait_calls("chat.postMessage", 2, channel=AUDIT)
     assert events(bot) == ["proposed", "expired"]
     assert not any(c.args.get("channel") == "tencent-moderation" for c in slack.calls)
+
+
+def test_in_socket_mode_callbacks_are_served_on_the_metrics_port(make_bot, ci, slack):
+    from bot.observe import metrics
+
+    bot = make_bot(CALLBACK_TOKEN=TOKEN)
+    flagged_job(ci)
+    server = metrics.serve("", bot.runtime.store, port=0, host="127.0.0.1", routes={"/tencent/callback": bot.runtime.callbacks})
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert requests.get(f"{base}/metrics", timeout=5).status_code == 404  # no METRICS_TOKEN: no /metrics
+        wrong = requests.post(f"{base}/tencent/callback?token=nope-nope-nope-nope", json=simple_body(job(1)), timeout=5)
+        assert wrong.status_code == 404
+        assert requests.post(f"{base}/tencent/callback?token={TOKEN}", json=simple_body(job(1)), timeout=5).status_code == 200
+        slack.wait_calls("chat.postMessage", channel=APPROVALS)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_flood_of_callbacks_is_bounded_and_never_delays_a_decision(make_bot, ci, slack):
+    """Callbacks for many jobs whose queries hang fill the look-up lane and the queue: those
+    beyond WORK_QUEUE_LIMIT are refused (503, nothing acknowledged), and an approval meanwhile
+    still reaches Tencent at once."""
+    from tests.harness import MOD
+
+    bot = make_bot(CALLBACK_TOKEN=TOKEN, WORK_QUEUE_LIMIT="5", WORKER_THREADS="4")  # 2 look-up threads
+    ci.add_job(job(100), data_id="biz")
+    bot.command(MOD, f"{job(100)} please stop")
+    request_id = bot.request_id_from_approval()
+    released = threading.Event()
+    try:
+        for n in range(1, 31):
+            flagged_job(ci, n)
+            ci.script(job(n), Fault.hold(released))
+        answers = [callback(bot, simple_body(job(n))).status_code for n in range(1, 31)]
+        assert set(answers) == {200, 503} and answers[:5] == [200] * 5
+        assert len(callback_tasks(bot.runtime.store)) == answers.count(200)  # every 200 stored; no 503 stored
+        bot.click(ONCALL, "approve_request", request_id)
+        slack.wait_for(lambda: ci.jobs[job(100)].state == "Cancelled", timeout=5, what="the approved cancel, ahead of the flood")
+    finally:
+        released.set()
+    store = bot.runtime.store
+    slack.wait_for(lambda: looked_into(store, answers.count(200)), timeout=20, what="every stored callback looked into")
+    assert len(proposals(store)) == answers.count(200)
