@@ -146,7 +146,7 @@ class Courier:
                 self.store.requests.set_message(request.id, self.approval_channel, found)
                 return
         self._fence(task)
-        text, blocks = _card(request, task.payload.get("statuses"), self._mention(request))
+        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self._mention(request))
         with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id, logger=log) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
@@ -169,7 +169,7 @@ class Courier:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         post = self.store.work.get_task(f"{request.id}:post")
-        text, blocks = _card(request, post.payload.get("statuses") if post else None, self._mention(request))
+        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self._mention(request))
         with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
 
@@ -252,11 +252,6 @@ class Courier:
     def _dm(self, user_id: str, **payload) -> None:
         with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
             self.client.chat_postMessage(channel=user_id, **payload)
-
-
-def _card(request: Request, statuses, mention: str):
-    """The approval message, or a proposal's card."""
-    return (pb.proposal_message if pb.is_proposal(request) else bk.approval_message)(request, statuses, mention)
 
 
 def _result_metadata(task: Task) -> dict:

@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 from bot.domain.lookups import HomeData
 from bot.domain.states import State
 from bot.slack.blocks import _date, decision_buttons, esc, withdraw_button
-from bot.slack.proposal_blocks import is_proposal, proposal_buttons, requester
+from bot.slack.proposal_blocks import is_proposal, requester
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
@@ -77,7 +77,7 @@ def home_view(data: HomeData) -> View:
             data.pending,
             "Pending requests",
             "Nothing is waiting for on-call.",
-            lambda r: (proposal_buttons if is_proposal(r) else decision_buttons)(r, block_id=f"home:{r.id}"),
+            lambda r: decision_buttons(r, block_id=f"home:{r.id}"),
             room - mine_room,
         )
     if show_mine:
