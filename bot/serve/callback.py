@@ -84,7 +84,10 @@ class CallbackIntake:
         return _answer(start_response, "200 OK", b'{"code":0}', [("Content-Type", "application/json")])
 
     def _token_ok(self, environ: dict) -> bool:
-        given = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10).get("token", [""])[0]
+        try:
+            given = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10).get("token", [""])[0]
+        except ValueError:  # more fields than any callback URL has
+            return False
         return hmac.compare_digest(given.encode("utf-8", "replace"), self.expected)
 
     # -- storing ---------------------------------------------------------------------------
@@ -127,15 +130,21 @@ class CallbackIntake:
 
 def _read_body(environ: dict) -> tuple[bytes, str]:
     """The body, at most MAX_BODY bytes read whatever the client claims; or the refusal status."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
+    declared = environ.get("CONTENT_LENGTH") or ""
+    if declared:
+        try:
+            length = int(declared)
+        except ValueError:
+            return b"", "400 Bad Request"
+        if length < 0:
+            return b"", "400 Bad Request"
+        if length > MAX_BODY:
+            return b"", "413 Content Too Large"
+    elif environ.get("wsgi.input_terminated"):  # chunked, on a server that ends the input itself (gunicorn)
+        length = MAX_BODY + 1  # read one byte past the cap, to tell a body over it
+    else:  # a server that cannot tell where the body ends: never read blindly
         return b"", "411 Length Required"
-    if length < 0:
-        return b"", "400 Bad Request"
-    if length > MAX_BODY:
-        return b"", "413 Content Too Large"
-    body = environ["wsgi.input"].read(min(length, MAX_BODY + 1))
+    body = environ["wsgi.input"].read(length)
     if len(body) > MAX_BODY:
         return b"", "413 Content Too Large"
     return body, ""
