@@ -136,6 +136,7 @@ class Runtime:
             home_data=self.workflow.home_for,
             home_audience=self.workflow.home_audience,
             fresh=self.fresh,
+            card_evidence=self.workflow.card_evidence,
         )
         # Deliveries are never given up: a post Slack keeps refusing is retried, not dropped.
         self.work.register(courier.handlers(), retry_forever=announce.KINDS)

@@ -133,6 +133,11 @@ def result(request: Request, caller: Caller) -> NewTask:
     return _task(RESULT, f"{request.id}:result{_round(request.retries)}", request.id, AnnouncePayload(request_id=request.id, caller=caller))
 
 
+def evidence_update(request_id: str, statuses: list[StatusAnswer], key: str) -> NewTask:
+    """Re-render the approval message with evidence just read (a Refresh click, `key`)."""
+    return _task(APPROVAL_UPDATE, f"{request_id}:evidence:{key}", request_id, AnnouncePayload(request_id=request_id, statuses=statuses))
+
+
 def requester_stream(request_id: str) -> str:
     """What the requester is told about a request, in order, apart from the approval message."""
     return f"{request_id}:requester"

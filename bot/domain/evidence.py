@@ -5,11 +5,16 @@ adapter drops their URLs when it parses the answer."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.tencent.results import AUDIO, SNAPSHOT, Flag, JobStatus
+
+_K = TypeVar("_K")
 
 #: Tencent's states of a job still moderating; any other (Success, Failed, a cancelled job's
 #: undocumented state) is ended.
@@ -74,3 +79,76 @@ def evidence_of(status: JobStatus, read_at: float) -> Evidence:
         last_flag_ms=max(times) if times else None,
         read_at=read_at,
     )
+
+
+#: How long a read answers for a job again without a call: a burst of cards (a request, its
+#: Refresh clicks, `status`) for one job makes one call.
+FRESH_SECONDS = 10.0
+KEEP = 10_000  # readings remembered per process (the newest of each job, for re-rendering)
+STRIPES = 256  # reads of one job wait for each other; of different jobs, rarely
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One query answer and when it came (seconds since the epoch)."""
+
+    status: JobStatus
+    read_at: float
+
+
+class EvidenceCache:
+    """Recent query answers, in this process, by (target named, job). Only answers are kept, never
+    errors (the next read asks again). A job's newest reading is also remembered, whatever its
+    age, for what a re-rendered card shows and for the checked cancel: an ended job never runs
+    again, so an old reading that says ended is still true."""
+
+    def __init__(self, fresh_seconds: float = FRESH_SECONDS, keep: int = KEEP, clock: Callable[[], float] = time.time) -> None:
+        self.fresh_seconds = fresh_seconds
+        self.keep = keep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stripes = [threading.Lock() for _ in range(STRIPES)]
+        self._readings: OrderedDict[tuple[str, str], Reading] = OrderedDict()
+        self._newest: OrderedDict[str, Reading] = OrderedDict()
+
+    def read(self, target: str, job_id: str, fetch: Callable[[], JobStatus]) -> Reading:
+        """A reading at most `fresh_seconds` old, from `fetch` (the query) if there is none.
+        Concurrent reads of one job wait for the first one's answer instead of asking again."""
+        with self._stripes[hash((target, job_id)) % STRIPES]:
+            reading = self.fresh(target, job_id)
+            if reading is None:
+                reading = Reading(fetch(), self._clock())
+                self.remember(target, job_id, reading)
+            return reading
+
+    def fresh(self, target: str, job_id: str) -> Reading | None:
+        with self._lock:
+            reading = self._readings.get((target, job_id))
+        if reading is None or self._clock() - reading.read_at > self.fresh_seconds:
+            return None
+        return reading
+
+    def remember(self, target: str, job_id: str, reading: Reading) -> None:
+        with self._lock:
+            self._put(self._readings, (target, job_id), reading)
+            newest = self._newest.get(job_id)
+            if newest is None or newest.read_at <= reading.read_at:
+                self._put(self._newest, job_id, reading)
+
+    def newest(self, job_id: str) -> Reading | None:
+        """The job's newest reading in this process, however old."""
+        with self._lock:
+            return self._newest.get(job_id)
+
+    def forget(self, job_id: str) -> None:
+        """A cancel was sent for the job: what was read before may no longer be true."""
+        with self._lock:
+            self._newest.pop(job_id, None)
+            for key in [k for k in self._readings if k[1] == job_id]:
+                del self._readings[key]
+
+    def _put(self, table: OrderedDict[_K, Reading], key: _K, reading: Reading) -> None:
+        table[key] = reading
+        table.move_to_end(key)
+        while len(table) > self.keep:
+            table.popitem(last=False)

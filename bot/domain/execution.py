@@ -7,14 +7,16 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.states import JobOutcome, Lane, Result, TaskKind
+from bot.domain.evidence import EvidenceCache, is_running
+from bot.domain.outcomes import StatusAnswer
+from bot.domain.states import JobOutcome, Lane, RequestKind, Result, TaskKind
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
@@ -98,10 +100,18 @@ RECORD_BACKOFF = (0.25, 0.5, 1.0, 2.0)
 
 class Executor:
     def __init__(
-        self, store: Store, ci: CIPort, concurrency: int = 20, record_patience: float = RECORD_PATIENCE_SECONDS, guard: Guard | None = None
+        self,
+        store: Store,
+        ci: CIPort,
+        concurrency: int = 20,
+        record_patience: float = RECORD_PATIENCE_SECONDS,
+        guard: Guard | None = None,
+        evidence: EvidenceCache | None = None,
     ) -> None:
         self.store = store
         self.ci = ci
+        # What the query API said of each job (cards, Refresh, `status`): a job it showed ended is not sent.
+        self.evidence = evidence or EvidenceCache()
         # Targets with their own on-call: a job found in one is sent only for its on-call.
         self.guard = guard
         self.concurrency = max(1, concurrency)
@@ -134,6 +144,7 @@ class Executor:
             },
         )
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
+        known = self.known_evidence(request) if todo else {}
         lost = threading.Event()
 
         def one(record: JobRecord) -> None:
@@ -141,7 +152,7 @@ class Executor:
                 return
             try:
                 with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
-                    outcome = self._job(request.id, record, task, stop, request)
+                    outcome = self._job(request.id, record, task, stop, request, known.get(record.job_id))
             except LostHold:
                 self._forget(request.id, record.job_id)  # the new holder decides what to send
                 lost.set()
@@ -170,16 +181,23 @@ class Executor:
         )
         return [r.outcome for r in records if r.outcome is not None]
 
-    def _job(self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None, request: Request) -> JobOutcome:
+    def _job(
+        self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None, request: Request, answer: StatusAnswer | None = None
+    ) -> JobOutcome:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
             outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
+        elif outcome is None and record.sends == 0 and answer is not None and shows_ended(answer):
+            outcome = oc.already_ended(job_id, answer)  # checked cancel: nothing to send
+            self._keep(request_id, job_id, outcome)
         elif outcome is None:
             if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
             port = self._port(job_id, request)
             outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
+            self.evidence.forget(job_id)  # a cancel may have ended it: the next card reads again
+            outcome = oc.with_evidence(outcome, answer)
             self._keep(request_id, job_id, outcome)
         self._record(request_id, job_id, outcome, task)
         self._forget(request_id, job_id)
@@ -194,6 +212,11 @@ class Executor:
             confirmed=outcome.get("confirmed", False),
         )
         return outcome
+
+    def known_evidence(self, request: Request) -> dict[str, StatusAnswer]:
+        """Each job's newest evidence, read without a call: the request card's (stored with its
+        post) or a later read in this process (Refresh, `status`, another card)."""
+        return newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids)
 
     def _record(self, request_id: str, job_id: str, outcome: JobOutcome, task: Task) -> None:
         """Store a known outcome, retrying a failed write (the database away for a moment) for
@@ -275,6 +298,29 @@ class Executor:
         if (status.state or "").lower() == Result.CANCELLED:
             return oc.cancelled(job_id, status, confirmed=True)
         return oc.failed(job_id, error, state=status.state, confirmed=True)
+
+
+def stored_statuses(store: Store, request: Request) -> list[StatusAnswer]:
+    """What the request's card showed when it was posted (each job's answer then)."""
+    post = store.work.get_task(f"{request.id}:post") if request.kind == RequestKind.APPROVAL else None
+    return list((post.payload.get("statuses") if post else None) or [])
+
+
+def newest_evidence(cache: EvidenceCache, stored: list[StatusAnswer], job_ids: Sequence[str]) -> dict[str, StatusAnswer]:
+    """By job: the stored answer, or this process's newer reading of the job if it has one."""
+    known = {s["job_id"]: s for s in stored}
+    for job_id in job_ids:
+        reading = cache.newest(job_id)
+        earlier = known.get(job_id)
+        if reading is not None and (earlier is None or not earlier["ok"] or reading.read_at >= earlier.get("read_at", 0.0)):
+            known[job_id] = oc.status_dict(job_id, reading.status, reading.read_at)
+    return known
+
+
+def shows_ended(answer: StatusAnswer) -> bool:
+    """The answer read the job's state, and it is not Submitted or Auditing."""
+    state = (answer.get("state") or "").strip()
+    return bool(answer["ok"] and state and not is_running(state))
 
 
 def finish(store: Store, task: Task, request: Request, outcomes: list[JobOutcome], announcements: list[NewTask], ci: CIPort | None = None) -> bool:

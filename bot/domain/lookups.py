@@ -5,23 +5,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import USAGE, Help, Pending, Status
-from bot.domain.execution import ci_for
+from bot.domain.execution import ci_for, newest_evidence, stored_statuses
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.parts import WorkflowParts
-from bot.domain.payloads import CommandPayload
+from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Role
+from bot.domain.states import Lane, TaskKind
 from bot.observe import metrics
-from bot.store import BACKGROUND, Request, Task
+from bot.store import BACKGROUND, POST, NewTask, Request, Task
 from bot.tencent.ratelimit import calls_at
 from bot.tencent.results import CIError
 
 RECENT = 10  # decisions everyone sees on the Home tab
+REFRESH = TaskKind.REFRESH
+
+
+def refresh_task(key: str, caller: Caller, request_id: str) -> NewTask:
+    """A Refresh click on a request card: re-read its jobs' evidence (a look-up, in the look-up lane)."""
+    return NewTask(key=key, kind=REFRESH, lane=Lane.LOOKUPS, payload=ClickPayload(caller, request_id).to_dict())
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class HomeData:
     pending: list[Request]  # every open request (approvers only)
     mine: list[Request]  # the user's own open requests
     recent: list[Request]  # the last decisions, newest first
+    evidence: dict[str, list[StatusAnswer]] = field(default_factory=dict)  # by open request: what its card shows
 
 
 class LookupsMixin(WorkflowParts):
@@ -63,8 +71,9 @@ class LookupsMixin(WorkflowParts):
 
         def one(job_id: str) -> StatusAnswer:
             try:
-                with calls_at(priority):
-                    return oc.status_dict(job_id, ci.describe(job_id))
+                with calls_at(priority):  # below cancels; a burst for one job makes one call (the cache)
+                    reading = self.evidence.read(target, job_id, lambda: ci.describe(job_id))
+                return oc.status_dict(job_id, reading.status, reading.read_at)
             except CIError as exc:
                 return oc.status_dict(job_id, exc)
 
@@ -72,6 +81,29 @@ class LookupsMixin(WorkflowParts):
             return [one(j) for j in job_ids]
         with ThreadPoolExecutor(max_workers=min(len(job_ids), self.lookup_concurrency), thread_name_prefix="lookup") as pool:
             return list(pool.map(one, job_ids))
+
+    def on_refresh(self, task: Task) -> None:
+        """Refresh on a request card: read its jobs' evidence again (fresh within the cache's
+        few seconds) and re-render the card; anyone who may look jobs up may ask."""
+        click = ClickPayload.from_dict(task.payload)
+        caller, request_id = click.caller, click.request_id
+        request = self.store.requests.get(request_id)
+        if request is None:
+            return self._tell(task, caller, "That request does not exist (any more).")
+        role, unverified = self._role(caller.user_id)
+        if role is Role.NONE:
+            why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
+            return self._record_refusal(task.key, caller, "refresh", why, request_id=request_id, job_ids=request.job_ids, tell=True)
+        self._remember_message(request, caller)
+        statuses = self.describe_all(request.job_ids, priority=POST, target=request.target or "")
+        self.store.work.enqueue([announce.evidence_update(request_id, statuses, task.key)])
+        self.wake()
+
+    def card_evidence(self, request: Request) -> list[StatusAnswer]:
+        """What a request card shows of each job without a call: the answers read when it was
+        posted, each replaced by a newer reading made in this process (Refresh, `status`)."""
+        known = newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids)
+        return [known[j] for j in request.job_ids if j in known]
 
     def help_text(self, caller: Caller) -> str:
         role, unverified = self._role(caller.user_id)
@@ -121,9 +153,11 @@ class LookupsMixin(WorkflowParts):
         approver = self._role(user_id)[0] is Role.APPROVER
         pending = self.store.requests.pending() if approver or self._has_target_oncall() else []
         decidable = [r for r in pending if self._decides(user_id, r, approver)]
+        mine = self.store.requests.pending(user_id)
         return HomeData(
             approver=approver or bool(decidable),
             pending=decidable,
-            mine=self.store.requests.pending(user_id),
+            mine=mine,
             recent=self.store.requests.recent_decisions(RECENT),
+            evidence={r.id: self.card_evidence(r) for r in [*decidable, *mine]},
         )

@@ -149,6 +149,54 @@ def not_sent(job_id: str, why: str) -> JobOutcome:
     }
 
 
+ENDED = "AlreadyEnded"  # the code of a job that had ended before its cancel: nothing was sent
+#: What an outcome keeps of the evidence read before it (a StatusAnswer's plain JSON fields).
+EVIDENCE_KEYS = (
+    "state",
+    "running",
+    "stream_url",
+    "data_id",
+    "creation_time",
+    "flags",
+    "flagged_snapshots",
+    "flagged_audio",
+    "top_score",
+    "last_flag_ms",
+    "read_at",
+)
+
+
+def already_ended(job_id: str, answer: StatusAnswer) -> JobOutcome:
+    """A job the query API showed ended (any state but Submitted/Auditing): no cancel was sent.
+    An ended job never runs again, so an earlier answer saying so is still true."""
+    state = answer.get("state") or "?"
+    outcome: JobOutcome = {
+        "job_id": job_id,
+        "result": FAILED,  # not cancelled by us: "Retry failed" may send it, and is checked again
+        "ok": False,
+        "code": ENDED,
+        "message": f"already ended (State {state}): no cancel sent",
+        "request_id": answer.get("request_id") or "",
+        "status": None,
+        "hint": "The query API showed this job had ended, so there was nothing to cancel and nothing was sent.",
+        "state": state,
+        "confirmed": True,
+    }
+    return with_evidence(_in_target(outcome, answer.get("target") or ""), answer)
+
+
+def is_already_ended(outcome: JobOutcome) -> bool:
+    return outcome.get("code") == ENDED
+
+
+def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcome:
+    """The outcome with the evidence read before it (when an answer was read)."""
+    if answer is not None and answer["ok"]:
+        read = dict(answer)
+        outcome["evidence"] = {key: read[key] for key in EVIDENCE_KEYS if key in read}
+    return outcome
+
+
 def may_have_applied(error: CIError, sent_before: bool) -> bool:
     """Could this job have been cancelled although the answer says otherwise (or was lost)?
 

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from bot.domain.announce import Caller
-from bot.domain.execution import CIPort
+from bot.domain.evidence import EvidenceCache
+from bot.domain.execution import CIPort, Executor
 from bot.domain.policy import Policy, Role, TargetOnCall
 from bot.store import Request, Store, Task
 
@@ -21,6 +22,8 @@ class WorkflowParts:
     reminder_seconds: int
     lookup_concurrency: int
     wake: Callable[[], None]
+    evidence: EvidenceCache
+    executor: Executor
 
     if TYPE_CHECKING:  # defined by the Workflow
 

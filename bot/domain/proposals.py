@@ -13,13 +13,14 @@ At most one proposal per job per PROPOSAL_COOLDOWN_SECONDS, kept by the database
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.domain import announce
 from bot.domain import outcomes as oc
-from bot.domain.evidence import is_running
+from bot.domain.evidence import Reading, is_running
 from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe.logs import event
 from bot.store import BACKGROUND, NewTask, Task
@@ -91,12 +92,14 @@ class Proposals:
         A passing failure raises: the task is retried later."""
         try:
             with calls_at(BACKGROUND):
-                return self.workflow.ci.describe(job_id)
+                status = self.workflow.ci.describe(job_id)  # never a cached answer: the callback says something changed
         except CIError as exc:
             if exc.retryable:
                 raise
             event(log, "proposal.query_refused", logging.WARNING, job_id=job_id, code=exc.code)
             return None
+        self.workflow.evidence.remember("", job_id, Reading(status, time.time()))  # what cards and the checked cancel show next
+        return status
 
     def _propose(self, task: Task, request_id: str, status: JobStatus, verdict: int) -> None:
         job_id = status.job_id

@@ -73,6 +73,7 @@ class TaskKind(StrEnum):
     EXECUTE = "execute"
     WITHDRAW = "withdraw"
     RETRY = "retry"
+    REFRESH = "refresh"  # re-read a request card's evidence
     CALLBACK = "callback"  # a moderation callback's hint: ask the query API, maybe propose
 
 
@@ -114,3 +115,6 @@ class JobOutcome(TypedDict):
     status: NotRequired[int | None]
     hint: NotRequired[str]
     target: NotRequired[str]  # with several targets: where it was acted on (name, bucket, region)
+    # What the query API said of the job before it was acted on (outcomes.EVIDENCE_KEYS of a
+    # StatusAnswer): shown with the result. Never a flagged image's URL.
+    evidence: NotRequired[dict[str, object]]

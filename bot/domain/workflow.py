@@ -18,8 +18,9 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
+from bot.domain.evidence import EvidenceCache
 from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
-from bot.domain.lookups import LookupsMixin
+from bot.domain.lookups import REFRESH, LookupsMixin
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Policy, Role, TargetOnCall
@@ -51,6 +52,7 @@ CLASSES: dict[str, int] = {
     RETRY: DECIDE,
     REQUEST: POST,
     LOOKUP: BACKGROUND,
+    REFRESH: POST,  # on-call is looking at the card: before `status`, after every cancel
     **announce.CLASSES,
 }
 #: The lane each kind runs in: a lane's caps keep threads back only for the classes it runs.
@@ -64,6 +66,7 @@ LANES: dict[str, str] = {
     RETRY: URGENT,
     REQUEST: LOOKUPS,
     LOOKUP: LOOKUPS,
+    REFRESH: LOOKUPS,
     **announce.LANES,
 }
 
@@ -108,7 +111,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.run_now = run_now or (lambda _keys: wake())  # a decision's follow-ups, stored ours: start them at once
         self.lookup_concurrency = lookup_concurrency
         guarded = bool(getattr(getattr(policy, "rules", None), "target_oncall", ()))
-        self.executor = Executor(store, ci, concurrency=execution_concurrency, guard=self._may_act if guarded else None)
+        self.evidence = EvidenceCache()  # query answers shared by cards, `status`, Refresh and the checked cancel
+        self.executor = Executor(store, ci, concurrency=execution_concurrency, guard=self._may_act if guarded else None, evidence=self.evidence)
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -131,6 +135,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             EXECUTE: self.on_execute,
             WITHDRAW: self.on_withdraw,
             RETRY: self.on_retry,
+            REFRESH: self.on_refresh,
         }
 
     # -- commands -------------------------------------------------------------------

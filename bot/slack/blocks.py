@@ -22,7 +22,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
-from bot.domain.outcomes import StatusAnswer, result_of
+from bot.domain.evidence import counts_line, is_running
+from bot.domain.outcomes import StatusAnswer, is_already_ended, result_of
 from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request
 
@@ -32,6 +33,8 @@ APPROVE_ACTION = "approve_request"
 DENY_ACTION = "deny_request"
 WITHDRAW_ACTION = "withdraw_request"
 RETRY_ACTION = "retry_failed"
+REFRESH_ACTION = "refresh_evidence"
+STREAM_CHARS = 200  # a stream URL in a job's line; the single-job card shows more
 RUNNING = {"auditing", "submitted"}  # Tencent's states of a job still moderating
 CANCEL_FORM = "cancel_form"
 DENY_FORM = "deny_form"
@@ -45,6 +48,65 @@ def esc(text: str) -> str:
 def _date(ts: float) -> str:
     iso = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
     return f"<!date^{int(ts)}^{{date_short_pretty}} at {{time}}|{iso}>"
+
+
+def _moment(ts: float) -> str:
+    """A time to the second, in the reader's time zone."""
+    iso = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(ts))
+    return f"<!date^{int(ts)}^{{date_short_pretty}} at {{time_secs}}|{iso}>"
+
+
+def _code(text: str, limit: int = STREAM_CHARS) -> str:
+    """Untrusted text as a code span: never a link, never unfurled (no backticks or line breaks
+    can end the span early)."""
+    clean = " ".join((text or "").replace("`", "'").split())[:limit]
+    return f"`{esc(clean)}`" if clean else "-"
+
+
+def job_state(s: StatusAnswer | dict) -> str:
+    """Running (Submitted, Auditing) or ended, with Tencent's own state word."""
+    state = str(s.get("state") or "")[:40]
+    if not state:
+        return "state *?*"
+    return f"*{esc(state)}* (running)" if is_running(state) else f"*ended* (State {esc(state)})"
+
+
+def flags_text(s: StatusAnswer | dict) -> str:
+    """What moderation flagged so far: `Porn 3 · Ads 1 · top score 91 · last flag <time>`.
+    Counts only: a flagged frame or sound is never shown or linked."""
+    if "flags" not in s:
+        return ""  # read before evidence existed
+    counts = dict(s.get("flags") or {})
+    text = f"flagged {_labels(counts)}" if counts else "nothing flagged"
+    if s.get("top_score") is not None:
+        text += f" · top score {int(s['top_score'])}"
+    if s.get("last_flag_ms"):
+        text += f" · last flag {_moment(int(s['last_flag_ms']) / 1000)}"
+    return text
+
+
+def _labels(counts: dict, shown: int = 6) -> str:
+    """`Porn 3 · Ads 1`, the most frequent `shown` labels (labels are Tencent's words, escaped)."""
+    top = dict(sorted(counts.items(), key=lambda item: (-int(item[1]), str(item[0])))[:shown])
+    rest = len(counts) - len(top)
+    return esc(counts_line(top)) + (f" · {rest} more label(s)" if rest > 0 else "")
+
+
+def evidence_parts(s: StatusAnswer | dict, stream_chars: int = STREAM_CHARS) -> list[str]:
+    """A job's evidence, part by part: state, DataId, stream (plain text), start, flags."""
+    parts = [job_state(s), f"DataId {_code(s.get('data_id') or '', 100)}", f"stream {_code(s.get('stream_url') or '', stream_chars)}"]
+    if s.get("creation_time"):
+        parts.append(f"started {esc(str(s['creation_time'])[:40])}")
+    flagged = flags_text(s)
+    return [*parts, *([flagged] if flagged else [])]
+
+
+def read_note(statuses: Sequence[StatusAnswer | dict]) -> str:
+    """When the evidence shown was read (the oldest answer's time), for a card's context line."""
+    times = [float(s["read_at"]) for s in statuses if s.get("ok", True) and s.get("read_at")]
+    if not times:
+        return ""
+    return f"Evidence read {_moment(min(times))}. Flagged frames and audio are counted here, never shown."
 
 
 def pack_lines(lines: list[str]) -> list[tuple[str, int]]:
@@ -78,13 +140,25 @@ def _where(o: JobOutcome | StatusAnswer) -> str:
     return f" in *{esc(o['target'])}*" if o.get("target") else ""
 
 
+def _seen(o: JobOutcome) -> str:
+    """What the query API had shown of the job before it was acted on (stream, flags)."""
+    seen = o.get("evidence") or {}
+    if not seen:
+        return ""
+    parts = [f"stream {_code(str(seen.get('stream_url') or ''))}"]
+    flagged = flags_text(seen)
+    return " · " + " · ".join([*parts, *([flagged] if flagged else [])])
+
+
 def outcome_line(o: JobOutcome) -> str:
     confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
     result = result_of(o)
+    if is_already_ended(o):
+        return f"⏹️ `{o['job_id']}`{_where(o)} already ended (State {esc(o.get('state') or '?')}): no cancel sent{_seen(o)}"
     if result is Result.CANCELLED:
         return (
             f"✅ `{o['job_id']}` cancelled{_where(o)} · DataId `{esc(o.get('data_id') or '-')}` · "
-            f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}"
+            f"created {esc(o.get('creation_time') or '-')} · RequestId `{esc(o.get('request_id') or '-')}`{confirmed}{_seen(o)}"
         )
     if result is Result.UNKNOWN:
         return (
@@ -97,22 +171,23 @@ def outcome_line(o: JobOutcome) -> str:
         state = f" · job is still running (*{state}*)" if state.lower() in RUNNING else f" · job is *{state}*"
     return (
         f"⚠️ `{o['job_id']}`{_where(o)} *{esc(o.get('code') or 'Error')}*: {esc(o.get('message') or '')}{state} · "
-        f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}\n      _{esc(o.get('hint') or '')}_"
+        f"RequestId `{esc(o.get('request_id') or '-')}`{confirmed}{_seen(o)}\n      _{esc(o.get('hint') or '')}_"
     )
 
 
-def status_line(s: StatusAnswer) -> str:
+def status_line(s: StatusAnswer, stream_chars: int = STREAM_CHARS) -> str:
+    """One job's line (a card for many jobs: one summary line each, within Slack's limits)."""
     if not s["ok"]:
-        return f"• `{s['job_id']}`{_where(s)} could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')}"
-    state = f"state *{esc(s.get('state') or '?')}*"
-    return f"• `{s['job_id']}`{_where(s)} {state} · stream {esc(s.get('stream_url') or '-')} · DataId `{esc(s.get('data_id') or '-')}`"
+        return f"• `{s['job_id']}`{_where(s)} could not be read: *{esc(s.get('code') or '')}* {esc(s.get('message') or '')[:300]}"
+    return f"• `{s['job_id']}`{_where(s)} " + " · ".join(evidence_parts(s, stream_chars))
 
 
 def _tally(outcomes: list[JobOutcome]) -> str:
     ok = sum(1 for o in outcomes if o["ok"])
     unknown = sum(1 for o in outcomes if o.get("result") == Result.UNKNOWN)
+    ended = sum(1 for o in outcomes if is_already_ended(o))
     text = f"Cancelled {ok} of {len(outcomes)} job(s)" if ok < len(outcomes) else f"Cancelled {ok} job(s)"
-    return text + (f", {unknown} unknown" if unknown else "")
+    return text + (f", {ended} already ended" if ended else "") + (f", {unknown} unknown" if unknown else "")
 
 
 def result_message(request: Request) -> tuple[str, list[Block]]:
@@ -174,6 +249,9 @@ def approval_message(request: Request, statuses: list[StatusAnswer] | None = Non
         ),
     ]
     footer = _approval_footer(request)
+    note = read_note(statuses or []) if not request.outcome else ""
+    if note:
+        footer = [ContextBlock(elements=[MarkdownTextObject(text=note)]), *footer]
     budget = MAX_BLOCKS - len(blocks) - len(footer)
     if request.outcome:
         blocks += _sections([outcome_line(o) for o in request.outcome], budget)
@@ -210,6 +288,11 @@ def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlo
     )
 
 
+def refresh_button(request: Request) -> ButtonElement:
+    """Re-read the card's evidence (state, flags) from the query API."""
+    return ButtonElement(text="Refresh", action_id=REFRESH_ACTION, value=request.id)
+
+
 def withdraw_button(request: Request) -> ButtonElement:
     return ButtonElement(
         text="Withdraw",
@@ -225,6 +308,7 @@ def _approval_footer(request: Request) -> list[Block]:
     if request.state == State.PENDING:
         buttons = decision_buttons(request)
         buttons.elements.append(withdraw_button(request))  # for the requester only (others are refused)
+        buttons.elements.append(refresh_button(request))
         return [buttons]
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
     if request.state == State.APPROVED:
@@ -271,7 +355,9 @@ def status_message(statuses: list[StatusAnswer]) -> tuple[str, list[Block]]:
         return _one_status(statuses[0])
     title = f"Status of {len(statuses)} jobs"
     lines = [status_line(s) for s in statuses]
-    return title, [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines, MAX_BLOCKS - 1)]
+    note = read_note(statuses)
+    tail: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=note)])] if note else []
+    return title, [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines, MAX_BLOCKS - 1 - len(tail)), *tail]
 
 
 def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
@@ -281,16 +367,19 @@ def _one_status(s: StatusAnswer) -> tuple[str, list[Block]]:
             f"(RequestId `{esc(s.get('request_id') or '-')}`)\n_{esc(s.get('hint') or '')}_"
         )
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+    flagged = flags_text(s)
     fields = [
-        MarkdownTextObject(text=f"*State*\n{esc(s.get('state') or '-')}"),
-        MarkdownTextObject(text=f"*Stream*\n{esc(s.get('stream_url') or '-')[:1900]}"),
-        MarkdownTextObject(text=f"*DataId*\n`{esc(s.get('data_id') or '-')}`"),
-        MarkdownTextObject(text=f"*Created*\n{esc(s.get('creation_time') or '-')}"),
+        MarkdownTextObject(text=f"*State*\n{job_state(s)}"),
+        MarkdownTextObject(text=f"*Stream*\n{_code(s.get('stream_url') or '', 1900)}"),
+        MarkdownTextObject(text=f"*DataId*\n{_code(s.get('data_id') or '', 1900)}"),
+        MarkdownTextObject(text=f"*Started*\n{esc(s.get('creation_time') or '-')}"),
+        *([MarkdownTextObject(text=f"*Flagged*\n{flagged[:1900]}")] if flagged else []),
         *([MarkdownTextObject(text=f"*Target*\n{esc(s['target'])}")] if s.get("target") else []),
     ]
+    note = read_note([s])
     return f"Job {s['job_id']}: {esc(s.get('state') or '-')}", [
         SectionBlock(text=MarkdownTextObject(text=f"*Job* `{s['job_id']}`"), fields=fields),
-        ContextBlock(elements=[MarkdownTextObject(text=f"RequestId `{esc(s.get('request_id') or '-')}`")]),
+        ContextBlock(elements=[MarkdownTextObject(text=f"RequestId `{esc(s.get('request_id') or '-')}`" + (f" · {note}" if note else ""))]),
     ]
 
 

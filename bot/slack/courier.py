@@ -31,6 +31,8 @@ REQUEST_EVENT = "cancel_moderation_request"
 LOOKBACK = 600.0  # seconds before a record's own time to look for its post: hosts' clocks differ from Slack's
 REMINDER_EVENT = "cancel_moderation_reminder"
 RESULT_EVENT = "cancel_moderation_result"
+#: Posts that carry a stream URL: Slack must not fetch or preview it (nor anything else linked).
+NO_UNFURL: dict[str, Any] = {"unfurl_links": False, "unfurl_media": False}
 
 
 class Courier:
@@ -45,6 +47,7 @@ class Courier:
         home_data=None,
         home_audience=None,
         fresh: float | None = None,
+        card_evidence=None,
     ) -> None:
         self.client = client
         self.store = store
@@ -54,6 +57,7 @@ class Courier:
         self.home_data = home_data  # user id -> HomeData (the workflow knows who is on call)
         self.home_audience = home_audience  # request -> the users whose Home it changes (on-call, the requester)
         self.fresh = fresh  # a fenced post needs our heartbeat at most this old (seconds): see store/fencing.py
+        self.card_evidence = card_evidence  # request -> what its card shows of each job (no CI call)
 
     def _mention(self, request) -> str:
         """Whom a request's card and reminder call: its target's own on-call, else the global one."""
@@ -82,12 +86,13 @@ class Courier:
 
     def pending(self, task: Task) -> None:
         requests = [r for r in map(self.store.requests.get, task.payload["request_ids"]) if r]
-        text, blocks = home_blocks.pending_message(requests, task.payload["approver"])
+        evidence = {r.id: self.card_evidence(r) for r in requests[:45]} if self.card_evidence else None
+        text, blocks = home_blocks.pending_message(requests, task.payload["approver"], evidence)
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
     def _tell(self, caller: Caller, text: str, blocks: list | None = None) -> None:
         payload: dict[str, Any] = {"text": text, **({"blocks": bk.as_dicts(blocks)} if blocks else {})}
-        if caller.response_url and respond(caller.response_url, response_type="ephemeral", replace_original=False, **payload):
+        if caller.response_url and respond(caller.response_url, response_type="ephemeral", replace_original=False, **_no_unfurl(payload)):
             return
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
             return self._dm(caller.user_id, **payload)
@@ -112,10 +117,10 @@ class Courier:
             if edit and caller.message:
                 self.client.chat_update(channel=caller.message[0], ts=caller.message[1], **payload)
             else:
-                self.client.chat_postMessage(channel=caller.channel_id, metadata=_result_metadata(task), **payload)
+                self.client.chat_postMessage(channel=caller.channel_id, metadata=_result_metadata(task), **NO_UNFURL, **payload)
         if not call.failed:
             return
-        if caller.response_url and respond(caller.response_url, response_type="in_channel", **payload):
+        if caller.response_url and respond(caller.response_url, response_type="in_channel", **NO_UNFURL, **payload):
             return
         self._dm(caller.user_id, **payload)
 
@@ -153,6 +158,7 @@ class Courier:
                 text=text,
                 blocks=bk.as_dicts(blocks),
                 metadata={"event_type": REQUEST_EVENT, "event_payload": {"request_id": request.id}},
+                **NO_UNFURL,
             )
         if call.failed:
             return
@@ -161,17 +167,24 @@ class Courier:
     def approval_update(self, task: Task) -> None:
         request = self._request(task)
         try:
-            self._update_approval(request)
+            self._update_approval(request, task.payload.get("statuses"))
         finally:
             self._refresh_homes(request)  # after the update: taking the buttons away never waits for Home
 
-    def _update_approval(self, request: Request) -> None:
+    def _update_approval(self, request: Request, statuses: list | None = None) -> None:
+        """Re-render the card: with `statuses` just read (Refresh), else the newest known."""
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
-        post = self.store.work.get_task(f"{request.id}:post")
-        text, blocks = bk.approval_message(request, post.payload.get("statuses") if post else None, self._mention(request))
+        statuses = statuses or self._card_statuses(request)
+        text, blocks = bk.approval_message(request, statuses, self._mention(request))
         with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
+
+    def _card_statuses(self, request: Request) -> list | None:
+        if self.card_evidence is not None:
+            return self.card_evidence(request)
+        post = self.store.work.get_task(f"{request.id}:post")
+        return post.payload.get("statuses") if post else None
 
     def requester_dm(self, task: Task) -> None:
         request = self._request(task)
@@ -251,7 +264,12 @@ class Courier:
 
     def _dm(self, user_id: str, **payload) -> None:
         with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
-            self.client.chat_postMessage(channel=user_id, **payload)
+            self.client.chat_postMessage(channel=user_id, **_no_unfurl(payload))
+
+
+def _no_unfurl(payload: dict[str, Any]) -> dict[str, Any]:
+    """A card (blocks) may carry a stream URL: Slack must not unfurl it; a plain text is as before."""
+    return {**payload, **NO_UNFURL} if "blocks" in payload else payload
 
 
 def _result_metadata(task: Task) -> dict:

@@ -16,8 +16,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.lookups import HomeData
+from bot.domain.outcomes import StatusAnswer
 from bot.domain.states import State
-from bot.slack.blocks import _date, decision_buttons, esc, withdraw_button
+from bot.slack.blocks import _date, decision_buttons, esc, read_note, status_line, withdraw_button
 from bot.slack.proposal_blocks import is_proposal, requester
 from bot.store import Request
 
@@ -26,22 +27,38 @@ SHOWN_JOBS = 5
 OUTCOME = {State.APPROVED: "⏳ approved, cancelling", State.DENIED: "🚫 denied", State.WITHDRAWN: "↩️ withdrawn", State.EXPIRED: "⌛ expired"}
 
 
-def summary(request: Request) -> SectionBlock:
-    """One request at a glance: requester, reason, jobs, expiry."""
-    jobs = ", ".join(f"`{j}`" for j in request.job_ids[:SHOWN_JOBS])
+HOME_STREAM_CHARS = 100  # a stream URL on the Home tab: five jobs' lines fit one section
+
+
+def summary(request: Request, evidence: list[StatusAnswer] | None = None) -> SectionBlock:
+    """One request at a glance: requester, reason, jobs (with what their card shows of each:
+    state, flags, when read), expiry."""
     more = f" and {len(request.job_ids) - SHOWN_JOBS} more" if len(request.job_ids) > SHOWN_JOBS else ""
+    if evidence:
+        by_job = {s["job_id"]: s for s in evidence}
+        lines = [_job_line(j, by_job.get(j)) for j in request.job_ids[:SHOWN_JOBS]]
+        note = read_note(evidence)
+        jobs = "\n" + "\n".join(lines) + (f"\n…{more.strip()}" if more else "") + (f"\n_{note}_" if note else "")
+    else:
+        jobs = ", ".join(f"`{j}`" for j in request.job_ids[:SHOWN_JOBS]) + more
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
                 f"*{requester(request)}* {_asks(request)} {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
-                f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}"
-            )
+                f"*Reason:* {esc(request.reason)[:1000]}\n*Jobs:* {jobs}\n*Expires* {_date(request.expires_at)}"
+            )[:2990]
         )
     )
 
 
 def _asks(request: Request) -> str:
     return "proposes cancelling" if is_proposal(request) else "asks to cancel"
+
+
+def _job_line(job_id: str, answer: StatusAnswer | None) -> str:
+    if answer is None:
+        return f"• `{job_id}`"
+    return status_line(answer, HOME_STREAM_CHARS)
 
 
 def in_targets(request: Request) -> str:
@@ -79,6 +96,7 @@ def home_view(data: HomeData) -> View:
             "Nothing is waiting for on-call.",
             lambda r: decision_buttons(r, block_id=f"home:{r.id}"),
             room - mine_room,
+            data.evidence,
         )
     if show_mine:
         blocks += _requests(
@@ -87,11 +105,12 @@ def home_view(data: HomeData) -> View:
             "You have no open requests.",
             lambda r: ActionsBlock(block_id=f"mine:{r.id}", elements=[withdraw_button(r)]),
             mine_room,
+            data.evidence,
         )
     return View(type="home", blocks=[*blocks, DividerBlock(), *recent])
 
 
-def _requests(requests: list[Request], title: str, empty: str, buttons, budget: int) -> list[Block]:
+def _requests(requests: list[Request], title: str, empty: str, buttons, budget: int, evidence: dict | None = None) -> list[Block]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title} ({len(requests)})*"))]
     if not requests:
         return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=empty)])]
@@ -99,7 +118,7 @@ def _requests(requests: list[Request], title: str, empty: str, buttons, budget: 
         if len(blocks) + 3 > budget:
             rest = len(requests) - index
             return [*blocks, ContextBlock(elements=[MarkdownTextObject(text=f"…and {rest} more: `/cancel-moderation pending` lists them all.")])]
-        blocks += [summary(request), buttons(request)]
+        blocks += [summary(request, (evidence or {}).get(request.id)), buttons(request)]
     return blocks
 
 
@@ -110,7 +129,7 @@ def _recent(requests: list[Request]) -> list[Block]:
     return [head, SectionBlock(text=MarkdownTextObject(text="\n".join(decision_line(r) for r in requests)))]
 
 
-def pending_message(requests: list[Request], approver: bool) -> tuple[str, list[Block]]:
+def pending_message(requests: list[Request], approver: bool, evidence: dict | None = None) -> tuple[str, list[Block]]:
     """`/cancel-moderation pending`, for the caller only."""
     whose = "Open requests" if approver else "Your open requests"
     title = f"{whose}: {len(requests)}"
@@ -122,6 +141,6 @@ def pending_message(requests: list[Request], approver: bool) -> tuple[str, list[
         else "Withdraw one from its approval message or the bot's Home tab."
     )
     shown = requests[:45]
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *[summary(r) for r in shown]]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *[summary(r, (evidence or {}).get(r.id)) for r in shown]]
     rest = f" ({len(requests) - len(shown)} more not shown)" if len(requests) > len(shown) else ""
     return title, [*blocks, ContextBlock(elements=[MarkdownTextObject(text=where + rest)])]

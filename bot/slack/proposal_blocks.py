@@ -83,13 +83,18 @@ def proposal_message(request: Request, statuses: list[StatusAnswer] | None = Non
     else:
         lines = [f"• `{j}`" for j in request.job_ids]
     footer = _footer(request)
+    note = bk.read_note(statuses or []) if not request.outcome else ""  # when the evidence was read
+    if note:
+        footer = [ContextBlock(elements=[MarkdownTextObject(text=note)]), *footer]
     blocks += bk._sections(lines, bk.MAX_BLOCKS - len(blocks) - len(footer))
     return (f"{title} · {mention}" if mention else title), blocks + footer
 
 
 def _footer(request: Request) -> list[Block]:
     if request.state == State.PENDING:
-        return [proposal_buttons(request)]
+        buttons = proposal_buttons(request)
+        buttons.elements.append(bk.refresh_button(request))  # re-reads the evidence (the card only, not Home)
+        return [buttons]
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
     if request.state == State.APPROVED:
         text = f"⏳ Cancel stream chosen by {by}, cancelling…"

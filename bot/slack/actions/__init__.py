@@ -1,4 +1,4 @@
-from bot.slack.actions import approve, cancel_stream, deny, dismiss, retry, withdraw
+from bot.slack.actions import approve, cancel_stream, deny, dismiss, refresh, retry, withdraw
 
 
 def register(app, services) -> None:
@@ -6,5 +6,6 @@ def register(app, services) -> None:
     deny.register(app, services)
     withdraw.register(app, services)
     retry.register(app, services)
+    refresh.register(app, services)
     cancel_stream.register(app, services)
     dismiss.register(app, services)
