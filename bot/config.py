@@ -132,6 +132,10 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     metrics_token: Secret = field(default_factory=lambda: Secret(""))
     metrics_port: int = 9090
+    # Moderation callbacks: proposals (CALLBACK_TOKEN unset: no endpoint)
+    callback_token: Secret = field(default_factory=lambda: Secret(""))
+    propose_results: frozenset[int] = frozenset({1})
+    proposal_cooldown_seconds: int = 600
     # Roles and policy
     requester_users: frozenset[str] = frozenset()
     requester_usergroups: frozenset[str] = frozenset()
@@ -382,6 +386,7 @@ def load_settings(
         port=int(r.number("PORT", 3000, int, 1, 65535, "TCP port")),
         metrics_token=r.secret("METRICS_TOKEN"),
         metrics_port=int(r.number("METRICS_PORT", 9090, int, 1, 65535, "TCP port")),
+        **_callback_settings(r),
     )
     if "slack" in need and http_mode is False and not app_token:
         r.missing = True
@@ -604,6 +609,26 @@ def _liveness(r: _Reader) -> dict:
     if dead < 3 * beat:
         r.problem(f"PRESUMED_DEAD_SECONDS={dead:g} must be at least 3 times HEARTBEAT_SECONDS={beat:g} (seconds)")
     return dict(heartbeat_seconds=beat, presumed_dead_seconds=dead)
+
+
+CALLBACK_TOKEN_CHARS = re.compile(r"[A-Za-z0-9._~-]{16,256}")
+VERDICTS = {"1": 1, "2": 2}  # the query's Result: 1 violation, 2 suspected (0, normal, never proposes)
+
+
+def _callback_settings(r: _Reader) -> dict:
+    """CALLBACK_TOKEN (enables POST /tencent/callback), PROPOSE_RESULTS, PROPOSAL_COOLDOWN_SECONDS."""
+    token = r.secret("CALLBACK_TOKEN", help="a long random string (e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+    if token and not CALLBACK_TOKEN_CHARS.fullmatch(token.reveal()):  # it travels in a URL: never echoed
+        r.problem("CALLBACK_TOKEN must be 16 to 256 characters of letters, digits, '-', '_', '.', '~' (it goes in the callback URL's query)")
+        token = Secret("")
+    raw = r.env.get("PROPOSE_RESULTS", "").strip()
+    items = [p for p in re.split(r"[\s,]+", raw) if p]
+    bad = [p for p in items if p not in VERDICTS]
+    if bad or (raw and not items):
+        r.problem(f"PROPOSE_RESULTS={raw!r} must list verdicts 1 (violation) and/or 2 (suspected), comma-separated, e.g. 1,2; default 1")
+    verdicts = frozenset(VERDICTS[p] for p in items if p in VERDICTS) or frozenset({1})
+    cooldown = int(r.number("PROPOSAL_COOLDOWN_SECONDS", 600, int, 1, 7 * 86400, "seconds; at most 7 days"))
+    return dict(callback_token=token, propose_results=verdicts, proposal_cooldown_seconds=cooldown)
 
 
 def _reminder_seconds(r: _Reader) -> int | None:

@@ -17,10 +17,14 @@ from bot.config import Settings
 from bot.domain import announce
 from bot.domain.announce import HOME_LANE
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
+from bot.domain.proposals import CLASSES as PROPOSAL_CLASSES
+from bot.domain.proposals import LANES as PROPOSAL_LANES
+from bot.domain.proposals import Proposals
 from bot.domain.retention import Retention
 from bot.domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
 from bot.observe import metrics
 from bot.observe.logs import event
+from bot.serve import callback
 from bot.serve.health import STALE_AFTER_SECONDS, DatabaseProbe, report
 from bot.serve.preflight import preflight
 from bot.serve.stop_budget import BURY_WAIT_SECONDS, StopBudget, exit_now
@@ -119,6 +123,10 @@ class Runtime:
             execution_concurrency=settings.ci_rate_limit,
         )
         self.work.register(self.workflow.handlers(), CLASSES, LANES)
+        # Moderation callbacks (CALLBACK_TOKEN): stored as hints, looked into at the lowest class.
+        self.callbacks = callback.CallbackIntake(settings.callback_token.reveal(), self.work)
+        proposals = Proposals(self.workflow, settings.propose_results, settings.proposal_cooldown_seconds, started=self.callbacks.started)
+        self.work.register(proposals.handlers(), PROPOSAL_CLASSES, PROPOSAL_LANES)
         courier = Courier(
             delivery_client,
             self.store,
@@ -220,6 +228,8 @@ class Runtime:
                 return self._health(start_response)
             if environ.get("PATH_INFO") == "/metrics":
                 return scrape(environ, start_response)
+            if environ.get("PATH_INFO") == callback.PATH:
+                return self.callbacks(environ, start_response)
             return slack(environ, start_response)
 
         return stamp_arrival(application)
@@ -263,8 +273,8 @@ def _run_socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     runtime = Runtime(settings).start()
-    if settings.metrics_token:  # no HTTP port for Slack in Socket Mode: /metrics gets its own
-        metrics.serve(settings.metrics_token.reveal(), runtime.store, settings.metrics_port)
+    if settings.metrics_token or settings.callback_token:  # no HTTP port for Slack in Socket Mode: /metrics gets its own
+        metrics.serve(settings.metrics_token.reveal(), runtime.store, settings.metrics_port, routes={callback.PATH: runtime.callbacks})
     handler = SocketModeHandler(runtime.app, settings.slack_app_token.reveal())
     stop = threading.Event()
 

@@ -255,3 +255,35 @@ def test_a_reminder_after_the_expiry_is_refused_with_a_clear_message():
     with pytest.raises(ConfigError) as caught:
         load_settings(dict(BASE, APPROVAL_REMINDER_SECONDS="soon"))
     assert "APPROVAL_REMINDER_SECONDS='soon' is not a whole number" in str(caught.value)
+
+
+def test_moderation_callback_settings_default_and_parse():
+    s = load_settings(BASE)
+    assert not s.callback_token and s.propose_results == {1} and s.proposal_cooldown_seconds == 600
+    s = load_settings(dict(BASE, CALLBACK_TOKEN="cb-Token_0123.456~789", PROPOSE_RESULTS="1, 2", PROPOSAL_COOLDOWN_SECONDS="30"))
+    assert s.callback_token.reveal() == "cb-Token_0123.456~789" and s.propose_results == {1, 2} and s.proposal_cooldown_seconds == 30
+    assert load_settings(dict(BASE, PROPOSE_RESULTS="2")).propose_results == {2}
+    assert "cb-Token_0123.456~789" not in repr(s) + str(s)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("CALLBACK_TOKEN", "short-token", "CALLBACK_TOKEN must be 16 to 256 characters"),
+        ("CALLBACK_TOKEN", "has spaces in it 0123456789", "CALLBACK_TOKEN must be 16 to 256 characters"),
+        ("CALLBACK_TOKEN", "a&b=c#d/0123456789abcdef", "CALLBACK_TOKEN must be 16 to 256 characters"),
+        ("PROPOSE_RESULTS", "0", "PROPOSE_RESULTS='0' must list verdicts 1 (violation) and/or 2 (suspected)"),
+        ("PROPOSE_RESULTS", "1,3", "PROPOSE_RESULTS='1,3' must list verdicts"),
+        ("PROPOSE_RESULTS", "violation", "PROPOSE_RESULTS='violation' must list verdicts"),
+        ("PROPOSE_RESULTS", ",", "PROPOSE_RESULTS=',' must list verdicts"),
+        ("PROPOSAL_COOLDOWN_SECONDS", "0", "PROPOSAL_COOLDOWN_SECONDS='0' is out of range: use 1 to 604800 (seconds"),
+        ("PROPOSAL_COOLDOWN_SECONDS", "ten", "PROPOSAL_COOLDOWN_SECONDS='ten' is not a whole number"),
+    ],
+)
+def test_a_bad_callback_setting_stops_the_start_naming_it(name, value, expected):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(dict(BASE, **{name: value}))
+    [problem] = caught.value.problems
+    assert expected in problem
+    if name == "CALLBACK_TOKEN":
+        assert value not in str(caught.value)  # a secret is never echoed

@@ -143,7 +143,7 @@ def range_rows() -> list[tuple[str, str, str, str]]:
 
 def test_every_numeric_setting_has_its_range_in_the_readme():
     assert {name for name, *_ in range_rows()} == {
-        "APPROVAL_TTL_SECONDS", "MAX_PENDING_PER_USER",
+        "APPROVAL_TTL_SECONDS", "MAX_PENDING_PER_USER", "PROPOSAL_COOLDOWN_SECONDS",
         "CI_RATE_LIMIT", "PORT", "METRICS_PORT", "CI_CONNECT_TIMEOUT", "CI_READ_TIMEOUT", "CI_MAX_ATTEMPTS", "WORKER_THREADS",
         "PRESUMED_DEAD_SECONDS", "HEARTBEAT_SECONDS",
         "SHUTDOWN_GRACE_SECONDS",

@@ -18,6 +18,7 @@ from bot.domain.states import Lane, RequestKind, State, TaskKind
 from bot.store import NewTask, Request, Task
 
 WITHDRAW, RETRY = TaskKind.WITHDRAW, TaskKind.RETRY
+CARDS = (RequestKind.APPROVAL, RequestKind.PROPOSAL)  # kinds decided on a card in APPROVAL_CHANNEL
 
 
 def retry_task(key: str, caller: Caller, request_id: str, round_seen: int) -> NewTask:
@@ -64,7 +65,7 @@ class OnCallMixin(WorkflowParts):
         execution = execute_task(request_id, caller, retries=round_seen + 1)
         follow_up = [
             execution,
-            *([announce.approval_update(request_id, State.APPROVED, round_seen + 1)] if request.kind == RequestKind.APPROVAL else []),
+            *([announce.approval_update(request_id, State.APPROVED, round_seen + 1)] if request.kind in CARDS else []),
             announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id),
         ]
         if not (jobs and self.store.requests.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):

@@ -28,6 +28,7 @@ class RequestKind(StrEnum):
     DIRECT = "direct"  # on-call's own cancel, no approval round
     APPROVAL = "approval"  # a requester's ask, decided by on-call
     CLI = "cli"  # an operator's `python -m bot cancel`
+    PROPOSAL = "proposal"  # Tencent moderation flagged a running job: on-call may cancel the stream or dismiss
 
 
 class Result(StrEnum):
@@ -48,6 +49,8 @@ class AuditEvent(StrEnum):
     CANCELLED = "cancelled"
     FAILED = "failed"
     REFUSED = "refused"
+    PROPOSED = "proposed"  # a moderation callback, confirmed by the query API, made a proposal
+    DISMISSED = "dismissed"  # on-call dismissed a proposal: nothing was cancelled
 
 
 class CommandKind(StrEnum):
@@ -72,6 +75,7 @@ class TaskKind(StrEnum):
     WITHDRAW = "withdraw"
     RETRY = "retry"
     REFRESH = "refresh"  # re-read a request card's evidence
+    CALLBACK = "callback"  # a moderation callback's hint: ask the query API, maybe propose
 
 
 class Announcement(StrEnum):

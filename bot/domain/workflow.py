@@ -309,9 +309,10 @@ class Workflow(LookupsMixin, OnCallMixin):
             return self._tell(task, caller, problem or "")
         self._remember_message(request, caller)
         note = click.note.replace("\x00", "").strip()[:500] or None
-        follow_up = [announce.approval_update(request_id, State.DENIED), announce.requester_dm(request_id, State.DENIED, request.requester)]
+        follow_up = [announce.approval_update(request_id, State.DENIED), *self._tell_requester(request, State.DENIED)]
+        dismissed = AuditEvent.DISMISSED if request.kind == RequestKind.PROPOSAL else None  # Deny of a proposal is Dismiss
         if not self.store.requests.decide(
-            request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up, owner=task.owner
+            request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up, owner=task.owner, event=dismissed
         ):
             metrics.command("deny", "refused")
             return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
@@ -324,7 +325,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def sweep(self) -> None:
         """Expire overdue requests; their notices are stored with the expiry."""
         expired = self.store.requests.expire_due(
-            tasks_for=lambda r: [announce.approval_update(r.id, State.EXPIRED), announce.requester_dm(r.id, State.EXPIRED, r.requester)],
+            tasks_for=lambda r: [announce.approval_update(r.id, State.EXPIRED), *self._tell_requester(r, State.EXPIRED)],
             audit_for=self._detail,
         )
         for request in expired:
@@ -346,12 +347,17 @@ class Workflow(LookupsMixin, OnCallMixin):
         if request.kind == RequestKind.DIRECT:
             caller = ExecutePayload.from_dict(task.payload).caller
             return [announce.result(request, caller or Caller(request.requester, request.origin_channel))]
-        if request.kind == RequestKind.APPROVAL:
-            return [
-                announce.approval_update(request.id, State.DONE, request.retries),
-                announce.requester_dm(request.id, State.DONE, request.requester, request.retries),
-            ]
+        if request.kind in (RequestKind.APPROVAL, RequestKind.PROPOSAL):
+            return [announce.approval_update(request.id, State.DONE, request.retries), *self._tell_requester(request, State.DONE)]
         return []
+
+    @staticmethod
+    def _tell_requester(request: Request, state: State) -> list[NewTask]:
+        """The requester's DM about how their request ended; a proposal's requester (Tencent
+        moderation) is no Slack user: its card alone shows it."""
+        if request.kind == RequestKind.PROPOSAL:
+            return []
+        return [announce.requester_dm(request.id, state, request.requester, request.retries)]
 
     # -- several targets: where each job is decides who may act on it ----------------------
 

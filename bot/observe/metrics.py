@@ -185,12 +185,17 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
-def serve(token: str, store, port: int, host: str = "0.0.0.0") -> WSGIServer:  # noqa: S104 - scraped from outside
-    """Socket Mode opens no HTTP port for Slack: serve /metrics alone on `port`, on a threaded server."""
+def serve(token: str, store, port: int, host: str = "0.0.0.0", routes: dict[str, Callable] | None = None) -> WSGIServer:  # noqa: S104 - scraped from outside
+    """Socket Mode opens no HTTP port for Slack: serve /metrics on `port`, on a threaded server,
+    with `routes` (path -> WSGI app: Tencent's callbacks) beside it."""
     app = endpoint(token, store)
+    others = routes or {}
 
     def only_metrics(environ, start_response):
-        if environ.get("PATH_INFO") != "/metrics":
+        path = environ.get("PATH_INFO")
+        if path in others:
+            return others[path](environ, start_response)
+        if path != "/metrics":
             return _plain(start_response, "404 Not Found", b"not found\n")
         return app(environ, start_response)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from bot.domain.proposals import PROPOSER
 from bot.domain.states import AuditEvent, RequestKind
 from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
 from bot.store import AuditEntry
@@ -14,8 +15,8 @@ HEAD_BLOCKS = 4  # the entry's header sections and footer context, before the jo
 
 
 def who(actor: str) -> str:
-    """A Slack user as a mention; `system` and `cli:<login>` as (escaped) text."""
-    if actor == "system" or actor.startswith("cli:"):
+    """A Slack user as a mention; `system`, `cli:<login>` and a proposal's proposer as (escaped) text."""
+    if actor in ("system", PROPOSER) or actor.startswith("cli:"):
         return f"`{esc(actor)}`"
     return f"<@{esc(actor)}>"
 

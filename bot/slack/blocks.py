@@ -232,6 +232,10 @@ def retry_actions(request: Request) -> list[Block]:
 def approval_message(request: Request, statuses: list[StatusAnswer] | None = None, mention: str = "") -> tuple[str, list[Block]]:
     """The request as on-call sees it: buttons while pending, the outcome afterwards. `mention`
     (on-call's user groups or users) notifies them: it goes in the text as well as the blocks."""
+    if request.kind == RequestKind.PROPOSAL:  # Tencent moderation's proposal has a card of its own
+        from bot.slack.proposal_blocks import proposal_message
+
+        return proposal_message(request, statuses, mention)
     title = f"Cancellation request for {len(request.job_ids)} job(s)"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title)),
@@ -262,6 +266,10 @@ def approval_message(request: Request, statuses: list[StatusAnswer] | None = Non
 
 def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlock:
     """Approve (with Slack's confirm dialog) and Deny: the same in the channel and on the Home tab."""
+    if request.kind == RequestKind.PROPOSAL:  # its Cancel stream and Dismiss
+        from bot.slack.proposal_blocks import proposal_buttons
+
+        return proposal_buttons(request, block_id)
     return ActionsBlock(
         block_id=block_id,
         elements=[

@@ -18,6 +18,7 @@ from bot.domain.announce import Caller
 from bot.observe.logs import event
 from bot.slack import blocks as bk
 from bot.slack import home_blocks
+from bot.slack import proposal_blocks as pb
 from bot.slack.calls import slack_call
 from bot.slack.history import find_posted, posted_replies
 from bot.slack.respond import respond
@@ -210,7 +211,7 @@ class Courier:
         mention = self._mention(request)
         text = (
             f"⏰ Reminder{' ' + mention if mention else ''}: request `{request.id[:8]}` from "
-            f"<@{request.requester}> ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
+            f"{pb.requester(request)} ({len(request.job_ids)} job(s)) is still waiting for a decision; it expires "
             f"{bk._date(request.expires_at)}."
         )
         with slack_call("chat.postMessage", failed="slack.reminder_failed", request_id=request.id, logger=log):

@@ -19,6 +19,7 @@ from bot.domain.lookups import HomeData
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.states import State
 from bot.slack.blocks import _date, decision_buttons, esc, read_note, refresh_button, status_line, withdraw_button
+from bot.slack.proposal_blocks import is_proposal, requester
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100
@@ -43,11 +44,15 @@ def summary(request: Request, evidence: list[StatusAnswer] | None = None) -> Sec
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
+                f"*{requester(request)}* {_asks(request)} {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
                 f"*Reason:* {esc(request.reason)[:1000]}\n*Jobs:* {jobs}\n*Expires* {_date(request.expires_at)}"
             )[:2990]
         )
     )
+
+
+def _asks(request: Request) -> str:
+    return "proposes cancelling" if is_proposal(request) else "asks to cancel"
 
 
 def _job_line(job_id: str, answer: StatusAnswer | None) -> str:
@@ -72,7 +77,7 @@ def decision_line(request: Request) -> str:
     by = request.decided_by if request.decided_by not in (None, "system") else None
     who = f" by <@{by}>" if by and request.state != State.WITHDRAWN else ""
     return (
-        f"{verdict}{who} · {len(request.job_ids)} job(s){in_targets(request)} for <@{request.requester}> · "
+        f"{verdict}{who} · {len(request.job_ids)} job(s){in_targets(request)} for {requester(request)} · "
         f"request `{request.id[:8]}` · {_date(request.decided_at or request.created_at)}"
     )
 

@@ -133,12 +133,15 @@ class Requests:
         finishes: Task | None = None,
         target: str | None = None,
         found_in: Mapping[str, JobTarget] | None = None,
+        guard: Callable[[Connection, float], None] | None = None,
     ) -> tuple[Request, bool]:
         """Store a request once (its id comes from the task that creates it); return it and
         whether this call created it. With `max_pending`, refuse (PendingLimit) a requester who
         already holds that many pending requests. `finishes`: the task preparing this request is
         done in the same transaction, so no moment counts the request both as pending and as
-        still being prepared (admit). `found_in`: where each job was found (several targets)."""
+        still being prepared (admit). `found_in`: where each job was found (several targets).
+        `guard(conn, now)` may raise to store nothing (a proposal's cooldown, proposals.py),
+        checked in this transaction before the insert."""
         values: dict[str, object] = dict(
             id=request_id,
             kind=kind,
@@ -157,6 +160,8 @@ class Requests:
             existing = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             if existing:
                 return _row_to_request(existing), False
+            if guard is not None:
+                guard(conn, now)
             if max_pending is not None:  # count-then-insert, one requester at a time
                 self.db.dialect.serialise(conn, PENDING_LOCK, requester)
             if max_pending is not None and self._pending_of(conn, requester, now) >= max_pending:
@@ -220,15 +225,17 @@ class Requests:
         detail: dict | None = None,
         tasks: Sequence[NewTask] = (),
         owner: str | None = None,
+        event: str | None = None,
     ) -> bool:
         """Move a pending, unexpired request to `state`. True for the one winner, whose audit entry
-        and follow-up tasks (execution, announcements) are stored in the same transaction; owned
-        by `owner` (the deciding worker, which runs them at once) when given, else free."""
+        (`event`, else the state's name) and follow-up tasks (execution, announcements) are stored
+        in the same transaction; owned by `owner` (the deciding worker, which runs them at once)
+        when given, else free."""
         return self._move(
             request_id,
             lambda now: [requests_table.c.state == State.PENDING, requests_table.c.expires_at > now],
             lambda now: dict(state=state, decided_by=by, decided_at=now, decision_note=note),
-            (state, by, {"note": note or "", **(detail or {})}),
+            (event or state, by, {"note": note or "", **(detail or {})}),
             tasks,
             owner,
         )

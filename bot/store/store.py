@@ -13,6 +13,7 @@ from bot.store.audit import AuditLog
 from bot.store.database import Database
 from bot.store.homes import HomeViews
 from bot.store.jobs import Journal
+from bot.store.proposals import Proposals
 from bot.store.requests import Requests
 from bot.store.retention import Retention
 from bot.store.slots import RateSlots
@@ -34,6 +35,7 @@ class Store:
         self.audit = AuditLog(self.db, self.work)
         self.journal = Journal(self.db)
         self.requests = Requests(self.db, self.audit, self.journal, self.work)
+        self.proposals = Proposals(self.db)  # the cooldown of proposals (requests of kind `proposal`)
         self.homes = HomeViews(self.db, self.work)
         self.slots = RateSlots(self.db)
         self.retention = Retention(self.db)

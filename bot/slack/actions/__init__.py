@@ -1,4 +1,4 @@
-from bot.slack.actions import approve, deny, refresh, refresh_status, retry, withdraw
+from bot.slack.actions import approve, cancel_stream, deny, dismiss, refresh, refresh_status, retry, withdraw
 
 
 def register(app, services) -> None:
@@ -8,3 +8,5 @@ def register(app, services) -> None:
     retry.register(app, services)
     refresh.register(app, services)
     refresh_status.register(app, services)
+    cancel_stream.register(app, services)
+    dismiss.register(app, services)
