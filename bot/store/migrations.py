@@ -180,15 +180,21 @@ def _v5_targets(conn: Connection, now: float) -> list[str]:
     return _add_missing_columns(conn, requests_table, ("target",)) + _add_missing_columns(conn, rate_table, ("account",))
 
 
+def _v7_escalation(conn: Connection, now: float) -> list[str]:
+    """Escalation: when a request was escalated to the next level, and to whom."""
+    return _add_missing_columns(conn, requests_table, ("escalated_at", "escalated_to"))
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "audit hash chain", _v2_chain_audit_log),
     Step(3, "durable work", _v3_durable_work),
     Step(4, "retries and Home views", _v4_retries_and_home),
     Step(5, "several buckets and regions", _v5_targets),
+    Step(7, "escalation", _v7_escalation),
 )
 SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
 #: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
-SCHEMA_FINGERPRINT = "d54e5153a0574cfdc8bb4d2542c4104ddb7ede7cfe69a0e52b69343a50258b6e"
+SCHEMA_FINGERPRINT = "cfcf20348436a9186441b715c579f255724a701300f0f5b6dbde36089ed2d94e"
 
 
 def fingerprint(meta: sa.MetaData = metadata) -> str:

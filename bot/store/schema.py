@@ -29,6 +29,8 @@ requests_table = sa.Table(
     sa.Column("started_at", sa.Float),  # when the `started` audit entry was written
     sa.Column("retries", sa.Integer),  # how many times "Retry failed" re-sent its failed jobs (NULL: never)
     sa.Column("target", sa.String(32)),  # the CI target named with --target (NULL: found per job, or the one target)
+    sa.Column("escalated_at", sa.Float),  # when it was escalated to the next level (NULL: never)
+    sa.Column("escalated_to", sa.Text),  # whom: the next level's mentions, as the card shows them
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
     sa.Index("ix_requests_requester_state", "requester", "state"),
 )
