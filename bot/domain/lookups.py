@@ -107,6 +107,7 @@ class LookupsMixin(WorkflowParts):
         on_call = self.policy.approvers_among(viewers)  # one membership read per group, not per viewer
         if (target_oncall := self._target_oncall(request.target)) is not None:
             on_call |= {user for user in viewers if self.policy.is_target_oncall(user, target_oncall)}
+        on_call |= {user for user in viewers if user not in on_call and self.is_next_level(user)}  # the escalation level decides too
         return [user for user in viewers if user == request.requester or user in on_call]
 
     def _has_target_oncall(self) -> bool:
@@ -115,15 +116,15 @@ class LookupsMixin(WorkflowParts):
     def _decides(self, user_id: str, request: Request, approver: bool) -> bool:
         """Whether the user may decide the request: a target with its own on-call, only they."""
         oncall = self._target_oncall(request.target)
-        return approver if oncall is None else self.policy.is_target_oncall(user_id, oncall)
+        return approver if oncall is None else (self.policy.is_target_oncall(user_id, oncall) or self.is_next_level(user_id))
 
     def home_for(self, user_id: str) -> HomeData:
-        approver = self._role(user_id)[0] is Role.APPROVER
+        approver = self._role(user_id)[0] is Role.APPROVER or self.is_next_level(user_id)
         pending = self.store.requests.pending() if approver or self._has_target_oncall() else []
         decidable = [r for r in pending if self._decides(user_id, r, approver)]
         return HomeData(
             approver=approver or bool(decidable),
-            pending=decidable,
-            mine=self.store.requests.pending(user_id),
+            pending=self.escalated_first(decidable),  # an escalated request is an incident: on top
+            mine=self.escalated_first(self.store.requests.pending(user_id)),
             recent=self.store.requests.recent_decisions(RECENT),
         )

@@ -18,6 +18,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
+from bot.domain.escalation import ESCALATE, EscalationMixin
 from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.lookups import LookupsMixin
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
@@ -50,6 +51,7 @@ CLASSES: dict[str, int] = {
     WITHDRAW: DECIDE,
     RETRY: DECIDE,
     REQUEST: POST,
+    ESCALATE: POST,
     LOOKUP: BACKGROUND,
     **announce.CLASSES,
 }
@@ -64,6 +66,7 @@ LANES: dict[str, str] = {
     RETRY: URGENT,
     REQUEST: LOOKUPS,
     LOOKUP: LOOKUPS,
+    ESCALATE: URGENT,
     **announce.LANES,
 }
 
@@ -81,7 +84,7 @@ def request_id_of(task: Task) -> str:
     return task.key.split(":", 1)[1][:32]
 
 
-class Workflow(LookupsMixin, OnCallMixin):
+class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
     def __init__(
         self,
         *,
@@ -92,6 +95,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         four_eyes: bool,
         max_pending: int = 5,
         reminder_seconds: int = 0,
+        escalate_after_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
         run_now: Callable[[list[str]], None] | None = None,
         lookup_concurrency: int = 20,
@@ -104,6 +108,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.four_eyes = four_eyes
         self.max_pending = max_pending
         self.reminder_seconds = reminder_seconds
+        self.escalate_after = escalate_after_seconds
         self.wake = wake
         self.run_now = run_now or (lambda _keys: wake())  # a decision's follow-ups, stored ours: start them at once
         self.lookup_concurrency = lookup_concurrency
@@ -131,6 +136,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             EXECUTE: self.on_execute,
             WITHDRAW: self.on_withdraw,
             RETRY: self.on_retry,
+            ESCALATE: self.on_escalate,
         }
 
     # -- commands -------------------------------------------------------------------
@@ -223,6 +229,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                         stream=announce.requester_stream(request_id),
                     ),
                     *self.reminders_for(request_id),
+                    *self.escalations_for(request_id),
                 ],
                 max_pending=self.max_pending,
                 finishes=task,
@@ -240,6 +247,8 @@ class Workflow(LookupsMixin, OnCallMixin):
         if request is None:
             return None, "That request does not exist (any more)."
         role, unverified = self._role_for(caller.user_id, request.target)
+        if role is not Role.APPROVER and self.is_next_level(caller.user_id):
+            role, unverified = Role.APPROVER, ()  # the escalation level decides like on-call (never cancels directly)
         oncall = self._target_oncall(request.target)
         why = None
         if role is not Role.APPROVER and oncall is not None:
@@ -350,7 +359,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _may_act(self, decider: str, target: str) -> str | None:
         """The executor's guard: why `decider` may not send a job found in `target` (None: they may)."""
         oncall = self._target_oncall(target)
-        if oncall is None or self.policy.is_target_oncall(decider, oncall):
+        if oncall is None or self.policy.is_target_oncall(decider, oncall) or self.is_next_level(decider):
             return None
         return f"found in target `{target}`, whose own on-call alone may act on it ({oncall.named}); nothing was sent"
 

@@ -32,11 +32,17 @@ def summary(request: Request) -> SectionBlock:
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
+                f"{escalated_mark(request)}*<@{request.requester}>* asks to cancel {len(request.job_ids)} job(s)"
+                f"{in_targets(request)} · request `{request.id[:8]}`\n"
                 f"*Reason:* {esc(request.reason)[:1500]}\n*Jobs:* {jobs}{more}\n*Expires* {_date(request.expires_at)}"
             )
         )
     )
+
+
+def escalated_mark(request: Request) -> str:
+    """An open request the next level was called for (Home lists these first)."""
+    return "🚨 *Escalated* · " if request.escalated_at is not None and request.state == State.PENDING else ""
 
 
 def in_targets(request: Request) -> str:

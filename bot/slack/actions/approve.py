@@ -13,7 +13,14 @@ def caller_of(body: dict) -> Caller:
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    if in_direct_message(body, channel):
+        ts = None  # an escalation DM's buttons: that message is not the card, never to be taken for it
     return Caller(body["user"]["id"], channel, body.get("response_url"), (channel, ts) if ts else None)
+
+
+def in_direct_message(body: dict, channel: str) -> bool:
+    """A click in a direct message with the bot (Slack names such a channel `directmessage`, its ID starts with D)."""
+    return (body.get("channel") or {}).get("name") == "directmessage" or channel.startswith("D")
 
 
 def register(app, services: Services) -> None:
