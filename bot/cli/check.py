@@ -65,7 +65,7 @@ def run_checks(env: Mapping[str, str] | None = None, mode: str | None = None) ->
         results += [Result("settings", False, p) for p in exc.problems]
         return results + ([Result("settings", True, exc.note, note=True)] if exc.note else [])
     results += [Result("settings", True, "all valid"), *ci_host_notes(settings)]
-    for check in (check_database, check_slack, check_app_token if mode == "socket" else None, check_tencent):
+    for check in (check_database, check_slack, check_escalation, check_app_token if mode == "socket" else None, check_tencent):
         if check:
             results.extend(_guard(check, settings))
     return results
@@ -154,6 +154,46 @@ def check_slack(settings: Settings) -> list[Result]:
         else:
             results.append(Result(label, False, f"{channel}: the bot is not a member: /invite @cancel-moderation"))
     return results
+
+
+ESCALATION_DM_PROBES = 20  # direct messages opened at most: enough to catch a missing scope or a deactivated user
+
+
+def check_escalation(settings: Settings) -> list[Result]:
+    """With ESCALATE_AFTER_SECONDS: each next-level group exists and has members, and the bot can
+    open a direct message with each member it would write to (up to ESCALATION_DM_PROBES)."""
+    if not settings.escalate_after_seconds:
+        return []
+    client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=10)
+    results, members = [], list(sorted(settings.escalation_users))
+    for group in sorted(settings.escalation_usergroups):
+        try:
+            users = client.usergroups_users_list(usergroup=group).get("users") or []
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            hint = "reinstall the app to grant usergroups:read" if error == "missing_scope" else "check the user-group ID (ESCALATION_USERGROUPS)"
+            results.append(Result("escalation group", False, f"{group}: {error}: {hint}"))
+            continue
+        if users:
+            results.append(Result("escalation group", True, f"{group}: {len(users)} member(s) would be told"))
+        else:
+            results.append(Result("escalation group", False, f"{group}: has no members: nobody would be told (ESCALATION_USERGROUPS)"))
+        members += [u for u in users if u not in members]
+    return [*results, _dm_probe(client, members[:ESCALATION_DM_PROBES])]
+
+
+def _dm_probe(client: WebClient, users: list[str]) -> Result:
+    """conversations.open with each member: what the escalation's direct messages need (im:write)."""
+    refused = []
+    for user in users:
+        try:
+            client.conversations_open(users=user)
+        except SlackApiError as exc:
+            refused.append(f"{user}: {exc.response.get('error')}")
+    if refused:
+        hint = "reinstall the app to grant im:write" if any("missing_scope" in r for r in refused) else "check ESCALATION_USERS"
+        return Result("escalation DMs", False, f"cannot open a direct message with {', '.join(refused)}: {hint}")
+    return Result("escalation DMs", True, f"the bot can write to {len(users)} member(s) of the next level")
 
 
 def check_app_token(settings: Settings) -> list[Result]:
