@@ -72,6 +72,6 @@ class EscalationCourier:
 
     def _permalink(self, request: Request) -> str | None:
         # Its moment passes: a DM without the link (it names the channel) beats a DM held back.
-        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False, request_id=request.id, logger=log):
+        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False, logger=log):
             return self.client.chat_getPermalink(channel=request.message_channel, message_ts=request.message_ts).get("permalink")
         return None  # refused for good: the message says where the card is instead

@@ -13,9 +13,16 @@ def caller_of(body: dict) -> Caller:
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
     ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    if in_direct_message(body, channel):
-        ts = None  # an escalation DM's buttons: that message is not the card, never to be taken for it
     return Caller(body["user"]["id"], channel, body.get("response_url"), (channel, ts) if ts else None)
+
+
+def decider_of(body: dict) -> Caller:
+    """An Approve or Deny click. In a direct message (an escalation's) the clicked message is not
+    the card: it names none, so it is never taken for the card (the decision updates the card)."""
+    caller = caller_of(body)
+    if caller.message and in_direct_message(body, caller.channel_id):
+        return Caller(caller.user_id, caller.channel_id, caller.response_url)
+    return caller
 
 
 def in_direct_message(body: dict, channel: str) -> bool:
@@ -26,7 +33,7 @@ def in_direct_message(body: dict, channel: str) -> bool:
 def register(app, services: Services) -> None:
     @app.action(bk.APPROVE_ACTION)
     def on_approve(ack, body, context):
-        caller, request_id = caller_of(body), body["actions"][0].get("value", "")
+        caller, request_id = decider_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id), context)
         ack()
         if problem:
