@@ -40,7 +40,7 @@ GROUP_RETRY_SECONDS = 5.0
 
 def escalation_task(request_id: str, after: float) -> NewTask:
     """Due `after` seconds from when it is stored with the request, by the database's clock."""
-    return NewTask(key=f"{request_id}:escalate", kind=ESCALATE, lane=Lane.URGENT, payload={"request_id": request_id}, delay=after)
+    return NewTask(key=f"{request_id}:escalate", kind=ESCALATE, lane=Lane.LOOKUPS, payload={"request_id": request_id}, delay=after)
 
 
 def escalation_reply(request_id: str) -> NewTask:

@@ -66,7 +66,7 @@ LANES: dict[str, str] = {
     RETRY: URGENT,
     REQUEST: LOOKUPS,
     LOOKUP: LOOKUPS,
-    ESCALATE: URGENT,
+    ESCALATE: LOOKUPS,  # it may read the next level's groups from Slack: never holding a decision's thread
     **announce.LANES,
 }
 
