@@ -92,11 +92,11 @@ class LookupsMixin(WorkflowParts):
     def on_pending(self, task: Task, caller: Caller) -> None:
         """`/cancel-moderation pending`: open requests, everyone's for on-call, one's own otherwise."""
         role, unverified = self._role(caller.user_id)
-        if role is Role.NONE:
+        approver = role is Role.APPROVER or self.is_next_level(caller.user_id)  # the escalation level decides too
+        if role is Role.NONE and not approver:
             why = self._not_allowed(unverified, "You may not request cancellations, so you have none pending.")
             return self._record_refusal(task.key, caller, "pending", why, tell=True)
-        approver = role is Role.APPROVER
-        requests = self.store.requests.pending(None if approver else caller.user_id)
+        requests = self.escalated_first(self.store.requests.pending(None if approver else caller.user_id))
         self.store.work.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
         self.wake()
 

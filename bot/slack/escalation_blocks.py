@@ -14,8 +14,9 @@ DM_BLOCK_ID = "escalation"
 
 
 def _waited(request: Request) -> str:
-    minutes = max(1, round(((request.escalated_at or request.created_at) - request.created_at) / 60))
-    return f"{minutes} min"
+    """How long it waited for on-call before it was escalated."""
+    seconds = round((request.escalated_at or request.created_at) - request.created_at)
+    return f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
 
 
 def thread_text(request: Request) -> str:

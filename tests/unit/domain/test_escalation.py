@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
-from bot.domain.commands import Cancel
+from bot.domain.commands import Cancel, Pending
 from bot.domain.escalation import ESCALATE
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Announcement, AuditEvent, State
@@ -202,3 +202,14 @@ def test_home_shows_the_next_level_pending_requests_escalated_first(store, workf
     clock.advance(AFTER)
     drain(store, workflow)  # now both: the first escalated stays on top
     assert [r.id for r in workflow.home_for(ONCALL).pending] == [newer, older]
+
+
+def test_the_next_level_lists_every_pending_request_escalated_first(store, workflow):
+    older = ask(store, workflow, job(1))
+    newer = ask(store, workflow, job(2))
+    workflow.on_escalate(escalation_of(store, newer))
+    task = wf.command_task("look:" + "d" * 32, Caller(BOSS, "CWORK"), Pending(), lane=wf.LOOKUPS, kind=wf.LOOKUP)
+    store.work.enqueue([task])
+    drain(store, workflow)
+    [listed] = [t for t in announcements(store) if t.kind == Announcement.PENDING]
+    assert listed.payload["request_ids"] == [newer, older] and listed.payload["approver"]
