@@ -148,6 +148,9 @@ class Settings:
     four_eyes: bool = False
     max_pending_per_user: int = 5
     approval_reminder_seconds: int | None = None  # None: half the TTL; 0: no reminder
+    escalate_after_seconds: int = 0  # undecided this long: escalated to the next level (0: never)
+    escalation_users: frozenset[str] = frozenset()
+    escalation_usergroups: frozenset[str] = frozenset()
     # Tencent Cloud Infinite
     tencentcloud_secret_id: str = ""
     tencentcloud_secret_key: Secret = field(default_factory=lambda: Secret(""))
@@ -405,7 +408,11 @@ def load_settings(
         four_eyes=r.boolean("FOUR_EYES", False),
         max_pending_per_user=int(r.number("MAX_PENDING_PER_USER", 5, int, 1, 100, "open requests per requester")),
         approval_reminder_seconds=_reminder_seconds(r),
+        escalate_after_seconds=int(r.number("ESCALATE_AFTER_SECONDS", 0, int, 0, 7 * 86400, "seconds; 0: no escalation")),
+        escalation_users=r.id_set("ESCALATION_USERS", USER_ID, "user ID"),
+        escalation_usergroups=r.id_set("ESCALATION_USERGROUPS", USERGROUP_ID, "user-group ID"),
     )
+    _check_escalation(r, policy)
     reminder = policy["approval_reminder_seconds"]
     if reminder is not None and reminder and reminder >= policy["approval_ttl_seconds"]:
         r.problem(
@@ -629,6 +636,20 @@ def _callback_settings(r: _Reader) -> dict:
     verdicts = frozenset(VERDICTS[p] for p in items if p in VERDICTS) or frozenset({1})
     cooldown = int(r.number("PROPOSAL_COOLDOWN_SECONDS", 600, int, 1, 7 * 86400, "seconds; at most 7 days"))
     return dict(callback_token=token, propose_results=verdicts, proposal_cooldown_seconds=cooldown)
+
+
+def _check_escalation(r: _Reader, policy: dict[str, Any]) -> None:
+    """Escalation must come before the expiry, and must name someone to escalate to."""
+    after, ttl = policy["escalate_after_seconds"], policy["approval_ttl_seconds"]
+    if not after:
+        return
+    if after >= ttl:
+        r.problem(f"ESCALATE_AFTER_SECONDS={after} must be less than APPROVAL_TTL_SECONDS={ttl} (seconds; or 0 for no escalation)")
+    if not (policy["escalation_users"] or policy["escalation_usergroups"]):
+        r.problem(
+            f"ESCALATE_AFTER_SECONDS={after} needs the next level: ESCALATION_USERGROUPS or ESCALATION_USERS "
+            "(whom to escalate to), or ESCALATE_AFTER_SECONDS=0 for no escalation"
+        )
 
 
 def _reminder_seconds(r: _Reader) -> int | None:

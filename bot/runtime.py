@@ -33,6 +33,7 @@ from bot.slack.arrival import ARRIVED, ArrivalRequestHandler, stamp_arrival
 from bot.slack.audit_poster import AuditPoster
 from bot.slack.courier import Courier
 from bot.slack.directory import SlackGroupDirectory
+from bot.slack.escalation_courier import EscalationCourier
 from bot.slack.services import Services
 from bot.slack.signature import verify_signatures
 from bot.store import SharedLimiter, Store, writes_first
@@ -108,6 +109,8 @@ class Runtime:
             approver_usergroups=settings.approver_usergroups,
             allowed_channels=settings.allowed_channels,
             target_oncall=target_oncall(settings),
+            escalation_users=settings.escalation_users,
+            escalation_usergroups=settings.escalation_usergroups,
         )
         self.workflow = Workflow(
             store=self.store,
@@ -117,6 +120,7 @@ class Runtime:
             four_eyes=settings.four_eyes,
             max_pending=settings.max_pending_per_user,
             reminder_seconds=settings.reminder_seconds,
+            escalate_after_seconds=settings.escalate_after_seconds,
             wake=self._wake,
             run_now=self._run_now,
             lookup_concurrency=settings.ci_rate_limit,
@@ -139,7 +143,7 @@ class Runtime:
             card_evidence=self.workflow.card_evidence,
         )
         # Deliveries are never given up: a post Slack keeps refusing is retried, not dropped.
-        self.work.register(courier.handlers(), retry_forever=announce.KINDS)
+        self.work.register({**courier.handlers(), **EscalationCourier(courier).handlers()}, retry_forever=announce.KINDS)
         self.app = create_app(settings, Services(self.workflow, self.work, self.slack))
         self.retention = Retention(self.store, settings.retention_days)
         self.sweep_every = sweep_every or min(5.0, settings.approval_ttl_seconds / 4)

@@ -91,3 +91,38 @@ def test_a_misspelt_region_shows_the_host_built_from_it():
     )
     assert "CI_REGION=ap-bejing is not a region with Cloud Infinite; did you mean ap-beijing?" in region_hint(settings)
     assert region_hint(load_settings(CONFIG_BASE)) == ""
+
+
+def escalation_env(ci, slack, tmp_path, **overrides):
+    slack.groups["S0NEXTLVL"] = ["U0BOSS1", "U0BOSS2"]
+    return bot_env(
+        ci,
+        slack,
+        f"sqlite:///{tmp_path}/c.db",
+        ESCALATE_AFTER_SECONDS="600",
+        ESCALATION_USERGROUPS="S0NEXTLVL",
+        ESCALATION_USERS="U0BOSS3",
+        **overrides,
+    )
+
+
+def test_escalation_groups_and_direct_messages_are_checked(ci, slack, tmp_path):
+    slack.scopes = "commands,chat:write,usergroups:read"
+    out = run_check(escalation_env(ci, slack, tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "S0NEXTLVL: 2 member(s)" in row(out, "escalation group")
+    assert "the 3 member(s) of the next level" in row(out, "escalation DMs")
+
+
+def test_a_missing_escalation_group_or_dm_scope_is_named(ci, slack, tmp_path):
+    slack.scopes = "commands,usergroups:read"
+    slack.fail("usergroups.users.list", 1, error="no_such_subteam")
+    out = run_check(escalation_env(ci, slack, tmp_path))
+    assert out.returncode == 1
+    assert "S0NEXTLVL: no_such_subteam" in row(out, "escalation group") and "FIX" in row(out, "escalation group")
+    assert "lacks chat:write" in row(out, "escalation DMs")
+
+
+def test_escalation_without_a_next_level_is_named(ci, slack, tmp_path):
+    out = run_check(bot_env(ci, slack, f"sqlite:///{tmp_path}/c.db", ESCALATE_AFTER_SECONDS="600"))
+    assert out.returncode == 1 and "ESCALATION_USERGROUPS or ESCALATION_USERS" in out.stdout

@@ -65,7 +65,7 @@ def run_checks(env: Mapping[str, str] | None = None, mode: str | None = None) ->
         results += [Result("settings", False, p) for p in exc.problems]
         return results + ([Result("settings", True, exc.note, note=True)] if exc.note else [])
     results += [Result("settings", True, "all valid"), *ci_host_notes(settings)]
-    for check in (check_database, check_slack, check_app_token if mode == "socket" else None, check_tencent):
+    for check in (check_database, check_slack, check_escalation, check_app_token if mode == "socket" else None, check_tencent):
         if check:
             results.extend(_guard(check, settings))
     return results
@@ -154,6 +154,40 @@ def check_slack(settings: Settings) -> list[Result]:
         else:
             results.append(Result(label, False, f"{channel}: the bot is not a member: /invite @cancel-moderation"))
     return results
+
+
+def check_escalation(settings: Settings) -> list[Result]:
+    """With ESCALATE_AFTER_SECONDS: each next-level group exists and has members, and the bot may
+    send them direct messages (chat:write, as for the requester's; no other scope is needed)."""
+    if not settings.escalate_after_seconds:
+        return []
+    client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=10)
+    results, members = [], set(settings.escalation_users)
+    for group in sorted(settings.escalation_usergroups):
+        try:
+            users = client.usergroups_users_list(usergroup=group).get("users") or []
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            hint = "reinstall the app to grant usergroups:read" if error == "missing_scope" else "check the user-group ID (ESCALATION_USERGROUPS)"
+            results.append(Result("escalation group", False, f"{group}: {error}: {hint}"))
+            continue
+        if users:
+            results.append(Result("escalation group", True, f"{group}: {len(users)} member(s) would be told"))
+        else:
+            results.append(Result("escalation group", False, f"{group}: has no members: nobody would be told (ESCALATION_USERGROUPS)"))
+        members |= set(users)
+    return [*results, _dm_check(client, len(members))]
+
+
+def _dm_check(client: WebClient, members: int) -> Result:
+    """The token's granted scopes (Slack's X-OAuth-Scopes header) include chat:write: the direct
+    messages go to each member's Messages tab of the app."""
+    scopes = {k.lower(): v for k, v in (client.auth_test().headers or {}).items()}.get("x-oauth-scopes")
+    if scopes is not None and "chat:write" not in {s.strip() for s in str(scopes).split(",")}:
+        return Result("escalation DMs", False, "the bot token lacks chat:write: reinstall the app from manifest.yml")
+    if not members:
+        return Result("escalation DMs", False, "nobody to write to: the next level has no members (ESCALATION_USERGROUPS, ESCALATION_USERS)")
+    return Result("escalation DMs", True, f"the bot can write to the {members} member(s) of the next level (chat:write)")
 
 
 def check_app_token(settings: Settings) -> list[Result]:

@@ -27,6 +27,8 @@ APPROVAL_UPDATE = Announcement.APPROVAL_UPDATE
 RESULT = Announcement.RESULT
 REQUESTER_DM = Announcement.REQUESTER_DM
 REMINDER = Announcement.REMINDER
+ESCALATION = Announcement.ESCALATION
+ESCALATION_DM = Announcement.ESCALATION_DM
 PENDING = Announcement.PENDING
 HOME = Announcement.HOME
 KINDS = tuple(Announcement)
@@ -40,6 +42,8 @@ CLASSES: dict[str, int] = {
     STATUS: BACKGROUND,
     PENDING: BACKGROUND,
     REMINDER: BACKGROUND,
+    ESCALATION: POST,  # an unanswered request is an incident: before results and look-ups
+    ESCALATION_DM: POST,
     HOME: BACKGROUND,
 }
 LANES: dict[str, str] = {kind: HOME_LANE if kind == HOME else LANE for kind in KINDS}

@@ -127,11 +127,11 @@ class LookupsMixin(WorkflowParts):
     def on_pending(self, task: Task, caller: Caller) -> None:
         """`/cancel-moderation pending`: open requests, everyone's for on-call, one's own otherwise."""
         role, unverified = self._role(caller.user_id)
-        if role is Role.NONE:
+        approver = role is Role.APPROVER or self.is_next_level(caller.user_id)  # the escalation level decides too
+        if role is Role.NONE and not approver:
             why = self._not_allowed(unverified, "You may not request cancellations, so you have none pending.")
             return self._record_refusal(task.key, caller, "pending", why, tell=True)
-        approver = role is Role.APPROVER
-        requests = self.store.requests.pending(None if approver else caller.user_id)
+        requests = self.escalated_first(self.store.requests.pending(None if approver else caller.user_id))
         self.store.work.enqueue([announce.pending(caller, [r.id for r in requests], approver, task.key)])
         self.wake()
 
@@ -143,26 +143,29 @@ class LookupsMixin(WorkflowParts):
         for target in request.job_targets:
             if (target_oncall := self._target_oncall(target)) is not None:
                 on_call |= {user for user in viewers if self.policy.is_target_oncall(user, target_oncall)}
+        on_call |= {user for user in viewers if user not in on_call and self.is_next_level(user)}  # the escalation level decides too
         return [user for user in viewers if user == request.requester or user in on_call]
 
     def _has_target_oncall(self) -> bool:
         return bool(getattr(getattr(self.policy, "rules", None), "target_oncall", ()))
 
     def _decides(self, user_id: str, request: Request, approver: bool) -> bool:
-        """Whether the user may decide the request: on call for each of its jobs' targets (a
-        target with its own on-call: only they), as check_decider says."""
+        """Whether the user may decide the request, as check_decider says: of the escalation level,
+        or on call for each of its jobs' targets (a target with its own on-call: only they)."""
+        if self.is_next_level(user_id):
+            return True
         oncalls = [self._target_oncall(target) for target in request.job_targets]
         return all(approver if oncall is None else self.policy.is_target_oncall(user_id, oncall) for oncall in oncalls)
 
     def home_for(self, user_id: str) -> HomeData:
-        approver = self._role(user_id)[0] is Role.APPROVER
+        approver = self._role(user_id)[0] is Role.APPROVER or self.is_next_level(user_id)
         pending = self.store.requests.pending() if approver or self._has_target_oncall() else []
         decidable = [r for r in pending if self._decides(user_id, r, approver)]
         mine = self.store.requests.pending(user_id)
         return HomeData(
             approver=approver or bool(decidable),
-            pending=decidable,
-            mine=mine,
+            pending=self.escalated_first(decidable),  # an escalated request is an incident: on top
+            mine=self.escalated_first(mine),
             recent=self.store.requests.recent_decisions(RECENT),
             evidence={r.id: self.card_evidence(r) for r in [*decidable, *mine]},
         )

@@ -5,7 +5,7 @@ the Workflow (bot/domain/workflow.py) provides every one of them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.announce import Caller
 from bot.domain.evidence import EvidenceCache
@@ -57,3 +57,9 @@ class WorkflowParts:
         ) -> None: ...
 
         def _already(self, request: Request | None) -> str: ...
+
+        def _detail(self, request: Request) -> dict[str, Any]: ...
+
+        def is_next_level(self, user_id: str) -> bool: ...
+
+        def escalated_first(self, requests: list[Request]) -> list[Request]: ...

@@ -70,6 +70,8 @@ class PolicyRules:
     approver_usergroups: frozenset[str] = frozenset()
     allowed_channels: frozenset[str] = frozenset()
     target_oncall: tuple[TargetOnCall, ...] = ()  # targets with their own on-call (CI_TARGET_<NAME>_APPROVER_*)
+    escalation_users: frozenset[str] = frozenset()  # the next level (ESCALATION_USERS): they may decide too
+    escalation_usergroups: frozenset[str] = frozenset()  # ESCALATION_USERGROUPS
 
 
 class Policy:
@@ -90,6 +92,11 @@ class Policy:
 
     def is_approver(self, user_id: str) -> bool:
         return user_id in self.rules.approver_users or self._member_of_any(user_id, self.rules.approver_usergroups)[0]
+
+    def is_next_level(self, user_id: str) -> bool:
+        """Whether the user is in the escalation level (may approve or deny, not cancel directly);
+        an unreadable group grants nothing."""
+        return user_id in self.rules.escalation_users or self._member_of_any(user_id, self.rules.escalation_usergroups)[0]
 
     def approvers_among(self, users: Iterable[str]) -> set[str]:
         """Which of `users` are on call, reading each approver group once (not once per user:

@@ -45,6 +45,7 @@ class AuditEvent(StrEnum):
     DENIED = "denied"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    ESCALATED = "escalated"  # undecided after ESCALATE_AFTER_SECONDS: the next level was called
     STARTED = "started"
     CANCELLED = "cancelled"
     FAILED = "failed"
@@ -76,6 +77,7 @@ class TaskKind(StrEnum):
     RETRY = "retry"
     REFRESH = "refresh"  # re-read a request card's evidence
     CALLBACK = "callback"  # a moderation callback's hint: ask the query API, maybe propose
+    ESCALATE = "escalate"  # due ESCALATE_AFTER_SECONDS after a request is stored
 
 
 class Announcement(StrEnum):
@@ -88,6 +90,8 @@ class Announcement(StrEnum):
     RESULT = "slack.result"
     REQUESTER_DM = "slack.requester_dm"
     REMINDER = "slack.reminder"
+    ESCALATION = "slack.escalation"  # the reply in the card's thread mentioning the next level
+    ESCALATION_DM = "slack.escalation_dm"  # one per member of the next level
     PENDING = "slack.pending"
     HOME = "slack.home"
 

@@ -18,6 +18,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
+from bot.domain.escalation import ESCALATE, EscalationMixin
 from bot.domain.evidence import EvidenceCache
 from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.lookups import REFRESH, LookupsMixin
@@ -51,6 +52,7 @@ CLASSES: dict[str, int] = {
     WITHDRAW: DECIDE,
     RETRY: DECIDE,
     REQUEST: POST,
+    ESCALATE: POST,
     LOOKUP: BACKGROUND,
     REFRESH: POST,  # on-call is looking at the card: before `status`, after every cancel
     **announce.CLASSES,
@@ -67,6 +69,7 @@ LANES: dict[str, str] = {
     REQUEST: LOOKUPS,
     LOOKUP: LOOKUPS,
     REFRESH: LOOKUPS,
+    ESCALATE: LOOKUPS,  # it may read the next level's groups from Slack: never holding a decision's thread
     **announce.LANES,
 }
 
@@ -84,7 +87,7 @@ def request_id_of(task: Task) -> str:
     return task.key.split(":", 1)[1][:32]
 
 
-class Workflow(LookupsMixin, OnCallMixin):
+class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
     def __init__(
         self,
         *,
@@ -95,6 +98,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         four_eyes: bool,
         max_pending: int = 5,
         reminder_seconds: int = 0,
+        escalate_after_seconds: int = 0,
         wake: Callable[[], None] = lambda: None,
         run_now: Callable[[list[str]], None] | None = None,
         lookup_concurrency: int = 20,
@@ -107,6 +111,7 @@ class Workflow(LookupsMixin, OnCallMixin):
         self.four_eyes = four_eyes
         self.max_pending = max_pending
         self.reminder_seconds = reminder_seconds
+        self.escalate_after = escalate_after_seconds
         self.wake = wake
         self.run_now = run_now or (lambda _keys: wake())  # a decision's follow-ups, stored ours: start them at once
         self.lookup_concurrency = lookup_concurrency
@@ -136,6 +141,7 @@ class Workflow(LookupsMixin, OnCallMixin):
             WITHDRAW: self.on_withdraw,
             RETRY: self.on_retry,
             REFRESH: self.on_refresh,
+            ESCALATE: self.on_escalate,
         }
 
     # -- commands -------------------------------------------------------------------
@@ -247,6 +253,7 @@ class Workflow(LookupsMixin, OnCallMixin):
                         stream=announce.requester_stream(request_id),
                     ),
                     *self.reminders_for(request_id),
+                    *self.escalations_for(request_id),
                 ],
                 max_pending=self.max_pending,
                 finishes=task,
@@ -264,7 +271,11 @@ class Workflow(LookupsMixin, OnCallMixin):
         request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        why = self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
+        why = (
+            None
+            if self.is_next_level(caller.user_id)
+            else self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
+        )
         if why is None and caller.user_id == request.requester:
             why = "You cannot decide your own request; another on-call must."
         if why:
@@ -435,7 +446,7 @@ class Workflow(LookupsMixin, OnCallMixin):
     def _may_act(self, decider: str, target: str) -> str | None:
         """The executor's guard: why `decider` may not send a job found in `target` (None: they may)."""
         oncall = self._target_oncall(target)
-        if oncall is None or self.policy.is_target_oncall(decider, oncall):
+        if oncall is None or self.policy.is_target_oncall(decider, oncall) or self.is_next_level(decider):
             return None
         return f"found in target `{target}`, whose own on-call alone may act on it ({oncall.named}); nothing was sent"
 

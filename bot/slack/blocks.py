@@ -249,6 +249,7 @@ def approval_message(request: Request, statuses: list[StatusAnswer] | None = Non
                 *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
             ]
         ),
+        *escalated_note(request),
     ]
     footer = _approval_footer(request)
     note = read_note(statuses or []) if not request.outcome else ""
@@ -262,6 +263,17 @@ def approval_message(request: Request, statuses: list[StatusAnswer] | None = Non
     else:
         blocks += _sections([f"• `{j}`" for j in request.job_ids], budget)
     return (f"{title} · {mention}" if mention else title), blocks + footer
+
+
+def escalated_note(request: Request) -> list[Block]:
+    """Once escalated, the card says to whom and when (it keeps its buttons)."""
+    if request.escalated_at is None:
+        return []
+    return [
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"🚨 Escalated to {request.escalated_to or 'the next level'} · {_date(request.escalated_at)}")]
+        )
+    ]
 
 
 def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlock:

@@ -44,7 +44,8 @@ def summary(request: Request, evidence: list[StatusAnswer] | None = None) -> Sec
     return SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*{requester(request)}* {_asks(request)} {len(request.job_ids)} job(s){in_targets(request)} · request `{request.id[:8]}`\n"
+                f"{escalated_mark(request)}*{requester(request)}* {_asks(request)} {len(request.job_ids)} job(s)"
+                f"{in_targets(request)} · request `{request.id[:8]}`\n"
                 f"*Reason:* {esc(request.reason)[:1000]}\n*Jobs:* {jobs}\n*Expires* {_date(request.expires_at)}"
             )[:2990]
         )
@@ -59,6 +60,11 @@ def _job_line(job_id: str, answer: StatusAnswer | None) -> str:
     if answer is None:
         return f"• `{job_id}`"
     return status_line(answer, HOME_STREAM_CHARS)
+
+
+def escalated_mark(request: Request) -> str:
+    """An open request the next level was called for (Home lists these first)."""
+    return "🚨 *Escalated* · " if request.escalated_at is not None and request.state == State.PENDING else ""
 
 
 def in_targets(request: Request) -> str:

@@ -185,16 +185,22 @@ def _v6_job_targets(conn: Connection, now: float) -> list[str]:
     return _add_missing_columns(conn, requests_table, ("job_targets",))
 
 
+def _v7_escalation(conn: Connection, now: float) -> list[str]:
+    """Escalation: when a request was escalated to the next level, and to whom."""
+    return _add_missing_columns(conn, requests_table, ("escalated_at", "escalated_to"))
+
+
 STEPS: tuple[Step, ...] = (
     Step(2, "audit hash chain", _v2_chain_audit_log),
     Step(3, "durable work", _v3_durable_work),
     Step(4, "retries and Home views", _v4_retries_and_home),
     Step(5, "several buckets and regions", _v5_targets),
     Step(6, "each job's target", _v6_job_targets),
+    Step(7, "escalation", _v7_escalation),
 )
 SCHEMA_VERSION = STEPS[-1].version  # a fresh database is created at it; older ones are stepped up to it
 #: The fingerprint of `metadata` that the latest step brings a database to (tests hold the two together).
-SCHEMA_FINGERPRINT = "2aab30a3f980e458df9cc5b4e4526641e9eac6e1a6ef01c50adb008f7ddadf8c"
+SCHEMA_FINGERPRINT = "72d4cc57bef002aa29813cb96206720433c28b81c4d8b0c19e98a19336395805"
 
 
 def fingerprint(meta: sa.MetaData = metadata) -> str:

@@ -40,6 +40,8 @@ class Request:
     retries: int = 0  # "Retry failed" rounds so far
     target: str | None = None  # the CI target named with --target; None: each job's is found (or the one target)
     expired: bool = False  # past expires_at when read, by the database's clock (not this host's)
+    escalated_at: float | None = None  # when it was escalated to the next level (None: never)
+    escalated_to: str | None = None  # whom (their mentions)
     #: Where each job was found (or named) when the request was made, with several targets; a
     #: job without an entry is found when it is sent (one target, or not found at request time).
     found_in: Mapping[str, JobTarget] = field(default_factory=dict)
@@ -92,6 +94,8 @@ def _row_to_request(row) -> Request:
         target=m.get("target"),
         expired=bool(m.get("expired")),
         found_in=_found_in(m.get("job_targets")),
+        escalated_at=m.get("escalated_at"),
+        escalated_to=m.get("escalated_to"),
     )
 
 
@@ -238,6 +242,18 @@ class Requests:
             (event or state, by, {"note": note or "", **(detail or {})}),
             tasks,
             owner,
+        )
+
+    def escalate(self, request_id: str, to: str, detail: dict, tasks: Sequence[NewTask] = ()) -> bool:
+        """Mark a pending, unexpired, not yet escalated request escalated to `to`. True for the one
+        winner (however many processes run the escalation), whose `escalated` audit entry and
+        announcements are stored in the same transaction; a request decided first is left alone."""
+        return self._move(
+            request_id,
+            lambda now: [requests_table.c.state == State.PENDING, requests_table.c.expires_at > now, requests_table.c.escalated_at.is_(None)],
+            lambda now: dict(escalated_at=now, escalated_to=to),
+            (AuditEvent.ESCALATED, "system", detail),
+            tasks,
         )
 
     def pending(self, requester: str | None = None) -> list[Request]:

@@ -32,6 +32,8 @@ requests_table = sa.Table(
     # JSON {job id: {target, bucket, region}}: where each job was found (or named) when the request was
     # made, with several targets; NULL: none known (one target, or a request of an earlier release)
     sa.Column("job_targets", sa.Text),
+    sa.Column("escalated_at", sa.Float),  # when it was escalated to the next level (NULL: never)
+    sa.Column("escalated_to", sa.Text),  # whom: the next level's mentions, as the card shows them
     sa.Index("ix_requests_state_expiry", "state", "expires_at"),
     sa.Index("ix_requests_requester_state", "requester", "state"),
 )

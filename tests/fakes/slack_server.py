@@ -36,6 +36,7 @@ class SlackStandIn(LocalServer):
         self.responses: list[Call] = []  # posts to response_url
         self.groups: dict[str, list[str]] = {}
         self.group_error: str | None = None
+        self.scopes: str | None = None  # the bot token's scopes, sent as Slack does (X-OAuth-Scopes); None: not sent
         self.history: dict[str, list[dict]] = {}  # channel -> messages posted there (newest last)
         self.lose_answers: dict[tuple[str, str | None], int] = {}  # accept the call, then drop the connection
         self.delays: dict[tuple[str, str | None], float] = {}  # answer every such call this much later
@@ -185,7 +186,7 @@ class SlackStandIn(LocalServer):
         if failure:
             status, body, headers = failure
             return self._json(h, status, body, headers)
-        self._json(h, 200, call.result)
+        self._json(h, 200, call.result, {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else None)
 
     def _take_stall(self, method: str, channel: str | None) -> threading.Event | None:
         with self.cond:

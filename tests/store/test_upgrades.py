@@ -18,6 +18,9 @@ from bot.store.migrations import SCHEMA_FINGERPRINT, STEPS, fingerprint
 from tests.store.upgrades import RELEASES, dialect_of, empty_database, engine_for, load_legacy_v1, load_release, schema_of
 
 ROOT = Path(__file__).resolve().parents[2]
+V5 = ["added requests.target", "added ci_rate_slots.account"]
+V6 = ["added requests.job_targets"]  # each job's target
+V7 = ["added requests.escalated_at", "added requests.escalated_to"]  # escalation
 OLD_TABLES = ("requests", "audit_log", "job_results", "tasks")
 
 
@@ -56,9 +59,7 @@ def test_each_release_is_upgraded_to_exactly_the_fresh_schema(database_url, rele
     changes = store.migrate()
     store.close()
     assert schema_of(database_url) == fresh
-    assert changes[-3:] == ["added requests.target", "added ci_rate_slots.account", "added requests.job_targets"], (
-        changes
-    )  # every release so far predates v5
+    assert changes[-5:] == [*V5, *V6, *V7], changes  # every release so far predates v5
 
 
 def test_the_schema_fingerprint_is_pinned_beside_the_latest_step():
@@ -89,7 +90,7 @@ def _created(meta: sa.MetaData) -> dict[str, list[str]]:
 
 # Schema changes a contributor could make to schema.py; each must need a new step.
 SCHEMA_CHANGES = {
-    "column": lambda m: m.tables["requests"].append_column(sa.Column("escalated_at", sa.Float)),
+    "column": lambda m: m.tables["requests"].append_column(sa.Column("archived_at", sa.Float)),
     "index": lambda m: sa.Index("ix_requests_kind", m.tables["requests"].c.kind),
     "check-constraint": lambda m: m.tables["requests"].append_constraint(
         sa.CheckConstraint("state IN ('pending','approved','denied','expired','done')", name="ck_state")
@@ -136,9 +137,10 @@ def test_every_old_row_is_kept_and_each_step_recorded_once(database_url, release
     assert [(h.version, h.name) for h in history] == [(s.version, s.name) for s in STEPS]
     assert all(started <= h.applied_at <= finished for h in history)
     expected = "nothing was missing" if release == "latest3" else "added requests.retries; created home_views"
-    assert history[-3].changes == expected
-    assert history[-2].changes == "added requests.target; added ci_rate_slots.account"
-    assert history[-1].changes == "added requests.job_targets"
+    assert history[-4].changes == expected
+    assert history[-3].changes == "; ".join(V5)
+    assert history[-2].changes == "; ".join(V6)
+    assert history[-1].changes == "; ".join(V7)
     assert versions == [SCHEMA_VERSION]
 
 
@@ -152,13 +154,7 @@ def test_steps_look_at_structure_not_the_number(database_url):
     assert "added requests.started_at" not in changes and "added audit_log.hash" in changes
     load_release(database_url, "early3")
     store = Store(database_url)
-    assert store.migrate() == [
-        "added requests.retries",
-        "created home_views",
-        "added requests.target",
-        "added ci_rate_slots.account",
-        "added requests.job_targets",
-    ]
+    assert store.migrate() == ["added requests.retries", "created home_views", *V5, *V6, *V7]
     store.close()
 
 

@@ -16,10 +16,24 @@ def caller_of(body: dict) -> Caller:
     return Caller(body["user"]["id"], channel, body.get("response_url"), (channel, ts) if ts else None)
 
 
+def decider_of(body: dict) -> Caller:
+    """An Approve or Deny click. In a direct message (an escalation's) the clicked message is not
+    the card: it names none, so it is never taken for the card (the decision updates the card)."""
+    caller = caller_of(body)
+    if caller.message and in_direct_message(body, caller.channel_id):
+        return Caller(caller.user_id, caller.channel_id, caller.response_url)
+    return caller
+
+
+def in_direct_message(body: dict, channel: str) -> bool:
+    """A click in a direct message with the bot (Slack names such a channel `directmessage`, its ID starts with D)."""
+    return (body.get("channel") or {}).get("name") == "directmessage" or channel.startswith("D")
+
+
 def register(app, services: Services) -> None:
     @app.action(bk.APPROVE_ACTION)
     def on_approve(ack, body, context):
-        caller, request_id = caller_of(body), body["actions"][0].get("value", "")
+        caller, request_id = decider_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id), context)
         ack()
         if problem:

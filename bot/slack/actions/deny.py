@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.domain import workflow as wf
 from bot.slack import blocks as bk
-from bot.slack.actions.approve import caller_of
+from bot.slack.actions.approve import decider_of
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key, open_view
 
@@ -13,7 +13,7 @@ from bot.slack.services import Services, accept, new_key, open_view
 def register(app, services: Services) -> None:
     @app.action(bk.DENY_ACTION)
     def on_deny(ack, body, context):
-        caller, request_id = caller_of(body), body["actions"][0].get("value", "")
+        caller, request_id = decider_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id), context)
         ack()
         if problem:

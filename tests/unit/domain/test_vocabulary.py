@@ -26,8 +26,21 @@ def test_the_stored_strings_are_unchanged():
     assert [s.value for s in State] == ["pending", "approved", "denied", "withdrawn", "expired", "done"]
     assert [k.value for k in RequestKind] == ["direct", "approval", "cli", "proposal"]
     assert [r.value for r in Result] == ["cancelled", "failed", "unknown"]
-    assert EVENTS == ("requested", "approved", "denied", "withdrawn", "expired", "started", "cancelled", "failed", "refused", "proposed", "dismissed")
-    kinds = ["command", "lookup", "request", "approve", "deny", "deny_click", "execute", "withdraw", "retry", "refresh", "callback"]
+    assert EVENTS == (
+        "requested",
+        "approved",
+        "denied",
+        "withdrawn",
+        "expired",
+        "escalated",
+        "started",
+        "cancelled",
+        "failed",
+        "refused",
+        "proposed",
+        "dismissed",
+    )
+    kinds = ["command", "lookup", "request", "approve", "deny", "deny_click", "execute", "withdraw", "retry", "refresh", "callback", "escalate"]
     assert [k.value for k in TaskKind] == kinds
     assert [k.value for k in CommandKind] == ["cancel", "status", "pending", "help"]
     assert [lane.value for lane in Lane] == ["urgent", "lookup", "slack", "home"]

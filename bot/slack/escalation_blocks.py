@@ -1,0 +1,55 @@
+"""What the next level reads when a request is escalated: the reply in the card's thread, and
+the direct message to each member, with the card's own Approve and Deny buttons (same action
+ids and values, so a click there is a click on the card)."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
+
+from bot.domain.outcomes import StatusAnswer
+from bot.slack.blocks import MAX_BLOCKS, _date, _sections, decision_buttons, esc, status_line
+from bot.store import Request
+
+DM_BLOCK_ID = "escalation"
+
+
+def _waited(request: Request) -> str:
+    """How long it waited for on-call before it was escalated."""
+    seconds = round((request.escalated_at or request.created_at) - request.created_at)
+    return f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
+
+
+def thread_text(request: Request) -> str:
+    """The reply in the card's thread: whom it calls, what is waiting, until when."""
+    to = request.escalated_to or "next level"
+    return (
+        f"🚨 Escalated to {to}: request `{request.id[:8]}` from <@{request.requester}> ({len(request.job_ids)} job(s)) "
+        f"got no decision from on-call in {_waited(request)}; it expires {_date(request.expires_at)}. "
+        "You may approve or deny it on this card."
+    )
+
+
+def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink: str | None) -> tuple[str, list[Block]]:
+    """The direct message to one member: the requester, every job with its evidence, the target,
+    a link to the card, and the decision buttons."""
+    short = f"`{request.id[:8]}`"
+    link = f"<{permalink}|Open the approval card>" if permalink else "The approval card is in the approval channel."
+    text = f"🚨 Escalated to you: request {short} from <@{request.requester}> to cancel {len(request.job_ids)} job(s) is still undecided"
+    fields = [
+        MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
+        MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
+        MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
+        MarkdownTextObject(text=f"*Request*\n{short}"),
+        *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
+    ]
+    head: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text="Escalated: a cancellation request needs a decision")),
+        SectionBlock(text=MarkdownTextObject(text=f"On-call did not decide it in {_waited(request)}. {link}")),
+        SectionBlock(fields=fields),
+    ]
+    footer: list[Block] = [
+        decision_buttons(request, block_id=DM_BLOCK_ID),
+        ContextBlock(elements=[MarkdownTextObject(text="Your decision updates the card; the first decision wins.")]),
+    ]
+    lines = [status_line(s) for s in statuses] if statuses else [f"• `{j}`" for j in request.job_ids]
+    return text, head + _sections(lines, MAX_BLOCKS - len(head) - len(footer)) + footer

@@ -1,0 +1,77 @@
+"""Delivers an escalation's announcements (bot/domain/escalation.py): the reply in the card's
+thread and the direct messages to the next level. Each is fenced with the request still
+pending: once it is decided, withdrawn or expired, nothing more is posted about it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain import announce
+from bot.slack import blocks as bk
+from bot.slack import escalation_blocks as eb
+from bot.slack.calls import slack_call
+from bot.slack.courier import Courier
+from bot.slack.history import posted_replies
+from bot.store import Request, Task
+from bot.work import RetryLater
+
+log = logging.getLogger(__name__)
+
+ESCALATION_EVENT = "cancel_moderation_escalation"
+
+
+class EscalationCourier:
+    def __init__(self, courier: Courier) -> None:
+        self.courier = courier  # its client, store and fences
+        self.client = courier.client
+        self.store = courier.store
+
+    def handlers(self) -> dict:
+        return {announce.ESCALATION: self.reply, announce.ESCALATION_DM: self.dm}
+
+    def reply(self, task: Task) -> None:
+        """The reply in the card's thread mentioning the next level (once: an earlier try is looked for)."""
+        request = self._posted(task)
+        if request is None:
+            return
+        assert request.message_channel and request.message_ts  # _posted waits for them
+        if self.store.work.task_attempts(task.key) and posted_replies(
+            self.client, request.message_channel, request.message_ts, ESCALATION_EVENT, "request_id", request.id
+        ):
+            return
+        if not self.courier._fence(task, pending_request=request.id):
+            return  # decided meanwhile
+        with slack_call("chat.postMessage", failed="slack.escalation_failed", request_id=request.id, logger=log):
+            self.client.chat_postMessage(
+                channel=request.message_channel,
+                thread_ts=request.message_ts,
+                text=eb.thread_text(request),
+                metadata={"event_type": ESCALATION_EVENT, "event_payload": {"request_id": request.id, "part": 1}},
+            )
+
+    def dm(self, task: Task) -> None:
+        """One member's direct message, with a link to the card and its decision buttons."""
+        request = self._posted(task)
+        if request is None:
+            return
+        permalink = self._permalink(request)
+        if not self.courier._fence(task, pending_request=request.id):
+            return
+        post = self.store.work.get_task(f"{request.id}:post")
+        text, blocks = eb.dm_message(request, post.payload.get("statuses") if post else None, permalink)
+        self.courier._dm(task.payload["user_id"], text=text, blocks=bk.as_dicts(blocks), unfurl_links=False, unfurl_media=False)
+
+    def _posted(self, task: Task) -> Request | None:
+        """The request while it is still open and its card is posted; None once it is not open."""
+        request = self.courier._request(task)
+        if not request.is_open:
+            return None
+        if not (request.message_channel and request.message_ts):
+            raise RetryLater(2.0, "approval message not posted yet")
+        return request
+
+    def _permalink(self, request: Request) -> str | None:
+        # Its moment passes: a DM without the link (it names the channel) beats a DM held back.
+        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False, logger=log):
+            return self.client.chat_getPermalink(channel=str(request.message_channel), message_ts=str(request.message_ts)).get("permalink")
+        return None  # refused for good: the message says where the card is instead
