@@ -28,6 +28,7 @@ from bot.store.proposals import CoolingDown
 from bot.tencent.jobid import is_job_id
 from bot.tencent.ratelimit import calls_at
 from bot.tencent.results import CIError, JobStatus
+from bot.work import RetryLater
 
 if TYPE_CHECKING:
     from bot.domain.workflow import Workflow
@@ -38,6 +39,8 @@ CALLBACK = TaskKind.CALLBACK
 #: A proposal's requester, and the actor of its `proposed` entry: no Slack user.
 PROPOSER = "tencent-moderation"
 PROPOSER_NAME = "Tencent moderation"
+UNREACHABLE = "TargetUnreachable"  # several targets: one could not be asked, so where the job is stays open
+UNREACHABLE_RETRY_SECONDS = 30.0
 VERDICTS = {1: "violation", 2: "suspected"}  # the query's Result (0: normal)
 #: What the `proposed` audit entry keeps of the evidence (never a flagged image's link: the parser dropped them).
 EVIDENCE = ("result", "label", "flags", "flagged_snapshots", "flagged_audio", "top_score", "last_flag_ms", "read_at", "data_id")
@@ -96,6 +99,8 @@ class Proposals:
         except CIError as exc:
             if exc.retryable:
                 raise
+            if exc.code == UNREACHABLE:  # not "unknown": a target could not be asked; ask again later, never drop the hint
+                raise RetryLater(UNREACHABLE_RETRY_SECONDS, f"{job_id}: a target could not be asked") from exc
             event(log, "proposal.query_refused", logging.WARNING, job_id=job_id, code=exc.code)
             return None
         self.workflow.evidence.remember("", job_id, reading_of(status, time.time()))  # what cards and the checked cancel show next
