@@ -282,22 +282,24 @@ def decision_buttons(request: Request, block_id: str = "decision") -> ActionsBlo
         from bot.slack.proposal_blocks import proposal_buttons
 
         return proposal_buttons(request, block_id)
+    confirm = ConfirmObject(
+        title="Cancel these jobs?",
+        text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
+        confirm="Cancel the jobs",
+        deny="Back",
+    )
+    return button_pair(request.id, block_id, ("Approve", APPROVE_ACTION, "primary"), confirm, ("Deny", DENY_ACTION, "danger"))
+
+
+def button_pair(
+    request_id: str, block_id: str, yes: tuple[str, str, str | None], confirm: ConfirmObject, no: tuple[str, str, str | None]
+) -> ActionsBlock:
+    """A decision's two buttons, each (text, action id, style): `yes` behind Slack's confirm dialog."""
     return ActionsBlock(
         block_id=block_id,
         elements=[
-            ButtonElement(
-                text="Approve",
-                action_id=APPROVE_ACTION,
-                value=request.id,
-                style="primary",
-                confirm=ConfirmObject(
-                    title="Cancel these jobs?",
-                    text=f"Tencent will stop moderating {len(request.job_ids)} live stream(s). This cannot be undone.",
-                    confirm="Cancel the jobs",
-                    deny="Back",
-                ),
-            ),
-            ButtonElement(text="Deny", action_id=DENY_ACTION, value=request.id, style="danger"),
+            ButtonElement(text=yes[0], action_id=yes[1], value=request_id, style=yes[2], confirm=confirm),
+            ButtonElement(text=no[0], action_id=no[1], value=request_id, style=no[2]),
         ],
     )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     ConfirmObject,
     ContextBlock,
     HeaderBlock,
@@ -38,24 +37,13 @@ def requester(request: Request) -> str:
 
 def proposal_buttons(request: Request, block_id: str = "decision") -> ActionsBlock:
     """Cancel stream (with Slack's confirm dialog) and Dismiss: on the card and on the Home tab."""
-    return ActionsBlock(
-        block_id=block_id,
-        elements=[
-            ButtonElement(
-                text="Cancel stream",
-                action_id=CANCEL_STREAM_ACTION,
-                value=request.id,
-                style="danger",
-                confirm=ConfirmObject(
-                    title="Cancel this stream's moderation?",
-                    text=f"Tencent will stop moderating `{request.job_ids[0]}`. This cannot be undone.",
-                    confirm="Cancel stream",
-                    deny="Back",
-                ),
-            ),
-            ButtonElement(text="Dismiss", action_id=DISMISS_ACTION, value=request.id),
-        ],
+    confirm = ConfirmObject(
+        title="Cancel this stream's moderation?",
+        text=f"Tencent will stop moderating `{request.job_ids[0]}`. This cannot be undone.",
+        confirm="Cancel stream",
+        deny="Back",
     )
+    return bk.button_pair(request.id, block_id, ("Cancel stream", CANCEL_STREAM_ACTION, "danger"), confirm, ("Dismiss", DISMISS_ACTION, None))
 
 
 def proposal_message(request: Request, statuses: list[StatusAnswer] | None = None, mention: str = "") -> tuple[str, list[Block]]:
