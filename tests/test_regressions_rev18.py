@@ -1,0 +1,95 @@
+"""Review of issue 18 (several buckets and regions), second round: reproductions of guarantees
+that do not hold. Every test is `xfail(strict=True)`: it fails today because of the defect named
+in its reason, and turns the suite red once the product is fixed (then drop the mark)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from bot.config import load_settings
+from bot.domain import workflow as wf
+from bot.domain.announce import Caller
+from bot.domain.commands import Cancel, Status
+from bot.domain.policy import Policy, PolicyRules
+from bot.domain.states import Lane, State
+from bot.store import Store
+from bot.tencent.targets import CITargets
+from tests.conftest import SECRET_ID, SECRET_KEY, job
+from tests.targets import targets_env
+from tests.test_config import BASE
+from tests.unit.domain.conftest import drain, make_workflow
+
+ME = "worker-1"
+ONCALL, ONCALL2, REQUESTER = "UONCALL", "UONCALL2", "UREQ"
+CHANNEL = "CWORK"
+
+
+@pytest.fixture
+def store(tmp_path) -> Iterator[Store]:
+    store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+    store.migrate()
+    store.work.register_worker(ME, "host", 1, "boot")
+    yield store
+    store.close()
+
+
+class Directory:
+    def members(self, group_id: str) -> set[str]:
+        return set()
+
+
+def key(prefix: str = "cmd") -> str:
+    return f"{prefix}:{uuid.uuid4().hex}"
+
+
+def settings_for(bj, sg, partner, **overrides: str):
+    keys = {"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
+    env = {k: v for k, v in {**BASE, **keys, **targets_env(bj, sg, partner, **overrides)}.items() if v}
+    return load_settings(env)
+
+
+def global_policy() -> Policy:
+    return Policy(PolicyRules(approver_users=frozenset({ONCALL, ONCALL2}), requester_users=frozenset({REQUESTER})), Directory())
+
+
+def command(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> str:
+    """A cancel command from `user`, run to its end; the id of the request it made."""
+    task = wf.command_task(key(), Caller(user, CHANNEL), Cancel(tuple(jobs), "stream shows violence", target))
+    store.work.enqueue([task])
+    drain(store, workflow)
+    return task.key.split(":", 1)[1][:32]
+
+
+def status(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> None:
+    """`/cancel-moderation status [--target NAME] <jobs>`, run to its end."""
+    task = wf.command_task(key("status"), Caller(user, CHANNEL), Status(tuple(jobs), target), lane=Lane.LOOKUPS, kind=wf.LOOKUP)
+    store.work.enqueue([task])
+    drain(store, workflow)
+
+
+def click(store: Store, workflow: wf.Workflow, kind, request_id: str, user: str) -> None:
+    store.work.enqueue([wf.click_task(key("click"), kind, Caller(user, CHANNEL), request_id, "")])
+    drain(store, workflow)
+
+
+# -- 1. another target's answer about the same job ID decides the checked cancel ------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the checked cancel uses the newest reading of the job ID from ANY target: a `status --target bj` saying ended stops the approved cancel in sg")
+def test_an_ended_job_in_another_target_does_not_stop_the_approved_cancel_in_the_named_one(store, ci, sg, partner):
+    ci.add_job(job(1), state="Success")  # bj: the same job ID, ended long ago
+    sg.add_job(job(1))  # sg: the stream the request is about, still moderating
+    targets = CITargets.from_settings(settings_for(ci, sg, partner))
+    try:
+        workflow = make_workflow(store, targets, global_policy())
+        request_id = command(store, workflow, REQUESTER, job(1), target="sg")
+        assert store.requests.get(request_id).state is State.PENDING
+        status(store, workflow, ONCALL, job(1), target="bj")  # someone looks the ID up in bj meanwhile
+        click(store, workflow, wf.APPROVE, request_id, user=ONCALL2)
+    finally:
+        targets.close()
+    [outcome] = store.requests.get(request_id).outcome
+    assert sg.jobs[job(1)].state == "Cancelled", f"sg's running stream was not cancelled: {outcome}"
