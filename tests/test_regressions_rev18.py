@@ -20,7 +20,7 @@ from bot.tencent.targets import CITargets
 from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
 from tests.targets import targets_env
 from tests.test_config import BASE
-from tests.unit.domain.conftest import drain, make_workflow
+from tests.unit.domain.conftest import announcements, drain, make_workflow
 
 ME = "worker-1"
 ONCALL, ONCALL2, REQUESTER = "UONCALL", "UONCALL2", "UREQ"
@@ -126,3 +126,29 @@ def test_a_cancel_queued_before_a_redeploy_is_not_sent_to_the_bucket_its_target_
     finally:
         after.close()
     assert partner.requests_for("cancel_auditing") == [], "asked for archive-1250000000 @ ap-singapore, cancelled in clips-1300000000"
+
+
+# -- 3. a queued request or look-up naming a target a redeploy removed is never answered ---------
+
+REMOVED = dict(CI_TARGETS="bj=live-1250000000@ap-beijing,partner=clips-1300000000@ap-beijing", CI_TARGET_SG_ENDPOINT="")
+
+
+@pytest.mark.parametrize("kind", ["request", "status"])
+@pytest.mark.xfail(strict=True, reason="a queued request/status naming a target removed by a redeploy crashes (KeyError) on every try: the caller is never told")
+def test_a_queued_command_for_a_target_removed_by_a_redeploy_tells_the_caller(store, ci, sg, partner, kind):
+    sg.add_job(job(3))
+    if kind == "request":  # a requester's `--target sg`: its look-ups run in the look-up lane
+        task = wf.command_task(key(), Caller(REQUESTER, CHANNEL), Cancel((job(3),), "stream shows violence", "sg"))
+    else:
+        task = wf.command_task(key("status"), Caller(ONCALL, CHANNEL), Status((job(3),), "sg"), lane=Lane.LOOKUPS, kind=wf.LOOKUP)
+    store.work.enqueue([task])
+    after = CITargets.from_settings(settings_for(ci, sg, partner, **REMOVED))
+    try:
+        try:
+            drain(store, make_workflow(store, after, global_policy()))
+        except Exception as exc:  # a worker retries it with backoff, and gives it up after MAX_ATTEMPTS, silently
+            pytest.fail(f"the task failed: {type(exc).__name__}: {exc}")
+    finally:
+        after.close()
+    told = [t for t in announcements(store) if "sg" in str(t.payload)]
+    assert told, "the caller was never told that `sg` is no longer a target"
