@@ -4,6 +4,7 @@ in its reason, and turns the suite red once the product is fixed (then drop the 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from bot.tencent.targets import CITargets
 from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
 from tests.fakes.ci_server import Fault
 from tests.targets import targets_env
+from tests.harness import AUDIT, MOD
 from tests.test_cli import cli_env, wait_until
 from tests.test_config import BASE
 from tests.unit.domain.conftest import announcements, drain, make_workflow
@@ -232,3 +234,20 @@ def test_a_cli_cancel_resumed_by_a_bot_is_not_sent_to_another_bucket(ci, sg, par
     finally:
         shared.close()
     assert partner.requests_for("cancel_auditing") == [], f"the operator named archive-1250000000; the bot cancelled in clips-1300000000: {request.outcome}"
+
+
+# -- 6. the audit channel's post of a request over several targets names none --------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the audit channel post of a request whose jobs are in several targets (detail.targets) shows no target at all")
+def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, sg, partner, slack):
+    bot = make_bot(**targets_env(ci, sg, partner))
+    ci.add_job(job(7))  # bj
+    sg.add_job(job(8))
+    bot.command(MOD, f"{job(7)} {job(8)} stream shows violence")
+    [requested] = slack.wait_calls("chat.postMessage", channel=AUDIT, timeout=20)
+    shown = json.dumps(requested.args.get("blocks")) + requested.args.get("text", "")
+    assert "requested" in shown
+    stored = [e.detail for e in bot.runtime.store.audit.entries() if e.event == "requested"]
+    assert stored[0]["target_labels"], stored  # the entry knows both targets
+    assert "live-1250000000" in shown and "archive-1250000000" in shown, f"the audit post names no target: {shown}"
