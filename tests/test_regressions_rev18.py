@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -251,3 +252,30 @@ def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, s
     stored = [e.detail for e in bot.runtime.store.audit.entries() if e.event == "requested"]
     assert stored[0]["target_labels"], stored  # the entry knows both targets
     assert "live-1250000000" in shown and "archive-1250000000" in shown, f"the audit post names no target: {shown}"
+
+
+# -- 7. an on-call's cancel waits for its job's target behind every queued `status` look-up --------
+
+
+@pytest.mark.xfail(strict=True, reason="finding a cancel's target goes through the one FIFO look-up pool: queued `status` look-ups (rate-limited) hold the cancel back for seconds")
+def test_a_cancel_is_located_ahead_of_queued_status_look_ups(store, ci, sg, partner):
+    looked_up = [job(100 + n) for n in range(20)]
+    for j in looked_up:
+        ci.add_job(j)
+    sg.add_job(job(9))
+    targets = CITargets.from_settings(settings_for(ci, sg, partner, CI_RATE_LIMIT="4"))  # look-ups: 3 a second per account
+    try:
+        workflow = make_workflow(store, targets, global_policy(), lookup_concurrency=20)
+        status = threading.Thread(target=workflow.describe_all, args=(looked_up,), daemon=True)  # a bulk `status`
+        status.start()
+        wait_until(lambda: len(ci.requests_for("/video/auditing/")) >= 3, "the look-ups under way", timeout=10)
+        started = time.monotonic()
+        task = wf.command_task(key(), Caller(ONCALL, CHANNEL), Cancel((job(9),), "stream shows violence"))  # on-call: at once
+        store.work.enqueue([task])
+        drain(store, workflow, lanes=(Lane.URGENT,))
+        took = time.monotonic() - started
+        status.join(timeout=60)
+    finally:
+        targets.close()
+    assert sg.jobs[job(9)].state == "Cancelled"
+    assert took < 2.0, f"the approved cancel took {took:.1f} s: its target look-up queued behind {len(looked_up)} status look-ups"
