@@ -331,3 +331,28 @@ def test_every_cli_line_of_an_interrupted_cancel_names_the_target(ci, sg, partne
     lines = [line for line in out.splitlines() if line.startswith(("CANCELLED", "FAILED", "UNKNOWN"))]
     assert any(second in line and "NotSent" in line for line in lines), out + err
     assert all(" in sg (archive-1250000000 @ ap-singapore)" in line for line in lines), "\n".join(lines)
+
+
+# -- 10. the next level's membership lets a global on-call cancel a target's job directly ----------
+
+BOSS = "UBOSS"  # a global on-call who is also in the escalation level
+
+
+@pytest.mark.xfail(strict=True, reason="the executor's per-target guard lets anyone in ESCALATION_USERS through: a global on-call's direct cancel of a job found in sg is sent")
+def test_a_global_on_call_in_the_next_level_does_not_cancel_a_job_of_a_target_with_its_own_on_call_directly(store, ci, sg, partner):
+    sg.add_job(job(13))
+    rules = PolicyRules(
+        approver_users=frozenset({ONCALL, BOSS}),
+        requester_users=frozenset({REQUESTER}),
+        target_oncall=(TargetOnCall("sg", users=frozenset({SG_ONCALL})),),
+        escalation_users=frozenset({BOSS}),
+    )
+    targets = CITargets.from_settings(settings_for(ci, sg, partner, CI_TARGET_SG_APPROVER_USERS=SG_ONCALL))
+    try:
+        workflow = make_workflow(store, targets, Policy(rules, Directory()))
+        command(store, workflow, ONCALL, job(13))  # a global on-call: refused or asked of sg's on-call, not sent
+        assert sg.requests_for("cancel_auditing") == []
+        command(store, workflow, BOSS, job(13))  # the same command from a global on-call who is also the next level
+    finally:
+        targets.close()
+    assert sg.requests_for("cancel_auditing") == [], "sent to sg for someone who is not sg's on-call (only the next level)"
