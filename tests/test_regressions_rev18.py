@@ -25,8 +25,8 @@ from bot.store import AuditFilter, Store
 from bot.tencent.targets import CITargets
 from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
 from tests.fakes.ci_server import Fault
-from tests.targets import targets_env
 from tests.harness import AUDIT, MOD
+from tests.targets import targets_env
 from tests.test_cli import cli_env, wait_until
 from tests.test_config import BASE
 from tests.unit.domain.conftest import announcements, drain, make_workflow
@@ -87,7 +87,10 @@ def click(store: Store, workflow: wf.Workflow, kind, request_id: str, user: str)
 # -- 1. another target's answer about the same job ID decides the checked cancel ------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the checked cancel uses the newest reading of the job ID from ANY target: a `status --target bj` saying ended stops the approved cancel in sg")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the checked cancel uses the job ID's newest reading from ANY target: `status --target bj` saying ended stops the cancel in sg",
+)
 def test_an_ended_job_in_another_target_does_not_stop_the_approved_cancel_in_the_named_one(store, ci, sg, partner):
     ci.add_job(job(1), state="Success")  # bj: the same job ID, ended long ago
     sg.add_job(job(1))  # sg: the stream the request is about, still moderating
@@ -116,7 +119,9 @@ MOVED = dict(  # a redeploy: `sg` now names the partner account's bucket
 )
 
 
-@pytest.mark.xfail(strict=True, reason="a cancel command stores only the target's name: run after a redeploy re-pointed it, it cancels in the new bucket")
+@pytest.mark.xfail(
+    strict=True, reason="a cancel command stores only the target's name: run after a redeploy re-pointed it, it cancels in the new bucket"
+)
 def test_a_cancel_queued_before_a_redeploy_is_not_sent_to_the_bucket_its_target_names_after_it(store, ci, sg, partner):
     sg.add_job(job(2))
     partner.add_job(job(2))  # the same ID in the partner's bucket
@@ -143,7 +148,9 @@ REMOVED = dict(CI_TARGETS="bj=live-1250000000@ap-beijing,partner=clips-130000000
 
 
 @pytest.mark.parametrize("kind", ["request", "status"])
-@pytest.mark.xfail(strict=True, reason="a queued request/status naming a target removed by a redeploy crashes (KeyError) on every try: the caller is never told")
+@pytest.mark.xfail(
+    strict=True, reason="a queued request/status naming a target removed by a redeploy crashes (KeyError) on every try: the caller is never told"
+)
 def test_a_queued_command_for_a_target_removed_by_a_redeploy_tells_the_caller(store, ci, sg, partner, kind):
     sg.add_job(job(3))
     if kind == "request":  # a requester's `--target sg`: its look-ups run in the look-up lane
@@ -178,7 +185,10 @@ def sg_policy() -> Policy:
     return Policy(rules, Directory())
 
 
-@pytest.mark.xfail(strict=True, reason="refused audit entries (a click on an sg request, a command about a job found in sg) carry no target: `audit --target sg` misses them")
+@pytest.mark.xfail(
+    strict=True,
+    reason="refused audit entries (a click on an sg request, a command about a job found in sg) carry no target: `audit --target sg` misses them",
+)
 def test_audit_by_target_finds_the_refusals_about_that_targets_jobs(store, ci, sg, partner):
     sg.add_job(job(4))
     sg.add_job(job(5))
@@ -200,7 +210,10 @@ def test_audit_by_target_finds_the_refusals_about_that_targets_jobs(store, ci, s
 # -- 5. an operator's `cancel --target` taken over by a bot acts on the bot's idea of the name -----
 
 
-@pytest.mark.xfail(strict=True, reason="a CLI request keeps only --target's name: a bot resuming it after the CLI dies sends to whatever bucket the name means in the bot")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a CLI request keeps only --target's name: a bot resuming it after the CLI dies sends to whatever bucket the name means in the bot",
+)
 def test_a_cli_cancel_resumed_by_a_bot_is_not_sent_to_another_bucket(ci, sg, partner, tmp_path):
     sg.add_job(job(6))
     partner.add_job(job(6))  # the same ID in the partner account's bucket
@@ -235,13 +248,17 @@ def test_a_cli_cancel_resumed_by_a_bot_is_not_sent_to_another_bucket(ci, sg, par
         [request] = [shared.requests.get(r.request_id) for r in shared.audit.entries() if r.event == "started"]
     finally:
         shared.close()
-    assert partner.requests_for("cancel_auditing") == [], f"the operator named archive-1250000000; the bot cancelled in clips-1300000000: {request.outcome}"
+    assert partner.requests_for("cancel_auditing") == [], (
+        f"the operator named archive-1250000000; the bot cancelled in clips-1300000000: {request.outcome}"
+    )
 
 
 # -- 6. the audit channel's post of a request over several targets names none --------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the audit channel post of a request whose jobs are in several targets (detail.targets) shows no target at all")
+@pytest.mark.xfail(
+    strict=True, reason="the audit channel post of a request whose jobs are in several targets (detail.targets) shows no target at all"
+)
 def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, sg, partner, slack):
     bot = make_bot(**targets_env(ci, sg, partner))
     ci.add_job(job(7))  # bj
@@ -258,7 +275,10 @@ def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, s
 # -- 7. an on-call's cancel waits for its job's target behind every queued `status` look-up --------
 
 
-@pytest.mark.xfail(strict=True, reason="finding a cancel's target goes through the one FIFO look-up pool: queued `status` look-ups (rate-limited) hold the cancel back for seconds")
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding a cancel's target goes through one FIFO look-up pool: queued `status` look-ups hold the cancel back for seconds",
+)
 def test_a_cancel_is_located_ahead_of_queued_status_look_ups(store, ci, sg, partner):
     looked_up = [job(100 + n) for n in range(20)]
     for j in looked_up:
@@ -285,7 +305,10 @@ def test_a_cancel_is_located_ahead_of_queued_status_look_ups(store, ci, sg, part
 # -- 8. `audit --target` misses the `started` entry of an on-call's cancel without --target ---------
 
 
-@pytest.mark.xfail(strict=True, reason="a direct cancel without --target is located only when sent: its `started` entry names no target, so `audit --target sg` misses it")
+@pytest.mark.xfail(
+    strict=True,
+    reason="a direct cancel without --target is located only when sent: its `started` entry names no target, so `audit --target sg` misses it",
+)
 def test_audit_by_target_finds_every_entry_of_a_direct_cancel_found_there(store, ci, sg, partner):
     sg.add_job(job(10))
     targets = CITargets.from_settings(settings_for(ci, sg, partner))
@@ -302,7 +325,9 @@ def test_audit_by_target_finds_every_entry_of_a_direct_cancel_found_there(store,
 # -- 9. the CLI's line for a job Ctrl-C kept from being sent does not name the target -------------
 
 
-@pytest.mark.xfail(strict=True, reason="`cancel --target sg` interrupted by Ctrl-C: the NotSent lines (and results) of the jobs not sent name no target")
+@pytest.mark.xfail(
+    strict=True, reason="`cancel --target sg` interrupted by Ctrl-C: the NotSent lines (and results) of the jobs not sent name no target"
+)
 def test_every_cli_line_of_an_interrupted_cancel_names_the_target(ci, sg, partner, tmp_path):
     first, second = job(11), job(12)
     sg.add_job(first)
@@ -338,7 +363,10 @@ def test_every_cli_line_of_an_interrupted_cancel_names_the_target(ci, sg, partne
 BOSS = "UBOSS"  # a global on-call who is also in the escalation level
 
 
-@pytest.mark.xfail(strict=True, reason="the executor's per-target guard lets anyone in ESCALATION_USERS through: a global on-call's direct cancel of a job found in sg is sent")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the executor's per-target guard lets anyone in ESCALATION_USERS through: a global on-call's direct cancel of a job found in sg is sent",
+)
 def test_a_global_on_call_in_the_next_level_does_not_cancel_a_job_of_a_target_with_its_own_on_call_directly(store, ci, sg, partner):
     sg.add_job(job(13))
     rules = PolicyRules(
