@@ -384,3 +384,28 @@ def test_a_global_on_call_in_the_next_level_does_not_cancel_a_job_of_a_target_wi
     finally:
         targets.close()
     assert sg.requests_for("cancel_auditing") == [], "sent to sg for someone who is not sg's on-call (only the next level)"
+
+
+# -- 11. a NotOnCall result for a job found in sg when sent does not name sg's bucket ------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="NotOnCall for a job located at send time carries no target: its result names no bucket and `audit --target sg` misses it"
+)
+def test_a_not_on_call_result_names_the_target_the_job_was_found_in(store, ci, sg, partner):
+    sg.add_job(job(14))
+    rules = PolicyRules(
+        approver_users=frozenset({ONCALL}),
+        requester_users=frozenset({REQUESTER}),
+        target_oncall=(TargetOnCall("sg", users=frozenset({SG_ONCALL})),),
+    )
+    targets = CITargets.from_settings(settings_for(ci, sg, partner, CI_TARGET_SG_APPROVER_USERS=SG_ONCALL))
+    try:
+        request_id = command(store, make_workflow(store, targets, Policy(rules, Directory())), ONCALL, job(14))
+    finally:
+        targets.close()
+    [outcome] = store.requests.get(request_id).outcome
+    assert outcome["code"] == "NotOnCall" and sg.requests_for("cancel_auditing") == []
+    about_sg = [e.event for e in store.audit.entries(where=AuditFilter(target="sg")) if e.request_id == request_id]
+    assert outcome.get("target") == "sg (archive-1250000000 @ ap-singapore)", outcome
+    assert "failed" in about_sg, about_sg
