@@ -25,7 +25,8 @@ from bot.store import AuditFilter, Store
 from bot.tencent.targets import CITargets
 from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
 from tests.fakes.ci_server import Fault
-from tests.harness import AUDIT, MOD
+from tests.harness import APPROVALS, AUDIT, MOD
+from tests.harness import ONCALL as ONCALL_USER
 from tests.targets import targets_env
 from tests.test_cli import cli_env, wait_until
 from tests.test_config import BASE
@@ -409,3 +410,23 @@ def test_a_not_on_call_result_names_the_target_the_job_was_found_in(store, ci, s
     about_sg = [e.event for e in store.audit.entries(where=AuditFilter(target="sg")) if e.request_id == request_id]
     assert outcome.get("target") == "sg (archive-1250000000 @ ap-singapore)", outcome
     assert "failed" in about_sg, about_sg
+
+
+# -- 12. the Home tab's last decisions name the target without its bucket and region --------------
+
+
+@pytest.mark.xfail(strict=True, reason="the Home tab's recent decisions name the target by name only (`in sg`), never its bucket and region")
+def test_the_home_tabs_last_decisions_name_the_targets_bucket_and_region(make_bot, ci, sg, partner, slack):
+    bot = make_bot(**targets_env(ci, sg, partner))
+    ci.add_job(job(15))
+    sg.add_job(job(15))  # one ID in two buckets: --target says which
+    bot.command(MOD, f"--target sg {job(15)} looks like spam")
+    slack.wait_calls("chat.postMessage", channel=APPROVALS, timeout=20)
+    bot.click(ONCALL_USER, "approve_request", bot.request_id_from_approval())
+    slack.wait_for(lambda: [r.state for r in bot.runtime.store.requests.recent_decisions(1)] == [State.DONE], what="the request done", timeout=20)
+    published = len(slack.calls_to("views.publish"))
+    bot.home_opened(MOD)
+    [view] = slack.wait_calls("views.publish", published + 1, timeout=20)[published:]
+    recent = json.dumps(view.args["view"]["blocks"])
+    assert "cancelled 1 of 1" in recent and "*sg*" in recent
+    assert "archive-1250000000" in recent, f"the last decisions name `sg` only: {recent}"
