@@ -88,10 +88,6 @@ def click(store: Store, workflow: wf.Workflow, kind, request_id: str, user: str)
 # -- 1. another target's answer about the same job ID decides the checked cancel ------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the checked cancel uses the job ID's newest reading from ANY target: `status --target bj` saying ended stops the cancel in sg",
-)
 def test_an_ended_job_in_another_target_does_not_stop_the_approved_cancel_in_the_named_one(store, ci, sg, partner):
     ci.add_job(job(1), state="Success")  # bj: the same job ID, ended long ago
     sg.add_job(job(1))  # sg: the stream the request is about, still moderating

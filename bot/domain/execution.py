@@ -14,7 +14,7 @@ from typing import Any, Protocol, cast
 
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.evidence import EvidenceCache, is_running
+from bot.domain.evidence import EvidenceCache, Reading, is_running
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.states import JobOutcome, JobTarget, Lane, RequestKind, Result, TaskKind
 from bot.observe import metrics
@@ -222,7 +222,7 @@ class Executor:
     def known_evidence(self, request: Request) -> dict[str, StatusAnswer]:
         """Each job's newest evidence, read without a call: the request card's (stored with its
         post) or a later read in this process (Refresh, `status`, another card)."""
-        return newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids)
+        return newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids, request.target_of)
 
     def _record(self, request_id: str, job_id: str, outcome: JobOutcome, task: Task) -> None:
         """Store a known outcome, retrying a failed write (the database away for a moment) for
@@ -349,15 +349,28 @@ def stored_statuses(store: Store, request: Request) -> list[StatusAnswer]:
     return list((post.payload.get("statuses") if post else None) or [])
 
 
-def newest_evidence(cache: EvidenceCache, stored: list[StatusAnswer], job_ids: Sequence[str]) -> dict[str, StatusAnswer]:
-    """By job: the stored answer, or this process's newer reading of the job if it has one."""
+def newest_evidence(
+    cache: EvidenceCache, stored: list[StatusAnswer], job_ids: Sequence[str], target_of: Callable[[str], str | None] = lambda _job: None
+) -> dict[str, StatusAnswer]:
+    """By job: the stored answer, or this process's newer reading of the job if it has one, read
+    in the target the request acts in for it (`target_of`: its name; None: not known)."""
     known = {s["job_id"]: s for s in stored}
     for job_id in job_ids:
         reading = cache.newest(job_id)
+        if reading is not None and not read_in(reading, target_of(job_id)):
+            continue  # the same job ID in another bucket says nothing of this one
         earlier = known.get(job_id)
         if reading is not None and (earlier is None or not earlier["ok"] or reading.read_at >= earlier.get("read_at", 0.0)):
             known[job_id] = oc.status_dict(job_id, reading.status, reading.read_at, reading.found)
     return known
+
+
+def read_in(reading: Reading, target: str | None) -> bool:
+    """Whether the reading was answered by `target` (a job ID may exist in several buckets). A
+    reading from one target of several counts only for a job known to be there; with one
+    target, readings name none and count."""
+    answered = reading.status.target.split(" ", 1)[0] if reading.status.target else ""
+    return not answered or answered == target
 
 
 def shows_ended(answer: StatusAnswer) -> bool:

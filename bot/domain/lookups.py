@@ -105,7 +105,7 @@ class LookupsMixin(WorkflowParts):
     def card_evidence(self, request: Request) -> list[StatusAnswer]:
         """What a request card shows of each job without a call: the answers read when it was
         posted, each replaced by a newer reading made in this process (Refresh, `status`)."""
-        known = newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids)
+        known = newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids, request.target_of)
         return [known[j] for j in request.job_ids if j in known]
 
     def help_text(self, caller: Caller) -> str:
