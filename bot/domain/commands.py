@@ -50,6 +50,10 @@ class Cancel:
     job_ids: tuple[str, ...]
     reason: str
     target: str = ""  # --target NAME; "": each job's target is found
+    # What --target meant when the command was accepted (several targets): a redeploy before it
+    # runs that points the name at another bucket sends nothing there.
+    bucket: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)

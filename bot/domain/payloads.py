@@ -16,7 +16,8 @@ def command_to_dict(command: Command) -> dict[str, Any]:
     # "target" only when named: a command without one is stored exactly as before
     named = {"target": command.target} if isinstance(command, Cancel | Status) and command.target else {}
     if isinstance(command, Cancel):
-        return {"kind": CommandKind.CANCEL, "job_ids": list(command.job_ids), "reason": command.reason, **named}
+        pinned = {"bucket": command.bucket, "region": command.region} if command.bucket else {}
+        return {"kind": CommandKind.CANCEL, "job_ids": list(command.job_ids), "reason": command.reason, **named, **pinned}
     if isinstance(command, Status):
         return {"kind": CommandKind.STATUS, "job_ids": list(command.job_ids), **named}
     if isinstance(command, Pending):
@@ -33,7 +34,7 @@ def command_from_dict(data: dict[str, Any]) -> Command:
         return Pending()
     if kind == CommandKind.HELP:
         return Help()
-    return Cancel(tuple(data["job_ids"]), data["reason"], data.get("target") or "")
+    return Cancel(tuple(data["job_ids"]), data["reason"], data.get("target") or "", data.get("bucket") or "", data.get("region") or "")
 
 
 @dataclass(frozen=True)

@@ -378,8 +378,18 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         with the bucket and region that name means now. Nothing with one target, as before."""
         if len(self.target_names) < 2:
             return {}
+        if command.target and command.bucket:  # as --target meant when the command was accepted
+            return dict.fromkeys(command.job_ids, JobTarget(command.target, command.bucket, command.region))
         names = dict.fromkeys(command.job_ids, command.target) if command.target else oc.found_where(statuses)
         return {job_id: self._job_target(name) for job_id, name in names.items()}
+
+    def pin_target(self, command: Cancel) -> Cancel:
+        """The command with the bucket and region its --target means now, when it is accepted:
+        it is carried out there or nowhere, whatever a redeploy meanwhile makes of the name."""
+        if not command.target or len(self.target_names) < 2:
+            return command
+        place = self._job_target(command.target)
+        return replace(command, bucket=place.bucket, region=place.region)
 
     def _job_target(self, name: str) -> JobTarget:
         where = getattr(self.ci, "where", None)

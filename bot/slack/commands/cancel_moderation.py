@@ -25,7 +25,7 @@ def register(app, services: Services) -> None:
         if isinstance(parsed, grammar.OpenForm):
             ack()
             return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id, services.workflow.target_labels))
-        problem = accept(services, task_for(caller, parsed), context)
+        problem = accept(services, task_for(services, caller, parsed), context)
         if problem:
             return ack(response_type="ephemeral", text=problem)
         if isinstance(parsed, grammar.Cancel):
@@ -42,8 +42,8 @@ def _attempted(text: str) -> str:
     return first if first in (CommandKind.STATUS, CommandKind.HELP, CommandKind.PENDING) else CommandKind.CANCEL
 
 
-def task_for(caller: Caller, parsed: grammar.Command):
+def task_for(services: Services, caller: Caller, parsed: grammar.Command):
     key = new_key("cmd")
     if isinstance(parsed, grammar.Cancel):
-        return wf.command_task(key, caller, parsed)
+        return wf.command_task(key, caller, services.workflow.pin_target(parsed))
     return wf.command_task(key, caller, parsed, lane=wf.LOOKUPS, kind=wf.LOOKUP)  # status, pending, help

@@ -31,7 +31,7 @@ def register(app, services: Services) -> None:
             metrics.command("cancel", "invalid")
             return ack(response_action="errors", errors={exc.field: str(exc)[:150]})
         caller = Caller(body["user"]["id"], view.get("private_metadata", ""), None)
-        problem = accept(services, task_for(caller, parsed), context)
+        problem = accept(services, task_for(services, caller, parsed), context)
         if problem:
             return ack(response_action="errors", errors={"job_ids": problem[:150]})
         ack()
