@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import job
-from tests.harness import APPROVALS, ONCALL
+from tests.harness import APPROVALS, MOD, ONCALL
 from tests.slack.actions.test_approve import events, request_by_mod
 from tests.slack.test_escalation import (
     BOSS1,
@@ -86,3 +86,17 @@ def test_a_passing_group_read_failure_does_not_lose_the_members_dms(make_bot, ci
     bot.runtime.work.wake()
     _settled(bot, slack)
     assert dms_to(slack, BOSS1) and dms_to(slack, BOSS2), "each member of the next level gets a DM"
+
+
+@pytest.mark.xfail(strict=True, reason="a card Slack refused for good (bot not in APPROVAL_CHANNEL): escalation DMs wait for it forever")
+def test_the_next_level_is_told_even_when_the_card_could_not_be_posted(make_bot, ci, slack, next_level):
+    slack.fail("chat.postMessage", 1, error="not_in_channel", channel=APPROVALS)  # the card is refused for good
+    bot = make_bot(**escalation_env())
+    ci.add_job(job(1), data_id="biz")
+    bot.command(MOD, f"{job(1)} please stop")
+    pending = slack.wait_for(lambda: bot.runtime.store.requests.pending(), what="the request stored")
+    request_id = pending[0].id
+    slack.wait_for(lambda: escalated(bot, request_id), timeout=20, what="the escalation")
+    assert next(e for e in bot.runtime.store.audit.entries() if e.event == "escalated").detail["members"] == [BOSS1, BOSS2, BOSS3]
+    # Nobody saw the card: the DMs (with their own Approve/Deny) are the only way the next level learns of it.
+    slack.wait_for(lambda: all(dms_to(slack, u) for u in (BOSS1, BOSS2, BOSS3)), timeout=15, what="the members' DMs")
