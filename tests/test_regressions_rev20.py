@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from bot.store.schema import tasks_table
 from tests.conftest import job
 from tests.harness import APPROVALS, MOD, ONCALL
 from tests.slack.actions.test_approve import events, request_by_mod
@@ -110,3 +112,26 @@ def test_a_passing_permalink_failure_still_leads_the_member_to_the_card(make_bot
     wait_escalation_posted(slack)
     body = json.dumps([dm.args.get("blocks") for u in (BOSS1, BOSS2, BOSS3) for dm in dms_to(slack, u)])
     assert body.count(f"archives/{APPROVALS}/p") + body.count(f"<#{APPROVALS}>") >= 3, "each DM links to the card (or names its channel)"
+
+
+@pytest.mark.xfail(strict=True, reason="kill -9 after Slack took an escalation DM but before it was recorded: the next process sends it again")
+def test_a_crash_mid_dm_does_not_send_it_twice(make_bot, ci, slack, next_level):
+    eager = dict(HEARTBEAT_SECONDS="0.5", PRESUMED_DEAD_SECONDS="2")
+    release = slack.stall("chat.postMessage", channel=BOSS1)  # the DM lands; the process dies before the answer
+    first = make_bot(**escalation_env(), **eager)
+    request_id = request_by_mod(first, ci, slack, job(1))
+    slack.wait_for(lambda: slack.stalled, timeout=20, what="the DM in flight")
+    dead = _task(first, f"{request_id}:escalation:dm:{BOSS1}").owner
+    first.kill()
+    second = make_bot(**escalation_env(), **eager)
+    taken = lambda: _task(second, f"{request_id}:escalation:dm:{BOSS1}")  # noqa: E731
+    slack.wait_for(lambda: taken().done_at or taken().owner not in (None, dead), timeout=20, what="the DM task taken over")
+    release.set()  # the dead process's call returns to nobody
+    slack.wait_for(lambda: dms_to(slack, BOSS2) and dms_to(slack, BOSS3), timeout=20, what="the other DMs")
+    _settled(second, slack)
+    assert len(dms_to(slack, BOSS1)) == 1, "one DM per member, across kill -9"
+
+
+def _task(bot, key: str):
+    with bot.runtime.store.engine.connect() as conn:
+        return conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).one()
