@@ -135,3 +135,14 @@ def test_a_crash_mid_dm_does_not_send_it_twice(make_bot, ci, slack, next_level):
 def _task(bot, key: str):
     with bot.runtime.store.engine.connect() as conn:
         return conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).one()
+
+
+@pytest.mark.xfail(strict=True, reason="a next-level member whose group Slack cannot read is told 'Only on-call approvers', not that Slack failed")
+def test_a_next_level_member_refused_for_an_unreadable_group_is_told_why(make_bot, ci, slack, next_level):
+    bot = make_bot(**escalation_env(LONG))
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    slack.fail("usergroups.users.list", 1000)  # the next level's group cannot be read (never read before)
+    bot.click(BOSS1, "approve_request", request_id, response_name="boss")
+    answer = slack.wait_response(lambda c: c.method.endswith("boss"))
+    assert bot.runtime.store.requests.get(request_id).state == "pending"  # fails closed: right
+    assert "Only on-call approvers" not in answer.args["text"], "the member is of the next level: the refusal must say Slack failed"
