@@ -355,10 +355,6 @@ def test_every_cli_line_of_an_interrupted_cancel_names_the_target(ci, sg, partne
 BOSS = "UBOSS"  # a global on-call who is also in the escalation level
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the executor's per-target guard lets anyone in ESCALATION_USERS through: a global on-call's direct cancel of a job found in sg is sent",
-)
 def test_a_global_on_call_in_the_next_level_does_not_cancel_a_job_of_a_target_with_its_own_on_call_directly(store, ci, sg, partner):
     sg.add_job(job(13))
     rules = PolicyRules(

@@ -61,8 +61,7 @@ class TargetsPort(CIPort, Protocol):
         ...
 
 
-#: (decider, target) -> why the decider may not act on that target's jobs; None: they may.
-Guard = Callable[[str, str], str | None]
+Guard = Callable[[Request, str], str | None]  # why the request's decider may not act in a target (None: they may)
 
 
 def ci_for(ci: CIPort, target: str | None) -> CIPort:
@@ -269,7 +268,7 @@ class Executor:
             target = targets.target_of(job_id)
         except CIError as error:
             return oc.failed(job_id, error)  # not found, found twice, or a target not asked: nothing sent
-        why = self.guard(request.decided_by or "", target)
+        why = self.guard(request, target)
         if why is not None:
             return oc.failed(job_id, CINotLocated("NotOnCall", why, job_id=job_id))
         return targets.on(target)
@@ -279,7 +278,7 @@ class Executor:
         why = moved(self.ci, place)
         if why is not None:
             return oc.failed(job_id, _about(CINotLocated("TargetChanged", why, job_id=job_id), place))
-        if self.guard is not None and (why := self.guard(request.decided_by or "", place.name)) is not None:
+        if self.guard is not None and (why := self.guard(request, place.name)) is not None:
             return oc.failed(job_id, _about(CINotLocated("NotOnCall", why, job_id=job_id), place))
         return ci_for(self.ci, place.name)
 

@@ -453,10 +453,12 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
             return Role.APPROVER, ()
         return (Role.REQUESTER if role is Role.APPROVER else role), unverified
 
-    def _may_act(self, decider: str, target: str) -> str | None:
-        """The executor's guard: why `decider` may not send a job found in `target` (None: they may)."""
-        oncall = self._target_oncall(target)
-        if oncall is None or self.policy.is_target_oncall(decider, oncall) or self.is_next_level(decider):
+    def _may_act(self, request: Request, target: str) -> str | None:
+        """The executor's guard: why the request's decider may not send a job found in `target`
+        (None: they may). The escalation level decides requests; it never cancels directly."""
+        oncall, decider = self._target_oncall(target), request.decided_by or ""
+        decided = request.kind in (RequestKind.APPROVAL, RequestKind.PROPOSAL)
+        if oncall is None or self.policy.is_target_oncall(decider, oncall) or (decided and self.is_next_level(decider)):
             return None
         return f"found in target `{target}`, whose own on-call alone may act on it ({oncall.named}); nothing was sent"
 

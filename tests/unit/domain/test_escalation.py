@@ -4,6 +4,8 @@ request is decided; the next level decides like on-call, never their own request
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain import workflow as wf
@@ -11,7 +13,7 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Pending
 from bot.domain.escalation import ESCALATE
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
-from bot.domain.states import Announcement, AuditEvent, State
+from bot.domain.states import Announcement, AuditEvent, RequestKind, State
 from bot.store import Task
 from bot.work import RetryLater
 from tests.unit.conftest import Clock, sqlite_store
@@ -188,7 +190,10 @@ def test_the_next_level_decides_a_target_with_its_own_on_call(store, clock):
     )
     _, why = workflow.check_decider(None, Caller(BOSS, "C1"), "t" * 32, "approve")
     assert why is None
-    assert workflow._may_act(BOSS, "sg") is None and workflow._may_act(ONCALL, "sg") is not None
+    decided = replace(store.requests.get("t" * 32), decided_by=BOSS)
+    assert workflow._may_act(decided, "sg") is None
+    assert workflow._may_act(replace(decided, decided_by=ONCALL), "sg") is not None
+    assert workflow._may_act(replace(decided, kind=RequestKind.DIRECT), "sg") is not None  # the next level never cancels directly
 
 
 def test_home_shows_the_next_level_pending_requests_escalated_first(store, workflow, clock):
