@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 
+from bot.store.schema import tasks_table
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
 from tests.harness import APPROVALS, MOD, ONCALL, Bot, bot_env
@@ -63,3 +65,46 @@ def test_a_job_the_card_shows_ended_gets_no_cancel_after_a_restart(ci, slack, da
         assert ci.requests_for("cancel_auditing") == []  # the card said ended: nothing to send
     finally:
         after.stop()
+
+
+@pytest.mark.xfail(strict=True, reason="an acknowledged callback is given up (dropped) after MAX_ATTEMPTS tries through a CI outage of some minutes")
+def test_a_callback_acknowledged_during_a_long_ci_outage_still_proposes(make_bot, ci, slack):
+    """The query API answers 503 for several minutes (12 tries with backoff, about 7 minutes):
+    the callback's task is given up, so when the service is back no proposal ever comes. The
+    minutes are skipped by moving the task's tries forward, as age_requests moves the clock."""
+    bot = make_bot(CALLBACK_TOKEN=TOKEN, CI_MAX_ATTEMPTS="1")
+    flagged_job(ci)
+    for _ in range(200):
+        ci.script(job(1), Fault.error(503, "InternalError", "down"))
+    assert callback(bot, simple_body(job(1))).status_code == 200
+    store = bot.runtime.store
+    [task] = slack.wait_for(lambda: [t for t in callback_tasks(store) if t.attempts >= 1 and t.owner is None], what="the first try failed")
+    with store.engine.begin() as conn:  # eleven tries have failed by now (about 7 minutes of outage)
+        conn.execute(
+            sa.update(tasks_table).where(tasks_table.c.key == task.key, tasks_table.c.owner.is_(None)).values(attempts=11, next_at=0)
+        )
+    [after] = slack.wait_for(
+        lambda: [t for t in callback_tasks(store) if t.done_at is not None or (t.attempts >= 12 and t.owner is None)], what="the twelfth try"
+    )
+    assert not (after.error or "").startswith("given up"), after.error  # acknowledged: it must be looked into once CI is back
+    with ci.lock:
+        ci.faults.clear()  # the service is back
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(tasks_table).where(tasks_table.c.key == task.key, tasks_table.c.owner.is_(None)).values(next_at=0))
+    slack.wait_for(lambda: proposals(store), timeout=20, what="the proposal once the service is back")
+
+
+@pytest.mark.xfail(strict=True, reason="a callback whose query is refused for a moment (AccessDenied: keys being rotated) is dropped for good")
+def test_a_callback_is_not_lost_while_the_target_refuses_access(make_bot, ci, slack):
+    """AccessDenied says the target cannot be asked (the contract counts it with network errors
+    and 5xx), not that the job is unknown: the acknowledged callback must be looked into again."""
+    bot = make_bot(CALLBACK_TOKEN=TOKEN)
+    flagged_job(ci)
+    ci.script(job(1), Fault.error(403, "AccessDenied", "the key's policy is being updated"))
+    assert callback(bot, simple_body(job(1))).status_code == 200
+    store = bot.runtime.store
+    slack.wait_for(lambda: ci.requests_for("/video/auditing/"), what="the first look, refused")
+    slack.wait_for(lambda: proposals(store) or looked_into(store), what="the look finished or retried")
+    with store.engine.begin() as conn:  # skip any retry backoff
+        conn.execute(sa.update(tasks_table).where(tasks_table.c.kind == "callback", tasks_table.c.owner.is_(None)).values(next_at=0))
+    slack.wait_for(lambda: proposals(store), timeout=15, what="the proposal once access is back")
