@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from bot.store.schema import tasks_table
 from tests.conftest import job
-from tests.fakes.ci_server import Fault
+from tests.fakes.ci_server import Fault, Snapshot
 from tests.harness import APPROVALS, MOD, ONCALL, Bot, bot_env
+from tests.slack.test_evidence import FRAME, STREAM, T0
 from tests.targets import targets_env
 from tests.test_callbacks import TOKEN, buttons, callback, callback_tasks, flagged_job, looked_into, proposals, simple_body
 
@@ -108,3 +109,16 @@ def test_a_callback_is_not_lost_while_the_target_refuses_access(make_bot, ci, sl
     with store.engine.begin() as conn:  # skip any retry backoff
         conn.execute(sa.update(tasks_table).where(tasks_table.c.kind == "callback", tasks_table.c.owner.is_(None)).values(next_at=0))
     slack.wait_for(lambda: proposals(store), timeout=15, what="the proposal once access is back")
+
+
+
+@pytest.mark.xfail(strict=True, reason="status evidence (the stream URL) sent by chat.postEphemeral when response_url fails carries no unfurl flags")
+def test_a_status_answer_sent_by_the_fallback_route_is_never_unfurled(make_bot, ci, slack):
+    """The response_url is gone (expired): the `status` answer, with the stream URL, goes by
+    chat.postEphemeral, and that post does not say unfurl_links/unfurl_media false."""
+    bot = make_bot()
+    ci.add_job(job(1), data_id="room-1", url=STREAM, result=1, label="Porn", snapshots=[Snapshot(T0, url=FRAME)])
+    slack.expired.add("gone")
+    bot.command(ONCALL, f"status {job(1)}", response_name="gone")
+    [post] = slack.wait_for(lambda: [c for c in slack.calls_to("chat.postEphemeral") if STREAM in json.dumps(c.args)], what="the answer")
+    assert post.args.get("unfurl_links") is False and post.args.get("unfurl_media") is False
