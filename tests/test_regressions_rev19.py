@@ -157,3 +157,16 @@ def test_callbacks_being_stored_never_turn_a_decision_away(ci, slack, tmp_path):
     finally:
         locker.close()
         bot.stop()
+
+
+@pytest.mark.xfail(strict=True, reason="a running job whose answer lists a flagged snapshot (Result 1) but no job-level Result is never proposed")
+def test_a_flagged_snapshot_without_a_job_level_result_still_proposes(make_bot, ci, slack):
+    """The query's answer has no top-level Result yet (a live job still being moderated) but
+    lists a Snapshot with Result 1: the card itself counts it as a flag (`Porn 1`), the callback
+    says so, yet the callback's look ignores it and proposes nothing."""
+    bot = make_bot(CALLBACK_TOKEN=TOKEN)
+    ci.add_job(job(1), data_id="biz-1", result=None, snapshots=[Snapshot(T0, label="Porn", result=1, url=FRAME)])
+    assert callback(bot, simple_body(job(1))).status_code == 200
+    store = bot.runtime.store
+    slack.wait_for(lambda: looked_into(store), what="the callback looked into")
+    assert len(proposals(store)) == 1
