@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.store.schema import tasks_table
 from tests.conftest import job
 from tests.fakes.ci_server import Fault, Snapshot
-from tests.harness import APPROVALS, MOD, ONCALL, Bot, bot_env
+from tests.harness import APPROVALS, CHANNEL, MOD, ONCALL, Bot, bot_env
 from tests.slack.test_evidence import FRAME, STREAM, T0
 from tests.targets import targets_env
 from tests.test_callbacks import TOKEN, buttons, callback, callback_tasks, flagged_job, looked_into, proposals, simple_body
@@ -81,9 +81,7 @@ def test_a_callback_acknowledged_during_a_long_ci_outage_still_proposes(make_bot
     store = bot.runtime.store
     [task] = slack.wait_for(lambda: [t for t in callback_tasks(store) if t.attempts >= 1 and t.owner is None], what="the first try failed")
     with store.engine.begin() as conn:  # eleven tries have failed by now (about 7 minutes of outage)
-        conn.execute(
-            sa.update(tasks_table).where(tasks_table.c.key == task.key, tasks_table.c.owner.is_(None)).values(attempts=11, next_at=0)
-        )
+        conn.execute(sa.update(tasks_table).where(tasks_table.c.key == task.key, tasks_table.c.owner.is_(None)).values(attempts=11, next_at=0))
     [after] = slack.wait_for(
         lambda: [t for t in callback_tasks(store) if t.done_at is not None or (t.attempts >= 12 and t.owner is None)], what="the twelfth try"
     )
@@ -109,7 +107,6 @@ def test_a_callback_is_not_lost_while_the_target_refuses_access(make_bot, ci, sl
     with store.engine.begin() as conn:  # skip any retry backoff
         conn.execute(sa.update(tasks_table).where(tasks_table.c.kind == "callback", tasks_table.c.owner.is_(None)).values(next_at=0))
     slack.wait_for(lambda: proposals(store), timeout=15, what="the proposal once access is back")
-
 
 
 @pytest.mark.xfail(strict=True, reason="status evidence (the stream URL) sent by chat.postEphemeral when response_url fails carries no unfurl flags")
@@ -170,3 +167,31 @@ def test_a_flagged_snapshot_without_a_job_level_result_still_proposes(make_bot, 
     store = bot.runtime.store
     slack.wait_for(lambda: looked_into(store), what="the callback looked into")
     assert len(proposals(store)) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="Retry failed sends a cancel for a job the bot has just read as ended (status) instead of saying it ended")
+def test_retry_failed_sends_no_cancel_for_a_job_seen_ended(make_bot, ci, slack):
+    """The first cancel was refused (AccessDenied); the job then ended by itself and `status`
+    shows it ended. Retry failed (audited `approved`) sends the cancel again and reports
+    Tencent's InvalidArgument failure, not "already ended: no cancel sent"."""
+    bot = make_bot()
+    ci.add_job(job(1), data_id="room-1", url=STREAM, result=1, label="Porn", snapshots=[Snapshot(T0, url=FRAME)])
+    ci.script(job(1), Fault.error(403, "AccessDenied", "not allowed"))
+    bot.command(ONCALL, f"{job(1)} stop it")
+    result = slack.wait_for(lambda: [c for c in slack.calls_to("chat.postMessage", channel=CHANNEL) if "retry_failed" in json.dumps(c.args)])[-1]
+    retry = next(e["value"] for b in result.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == "retry_failed")
+    ci.jobs[job(1)].state = "Success"  # moderation ended by itself
+    bot.runtime.workflow.evidence.fresh_seconds = 0
+    bot.command(ONCALL, f"status {job(1)}", response_name="status")
+    slack.wait_response(lambda c: c.method.endswith("status") and "*ended* (State Success)" in json.dumps(c.args.get("blocks")))
+    bot.click(ONCALL, "retry_failed", retry, channel=CHANNEL)
+    [final] = slack.wait_for(
+        lambda: [
+            c
+            for c in slack.calls_to("chat.update", channel=CHANNEL)
+            if "no cancel sent" in json.dumps(c.args) or "InvalidArgument" in json.dumps(c.args)
+        ],
+        what="the retried result",
+    )
+    assert len(ci.requests_for("cancel_auditing")) == 1  # the refused first one only
+    assert "no cancel sent" in json.dumps(final.args["blocks"])
