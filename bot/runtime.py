@@ -130,7 +130,8 @@ class Runtime:
         # Moderation callbacks (CALLBACK_TOKEN): stored as hints, looked into at the lowest class.
         self.callbacks = callback.CallbackIntake(settings.callback_token.reveal(), self.work)
         proposals = Proposals(self.workflow, settings.propose_results, settings.proposal_cooldown_seconds, started=self.callbacks.started)
-        self.work.register(proposals.handlers(), PROPOSAL_CLASSES, PROPOSAL_LANES)
+        # A callback acknowledged is never lost: its look is retried (backing off) until CI answers.
+        self.work.register(proposals.handlers(), PROPOSAL_CLASSES, PROPOSAL_LANES, retry_forever=proposals.handlers())
         courier = Courier(
             delivery_client,
             self.store,

@@ -75,7 +75,9 @@ def callback(bot, body, token=TOKEN, version="Simple", data: bytes | None = None
 
 
 def flagged_job(ci, n=1, result=1, state="Auditing"):
-    return ci.add_job(job(n), data_id="biz-1", result=result, label="Porn", state=state, snapshots=[Snapshot(1764720000000, url=FRAME_URL)])
+    """A job whose answer and its one snapshot both carry `result`."""
+    snapshot = Snapshot(1764720000000, result=result, url=FRAME_URL)
+    return ci.add_job(job(n), data_id="biz-1", result=result, label="Porn", state=state, snapshots=[snapshot])
 
 
 def callback_tasks(store) -> list:

@@ -21,7 +21,6 @@ from tests.targets import targets_env
 from tests.test_callbacks import TOKEN, buttons, callback, callback_tasks, flagged_job, looked_into, proposals, simple_body
 
 
-@pytest.mark.xfail(strict=True, reason="with several targets, a callback whose query meets one unreachable target is dropped for good")
 def test_a_callback_is_not_lost_while_another_target_cannot_be_asked(make_bot, ci, sg, partner, slack):
     """The job is flagged in bj; sg answers 503 for a while. The callback was acknowledged, so
     once sg answers again the proposal must still come: the task is retried, not finished."""
@@ -68,7 +67,6 @@ def test_a_job_the_card_shows_ended_gets_no_cancel_after_a_restart(ci, slack, da
         after.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="an acknowledged callback is given up (dropped) after MAX_ATTEMPTS tries through a CI outage of some minutes")
 def test_a_callback_acknowledged_during_a_long_ci_outage_still_proposes(make_bot, ci, slack):
     """The query API answers 503 for several minutes (12 tries with backoff, about 7 minutes):
     the callback's task is given up, so when the service is back no proposal ever comes. The
@@ -93,7 +91,6 @@ def test_a_callback_acknowledged_during_a_long_ci_outage_still_proposes(make_bot
     slack.wait_for(lambda: proposals(store), timeout=20, what="the proposal once the service is back")
 
 
-@pytest.mark.xfail(strict=True, reason="a callback whose query is refused for a moment (AccessDenied: keys being rotated) is dropped for good")
 def test_a_callback_is_not_lost_while_the_target_refuses_access(make_bot, ci, slack):
     """AccessDenied says the target cannot be asked (the contract counts it with network errors
     and 5xx), not that the job is unknown: the acknowledged callback must be looked into again."""
@@ -109,7 +106,6 @@ def test_a_callback_is_not_lost_while_the_target_refuses_access(make_bot, ci, sl
     slack.wait_for(lambda: proposals(store), timeout=15, what="the proposal once access is back")
 
 
-@pytest.mark.xfail(strict=True, reason="status evidence (the stream URL) sent by chat.postEphemeral when response_url fails carries no unfurl flags")
 def test_a_status_answer_sent_by_the_fallback_route_is_never_unfurled(make_bot, ci, slack):
     """The response_url is gone (expired): the `status` answer, with the stream URL, goes by
     chat.postEphemeral, and that post does not say unfurl_links/unfurl_media false."""
@@ -156,7 +152,6 @@ def test_callbacks_being_stored_never_turn_a_decision_away(ci, slack, tmp_path):
         bot.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="a running job whose answer lists a flagged snapshot (Result 1) but no job-level Result is never proposed")
 def test_a_flagged_snapshot_without_a_job_level_result_still_proposes(make_bot, ci, slack):
     """The query's answer has no top-level Result yet (a live job still being moderated) but
     lists a Snapshot with Result 1: the card itself counts it as a flag (`Porn 1`), the callback

@@ -28,7 +28,6 @@ from bot.store.proposals import CoolingDown
 from bot.tencent.jobid import is_job_id
 from bot.tencent.ratelimit import calls_at
 from bot.tencent.results import CIError, JobStatus
-from bot.work import RetryLater
 
 if TYPE_CHECKING:
     from bot.domain.workflow import Workflow
@@ -39,8 +38,9 @@ CALLBACK = TaskKind.CALLBACK
 #: A proposal's requester, and the actor of its `proposed` entry: no Slack user.
 PROPOSER = "tencent-moderation"
 PROPOSER_NAME = "Tencent moderation"
-UNREACHABLE = "TargetUnreachable"  # several targets: one could not be asked, so where the job is stays open
-UNREACHABLE_RETRY_SECONDS = 30.0
+#: Answers that say a target could not be asked (the contract counts AccessDenied with network
+#: errors and 5xx), not that the job is unknown: the callback's look is retried.
+CANNOT_ASK = frozenset({"TargetUnreachable", "AccessDenied"})
 VERDICTS = {1: "violation", 2: "suspected"}  # the query's Result (0: normal)
 #: What the `proposed` audit entry keeps of the evidence (never a flagged image's link: the parser dropped them).
 EVIDENCE = ("result", "label", "flags", "flagged_snapshots", "flagged_audio", "top_score", "last_flag_ms", "read_at", "data_id")
@@ -84,11 +84,18 @@ class Proposals:
         status = self._query(job_id)
         if status is None:
             return
-        verdict = status.result or 0  # none reported: nothing to propose
-        if not is_running(status.state) or verdict not in self.results:
+        verdict = self._verdict(status)
+        if not is_running(status.state) or verdict is None:
             event(log, "proposal.not_confirmed", job_id=job_id, state=status.state, result=verdict)
             return
         self._propose(task, request_id, status, verdict)
+
+    def _verdict(self, status: JobStatus) -> int | None:
+        """The most serious configured verdict the answer shows: the job's own Result, or a
+        flagged snapshot's or audio section's (a job-level Result may be missing); None: none."""
+        shown = {status.result or 0, *(flag.result for flag in status.flags)}
+        matched = sorted(v for v in shown if v in self.results)  # 1 (violation) before 2 (suspected)
+        return matched[0] if matched else None
 
     def _query(self, job_id: str) -> JobStatus | None:
         """What the service says now; None when it does not know the job (or refuses for good).
@@ -99,8 +106,8 @@ class Proposals:
         except CIError as exc:
             if exc.retryable:
                 raise
-            if exc.code == UNREACHABLE:  # not "unknown": a target could not be asked; ask again later, never drop the hint
-                raise RetryLater(UNREACHABLE_RETRY_SECONDS, f"{job_id}: a target could not be asked") from exc
+            if exc.code in CANNOT_ASK:  # not "unknown": the job's target could not be asked; retried, never dropped
+                raise
             event(log, "proposal.query_refused", logging.WARNING, job_id=job_id, code=exc.code)
             return None
         self.workflow.evidence.remember("", job_id, reading_of(status, time.time()))  # what cards and the checked cancel show next

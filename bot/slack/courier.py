@@ -99,7 +99,7 @@ class Courier:
         if not caller.channel_id:  # a click on the Home tab: no channel to whisper in
             return self._dm(caller.user_id, **payload)
         with slack_call("chat.postEphemeral", logger=log) as call:
-            self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **payload)
+            self.client.chat_postEphemeral(channel=caller.channel_id, user=caller.user_id, **_no_unfurl(payload))
         if call.failed:
             self._dm(caller.user_id, **payload)  # e.g. the bot is not in that channel
 

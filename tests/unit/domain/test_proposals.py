@@ -8,7 +8,6 @@ import pytest
 from bot.domain.proposals import Proposals, callback_task
 from bot.store import Task
 from bot.tencent.results import CINotLocated
-from bot.work import RetryLater
 from tests.unit.domain.conftest import job
 
 
@@ -23,7 +22,7 @@ def test_a_callback_whose_target_cannot_be_asked_is_retried_not_dropped(store, c
     proposals = Proposals(workflow, frozenset({1}), cooldown=600)
     ci.describe_errors[job(1)] = CINotLocated("TargetUnreachable", "could not ask sg; nothing was sent", job_id=job(1))
     task = stored(store, callback_task(job(1)))
-    with pytest.raises(RetryLater):
+    with pytest.raises(CINotLocated):  # the runner retries it (backing off), never gives it up
         proposals.on_callback(task)
     assert store.requests.pending() == []
 
