@@ -267,10 +267,6 @@ def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, s
 # -- 7. an on-call's cancel waits for its job's target behind every queued `status` look-up --------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding a cancel's target goes through one FIFO look-up pool: queued `status` look-ups hold the cancel back for seconds",
-)
 def test_a_cancel_is_located_ahead_of_queued_status_look_ups(store, ci, sg, partner):
     looked_up = [job(100 + n) for n in range(20)]
     for j in looked_up:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from bot.config import Settings, Target
 from bot.tencent import jobid
 from bot.tencent.client import CIClient
-from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter
+from bot.tencent.ratelimit import URGENT, Limiter, SlidingWindowLimiter, priority_of
 from bot.tencent.results import CancelResult, CIError, CILocalError, CINotLocated, CIServiceError, JobStatus
 
 NOT_FOUND_CODES = frozenset({"InvalidArgument"})
@@ -79,7 +79,9 @@ class CITargets:
         self.targets = tuple(targets)
         self.clients = dict(clients)
         self._labels = {t.name: t.label for t in self.targets}
+        # A cancel's look-ups have a pool of their own: queued `status` look-ups never hold one back.
         self._pool = ThreadPoolExecutor(max_workers=min(64, 8 * len(self.targets)), thread_name_prefix="ci-locate")
+        self._urgent_pool = ThreadPoolExecutor(max_workers=min(64, 8 * len(self.targets)), thread_name_prefix="ci-locate-urgent")
 
     @classmethod
     def from_settings(cls, settings: Settings, limiter_for: Callable[[str], Limiter] | None = None) -> CITargets:
@@ -118,7 +120,8 @@ class CITargets:
         """Ask every target about the job at once. Raises InvalidJobId before any I/O."""
         jobid.checked(job_id)
         # Each look-up runs in the caller's context: a cancel's look-ups keep its CI priority.
-        futures = {name: self._pool.submit(contextvars.copy_context().run, _answer, self.on(name), job_id) for name in self.clients}
+        pool = self._urgent_pool if priority_of("GET") == URGENT else self._pool
+        futures = {name: pool.submit(contextvars.copy_context().run, _answer, self.on(name), job_id) for name in self.clients}
         return locate(job_id, {name: future.result() for name, future in futures.items()})
 
     def cancel(self, job_id: str, ambiguous: bool = False) -> CancelResult:
@@ -144,6 +147,7 @@ class CITargets:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._urgent_pool.shutdown(wait=False, cancel_futures=True)
         for client in self.clients.values():
             client.close()
 
