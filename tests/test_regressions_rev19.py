@@ -40,7 +40,6 @@ def test_a_callback_is_not_lost_while_another_target_cannot_be_asked(make_bot, c
     assert "cancel_stream" in buttons(card)
 
 
-@pytest.mark.xfail(strict=True, reason="a card Refresh showed the job ended, yet after a restart Approve sends its cancel")
 def test_a_job_the_card_shows_ended_gets_no_cancel_after_a_restart(ci, slack, database_url):
     """The card said `ended` (a Refresh read it); the process restarts (a deploy) before on-call
     clicks Approve. The checked cancel forgets what the card showed: it only knows the answer

@@ -343,9 +343,15 @@ def request_targets(request: Request, ci: CIPort | None = None) -> dict[str, Any
 
 
 def stored_statuses(store: Store, request: Request) -> list[StatusAnswer]:
-    """What the request's card showed when it was posted (each job's answer then)."""
-    post = store.work.get_task(f"{request.id}:post") if request.kind == RequestKind.APPROVAL else None
-    return list((post.payload.get("statuses") if post else None) or [])
+    """What the request's card showed, oldest first: each job's answer when it was posted, then
+    each Refresh's (stored with its update, so another process, or this one after a restart,
+    knows what on-call saw)."""
+    if request.kind not in (RequestKind.APPROVAL, RequestKind.PROPOSAL):
+        return []
+    post = store.work.get_task(f"{request.id}:post")
+    cards = [post] if post else []
+    cards += store.work.tasks_keyed(f"{request.id}:evidence:")
+    return [status for card in cards for status in card.payload.get("statuses") or []]
 
 
 def newest_evidence(
@@ -353,7 +359,11 @@ def newest_evidence(
 ) -> dict[str, StatusAnswer]:
     """By job: the stored answer, or this process's newer reading of the job if it has one, read
     in the target the request acts in for it (`target_of`: its name; None: not known)."""
-    known = {s["job_id"]: s for s in stored}
+    known: dict[str, StatusAnswer] = {}
+    for answer in stored:  # the newest answer that read the job wins
+        earlier = known.get(answer["job_id"])
+        if earlier is None or not earlier["ok"] or (answer["ok"] and answer.get("read_at", 0.0) >= earlier.get("read_at", 0.0)):
+            known[answer["job_id"]] = answer
     for job_id in job_ids:
         reading = cache.newest(job_id)
         if reading is not None and not read_in(reading, target_of(job_id)):

@@ -150,6 +150,13 @@ class WorkItems:
             added += conn.execute(self.db.dialect.insert_ignore(tasks_table, ["key"]).values(**values)).rowcount
         return added
 
+    def tasks_keyed(self, prefix: str) -> list[Task]:
+        """Tasks whose key starts with `prefix` (a literal: no wildcards), in the order stored."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = sa.select(tasks_table).where(tasks_table.c.key.like(escaped + "%", escape="\\")).order_by(tasks_table.c.seq)
+        with self.db.reading() as conn:
+            return [_row_to_task(row) for row in conn.execute(query)]
+
     def get_task(self, key: str) -> Task | None:
         with self.db.reading() as conn:
             row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()

@@ -151,3 +151,9 @@ def test_a_claim_does_not_take_a_task_run_and_given_back_with_a_delay_since_it_l
 
     assert repo.claim_tasks(ME, ["main"], [], limit=1, admit=meanwhile) == []
     assert stored(repo, "a").owner is None and stored(repo, "a").attempts == 1
+
+
+def test_tasks_keyed_match_a_literal_prefix_in_the_order_stored(repo):
+    repo.enqueue([task("r1:evidence:b"), task("r1:post"), task("r1:evidence:a"), task("r1Xevidence:c"), task("r_:evidence:d")])
+    assert [t.key for t in repo.tasks_keyed("r1:evidence:")] == ["r1:evidence:b", "r1:evidence:a"]
+    assert [t.key for t in repo.tasks_keyed("r_:")] == ["r_:evidence:d"]  # `_` is no wildcard
