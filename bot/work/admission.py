@@ -105,13 +105,17 @@ class Admission:
     def finish_voided(self) -> None:
         """Mark voided tasks done. One whose write is still under way (its caller gave up while
         it waited for the database) stays voided until it is found or its write has ended:
-        marked "done" before it lands, it would land unmarked and be run."""
+        marked "done" before it lands, it would land unmarked and be run.
+
+        Between claims: a claim that took a voided task (it read the task before the void) must
+        find it still voided when it starts it; forgotten in between, it would run."""
         queue = self.queue
-        with queue._lock:  # ended before the marking is tried, so the marking saw its outcome
-            keys, ended = list(self.voided), set(self._reported)
-        for key in keys:
-            marked = queue.store.complete_task(key, queue.id, error=VOIDED)
-            with queue._lock:
-                if marked or key in ended:
-                    self.voided.discard(key)
-                    self._reported.discard(key)
+        with queue._claiming:
+            with queue._lock:  # ended before the marking is tried, so the marking saw its outcome
+                keys, ended = list(self.voided), set(self._reported)
+            for key in keys:
+                marked = queue.store.complete_task(key, queue.id, error=VOIDED)
+                with queue._lock:
+                    if marked or key in ended:
+                        self.voided.discard(key)
+                        self._reported.discard(key)
