@@ -105,13 +105,14 @@ class Admission:
     def finish_voided(self) -> None:
         """Mark voided tasks done. One whose write is still under way (its caller gave up while
         it waited for the database) stays voided until it is found or its write has ended:
-        marked "done" before it lands, it would land unmarked and be run."""
+        marked "done" before it lands, it would land unmarked and be run.
+
+        They are forgotten between claims, never between a claim's take and its start: a claim
+        that read one (stored after it noted what runs here) finds it still voided and skips it."""
         queue = self.queue
         with queue._lock:  # ended before the marking is tried, so the marking saw its outcome
             keys, ended = list(self.voided), set(self._reported)
-        for key in keys:
-            marked = queue.store.complete_task(key, queue.id, error=VOIDED)
-            with queue._lock:
-                if marked or key in ended:
-                    self.voided.discard(key)
-                    self._reported.discard(key)
+        settled = [key for key in keys if queue.store.complete_task(key, queue.id, error=VOIDED) or key in ended]
+        with queue._claiming, queue._lock:
+            self.voided.difference_update(settled)
+            self._reported.difference_update(settled)

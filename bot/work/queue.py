@@ -214,7 +214,9 @@ class WorkQueue:
     def _start(self, task: Task) -> None:
         cls = self.class_of(task.kind)
         with self._lock:
-            if task.key in self._running or self._stop.is_set():
+            # Checked again here, not only in the claim's snapshot: a claim may read a task stored
+            # after that snapshot, whose caller has heard "not stored" since (admission.py).
+            if task.key in self._running or task.key in self.admission.voided or self._stop.is_set():
                 return
             self._running[task.key] = (task.lane, cls)
         self._submit(task, cls)
