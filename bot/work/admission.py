@@ -9,6 +9,7 @@ it was not taken."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from bot.work.group_commit import CommitUnknown, GroupCommit, NotCommitted
@@ -28,7 +29,7 @@ class Admission:
     def __init__(self, queue: WorkQueue, queue_limit: int) -> None:
         self.queue = queue
         self.queue_limit = queue_limit
-        self._reserved = 0  # places in the queue taken by tasks being stored before their ack (under queue._lock)
+        self._reserved: Counter[int] = Counter()  # places taken by tasks being stored before their ack, by class (under queue._lock)
         # A burst shares transactions, ahead of other writers.
         self._acks: GroupCommit[NewTask] = GroupCommit(self._store_acks, on_disowned=self._void)
         self.voided: set[str] = set()  # maybe stored, though their caller was told "not taken": never run, marked done
@@ -63,15 +64,21 @@ class Admission:
                 queue._submit(Task(0, task.key, task.kind, task.lane, task.stream, task.payload, queue.id, 0), cls)
         finally:
             with queue._lock:  # queued by now (or not stored): the reservation has done its work
-                self._reserved -= 1
+                self._reserved[cls] -= 1
         return True
 
     def _admit(self, cls: int) -> bool:
         """Reserve a place in the queue (under queue._lock), if there is one. A burst stores its
-        tasks together, so the check counts those still being stored, not only those queued."""
-        if self._reserved + self.queue.queued >= self.queue_limit and not self._make_room(cls):
+        tasks together, so the check counts those still being stored, not only those queued.
+        Places held by lower classes still being stored count as free for `cls`: once queued
+        they can be handed back like any queued one, so a flood of callbacks whose stores are
+        under way never turns a decision away (the queue may then hold, for a moment, one task
+        more per such store: bounded by the threads storing them)."""
+        being_stored = sum(self._reserved.values())
+        lower = sum(n for c, n in self._reserved.items() if c > cls)
+        if being_stored - lower + self.queue.queued >= self.queue_limit and not self._make_room(cls):
             return False
-        self._reserved += 1
+        self._reserved[cls] += 1
         return True
 
     def _make_room(self, cls: int) -> bool:
