@@ -38,7 +38,6 @@ def _settled(bot, slack) -> None:
     slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=20, what="every task done")
 
 
-@pytest.mark.xfail(strict=True, reason="a lost answer to an escalation DM posts the DM again: a member gets two DMs")
 def test_a_lost_answer_to_an_escalation_dm_does_not_send_it_twice(make_bot, ci, slack, next_level):
     slack.lose_answer("chat.postMessage", 1, channel=BOSS1)  # the DM lands; its answer is lost
     bot = make_bot(**escalation_env())
@@ -114,7 +113,6 @@ def test_a_passing_permalink_failure_still_leads_the_member_to_the_card(make_bot
     assert body.count(f"archives/{APPROVALS}/p") + body.count(f"<#{APPROVALS}>") >= 3, "each DM links to the card (or names its channel)"
 
 
-@pytest.mark.xfail(strict=True, reason="kill -9 after Slack took an escalation DM but before it was recorded: the next process sends it again")
 def test_a_crash_mid_dm_does_not_send_it_twice(make_bot, ci, slack, next_level):
     eager = dict(HEARTBEAT_SECONDS="0.5", PRESUMED_DEAD_SECONDS="2")
     release = slack.stall("chat.postMessage", channel=BOSS1)  # the DM lands; the process dies before the answer

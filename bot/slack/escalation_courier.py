@@ -10,14 +10,15 @@ from bot.domain import announce
 from bot.slack import blocks as bk
 from bot.slack import escalation_blocks as eb
 from bot.slack.calls import slack_call
-from bot.slack.courier import Courier
-from bot.slack.history import posted_replies
+from bot.slack.courier import LOOKBACK, Courier
+from bot.slack.history import find_posted, posted_replies
 from bot.store import Request, Task
 from bot.work import RetryLater
 
 log = logging.getLogger(__name__)
 
 ESCALATION_EVENT = "cancel_moderation_escalation"
+ESCALATION_DM_EVENT = "cancel_moderation_escalation_dm"
 
 
 class EscalationCourier:
@@ -50,16 +51,40 @@ class EscalationCourier:
             )
 
     def dm(self, task: Task) -> None:
-        """One member's direct message, with a link to the card and its decision buttons."""
+        """One member's direct message, with a link to the card and its decision buttons. Once:
+        an earlier try is looked for."""
         request = self._posted(task)
         if request is None:
             return
+        user_id = task.payload["user_id"]
         permalink = self._permalink(request)
+        if self._dm_posted_before(task, user_id, request):
+            return
         if not self.courier._fence(task, pending_request=request.id):
             return
         post = self.store.work.get_task(f"{request.id}:post")
         text, blocks = eb.dm_message(request, post.payload.get("statuses") if post else None, permalink)
-        self.courier._dm(task.payload["user_id"], text=text, blocks=bk.as_dicts(blocks), unfurl_links=False, unfurl_media=False)
+        with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
+            self.client.chat_postMessage(
+                channel=user_id,
+                text=text,
+                blocks=bk.as_dicts(blocks),
+                metadata={"event_type": ESCALATION_DM_EVENT, "event_payload": {"task": task.key}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+    def _dm_posted_before(self, task: Task, user_id: str, request: Request) -> bool:
+        """An earlier try of this DM is on record (a lost answer, a worker killed mid-call): is it
+        in the direct message already? Needs im:write (to open it) and im:history; without them
+        the DM is sent (a possible second copy beats none)."""
+        if not self.store.work.task_attempts(task.key):
+            return False
+        with slack_call("conversations.open", failed="slack.history_failed", channel=user_id, logger=log):
+            channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+            oldest = (request.escalated_at or request.created_at) - LOOKBACK
+            return find_posted(self.client, channel, ESCALATION_DM_EVENT, "task", task.key, oldest=oldest) is not None
+        return False
 
     def _posted(self, task: Task) -> Request | None:
         """The request while it is still open and its card is posted; None once it is not open."""
