@@ -29,11 +29,11 @@ def thread_text(request: Request) -> str:
     )
 
 
-def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink: str | None) -> tuple[str, list[Block]]:
+def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink: str | None, channel: str) -> tuple[str, list[Block]]:
     """The direct message to one member: the requester, every job with its evidence, the target,
-    a link to the card, and the decision buttons."""
+    a link to the card (or, without one, the channel it is in), and the decision buttons."""
     short = f"`{request.id[:8]}`"
-    link = f"<{permalink}|Open the approval card>" if permalink else "The approval card is in the approval channel."
+    link = f"<{permalink}|Open the approval card>" if permalink else f"The approval card is in <#{channel}>."
     text = f"🚨 Escalated to you: request {short} from <@{request.requester}> to cancel {len(request.job_ids)} job(s) is still undecided"
     fields = [
         MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),

@@ -32,10 +32,10 @@ class EscalationCourier:
 
     def reply(self, task: Task) -> None:
         """The reply in the card's thread mentioning the next level (once: an earlier try is looked for)."""
-        request = self._posted(task)
-        if request is None:
-            return
-        assert request.message_channel and request.message_ts  # _posted waits for them
+        request = self._open(task)
+        if request is None or not self._card_posted(request):
+            return  # decided meanwhile, or the card was refused for good: no thread to reply in
+        assert request.message_channel and request.message_ts
         if self.store.work.task_attempts(task.key) and posted_replies(
             self.client, request.message_channel, request.message_ts, ESCALATION_EVENT, "request_id", request.id
         ):
@@ -51,19 +51,20 @@ class EscalationCourier:
             )
 
     def dm(self, task: Task) -> None:
-        """One member's direct message, with a link to the card and its decision buttons. Once:
-        an earlier try is looked for."""
-        request = self._posted(task)
+        """One member's direct message, with a link to the card (or, when the card could not be
+        posted, the channel's name) and its decision buttons. Once: an earlier try is looked for."""
+        request = self._open(task)
         if request is None:
             return
         user_id = task.payload["user_id"]
-        permalink = self._permalink(request)
+        permalink = self._permalink(request) if self._card_posted(request) else None
         if self._dm_posted_before(task, user_id, request):
             return
         if not self.courier._fence(task, pending_request=request.id):
             return
         post = self.store.work.get_task(f"{request.id}:post")
-        text, blocks = eb.dm_message(request, post.payload.get("statuses") if post else None, permalink)
+        channel = request.message_channel or self.courier.approval_channel
+        text, blocks = eb.dm_message(request, post.payload.get("statuses") if post else None, permalink, channel)
         with slack_call("chat.postMessage", failed="slack.dm_failed", user=user_id, logger=log):
             self.client.chat_postMessage(
                 channel=user_id,
@@ -73,6 +74,20 @@ class EscalationCourier:
                 unfurl_links=False,
                 unfurl_media=False,
             )
+
+    def _open(self, task: Task) -> Request | None:
+        """The request while it is still open; None once it is not."""
+        request = self.courier._request(task)
+        return request if request.is_open else None
+
+    def _card_posted(self, request: Request) -> bool:
+        """Whether the card is in the channel (False: Slack refused it for good). Its post still
+        on its way: later."""
+        if request.message_channel and request.message_ts:
+            return True
+        if self.store.work.task_done(f"{request.id}:post"):
+            return False  # its task ended without a message: the next level is told without a link
+        raise RetryLater(2.0, "approval message not posted yet")
 
     def _dm_posted_before(self, task: Task, user_id: str, request: Request) -> bool:
         """An earlier try of this DM is on record (a lost answer, a worker killed mid-call): is it
@@ -85,15 +100,6 @@ class EscalationCourier:
             oldest = (request.escalated_at or request.created_at) - LOOKBACK
             return find_posted(self.client, channel, ESCALATION_DM_EVENT, "task", task.key, oldest=oldest) is not None
         return False
-
-    def _posted(self, task: Task) -> Request | None:
-        """The request while it is still open and its card is posted; None once it is not open."""
-        request = self.courier._request(task)
-        if not request.is_open:
-            return None
-        if not (request.message_channel and request.message_ts):
-            raise RetryLater(2.0, "approval message not posted yet")
-        return request
 
     def _permalink(self, request: Request) -> str | None:
         # Its moment passes: a DM without the link (it names the channel) beats a DM held back.
