@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 ESCALATION_EVENT = "cancel_moderation_escalation"
 ESCALATION_DM_EVENT = "cancel_moderation_escalation_dm"
+PERMALINK_TRIES = 6  # runs of a DM task (any retry counts) after which a passing permalink failure is final
 
 
 class EscalationCourier:
@@ -57,7 +58,7 @@ class EscalationCourier:
         if request is None:
             return
         user_id = task.payload["user_id"]
-        permalink = self._permalink(request) if self._card_posted(request) else None
+        permalink = self._permalink(task, request) if self._card_posted(request) else None
         if self._dm_posted_before(task, user_id, request):
             return
         if not self.courier._fence(task, pending_request=request.id):
@@ -101,8 +102,9 @@ class EscalationCourier:
             return find_posted(self.client, channel, ESCALATION_DM_EVENT, "task", task.key, oldest=oldest) is not None
         return False
 
-    def _permalink(self, request: Request) -> str | None:
-        # Its moment passes: a DM without the link (it names the channel) beats a DM held back.
-        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=False, logger=log):
+    def _permalink(self, task: Task, request: Request) -> str | None:
+        """The card's link. A passing failure is tried again a few times; then (or when Slack
+        refuses for good) the DM goes without it and names the channel: its moment passes."""
+        with slack_call("chat.getPermalink", failed="slack.permalink_failed", retry=task.attempts < PERMALINK_TRIES, logger=log):
             return self.client.chat_getPermalink(channel=str(request.message_channel), message_ts=str(request.message_ts)).get("permalink")
-        return None  # refused for good: the message says where the card is instead
+        return None

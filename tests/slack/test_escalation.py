@@ -203,3 +203,12 @@ def test_home_lists_escalated_requests_first(make_bot, ci, slack, next_level):
     text = json.dumps(view.args["view"])
     assert text.index(newer[:8]) < text.index(older[:8]), "the escalated request comes first"
     assert "Escalated" in text
+
+
+def test_a_passing_permalink_failure_is_tried_again_so_each_dm_links_to_the_card(make_bot, ci, slack, next_level):
+    slack.fail("chat.getPermalink", 1)  # internal_error, once
+    bot = make_bot(**escalation_env())
+    request_by_mod(bot, ci, slack, job(1))
+    slack.wait_for(lambda: all(dms_to(slack, u) for u in (BOSS1, BOSS2, BOSS3)), timeout=30, what="the members' DMs")
+    for user in (BOSS1, BOSS2, BOSS3):
+        assert f"archives/{APPROVALS}/p" in json.dumps(dms_to(slack, user)[0].args["blocks"]), user
