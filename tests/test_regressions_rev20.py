@@ -48,7 +48,6 @@ def test_a_lost_answer_to_an_escalation_dm_does_not_send_it_twice(make_bot, ci, 
     assert len(dms_to(slack, BOSS1)) == 1, "one DM per member, however Slack answers"
 
 
-@pytest.mark.xfail(strict=True, reason="a proposal's escalation names its proposer as a Slack user: <@tencent-moderation>")
 def test_an_escalated_proposal_does_not_mention_a_user_that_does_not_exist(make_bot, ci, slack, next_level):
     bot = make_bot(CALLBACK_TOKEN=TOKEN, **escalation_env())
     flagged_job(ci)
