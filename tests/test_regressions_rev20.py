@@ -59,7 +59,6 @@ def test_an_escalated_proposal_does_not_mention_a_user_that_does_not_exist(make_
     assert "<@tencent-moderation>" not in shown, "the proposer is no Slack user: a mention of it renders broken"
 
 
-@pytest.mark.xfail(strict=True, reason="a request stored while escalation was on is still 'escalated' (to nobody) after it is turned off")
 def test_turning_escalation_off_stops_escalations_already_scheduled(make_bot, ci, slack, next_level):
     first = make_bot(**escalation_env(LONG))
     request_id = request_by_mod(first, ci, slack, job(1))

@@ -75,6 +75,8 @@ class EscalationMixin(WorkflowParts):
         return [escalation_task(request_id, self.escalate_after)] if self.escalate_after else []
 
     def on_escalate(self, task: Task) -> None:
+        if not self.escalate_after:
+            return  # escalation turned off since it was scheduled: the current settings decide
         request = self.store.requests.get(task.payload["request_id"])
         if request is None or not request.is_open or request.escalated_at is not None:
             return  # decided, withdrawn or expired before it was due (or escalated by a sibling)
