@@ -100,8 +100,15 @@ class EscalationMixin(WorkflowParts):
 
     def is_next_level(self, user_id: str) -> bool:
         """Whether the user belongs to the escalation level (they may approve and deny like on-call)."""
-        check = getattr(self.policy, "is_next_level", None)  # a policy without escalation has none
-        return bool(check and check(user_id))
+        return self.next_level_check(user_id)[0]
+
+    def next_level_check(self, user_id: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether the user belongs to the escalation level, and its groups that could not be read."""
+        check = getattr(self.policy, "next_level_check", None)  # a policy without escalation has none
+        if not check:
+            return False, ()
+        member, unread = check(user_id)
+        return bool(member), tuple(unread)
 
     def _next_level_rules(self) -> tuple[frozenset[str], frozenset[str]]:
         rules = getattr(self.policy, "rules", None)

@@ -271,11 +271,10 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        why = (
-            None
-            if self.is_next_level(caller.user_id)
-            else self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
-        )
+        next_level, next_unread = self.next_level_check(caller.user_id)
+        why = None if next_level else self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
+        if why and next_unread:
+            why = self._not_allowed(next_unread)  # they may be of the next level: Slack failed, say so
         if why is None and caller.user_id == request.requester:
             why = "You cannot decide your own request; another on-call must."
         if why:
