@@ -103,9 +103,10 @@ class EscalationMixin(WorkflowParts):
         return self.next_level_check(user_id)[0]
 
     def next_level_check(self, user_id: str) -> tuple[bool, tuple[str, ...]]:
-        """Whether the user belongs to the escalation level, and its groups that could not be read."""
+        """Whether the user belongs to the escalation level, and its groups that could not be read.
+        Escalation off: nobody does (settings left from when it was on grant nothing)."""
         check = getattr(self.policy, "next_level_check", None)  # a policy without escalation has none
-        if not check:
+        if not (self.escalate_after and check):
             return False, ()
         member, unread = check(user_id)
         return bool(member), tuple(unread)

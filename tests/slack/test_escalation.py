@@ -212,3 +212,12 @@ def test_a_passing_permalink_failure_is_tried_again_so_each_dm_links_to_the_card
     slack.wait_for(lambda: all(dms_to(slack, u) for u in (BOSS1, BOSS2, BOSS3)), timeout=30, what="the members' DMs")
     for user in (BOSS1, BOSS2, BOSS3):
         assert f"archives/{APPROVALS}/p" in json.dumps(dms_to(slack, user)[0].args["blocks"]), user
+
+
+def test_with_escalation_off_leftover_next_level_settings_grant_no_decision(make_bot, ci, slack, next_level):
+    bot = make_bot(**escalation_env("0"))  # off, with ESCALATION_USERGROUPS and ESCALATION_USERS left set
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    bot.click(BOSS3, "approve_request", request_id, response_name="boss")
+    answer = slack.wait_response(lambda c: c.method.endswith("boss"))
+    assert "Only on-call approvers" in answer.args["text"]
+    assert bot.runtime.store.requests.get(request_id).state == "pending"
