@@ -76,7 +76,7 @@ LANES: dict[str, str] = {
 }
 
 #: Kinds never given up: their moment lasts as long as the request is open (they end with it).
-RETRIED_FOREVER = (ESCALATION_MEMBERS,)
+RETRIED_FOREVER = (ESCALATE, ESCALATION_MEMBERS)
 
 
 def command_task(key: str, caller: Caller, command: Command, lane: Lane = URGENT, kind: TaskKind = COMMAND) -> NewTask:

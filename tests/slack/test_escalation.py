@@ -221,3 +221,10 @@ def test_with_escalation_off_leftover_next_level_settings_grant_no_decision(make
     answer = slack.wait_response(lambda c: c.method.endswith("boss"))
     assert "Only on-call approvers" in answer.args["text"]
     assert bot.runtime.store.requests.get(request_id).state == "pending"
+
+
+def test_the_escalation_and_its_members_follow_up_are_never_given_up(make_bot):
+    """Their moment lasts while the request is open (they end with it): a long Slack or database
+    outage must not drop them after the runner's MAX_ATTEMPTS."""
+    bot = make_bot(**escalation_env(LONG))
+    assert {"escalate", "escalation_members"} <= bot.runtime.work.kinds.retried_forever
