@@ -21,7 +21,7 @@ from bot.domain.proposals import CLASSES as PROPOSAL_CLASSES
 from bot.domain.proposals import LANES as PROPOSAL_LANES
 from bot.domain.proposals import Proposals
 from bot.domain.retention import Retention
-from bot.domain.workflow import CLASSES, LANES, LOOKUPS, URGENT, Workflow
+from bot.domain.workflow import CLASSES, LANES, LOOKUPS, RETRIED_FOREVER, URGENT, Workflow
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.serve import callback
@@ -126,7 +126,7 @@ class Runtime:
             lookup_concurrency=settings.ci_rate_limit,
             execution_concurrency=settings.ci_rate_limit,
         )
-        self.work.register(self.workflow.handlers(), CLASSES, LANES)
+        self.work.register(self.workflow.handlers(), CLASSES, LANES, retry_forever=RETRIED_FOREVER)
         # Moderation callbacks (CALLBACK_TOKEN): stored as hints, looked into at the lowest class.
         self.callbacks = callback.CallbackIntake(settings.callback_token.reveal(), self.work)
         proposals = Proposals(self.workflow, settings.propose_results, settings.proposal_cooldown_seconds, started=self.callbacks.started)

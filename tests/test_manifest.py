@@ -22,8 +22,10 @@ SCOPES_BY_METHOD = {
     "conversations_info": {"channels:read", "groups:read"},
     # Before posting again after a lost answer, the bot looks for its earlier post (by its message
     # metadata) in the audit or approval channel: channels:history for a public channel,
-    # groups:history for a private one. No other history scope (DMs, group DMs) is needed.
-    "conversations_history": {"channels:history", "groups:history"},
+    # groups:history for a private one; and for an escalation's direct message in the DM with the
+    # member: im:write to open it (conversations.open), im:history to read it. No group DMs.
+    "conversations_history": {"channels:history", "groups:history", "im:history"},
+    "conversations_open": "im:write",
     "conversations_replies": {"channels:history", "groups:history"},  # the same, for an entry's thread replies
     "chat_getPermalink": None,  # the audit entry's link to the approval message; needs no scope
     "views_open": None,  # needs a trigger_id, not a scope

@@ -158,7 +158,8 @@ def check_slack(settings: Settings) -> list[Result]:
 
 def check_escalation(settings: Settings) -> list[Result]:
     """With ESCALATE_AFTER_SECONDS: each next-level group exists and has members, and the bot may
-    send them direct messages (chat:write, as for the requester's; no other scope is needed)."""
+    send them direct messages (chat:write, as for the requester's). im:write and im:history only
+    let a retried DM look for its earlier try; without them it is sent (a possible second copy)."""
     if not settings.escalate_after_seconds:
         return []
     client = WebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url, timeout=10)

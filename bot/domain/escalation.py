@@ -9,7 +9,9 @@ survives restarts and no host's clock decides it). When due it moves the request
 and not escalated to escalated in one conditional UPDATE (two processes: one winner), with its
 `escalated` audit entry and its announcements (the card's update, a reply in its thread, one
 direct message per member) in the same transaction. A request decided, withdrawn or expired
-first is left alone: the UPDATE finds nothing to change.
+first is left alone: the UPDATE finds nothing to change. A next-level group Slack cannot read
+then (after a few tries) does not hold the others back: a follow-up task reads it until it can,
+and DMs its members while the request is still open.
 
 A mixin of the Workflow (it shares its store, policy and helpers).
 """
@@ -30,12 +32,13 @@ from bot.work import RetryLater
 
 log = logging.getLogger(__name__)
 
-ESCALATE = TaskKind.ESCALATE
+ESCALATE, ESCALATION_MEMBERS = TaskKind.ESCALATE, TaskKind.ESCALATION_MEMBERS
 ESCALATION, ESCALATION_DM = Announcement.ESCALATION, Announcement.ESCALATION_DM
 #: Tries to read the next level's groups before escalating with what could be read (the thread
-#: reply still mentions the groups; only their members' direct messages are missing).
+#: reply still mentions the groups; their members' direct messages follow once they can be read).
 GROUP_READ_TRIES = 3
 GROUP_RETRY_SECONDS = 5.0
+GROUP_RETRY_MAX_SECONDS = 120.0  # the follow-up's longest wait between reads: a group gone for good is not hammered
 
 
 def escalation_task(request_id: str, after: float) -> NewTask:
@@ -54,6 +57,13 @@ def escalation_dm(request_id: str, user_id: str) -> NewTask:
     """One member's direct message (one key per member: a re-run stores nothing twice)."""
     payload = AnnouncePayload(request_id=request_id, user_id=user_id).to_dict()
     return NewTask(key=f"{request_id}:escalation:dm:{user_id}", kind=ESCALATION_DM, lane=announce.LANE, payload=payload)
+
+
+def members_follow_up(request_id: str, groups: tuple[str, ...]) -> NewTask:
+    """Reads the groups unreadable when the request was escalated until they can be read, then
+    DMs their members (until the request is decided, withdrawn or expired)."""
+    payload = {"request_id": request_id, "groups": list(groups)}
+    return NewTask(key=f"{request_id}:escalation:members", kind=ESCALATION_MEMBERS, lane=Lane.LOOKUPS, payload=payload)
 
 
 def escalated_update(request_id: str) -> NewTask:
@@ -75,6 +85,8 @@ class EscalationMixin(WorkflowParts):
         return [escalation_task(request_id, self.escalate_after)] if self.escalate_after else []
 
     def on_escalate(self, task: Task) -> None:
+        if not self.escalate_after:
+            return  # escalation turned off since it was scheduled: the current settings decide
         request = self.store.requests.get(task.payload["request_id"])
         if request is None or not request.is_open or request.escalated_at is not None:
             return  # decided, withdrawn or expired before it was due (or escalated by a sibling)
@@ -92,14 +104,38 @@ class EscalationMixin(WorkflowParts):
             **({"unread_groups": list(unread)} if unread else {}),
         }
         tasks = [escalated_update(request.id), escalation_reply(request.id), *(escalation_dm(request.id, u) for u in recipients)]
+        tasks += [members_follow_up(request.id, unread)] if unread else []
         if self.store.requests.escalate(request.id, to, detail, tasks):
             event(log, "request.escalated", request_id=request.id, members=len(recipients), unread_groups=len(unread))
             self.wake()
 
+    def on_escalation_members(self, task: Task) -> None:
+        """The DMs of members of groups Slack could not read at the escalation: sent once they can be."""
+        request = self.store.requests.get(task.payload["request_id"])
+        if not self.escalate_after or request is None or not request.is_open:
+            return  # escalation turned off, or decided, withdrawn or expired meanwhile: nobody is told any more
+        members, unread = self._next_level_members(frozenset(task.payload["groups"]), frozenset())
+        recipients = sorted(members - {request.requester})
+        if recipients:  # a member already told has their task stored: stored again, it is ignored
+            self.store.work.enqueue([escalation_dm(request.id, u) for u in recipients])
+            event(log, "request.escalation_members", request_id=request.id, members=len(recipients), unread_groups=len(unread))
+            self.wake()
+        if unread:
+            delay = min(GROUP_RETRY_SECONDS * 2**task.attempts, GROUP_RETRY_MAX_SECONDS)
+            raise RetryLater(delay, f"next level's groups unreadable: {', '.join(unread)}")
+
     def is_next_level(self, user_id: str) -> bool:
         """Whether the user belongs to the escalation level (they may approve and deny like on-call)."""
-        check = getattr(self.policy, "is_next_level", None)  # a policy without escalation has none
-        return bool(check and check(user_id))
+        return self.next_level_check(user_id)[0]
+
+    def next_level_check(self, user_id: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether the user belongs to the escalation level, and its groups that could not be read.
+        Escalation off: nobody does (settings left from when it was on grant nothing)."""
+        check = getattr(self.policy, "next_level_check", None)  # a policy without escalation has none
+        if not (self.escalate_after and check):
+            return False, ()
+        member, unread = check(user_id)
+        return bool(member), tuple(unread)
 
     def _next_level_rules(self) -> tuple[frozenset[str], frozenset[str]]:
         rules = getattr(self.policy, "rules", None)

@@ -96,7 +96,14 @@ class Policy:
     def is_next_level(self, user_id: str) -> bool:
         """Whether the user is in the escalation level (may approve or deny, not cancel directly);
         an unreadable group grants nothing."""
-        return user_id in self.rules.escalation_users or self._member_of_any(user_id, self.rules.escalation_usergroups)[0]
+        return self.next_level_check(user_id)[0]
+
+    def next_level_check(self, user_id: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether the user is in the escalation level, and which of its groups could not be read
+        (a refusal then says Slack failed, not that the user may not decide)."""
+        if user_id in self.rules.escalation_users:
+            return True, ()
+        return self._member_of_any(user_id, self.rules.escalation_usergroups)
 
     def approvers_among(self, users: Iterable[str]) -> set[str]:
         """Which of `users` are on call, reading each approver group once (not once per user:

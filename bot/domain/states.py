@@ -78,6 +78,7 @@ class TaskKind(StrEnum):
     REFRESH = "refresh"  # re-read a request card's evidence
     CALLBACK = "callback"  # a moderation callback's hint: ask the query API, maybe propose
     ESCALATE = "escalate"  # due ESCALATE_AFTER_SECONDS after a request is stored
+    ESCALATION_MEMBERS = "escalation_members"  # the DMs of next-level groups unreadable when it was escalated
 
 
 class Announcement(StrEnum):

@@ -18,7 +18,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
-from bot.domain.escalation import ESCALATE, EscalationMixin
+from bot.domain.escalation import ESCALATE, ESCALATION_MEMBERS, EscalationMixin
 from bot.domain.evidence import EvidenceCache
 from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
 from bot.domain.lookups import REFRESH, LookupsMixin
@@ -53,6 +53,7 @@ CLASSES: dict[str, int] = {
     RETRY: DECIDE,
     REQUEST: POST,
     ESCALATE: POST,
+    ESCALATION_MEMBERS: POST,
     LOOKUP: BACKGROUND,
     REFRESH: POST,  # on-call is looking at the card: before `status`, after every cancel
     **announce.CLASSES,
@@ -70,8 +71,12 @@ LANES: dict[str, str] = {
     LOOKUP: LOOKUPS,
     REFRESH: LOOKUPS,
     ESCALATE: LOOKUPS,  # it may read the next level's groups from Slack: never holding a decision's thread
+    ESCALATION_MEMBERS: LOOKUPS,
     **announce.LANES,
 }
+
+#: Kinds never given up: their moment lasts as long as the request is open (they end with it).
+RETRIED_FOREVER = (ESCALATE, ESCALATION_MEMBERS)
 
 
 def command_task(key: str, caller: Caller, command: Command, lane: Lane = URGENT, kind: TaskKind = COMMAND) -> NewTask:
@@ -142,6 +147,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
             RETRY: self.on_retry,
             REFRESH: self.on_refresh,
             ESCALATE: self.on_escalate,
+            ESCALATION_MEMBERS: self.on_escalation_members,
         }
 
     # -- commands -------------------------------------------------------------------
@@ -271,11 +277,10 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         request = self.store.requests.get(request_id)
         if request is None:
             return None, "That request does not exist (any more)."
-        why = (
-            None
-            if self.is_next_level(caller.user_id)
-            else self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
-        )
+        next_level, next_unread = self.next_level_check(caller.user_id)
+        why = None if next_level else self._decider_problem(caller.user_id, request, request.job_ids, "Only on-call approvers can decide requests.")
+        if why and next_unread:
+            why = self._not_allowed(next_unread)  # they may be of the next level: Slack failed, say so
         if why is None and caller.user_id == request.requester:
             why = "You cannot decide your own request; another on-call must."
         if why:

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTe
 
 from bot.domain.outcomes import StatusAnswer
 from bot.slack.blocks import MAX_BLOCKS, _date, _sections, decision_buttons, esc, status_line
+from bot.slack.proposal_blocks import is_proposal, requester
 from bot.store import Request
 
 DM_BLOCK_ID = "escalation"
@@ -19,31 +20,36 @@ def _waited(request: Request) -> str:
     return f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
 
 
+def _what(request: Request) -> str:
+    """A proposal is called one (its proposer is Tencent moderation, no Slack user)."""
+    return "proposal" if is_proposal(request) else "request"
+
+
 def thread_text(request: Request) -> str:
     """The reply in the card's thread: whom it calls, what is waiting, until when."""
     to = request.escalated_to or "next level"
     return (
-        f"🚨 Escalated to {to}: request `{request.id[:8]}` from <@{request.requester}> ({len(request.job_ids)} job(s)) "
+        f"🚨 Escalated to {to}: {_what(request)} `{request.id[:8]}` from {requester(request)} ({len(request.job_ids)} job(s)) "
         f"got no decision from on-call in {_waited(request)}; it expires {_date(request.expires_at)}. "
-        "You may approve or deny it on this card."
+        f"You may {'cancel the stream or dismiss it' if is_proposal(request) else 'approve or deny it'} on this card."
     )
 
 
-def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink: str | None) -> tuple[str, list[Block]]:
+def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink: str | None, channel: str) -> tuple[str, list[Block]]:
     """The direct message to one member: the requester, every job with its evidence, the target,
-    a link to the card, and the decision buttons."""
-    short = f"`{request.id[:8]}`"
-    link = f"<{permalink}|Open the approval card>" if permalink else "The approval card is in the approval channel."
-    text = f"🚨 Escalated to you: request {short} from <@{request.requester}> to cancel {len(request.job_ids)} job(s) is still undecided"
+    a link to the card (or, without one, the channel it is in), and the decision buttons."""
+    short, what = f"`{request.id[:8]}`", _what(request)
+    link = f"<{permalink}|Open the approval card>" if permalink else f"The approval card is in <#{channel}>."
+    text = f"🚨 Escalated to you: {what} {short} from {requester(request)} to cancel {len(request.job_ids)} job(s) is still undecided"
     fields = [
-        MarkdownTextObject(text=f"*Requested by*\n<@{request.requester}>"),
+        MarkdownTextObject(text=f"*{'Proposed' if is_proposal(request) else 'Requested'} by*\n{requester(request)}"),
         MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
         MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
-        MarkdownTextObject(text=f"*Request*\n{short}"),
+        MarkdownTextObject(text=f"*{what.capitalize()}*\n{short}"),
         *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
     ]
     head: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text="Escalated: a cancellation request needs a decision")),
+        HeaderBlock(text=PlainTextObject(text=f"Escalated: a {'proposal' if is_proposal(request) else 'cancellation request'} needs a decision")),
         SectionBlock(text=MarkdownTextObject(text=f"On-call did not decide it in {_waited(request)}. {link}")),
         SectionBlock(fields=fields),
     ]

@@ -162,6 +162,12 @@ class WorkItems:
             row = conn.execute(sa.select(tasks_table).where(tasks_table.c.key == key)).first()
         return _row_to_task(row) if row else None
 
+    def task_done(self, key: str) -> bool:
+        """Whether the task ran to its end (a stored task that is still open, or none: False)."""
+        with self.db.reading() as conn:
+            done_at = conn.execute(sa.select(tasks_table.c.done_at).where(tasks_table.c.key == key)).scalar()
+        return done_at is not None
+
     def claim_tasks(
         self,
         me: str,

@@ -209,8 +209,9 @@ class SlackStandIn(LocalServer):
             message = {"type": "message", "ts": ts, "text": args.get("text"), "thread_ts": args.get("thread_ts")}
             if args.get("metadata"):
                 message["metadata"] = args["metadata"] if isinstance(args["metadata"], dict) else json.loads(args["metadata"])
-            if not str(args.get("channel", "")).startswith("U"):
-                self.history.setdefault(args.get("channel"), []).append(message)
+            channel = str(args.get("channel", ""))
+            # A post to a user ID lands in the bot's direct message with them (its ID: D + the user's).
+            self.history.setdefault(f"D{channel}" if channel.startswith("U") else channel, []).append(message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
         if method == "conversations.history":
             oldest = float(args.get("oldest") or 0)
@@ -238,6 +239,8 @@ class SlackStandIn(LocalServer):
             return {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1", "team": "Test"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_mode_url}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{args.get('users')}"}}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": args.get("channel"), "is_member": True}}
         return {"ok": True}

@@ -203,3 +203,28 @@ def test_home_lists_escalated_requests_first(make_bot, ci, slack, next_level):
     text = json.dumps(view.args["view"])
     assert text.index(newer[:8]) < text.index(older[:8]), "the escalated request comes first"
     assert "Escalated" in text
+
+
+def test_a_passing_permalink_failure_is_tried_again_so_each_dm_links_to_the_card(make_bot, ci, slack, next_level):
+    slack.fail("chat.getPermalink", 1)  # internal_error, once
+    bot = make_bot(**escalation_env())
+    request_by_mod(bot, ci, slack, job(1))
+    slack.wait_for(lambda: all(dms_to(slack, u) for u in (BOSS1, BOSS2, BOSS3)), timeout=30, what="the members' DMs")
+    for user in (BOSS1, BOSS2, BOSS3):
+        assert f"archives/{APPROVALS}/p" in json.dumps(dms_to(slack, user)[0].args["blocks"]), user
+
+
+def test_with_escalation_off_leftover_next_level_settings_grant_no_decision(make_bot, ci, slack, next_level):
+    bot = make_bot(**escalation_env("0"))  # off, with ESCALATION_USERGROUPS and ESCALATION_USERS left set
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    bot.click(BOSS3, "approve_request", request_id, response_name="boss")
+    answer = slack.wait_response(lambda c: c.method.endswith("boss"))
+    assert "Only on-call approvers" in answer.args["text"]
+    assert bot.runtime.store.requests.get(request_id).state == "pending"
+
+
+def test_the_escalation_and_its_members_follow_up_are_never_given_up(make_bot):
+    """Their moment lasts while the request is open (they end with it): a long Slack or database
+    outage must not drop them after the runner's MAX_ATTEMPTS."""
+    bot = make_bot(**escalation_env(LONG))
+    assert {"escalate", "escalation_members"} <= bot.runtime.work.kinds.retried_forever

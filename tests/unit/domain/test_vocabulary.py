@@ -40,7 +40,21 @@ def test_the_stored_strings_are_unchanged():
         "proposed",
         "dismissed",
     )
-    kinds = ["command", "lookup", "request", "approve", "deny", "deny_click", "execute", "withdraw", "retry", "refresh", "callback", "escalate"]
+    kinds = [
+        "command",
+        "lookup",
+        "request",
+        "approve",
+        "deny",
+        "deny_click",
+        "execute",
+        "withdraw",
+        "retry",
+        "refresh",
+        "callback",
+        "escalate",
+        "escalation_members",
+    ]
     assert [k.value for k in TaskKind] == kinds
     assert [k.value for k in CommandKind] == ["cancel", "status", "pending", "help"]
     assert [lane.value for lane in Lane] == ["urgent", "lookup", "slack", "home"]
