@@ -257,9 +257,6 @@ def test_a_cli_cancel_resumed_by_a_bot_is_not_sent_to_another_bucket(ci, sg, par
 # -- 6. the audit channel's post of a request over several targets names none --------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the audit channel post of a request whose jobs are in several targets (detail.targets) shows no target at all"
-)
 def test_the_audit_post_of_a_request_over_two_targets_names_both(make_bot, ci, sg, partner, slack):
     bot = make_bot(**targets_env(ci, sg, partner))
     ci.add_job(job(7))  # bj
