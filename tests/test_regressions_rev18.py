@@ -19,6 +19,7 @@ from bot.config import load_settings
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Status
+from bot.domain.lookups import refresh_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Lane, State
 from bot.store import AuditFilter, Store
@@ -149,9 +150,6 @@ REMOVED = dict(CI_TARGETS="bj=live-1250000000@ap-beijing,partner=clips-130000000
 
 
 @pytest.mark.parametrize("kind", ["request", "status"])
-@pytest.mark.xfail(
-    strict=True, reason="a queued request/status naming a target removed by a redeploy crashes (KeyError) on every try: the caller is never told"
-)
 def test_a_queued_command_for_a_target_removed_by_a_redeploy_tells_the_caller(store, ci, sg, partner, kind):
     sg.add_job(job(3))
     if kind == "request":  # a requester's `--target sg`: its look-ups run in the look-up lane
@@ -169,6 +167,25 @@ def test_a_queued_command_for_a_target_removed_by_a_redeploy_tells_the_caller(st
         after.close()
     told = [t for t in announcements(store) if "sg" in str(t.payload)]
     assert told, "the caller was never told that `sg` is no longer a target"
+
+
+def test_refresh_of_a_request_whose_target_a_redeploy_removed_tells_the_clicker(store, ci, sg, partner):
+    sg.add_job(job(3))
+    before = CITargets.from_settings(settings_for(ci, sg, partner))
+    try:
+        request_id = command(store, make_workflow(store, before, global_policy()), REQUESTER, job(3), target="sg")
+    finally:
+        before.close()
+    assert store.requests.get(request_id).state is State.PENDING
+    after = CITargets.from_settings(settings_for(ci, sg, partner, **REMOVED))
+    try:
+        workflow = make_workflow(store, after, global_policy())
+        store.work.enqueue([refresh_task(key("refresh"), Caller(ONCALL, CHANNEL), request_id)])
+        drain(store, workflow)  # raises if the task failed
+    finally:
+        after.close()
+    [told] = [t for t in announcements(store) if "cannot be refreshed" in str(t.payload)]
+    assert "`sg` is no longer in CI_TARGETS (bj, partner)" in str(told.payload)
 
 
 # -- 4. `audit --target` misses the refusals about a target's jobs -------------------------------

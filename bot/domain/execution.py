@@ -66,8 +66,18 @@ Guard = Callable[[str, str], str | None]
 
 
 def ci_for(ci: CIPort, target: str | None) -> CIPort:
-    """The port for a request or look-up that named `target` (--target); else `ci` itself."""
+    """The port for a request or look-up that named `target` (--target); else `ci` itself.
+    Check `unknown_target` first: a name that is no target has no port."""
     return cast(TargetsPort, ci).on(target) if target else ci
+
+
+def unknown_target(ci: CIPort, target: str | None) -> str | None:
+    """Why `target`, named by a command or request stored before a redeploy, has no port: it is
+    no longer in CI_TARGETS (the message names those that are); None: it is, or none was named."""
+    names = getattr(ci, "names", None)
+    if not target or names is None or target in names:
+        return None
+    return f"target `{target}` is no longer in CI_TARGETS ({', '.join(names)})"
 
 
 @dataclass(frozen=True)
@@ -322,9 +332,8 @@ def moved(ci: CIPort, place: JobTarget) -> str | None:
     """Why the target a request kept for a job is not where the job was asked for: the name is no
     longer configured, or it means another bucket or region now (a redeploy since the request).
     None: the same target (a place kept without its bucket is checked by name only)."""
-    names = getattr(ci, "names", None)
-    if names is not None and place.name not in names:
-        return f"target `{place.name}` is no longer in CI_TARGETS ({', '.join(names)}); nothing was sent"
+    if (gone := unknown_target(ci, place.name)) is not None:
+        return f"{gone}; nothing was sent"
     where = getattr(ci, "where", None)
     now = where(place.name) if place.bucket and callable(where) else None
     if now is not None and tuple(now) != (place.bucket, place.region):

@@ -20,8 +20,8 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
 from bot.domain.escalation import ESCALATE, EscalationMixin
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
-from bot.domain.lookups import REFRESH, LookupsMixin
+from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish, unknown_target
+from bot.domain.lookups import REFRESH, LookupsMixin, not_asked
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Policy, Role, TargetOnCall
@@ -214,6 +214,8 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         request_id = request_id_of(task)
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
+        if (gone := unknown_target(self.ci, command.target)) is not None:  # queued before a redeploy removed it
+            return self._refuse(task, caller, "cancel", not_asked(gone), job_ids=command.job_ids)
         statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
         found_in = self._found_in(command, statuses)  # kept: the approval acts there without asking again
         may_act, why = self._may_act_on_each(caller.user_id, command, found_in)
