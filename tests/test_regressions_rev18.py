@@ -203,10 +203,6 @@ def sg_policy() -> Policy:
     return Policy(rules, Directory())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refused audit entries (a click on an sg request, a command about a job found in sg) carry no target: `audit --target sg` misses them",
-)
 def test_audit_by_target_finds_the_refusals_about_that_targets_jobs(store, ci, sg, partner):
     sg.add_job(job(4))
     sg.add_job(job(5))
