@@ -400,9 +400,6 @@ def test_a_global_on_call_in_the_next_level_does_not_cancel_a_job_of_a_target_wi
 # -- 11. a NotOnCall result for a job found in sg when sent does not name sg's bucket ------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="NotOnCall for a job located at send time carries no target: its result names no bucket and `audit --target sg` misses it"
-)
 def test_a_not_on_call_result_names_the_target_the_job_was_found_in(store, ci, sg, partner):
     sg.add_job(job(14))
     rules = PolicyRules(

@@ -281,7 +281,7 @@ class Executor:
             return oc.failed(job_id, error)  # not found, found twice, or a target not asked: nothing sent
         why = self.guard(request.decided_by or "", target)
         if why is not None:
-            return oc.failed(job_id, CINotLocated("NotOnCall", why, job_id=job_id))
+            return oc.failed(job_id, _about(CINotLocated("NotOnCall", why, job_id=job_id), place_of(self.ci, target)))
         return targets.on(target)
 
     def _placed(self, job_id: str, request: Request, place: JobTarget) -> CIPort | JobOutcome:
@@ -339,6 +339,13 @@ def moved(ci: CIPort, place: JobTarget) -> str | None:
     if now is not None and tuple(now) != (place.bucket, place.region):
         return f"target `{place.name}` was {place.bucket} @ {place.region} when the request was made and is {now[0]} @ {now[1]} now; nothing was sent"
     return None
+
+
+def place_of(ci: CIPort, name: str) -> JobTarget:
+    """The target of that name with the bucket and region it means now (the name alone if `ci` cannot tell)."""
+    where = getattr(ci, "where", None)
+    bucket, region = (where(name) if callable(where) else None) or ("", "")
+    return JobTarget(name, bucket, region)
 
 
 def _about(error: CINotLocated, place: JobTarget) -> CINotLocated:
