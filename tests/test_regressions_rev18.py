@@ -332,9 +332,6 @@ def test_audit_by_target_finds_every_entry_of_a_direct_cancel_found_there(store,
 # -- 9. the CLI's line for a job Ctrl-C kept from being sent does not name the target -------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="`cancel --target sg` interrupted by Ctrl-C: the NotSent lines (and results) of the jobs not sent name no target"
-)
 def test_every_cli_line_of_an_interrupted_cancel_names_the_target(ci, sg, partner, tmp_path):
     first, second = job(11), job(12)
     sg.add_job(first)

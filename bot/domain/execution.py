@@ -212,7 +212,7 @@ class Executor:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
-            outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
+            outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent", self._label(job_id, request, located))
         elif outcome is None and record.sends == 0 and answer is not None and shows_ended(answer):
             outcome = oc.already_ended(job_id, answer)  # checked cancel: nothing to send
             self._keep(request_id, job_id, outcome)
@@ -237,6 +237,15 @@ class Executor:
             confirmed=outcome.get("confirmed", False),
         )
         return outcome
+
+    def _label(self, job_id: str, request: Request, located: str | CIError | None) -> str:
+        """How outcomes name the target this job would be sent to: where the request keeps it, the
+        target it named, or where this run found it; "" when not known (or with one target)."""
+        place = request.found_in.get(job_id)
+        name = request.target or (located if isinstance(located, str) else None)
+        if place is None and name and len(getattr(self.ci, "names", ())) > 1:
+            place = place_of(self.ci, name)
+        return place.label if place else ""
 
     def _to_send(self, request: Request, record: JobRecord, known: dict[str, StatusAnswer], stop: StopFlag | None) -> bool:
         """Whether this run sends the job unless something changes (as _job decides): not stopped,
@@ -345,7 +354,7 @@ class Executor:
             return oc.cancelled(job_id, ci.cancel(job_id))
         except CIError as error:
             if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
-                return oc.not_sent(job_id, error.message)
+                return oc.not_sent(job_id, error.message, error.target)
             return self._explain(job_id, error, sent_before, ci)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
