@@ -415,7 +415,6 @@ def test_a_not_on_call_result_names_the_target_the_job_was_found_in(store, ci, s
 # -- 12. the Home tab's last decisions name the target without its bucket and region --------------
 
 
-@pytest.mark.xfail(strict=True, reason="the Home tab's recent decisions name the target by name only (`in sg`), never its bucket and region")
 def test_the_home_tabs_last_decisions_name_the_targets_bucket_and_region(make_bot, ci, sg, partner, slack):
     bot = make_bot(**targets_env(ci, sg, partner))
     ci.add_job(job(15))
