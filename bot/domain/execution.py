@@ -65,8 +65,18 @@ Guard = Callable[[Request, str], str | None]  # why the request's decider may no
 
 
 def ci_for(ci: CIPort, target: str | None) -> CIPort:
-    """The port for a request or look-up that named `target` (--target); else `ci` itself."""
+    """The port for a request or look-up that named `target` (--target); else `ci` itself.
+    Check `unknown_target` first: a name that is no target has no port."""
     return cast(TargetsPort, ci).on(target) if target else ci
+
+
+def unknown_target(ci: CIPort, target: str | None) -> str | None:
+    """Why `target`, named by a command or request stored before a redeploy, has no port: it is
+    no longer in CI_TARGETS (the message names those that are); None: it is, or none was named."""
+    names = getattr(ci, "names", None)
+    if not target or names is None or target in names:
+        return None
+    return f"target `{target}` is no longer in CI_TARGETS ({', '.join(names)})"
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,10 @@ class Executor:
         (a database blip) stay open and the task is retried.
         """
         started = time.monotonic()
+        todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
+        known = self.known_evidence(request) if todo else {}
+        located = self._locate(request, [r for r in todo if self._to_send(request, r, known, stop)])
+        found = {job_id: place_of(self.ci, name) for job_id, name in located.items() if isinstance(name, str)}
         self.store.requests.mark_started(
             request.id,
             request.decided_by or "system",
@@ -145,11 +159,9 @@ class Executor:
                 "requester": request.requester,
                 "channel": request.origin_channel,
                 "job_ids": list(request.job_ids),
-                **request_targets(request, self.ci),
+                **oc.targets_detail(request.target, {**found, **request.found_in}, request.job_ids, self.ci),
             },
         )
-        todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
-        known = self.known_evidence(request) if todo else {}
         lost = threading.Event()
 
         def one(record: JobRecord) -> None:
@@ -157,7 +169,7 @@ class Executor:
                 return
             try:
                 with calls_at(URGENT), writes_first():  # the cancel (and confirming it) before look-ups
-                    outcome = self._job(request.id, record, task, stop, request, known.get(record.job_id))
+                    outcome = self._job(request.id, record, task, stop, request, known.get(record.job_id), located.get(record.job_id))
             except LostHold:
                 self._forget(request.id, record.job_id)  # the new holder decides what to send
                 lost.set()
@@ -187,19 +199,26 @@ class Executor:
         return [r.outcome for r in records if r.outcome is not None]
 
     def _job(
-        self, request_id: str, record: JobRecord, task: Task, stop: StopFlag | None, request: Request, answer: StatusAnswer | None = None
+        self,
+        request_id: str,
+        record: JobRecord,
+        task: Task,
+        stop: StopFlag | None,
+        request: Request,
+        answer: StatusAnswer | None = None,
+        located: str | CIError | None = None,
     ) -> JobOutcome:
         job_id = record.job_id
         outcome = self._recall(request_id, job_id)  # known on an earlier try, not stored then
         if outcome is None and stop is not None and stop.is_set():
-            outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent")
+            outcome = oc.not_sent(job_id, "stopped (Ctrl-C) before it was sent", self._label(job_id, request, located))
         elif outcome is None and record.sends == 0 and answer is not None and shows_ended(answer):
             outcome = oc.already_ended(job_id, answer)  # checked cancel: nothing to send
             self._keep(request_id, job_id, outcome)
         elif outcome is None:
             if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
-            port = self._port(job_id, request)
+            port = self._port(job_id, request, located)
             outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
             self.evidence.forget(job_id)  # a cancel may have ended it: the next card reads again
             outcome = oc.with_evidence(outcome, answer)
@@ -217,6 +236,44 @@ class Executor:
             confirmed=outcome.get("confirmed", False),
         )
         return outcome
+
+    def _label(self, job_id: str, request: Request, located: str | CIError | None) -> str:
+        """How outcomes name the target this job would be sent to: where the request keeps it, the
+        target it named, or where this run found it; "" when not known (or with one target)."""
+        place = request.found_in.get(job_id)
+        name = request.target or (located if isinstance(located, str) else None)
+        if place is None and name and len(getattr(self.ci, "names", ())) > 1:
+            place = place_of(self.ci, name)
+        return place.label if place else ""
+
+    def _to_send(self, request: Request, record: JobRecord, known: dict[str, StatusAnswer], stop: StopFlag | None) -> bool:
+        """Whether this run sends the job unless something changes (as _job decides): not stopped,
+        no outcome known from an earlier try, and not shown ended before any send."""
+        if (stop is not None and stop.is_set()) or self._recall(request.id, record.job_id) is not None:
+            return False
+        answer = known.get(record.job_id)
+        return not (record.sends == 0 and answer is not None and shows_ended(answer))
+
+    def _locate(self, request: Request, todo: Sequence[JobRecord]) -> dict[str, str | CIError]:
+        """Several targets: the target of each job to send that the request does not place, found
+        before the `started` entry so that it names them (and each is sent there, not asked again).
+        A job sent before (a re-run: `started` is written) or whose look-up broke is left out: it is
+        found when sent, as before."""
+        unplaced = [r.job_id for r in todo if r.sends == 0 and r.job_id not in request.found_in] if not request.target else []
+        if len(getattr(self.ci, "names", ())) < 2 or not unplaced:
+            return {}
+
+        def one(job_id: str) -> str | CIError | None:
+            try:
+                with calls_at(URGENT):  # finding where to cancel is part of the cancel
+                    return self._target_of(job_id)
+            except Exception:
+                log.exception("execution.locate_error", extra={"fields": {"request_id": request.id, "job_id": job_id}})
+                return None
+
+        with ThreadPoolExecutor(max_workers=min(len(unplaced), self.concurrency), thread_name_prefix="locate") as pool:
+            answers = dict(zip(unplaced, pool.map(one, unplaced), strict=True))
+        return {job_id: answer for job_id, answer in answers.items() if answer is not None}
 
     def known_evidence(self, request: Request) -> dict[str, StatusAnswer]:
         """Each job's newest evidence, read without a call: the request card's (stored with its
@@ -254,24 +311,30 @@ class Executor:
         with self._known_lock:
             self._known.pop((request_id, job_id), None)
 
-    def _port(self, job_id: str, request: Request) -> CIPort | JobOutcome:
+    def _port(self, job_id: str, request: Request, located: str | CIError | None = None) -> CIPort | JobOutcome:
         """Where to send the job: where the request found it (or the target it named), if that
-        target still means the same bucket; else every target's port. With a guard, a decider
-        who is not the job's target's on-call sends nothing (the outcome says who can act)."""
+        target still means the same bucket; else where it was found for this run (`located`), or
+        every target's port. With a guard, a decider who is not the job's target's on-call sends
+        nothing (the outcome says who can act)."""
         place = request.found_in.get(job_id) or (JobTarget(request.target) if request.target else None)
         if place is not None:
             return self._placed(job_id, request, place)
-        if self.guard is None:
-            return self.ci
-        targets = cast(TargetsPort, self.ci)
+        if located is None and self.guard is not None:
+            located = self._target_of(job_id)
+        if isinstance(located, CIError):
+            return oc.failed(job_id, located)  # not found, found twice, or a target not asked: nothing sent
+        if located is None:
+            return self.ci  # found as it is sent
+        if self.guard is not None and (why := self.guard(request, located)) is not None:
+            return oc.failed(job_id, _about(CINotLocated("NotOnCall", why, job_id=job_id), place_of(self.ci, located)))
+        return ci_for(self.ci, located)
+
+    def _target_of(self, job_id: str) -> str | CIError:
+        """The one target that knows the job, or why it cannot be told (nothing is sent then)."""
         try:
-            target = targets.target_of(job_id)
+            return cast(TargetsPort, self.ci).target_of(job_id)
         except CIError as error:
-            return oc.failed(job_id, error)  # not found, found twice, or a target not asked: nothing sent
-        why = self.guard(request, target)
-        if why is not None:
-            return oc.failed(job_id, CINotLocated("NotOnCall", why, job_id=job_id))
-        return targets.on(target)
+            return error
 
     def _placed(self, job_id: str, request: Request, place: JobTarget) -> CIPort | JobOutcome:
         """The port of the target the request acts in for this job, without asking anyone."""
@@ -290,7 +353,7 @@ class Executor:
             return oc.cancelled(job_id, ci.cancel(job_id))
         except CIError as error:
             if isinstance(error, CINotSent) and not oc.may_have_applied(error, sent_before):
-                return oc.not_sent(job_id, error.message)
+                return oc.not_sent(job_id, error.message, error.target)
             return self._explain(job_id, error, sent_before, ci)
         except Exception as exc:  # anything else: the job may or may not have been sent
             log.exception("execution.job_error", extra={"fields": {"job_id": job_id}})
@@ -321,14 +384,20 @@ def moved(ci: CIPort, place: JobTarget) -> str | None:
     """Why the target a request kept for a job is not where the job was asked for: the name is no
     longer configured, or it means another bucket or region now (a redeploy since the request).
     None: the same target (a place kept without its bucket is checked by name only)."""
-    names = getattr(ci, "names", None)
-    if names is not None and place.name not in names:
-        return f"target `{place.name}` is no longer in CI_TARGETS ({', '.join(names)}); nothing was sent"
+    if (gone := unknown_target(ci, place.name)) is not None:
+        return f"{gone}; nothing was sent"
     where = getattr(ci, "where", None)
     now = where(place.name) if place.bucket and callable(where) else None
     if now is not None and tuple(now) != (place.bucket, place.region):
         return f"target `{place.name}` was {place.bucket} @ {place.region} when the request was made and is {now[0]} @ {now[1]} now; nothing was sent"
     return None
+
+
+def place_of(ci: CIPort, name: str) -> JobTarget:
+    """The target of that name with the bucket and region it means now (the name alone if `ci` cannot tell)."""
+    where = getattr(ci, "where", None)
+    bucket, region = (where(name) if callable(where) else None) or ("", "")
+    return JobTarget(name, bucket, region)
 
 
 def _about(error: CINotLocated, place: JobTarget) -> CINotLocated:

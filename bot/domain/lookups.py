@@ -11,7 +11,7 @@ from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.commands import USAGE, Help, Pending, Status
-from bot.domain.execution import ci_for, newest_evidence, stored_statuses
+from bot.domain.execution import ci_for, newest_evidence, request_targets, stored_statuses, unknown_target
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import ClickPayload, CommandPayload
@@ -42,6 +42,11 @@ class HomeData:
     evidence: dict[str, list[StatusAnswer]] = field(default_factory=dict)  # by open request: what its card shows
 
 
+def not_asked(gone: str) -> str:
+    """What the caller is told of a command whose --target a redeploy removed after it was stored."""
+    return f"Nothing was looked up or sent: {gone}. Send it again naming one of those, or without --target."
+
+
 class LookupsMixin(WorkflowParts):
     def on_lookup(self, task: Task) -> None:
         """`status`, `pending` and `help`: read-only, in the lookup lane."""
@@ -53,14 +58,17 @@ class LookupsMixin(WorkflowParts):
         if isinstance(command, Pending):
             return self.on_pending(task, caller)
         job_ids = command.job_ids if isinstance(command, Status) else ()
+        about = command if isinstance(command, Status) else None
         if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids)
+            return self._refuse(task, caller, "status", "The command is not enabled in this channel.", job_ids=job_ids, about=about)
         role, unverified = self._role(caller.user_id)
         if role is Role.NONE:
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
-            return self._refuse(task, caller, "status", why, job_ids=job_ids)
-        metrics.command("status", "accepted")
+            return self._refuse(task, caller, "status", why, job_ids=job_ids, about=about)
         target = command.target if isinstance(command, Status) else ""
+        if (gone := unknown_target(self.ci, target)) is not None:  # queued before a redeploy removed it
+            return self._refuse(task, caller, "status", not_asked(gone), job_ids=job_ids, about=about)
+        metrics.command("status", "accepted")
         self.store.work.enqueue([announce.status(caller, self.describe_all(job_ids, target=target), task.key)])
         self.wake()
 
@@ -93,8 +101,11 @@ class LookupsMixin(WorkflowParts):
         role, unverified = self._role(caller.user_id)
         if role is Role.NONE:
             why = self._not_allowed(unverified, "You are not allowed to look up moderation jobs.")
-            return self._record_refusal(task.key, caller, "refresh", why, request_id=request_id, job_ids=request.job_ids, tell=True)
+            where = request_targets(request, self.ci)
+            return self._record_refusal(task.key, caller, "refresh", why, request_id=request_id, job_ids=request.job_ids, targets=where, tell=True)
         self._remember_message(request, caller)
+        if (gone := unknown_target(self.ci, request.target)) is not None:  # a redeploy removed the target it named
+            return self._tell(task, caller, f"Request `{request_id[:8]}` cannot be refreshed: {gone}.")
         statuses = self.describe_all(request.job_ids, priority=POST, target=request.target or "")
         updates = [announce.evidence_update(request_id, statuses, task.key)]
         if not caller.channel_id:  # clicked on the Home tab: show it there too (nothing changed that would refresh it)

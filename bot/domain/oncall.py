@@ -36,7 +36,8 @@ class OnCallMixin(WorkflowParts):
             return self._tell(task, caller, "That request does not exist (any more).")
         if caller.user_id != request.requester:
             why = f"Only the requester (<@{request.requester}>) can withdraw this request."
-            return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id, job_ids=request.job_ids, tell=True)
+            where = request_targets(request, self.ci)
+            return self._record_refusal(task.key, caller, "withdraw", why, request_id=request_id, job_ids=request.job_ids, targets=where, tell=True)
         if not request.is_open:
             return self._tell(task, caller, self._already(request))
         self._remember_message(request, caller)
@@ -60,7 +61,8 @@ class OnCallMixin(WorkflowParts):
         # The jobs sent again are in their own targets: the clicker must be allowed for each.
         why = self._decider_problem(caller.user_id, request, request.open_jobs or request.job_ids, "Only on-call can retry failed jobs.")
         if why is not None:
-            return self._record_refusal(task.key, caller, "retry", why, request_id=request_id, job_ids=request.open_jobs, tell=True)
+            where = request_targets(request, self.ci)
+            return self._record_refusal(task.key, caller, "retry", why, request_id=request_id, job_ids=request.open_jobs, targets=where, tell=True)
         jobs = request.open_jobs
         execution = execute_task(request_id, caller, retries=round_seen + 1)
         follow_up = [

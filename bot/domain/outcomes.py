@@ -161,9 +161,10 @@ def unknown(job_id: str, error: CIError | None, why: str = "") -> JobOutcome:
     return _in_target(outcome, error.target if error else "")
 
 
-def not_sent(job_id: str, why: str) -> JobOutcome:
-    """A job the bot never sent (stopped before it): certainly not cancelled by us."""
-    return {
+def not_sent(job_id: str, why: str, target: str = "") -> JobOutcome:
+    """A job the bot never sent (stopped before it): certainly not cancelled by us. `target`: the
+    label of the target it would have been sent to, when known (several targets)."""
+    outcome: JobOutcome = {
         "job_id": job_id,
         "result": FAILED,
         "ok": False,
@@ -174,6 +175,7 @@ def not_sent(job_id: str, why: str) -> JobOutcome:
         "hint": "Nothing was sent for this job; send it again if needed.",
         "confirmed": False,
     }
+    return _in_target(outcome, target)
 
 
 ENDED = "AlreadyEnded"  # the code of a job that had ended before its cancel: nothing was sent

@@ -4,10 +4,11 @@ the Workflow (bot/domain/workflow.py) provides every one of them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.announce import Caller
+from bot.domain.commands import Command
 from bot.domain.evidence import EvidenceCache
 from bot.domain.execution import CIPort, Executor
 from bot.domain.policy import Policy, Role, TargetOnCall
@@ -42,7 +43,17 @@ class WorkflowParts:
 
         def _tell(self, task: Task, caller: Caller, text: str) -> None: ...
 
-        def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None: ...
+        def _refuse(
+            self,
+            task: Task,
+            caller: Caller,
+            action: str,
+            why: str,
+            *,
+            job_ids: Sequence[str] = (),
+            about: Command | None = None,
+            targets: Mapping[str, Any] | None = None,
+        ) -> None: ...
 
         def _record_refusal(
             self,
@@ -53,6 +64,7 @@ class WorkflowParts:
             *,
             job_ids: Sequence[str] = (),
             request_id: str | None = None,
+            targets: Mapping[str, Any] | None = None,
             tell: bool,
         ) -> None: ...
 

@@ -10,7 +10,7 @@ journals each job; the outcome is stored with its announcements in one transacti
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -20,8 +20,8 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
 from bot.domain.escalation import ESCALATE, ESCALATION_MEMBERS, EscalationMixin
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish
-from bot.domain.lookups import REFRESH, LookupsMixin
+from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish, request_targets, unknown_target
+from bot.domain.lookups import REFRESH, LookupsMixin, not_asked
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
 from bot.domain.policy import Policy, Role, TargetOnCall
@@ -160,7 +160,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
     def submit(self, task: Task, caller: Caller, command: Cancel) -> None:
         """A valid cancel command: cancel directly, or ask on-call, or refuse."""
         if not self.policy.channel_allowed(caller.channel_id):
-            return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.", job_ids=command.job_ids)
+            return self._refuse(task, caller, "cancel", "The command is not enabled in this channel.", job_ids=command.job_ids, about=command)
         role, unverified = self._role_for(caller.user_id, command.target)
         event(log, "command.cancel", user=caller.user_id, channel=caller.channel_id, role=role.value, jobs=len(command.job_ids))
         if role is Role.APPROVER and not self.four_eyes:
@@ -168,7 +168,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
             return self._direct(task, caller, command, self._found_in(command))
         if role in (Role.APPROVER, Role.REQUESTER) or self._may_own_a_target(caller.user_id, command):
             return self._ask(task, caller, command)  # a target's own on-call: their role is decided per job, once found
-        return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids)
+        return self._refuse(task, caller, "cancel", self._not_allowed(unverified), job_ids=command.job_ids, about=command)
 
     def _may_own_a_target(self, user_id: str, command: Cancel) -> bool:
         """Without --target, whether the user is some target's own on-call: where each job is
@@ -183,7 +183,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         prepare = command_task(f"request:{request_id_of(task)}", caller, command, lane=LOOKUPS, kind=REQUEST)
         prepare = replace(prepare, stream=f"asks:{caller.user_id}")  # one requester's requests, one at a time
         if not self.store.requests.admit(caller.user_id, self.max_pending, prepare):
-            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
+            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids, about=command)
         metrics.command("cancel", "accepted")
         self.wake()
 
@@ -220,11 +220,14 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         request_id = request_id_of(task)
         if self.store.requests.get(request_id):
             return  # a re-run: everything was stored with the request
+        if (gone := unknown_target(self.ci, command.target)) is not None:  # queued before a redeploy removed it
+            return self._refuse(task, caller, "cancel", not_asked(gone), job_ids=command.job_ids, about=command)
         statuses = self.describe_all(command.job_ids, priority=POST, target=command.target)  # before `status` look-ups
         found_in = self._found_in(command, statuses)  # kept: the approval acts there without asking again
         may_act, why = self._may_act_on_each(caller.user_id, command, found_in)
         if why is not None:
-            return self._refuse(task, caller, "cancel", why, job_ids=command.job_ids)
+            where = oc.targets_detail(command.target or oc.found_in_one(statuses), found_in, command.job_ids, self.ci)
+            return self._refuse(task, caller, "cancel", why, job_ids=command.job_ids, targets=where)
         if may_act:  # a target's own on-call, every job found in their target(s)
             return self._direct(task, caller, command, found_in, finishes=task)
         target = command.target or oc.found_in_one(statuses)
@@ -267,7 +270,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
                 found_in=found_in,
             )
         except PendingLimit:  # a request from before the check moved ahead of the look-ups
-            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids)
+            return self._refuse(task, caller, "cancel", self._too_many(), job_ids=command.job_ids, about=command)
         if created:
             event(log, "request.created", request_id=request_id, user=caller.user_id, jobs=len(command.job_ids))
         self.wake()
@@ -285,7 +288,7 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
             why = "You cannot decide your own request; another on-call must."
         if why:
             if task_key:
-                self._record_refusal(task_key, caller, action, why, request_id=request_id, tell=False)
+                self._record_refusal(task_key, caller, action, why, request_id=request_id, targets=request_targets(request, self.ci), tell=False)
             return request, why
         if not request.is_open:
             metrics.command(action, "refused")
@@ -496,14 +499,36 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         self.store.work.enqueue([announce.tell(caller, text, task.key)])
         self.wake()
 
-    def _refuse(self, task: Task, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = ()) -> None:
-        self._record_refusal(task.key, caller, action, why, job_ids=job_ids, tell=True)
+    def _refuse(
+        self,
+        task: Task,
+        caller: Caller,
+        action: str,
+        why: str,
+        *,
+        job_ids: Sequence[str] = (),
+        about: Command | None = None,
+        targets: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Refuse a command; its audit entry names the target it named (`about`), or `targets`."""
+        named = oc.named_target(getattr(about, "target", ""), self.ci)
+        self._record_refusal(task.key, caller, action, why, job_ids=job_ids, targets=targets or named, tell=True)
 
     def _record_refusal(
-        self, task_key: str, caller: Caller, action: str, why: str, *, job_ids: Sequence[str] = (), request_id: str | None = None, tell: bool
+        self,
+        task_key: str,
+        caller: Caller,
+        action: str,
+        why: str,
+        *,
+        job_ids: Sequence[str] = (),
+        request_id: str | None = None,
+        targets: Mapping[str, Any] | None = None,
+        tell: bool,
     ) -> None:
-        """Audit a refusal once per task (a re-run finds its marker) and tell the caller."""
-        detail: dict[str, Any] = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids)}
+        """Audit a refusal once per task (a re-run finds its marker) and tell the caller. `targets`:
+        what the refused command or request is about (outcomes.targets_detail): `audit --target` finds it."""
+        detail: dict[str, Any] = {"action": action, "why": why, "channel": caller.channel_id, "job_ids": list(job_ids), **(targets or {})}
         marker = (
             announce.tell(caller, why, f"{task_key}:refused")
             if tell

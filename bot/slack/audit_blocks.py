@@ -52,8 +52,8 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
         lines.append(" · ".join(people))
     if d.get("reason"):
         lines.append(f"*Reason:* {esc(str(d['reason']))[:1000]}")
-    if d.get("target"):
-        lines.append(f"*Target:* {esc(str(d.get('target_label') or d['target']))}")
+    if targets := _targets(d):
+        lines.append(targets)
     if d.get("why"):
         lines.append(f"*Refused* ({esc(str(d.get('action')))}): {esc(str(d['why']))}")
     if d.get("retry"):
@@ -69,6 +69,15 @@ def _summary(entry: AuditEntry, approval_link: str | None) -> str:
     if request:
         lines.append(" · ".join(request))
     return "\n".join(lines)[:SECTION_CHARS]
+
+
+def _targets(d: dict) -> str:
+    """The target(s) the entry is about, with bucket and region: one named or found (`target`),
+    or each of several the jobs were found in (`targets`); "" with one target."""
+    if d.get("target"):
+        return f"*Target:* {esc(str(d.get('target_label') or d['target']))}"
+    shown = d.get("target_labels") or d.get("targets") or []
+    return f"*Targets:* {esc(', '.join(str(t) for t in shown))}" if shown else ""
 
 
 def _job_lines(d: dict) -> list[str]:

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.lookups import HomeData
-from bot.domain.outcomes import StatusAnswer
+from bot.domain.outcomes import StatusAnswer, target_name
 from bot.domain.states import State
 from bot.slack.blocks import _date, decision_buttons, esc, read_note, refresh_button, status_line, withdraw_button
 from bot.slack.proposal_blocks import is_proposal, requester
@@ -68,10 +68,26 @@ def escalated_mark(request: Request) -> str:
 
 
 def in_targets(request: Request) -> str:
-    """With several targets: the one the request named, else those its jobs were found or acted in."""
+    """With several targets: the one the request named, else those its jobs were found or acted
+    in, each with its bucket and region (as the request kept them, else as its results name them)."""
+    labels = _target_labels(request)
+    return f" in {', '.join(_target_shown(label) for label in labels)}" if labels else ""
+
+
+def _target_labels(request: Request) -> list[str]:
+    """Each target's label, "name (bucket @ region)", or its name alone when neither tells more."""
+    kept = {p.name: p.label for p in request.found_in.values() if p.bucket}
+    acted = {target_name(o["target"]): o["target"] for o in request.outcome or [] if o.get("target")}
     found = [t for t in request.job_targets if t]
-    named = found or sorted({o["target"] for o in request.outcome or [] if o.get("target")})
-    return f" in {', '.join(f'*{esc(t)}*' for t in named)}" if named else ""
+    if found:
+        return [kept.get(t) or acted.get(t) or t for t in found]
+    return [acted[name] for name in sorted(acted)]
+
+
+def _target_shown(label: str) -> str:
+    """The name in bold, then where it is: *sg* (archive-1250000000 @ ap-singapore)."""
+    name, _, where = label.partition(" (")
+    return f"*{esc(name)}*" + (f" ({esc(where)}" if where else "")
 
 
 def decision_line(request: Request) -> str:
