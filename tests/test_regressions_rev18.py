@@ -1,6 +1,6 @@
 """Review of issue 18 (several buckets and regions), second round: reproductions of guarantees
-that do not hold. Every test is `xfail(strict=True)`: it fails today because of the defect named
-in its reason, and turns the suite red once the product is fixed (then drop the mark)."""
+that did not hold, each written to fail first (as a strict expected failure) and passing since its
+fix. A new reproduction goes here marked `xfail(strict=True)` until its fix drops the mark."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """Review of issue 19 (evidence before a decision; moderation callbacks make proposals):
-reproductions of guarantees that do not hold.
-
-Every test here is marked `xfail(strict=True)`: it fails today, and the suite turns red once the
-product is fixed (then drop the mark). Each says what the contract promises and what happens.
+reproductions of guarantees that did not hold, each written to fail first. A test still marked
+`xfail(strict=True)` fails today (the suite turns red once the product is fixed: then drop the
+mark); the others pass since their fix. Each says what the contract promises.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Regressions found reviewing escalation (issue 20): each test fails today because of the defect
-it names (xfail strict), and passes once the defect is fixed."""
+"""Regressions found reviewing escalation (issue 20): each test was written to fail first
+(a strict expected failure) because of the defect it names, and passes since its fix."""
 
 from __future__ import annotations
 

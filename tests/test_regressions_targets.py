@@ -1,7 +1,7 @@
-"""Review of issue 18 (several buckets and regions): reproductions of guarantees that do not hold.
+"""Review of issue 18 (several buckets and regions): reproductions of guarantees that did not hold.
 
-Every test here is marked `xfail(strict=True)`: it fails today, and the suite turns red once the
-product is fixed (then drop the mark). Each says what the contract promises and what happens.
+Each was written to fail first (a strict expected failure) and passes since its fix. Each says
+what the contract promises.
 """
 
 from __future__ import annotations
