@@ -10,12 +10,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from bot.config import load_settings
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Status
@@ -24,65 +21,27 @@ from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Lane, State
 from bot.store import AuditFilter, Store
 from bot.tencent.targets import CITargets
-from tests.conftest import PARTNER_ID, PARTNER_KEY, SECRET_ID, SECRET_KEY, job
+from tests import test_regressions_targets as first_review
+from tests.conftest import PARTNER_ID, PARTNER_KEY, job
 from tests.fakes.ci_server import Fault
 from tests.harness import APPROVALS, AUDIT, MOD
 from tests.harness import ONCALL as ONCALL_USER
 from tests.targets import targets_env
 from tests.test_cli import cli_env, wait_until
-from tests.test_config import BASE
+from tests.test_regressions_targets import Directory, click, command, global_policy, key, settings_for
 from tests.unit.domain.conftest import announcements, drain, make_workflow
+
+store = first_review.store  # the same fixture: the domain on a real SQLite store
 
 ME = "worker-1"
 ONCALL, ONCALL2, REQUESTER = "UONCALL", "UONCALL2", "UREQ"
 CHANNEL = "CWORK"
 
 
-@pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
-    store.migrate()
-    store.work.register_worker(ME, "host", 1, "boot")
-    yield store
-    store.close()
-
-
-class Directory:
-    def members(self, group_id: str) -> set[str]:
-        return set()
-
-
-def key(prefix: str = "cmd") -> str:
-    return f"{prefix}:{uuid.uuid4().hex}"
-
-
-def settings_for(bj, sg, partner, **overrides: str):
-    keys = {"TENCENTCLOUD_SECRET_ID": SECRET_ID, "TENCENTCLOUD_SECRET_KEY": SECRET_KEY}
-    env = {k: v for k, v in {**BASE, **keys, **targets_env(bj, sg, partner, **overrides)}.items() if v}
-    return load_settings(env)
-
-
-def global_policy() -> Policy:
-    return Policy(PolicyRules(approver_users=frozenset({ONCALL, ONCALL2}), requester_users=frozenset({REQUESTER})), Directory())
-
-
-def command(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> str:
-    """A cancel command from `user`, run to its end; the id of the request it made."""
-    task = wf.command_task(key(), Caller(user, CHANNEL), Cancel(tuple(jobs), "stream shows violence", target))
-    store.work.enqueue([task])
-    drain(store, workflow)
-    return task.key.split(":", 1)[1][:32]
-
-
 def status(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> None:
     """`/cancel-moderation status [--target NAME] <jobs>`, run to its end."""
     task = wf.command_task(key("status"), Caller(user, CHANNEL), Status(tuple(jobs), target), lane=Lane.LOOKUPS, kind=wf.LOOKUP)
     store.work.enqueue([task])
-    drain(store, workflow)
-
-
-def click(store: Store, workflow: wf.Workflow, kind, request_id: str, user: str) -> None:
-    store.work.enqueue([wf.click_task(key("click"), kind, Caller(user, CHANNEL), request_id, "")])
     drain(store, workflow)
 
 
