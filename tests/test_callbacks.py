@@ -289,6 +289,7 @@ def test_a_crash_right_after_the_acknowledgement_still_yields_the_proposal(ci, s
             after.stop()
     finally:
         released.set()
+        before.bury()  # its look, released, ends here: not in the next test's database
 
 
 def test_a_proposal_is_on_home_reminded_and_expires_like_a_request(make_bot, ci, slack):

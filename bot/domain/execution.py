@@ -20,7 +20,7 @@ from bot.domain.states import JobOutcome, JobTarget, Lane, RequestKind, Result, 
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, NewTask, Request, Store, Task, writes_first
-from bot.tencent.ratelimit import URGENT, calls_at
+from bot.tencent.ratelimit import URGENT, calls_at, resends_checked_by
 from bot.tencent.results import CancelResult, CIError, CINotLocated, CINotSent, JobStatus
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,9 @@ class Executor:
             if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                 raise LostHold(request_id)
             port = self._port(job_id, request, located)
-            outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
+            # Each re-send of the cancel (the client's retry) is an intent recorded while we hold the job.
+            with resends_checked_by(lambda: self.store.journal.mark_sending(request_id, job_id, task.key, holder(task))):
+                outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
             self.evidence.forget(job_id)  # a cancel may have ended it: the next card reads again
             outcome = oc.with_evidence(outcome, answer)
             self._keep(request_id, job_id, outcome)

@@ -25,7 +25,7 @@ from bot.observe.logs import event
 from bot.tencent import jobid, signer
 from bot.tencent.deadline import Watchdog, WatchedAdapter, forget_written, last_written
 from bot.tencent.parsing import UnreadableXml, parse_cancel, parse_error, parse_status
-from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, priority_of
+from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, may_resend, priority_of
 from bot.tencent.results import (
     RATE_LIMIT_CODES,
     CancelResult,
@@ -254,7 +254,7 @@ class CIClient:
                 progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
                 progress.ambiguous = progress.ambiguous or exc.maybe_applied
-                if not exc.retryable or attempt >= self.max_attempts:
+                if not exc.retryable or attempt >= self.max_attempts or not may_resend(method, exc.maybe_applied):
                     exc.after_ambiguous = progress.ambiguous
                     raise
                 self._sleep(self._backoff(attempt, exc.retry_after))

@@ -212,3 +212,24 @@ class Unlimited:
 
     def done(self, answered: bool, written_at: float | None = None) -> None:
         return None
+
+
+_RESEND_CHECK: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar("ci_resend_check", default=None)
+
+
+@contextlib.contextmanager
+def resends_checked_by(check: Callable[[], bool]) -> Iterator[None]:
+    """A cancel made in this block is sent again (after an answer that may not have come) only
+    if `check()` says so, asked right before: it records the intent, and refuses once this
+    process no longer holds the job (frozen meanwhile, another took it over)."""
+    token = _RESEND_CHECK.set(check)
+    try:
+        yield
+    finally:
+        _RESEND_CHECK.reset(token)
+
+
+def may_resend(method: str, maybe_applied: bool) -> bool:
+    """Whether the client may send this call again after an attempt that may have landed."""
+    check = _RESEND_CHECK.get()
+    return method != "POST" or not maybe_applied or check is None or check()

@@ -13,7 +13,7 @@ from bot.store.slots import SharedLimiter
 from bot.store.store import Store
 from bot.tencent import CIClient
 from bot.tencent.jobid import InvalidJobId
-from bot.tencent.ratelimit import SlidingWindowLimiter
+from bot.tencent.ratelimit import SlidingWindowLimiter, resends_checked_by
 from bot.tencent.results import (
     HINTS,
     CancelResult,
@@ -588,3 +588,21 @@ def test_client_repr_and_errors_hold_no_secret(ci, make_client):
     with pytest.raises(CIError) as err:
         client.cancel(job(18))
     assert "q-signature" not in str(err.value) and SECRET_KEY not in str(err.value)
+
+
+def test_a_cancel_that_may_have_landed_is_sent_again_only_while_the_check_allows_it(ci, make_client):
+    """The executor records each re-send's intent while it holds the job: a process frozen
+    mid-call (another took the job over) sends nothing more once it wakes."""
+    ci.add_job(job(8))
+    ci.script(job(8), Fault.drop(), Fault.drop())
+    asked = []
+    with resends_checked_by(lambda: asked.append(1) or len(asked) < 2), pytest.raises(CINetworkError):
+        make_client(max_attempts=4).cancel(job(8))
+    assert len(ci.arrivals) == 2 and len(asked) == 2  # sent, re-sent once (allowed), then refused
+
+
+def test_a_refused_cancel_is_retried_without_asking_the_check(ci, make_client):
+    ci.add_job(job(9))
+    ci.script(job(9), Fault.error(429, "RateLimited"))  # refused: it certainly did nothing
+    with resends_checked_by(lambda: pytest.fail("asked about a cancel that cannot have landed")):
+        assert make_client(max_attempts=3).cancel(job(9)).job_id == job(9)
