@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 
 from bot.cli.interrupt import Interrupt
 from bot.domain import outcomes as oc
-from bot.domain.execution import EXECUTE, LANE, CIPort, ExecutePayload, Executor, execute_task, finish
-from bot.domain.states import JobOutcome, JobTarget, RequestKind, Result, State
+from bot.domain.execution import EXECUTE, LANE, CIPort, ExecutePayload, Executor, execute_task, finish, pinned
+from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request, Store, Task
 from bot.store.slots import SharedLimiter
 from bot.tencent.ratelimit import URGENT
@@ -77,7 +77,7 @@ class OperatorCancel:
                 tasks=[execute_task(request_id)],
                 task_owner=self.worker_id,
                 target=target,
-                found_in=pinned(self.executor.ci, job_ids, target),
+                found_in=pinned(self.executor.ci, job_ids, target),  # a bot taking it over acts there or nowhere
             )
             task = Task(0, f"exec:{request_id}", EXECUTE, LANE, None, ExecutePayload(request_id).to_dict(), self.worker_id, 0)
             # In this (main) thread: the signal handler raises nothing, so no step can be cut short.
@@ -144,12 +144,3 @@ def describe_outcome(outcome: JobOutcome) -> str:
 def _in(outcome: JobOutcome) -> str:
     """With several targets: where the job was acted on (name, bucket, region)."""
     return f" in {outcome['target']}" if outcome.get("target") else ""
-
-
-def pinned(ci: CIPort, job_ids: Sequence[str], target: str | None) -> dict[str, JobTarget] | None:
-    """With several targets, the bucket and region --target means now, kept with the request: a
-    bot that takes the execution over after a crash acts there or nowhere, whatever its own
-    CI_TARGETS make of the name."""
-    where, names = getattr(ci, "where", None), getattr(ci, "names", ())
-    place = where(target) if target and callable(where) and len(names) > 1 else None
-    return dict.fromkeys(job_ids, JobTarget(target, *place)) if target and place else None

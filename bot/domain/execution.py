@@ -402,6 +402,15 @@ def place_of(ci: CIPort, name: str) -> JobTarget:
     return JobTarget(name, bucket, region)
 
 
+def pinned(ci: CIPort, job_ids: Sequence[str], target: str | None) -> dict[str, JobTarget] | None:
+    """With several targets, every job in `target` with the bucket and region that name means
+    now, to keep with a request: it is acted on there or nowhere, whatever a redeploy (or another
+    process's CI_TARGETS) later makes of the name. None: no target named, or one target only."""
+    if not target or len(getattr(ci, "names", ())) < 2:
+        return None
+    return dict.fromkeys(job_ids, place_of(ci, target))
+
+
 def _about(error: CINotLocated, place: JobTarget) -> CINotLocated:
     """The error names the target the request kept (its outcome then shows in `audit --target`)."""
     error.target = place.label

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.evidence import is_running, reading_of
-from bot.domain.states import AuditEvent, JobTarget, Lane, RequestKind, State, TaskKind
+from bot.domain.execution import pinned
+from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe.logs import event
 from bot.store import BACKGROUND, NewTask, Task
 from bot.store.proposals import CoolingDown
@@ -113,13 +114,6 @@ class Proposals:
         self.workflow.evidence.remember("", job_id, reading_of(status, time.time()))  # what cards and the checked cancel show next
         return status
 
-    def _found_in(self, job_id: str, target: str | None) -> dict[str, JobTarget] | None:
-        """With several targets, the bucket and region the job was found in: a redeploy before the
-        decision that points the name elsewhere sends nothing there (as for requests)."""
-        if not target or len(self.workflow.target_names) < 2:
-            return None
-        return {job_id: self.workflow._job_target(target)}
-
     def _propose(self, task: Task, request_id: str, status: JobStatus, verdict: int) -> None:
         job_id = status.job_id
         statuses = [oc.status_dict(job_id, status)]
@@ -145,7 +139,7 @@ class Proposals:
                     *self.workflow.escalations_for(request_id),  # a proposal nobody answers reaches the next level too
                 ],
                 target=target,
-                found_in=self._found_in(job_id, target),
+                found_in=pinned(self.workflow.ci, [job_id], target),  # as for requests: acted on there or nowhere
                 guard=self.store.proposals.guard(job_id, self.cooldown),
             )
         except CoolingDown:

@@ -20,7 +20,7 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
 from bot.domain.escalation import ESCALATE, ESCALATION_MEMBERS, EscalationMixin
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish, request_targets, unknown_target
+from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish, place_of, request_targets, unknown_target
 from bot.domain.lookups import REFRESH, LookupsMixin, not_asked
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
@@ -389,20 +389,15 @@ class Workflow(LookupsMixin, OnCallMixin, EscalationMixin):
         if command.target and command.bucket:  # as --target meant when the command was accepted
             return dict.fromkeys(command.job_ids, JobTarget(command.target, command.bucket, command.region))
         names = dict.fromkeys(command.job_ids, command.target) if command.target else oc.found_where(statuses)
-        return {job_id: self._job_target(name) for job_id, name in names.items()}
+        return {job_id: place_of(self.ci, name) for job_id, name in names.items()}
 
     def pin_target(self, command: Cancel) -> Cancel:
         """The command with the bucket and region its --target means now, when it is accepted:
         it is carried out there or nowhere, whatever a redeploy meanwhile makes of the name."""
         if not command.target or len(self.target_names) < 2:
             return command
-        place = self._job_target(command.target)
+        place = place_of(self.ci, command.target)
         return replace(command, bucket=place.bucket, region=place.region)
-
-    def _job_target(self, name: str) -> JobTarget:
-        where = getattr(self.ci, "where", None)
-        bucket, region = (where(name) if callable(where) else None) or ("", "")
-        return JobTarget(name, bucket, region)
 
     def _may_act_on_each(self, user_id: str, command: Cancel, found_in: dict[str, JobTarget]) -> tuple[bool, str | None]:
         """The caller's role for each job's target, now that it is found: whether they may cancel
