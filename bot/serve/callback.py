@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 PATH = "/tencent/callback"
 MAX_BODY = 64 * 1024
 STORE_SECONDS = 0.8  # the answer comes within 1 s: a store that takes longer is refused (503), not waited for
+OUTCOME_MARGIN = 0.15  # a coalesced callback waits this long past the first one's deadline for its outcome
 
 StartResponse = Callable[..., object]
 
@@ -44,6 +46,7 @@ class _Waiting:
     """A job's stored task that has not started yet (its query would see later flags too)."""
 
     key: str = ""
+    deadline: float = 0.0  # (monotonic) by when the first one's store has given up, if it has not landed
     stored: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -98,15 +101,18 @@ class CallbackIntake:
             waiting = self._waiting.get(job_id)
             mine = waiting is None
             if waiting is None:
-                waiting = self._waiting[job_id] = _Waiting()
+                waiting = self._waiting[job_id] = _Waiting(deadline=time.monotonic() + self.store_seconds)
         if not mine:
-            if waiting.done.wait(self.store_seconds) and waiting.stored:
+            # Wait for the first one's outcome, not a deadline of our own: ours could end just
+            # before its store lands, refusing a callback whose task is stored.
+            left = waiting.deadline + OUTCOME_MARGIN - time.monotonic()
+            if waiting.done.wait(max(left, 0.0)) and waiting.stored:
                 return True
             raise NotStored(job_id)  # the first one's store failed or is slow: say so, Tencent retries
         task = callback_task(job_id)
         waiting.key = task.key
         try:
-            if not self.work.accept(task, self.store_seconds):
+            if not self.work.accept(task, max(waiting.deadline - time.monotonic(), 0.0)):
                 raise NotStored("stopping")
             waiting.stored = True
         finally:

@@ -9,6 +9,7 @@ it was not taken."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ class Admission:
         when WORK_QUEUE_LIMIT tasks wait already, and whatever the database raised if it cannot
         store it within `timeout`: either way nothing may be acknowledged as accepted."""
         queue = self.queue
+        deadline = time.monotonic() + timeout  # waiting for our locks counts too: the caller's time is the caller's
         if not queue.accepting:
             return False
         if timeout <= 0:  # its caller's time went waiting for a thread: answer at once, untried
@@ -52,7 +54,7 @@ class Admission:
             queue._running.setdefault(task.key, (task.lane, cls))
         try:
             try:
-                self._acks.submit(task, timeout)
+                self._acks.submit(task, max(deadline - time.monotonic(), 0.0))
             except BaseException as exc:
                 if not here:
                     with queue._lock:  # may land after all: void it before the reservation goes, so no claim ever runs it
