@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import sys
+import threading
 import urllib.parse
 
 import pytest
@@ -28,6 +31,20 @@ def pytest_collection_modifyitems(items) -> None:
     """Tests marked slow first (otherwise in their order): xdist hands tests out in this order, and
     a minute-long test started last keeps one worker busy after the others have finished."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(autouse=True)
+def root_logging_restored():
+    """A test that configures logging (the CLI, the JSON log tests) leaves the root logger as it
+    found it: its handler writes to that test's captured stderr, closed when the test ends, and
+    every later line (bot threads of later tests) would print "I/O operation on closed file"."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook, threading.excepthook
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    sys.excepthook, threading.excepthook = hooks
 
 
 def worker_database(url: str, worker: str) -> str:
