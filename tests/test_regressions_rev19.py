@@ -161,7 +161,6 @@ def test_a_flagged_snapshot_without_a_job_level_result_still_proposes(make_bot, 
     assert len(proposals(store)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="Retry failed sends a cancel for a job the bot has just read as ended (status) instead of saying it ended")
 def test_retry_failed_sends_no_cancel_for_a_job_seen_ended(make_bot, ci, slack):
     """The first cancel was refused (AccessDenied); the job then ended by itself and `status`
     shows it ended. Retry failed (audited `approved`) sends the cancel again and reports

@@ -10,7 +10,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.domain.states import AuditEvent, JobOutcome, JobTarget, RequestKind, State
+from bot.domain.states import AuditEvent, JobOutcome, JobTarget, RequestKind, Result, State
 from bot.store.audit import AuditLog
 from bot.store.database import Database
 from bot.store.dialect import PENDING_LOCK
@@ -70,6 +70,12 @@ class Request:
     def open_jobs(self) -> list[str]:
         """Jobs whose outcome is failed or unknown: what "Retry failed" sends again."""
         return [o["job_id"] for o in self.outcome or [] if not o["ok"]]
+
+    @property
+    def unapplied_jobs(self) -> list[str]:
+        """Open jobs no cancel of ours can have ended: Tencent refused it, a query confirmed it had
+        not applied, or nothing was sent (failed, not unknown)."""
+        return [o["job_id"] for o in self.outcome or [] if not o["ok"] and o.get("result") == Result.FAILED]
 
 
 def _row_to_request(row) -> Request:
@@ -297,13 +303,12 @@ class Requests:
                 == 1
             )
             if won:
-                # Keep `sends`: a job sent before is confirmed with the query API if the answer is unclear.
-                conn.execute(
-                    job_results_table.update()
-                    .where(job_results_table.c.request_id == request_id)
-                    .where(job_results_table.c.job_id.in_(request.open_jobs))
-                    .values(outcome=None, updated_at=now)
-                )
+                # A job whose earlier cancel may have applied keeps its `sends`: it is sent again and
+                # confirmed with the query API if the answer is unclear. One no send of ours can have
+                # ended is as if never sent: a reading that shows it ended since means nothing is sent.
+                jobs = job_results_table.update().where(job_results_table.c.request_id == request_id)
+                conn.execute(jobs.where(job_results_table.c.job_id.in_(request.open_jobs)).values(outcome=None, updated_at=now))
+                conn.execute(jobs.where(job_results_table.c.job_id.in_(request.unapplied_jobs)).values(sends=0))
                 self.audit.append_in(
                     conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now
                 )

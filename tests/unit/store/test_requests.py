@@ -170,6 +170,22 @@ def test_retry_failed_reopens_the_failed_jobs_once_per_round(store):
     assert entry.event == "approved" and entry.detail == {"retry": 1, "retried_jobs": ["j2"]}
 
 
+def test_retry_sends_as_never_sent_only_a_job_no_earlier_cancel_can_have_ended(store):
+    new_request(store)  # jobs j1, j2
+    key = hold_execution(store, "r1")
+    store.requests.decide("r1", "approved", "U0ON1")
+    refused = {"job_id": "j1", "ok": False, "result": "failed", "code": "AccessDenied"}
+    lost = {"job_id": "j2", "ok": False, "result": "unknown", "code": "Timeout"}
+    for outcome in (refused, lost):
+        assert store.journal.mark_sending("r1", outcome["job_id"], key, "w1")
+        store.journal.record_outcome("r1", outcome["job_id"], outcome, key, "w1")
+    store.requests.finish("r1", [refused, lost], "failed", "U0ON1", {}, task_key=key, me="w1")
+    assert store.requests.get("r1").unapplied_jobs == ["j1"]
+    assert store.requests.retry_failed("r1", 0, "U0ON1", {})
+    # j1 was refused: the retry's checked cancel may skip it; j2's lost answer may have been our cancel
+    assert [(r.job_id, r.sends, r.outcome) for r in store.journal.records("r1")] == [("j1", 0, None), ("j2", 1, None)]
+
+
 def test_mark_started_and_set_message_take_the_first_write(store):
     new_request(store)
     assert store.requests.mark_started("r1", "U0ON1", {})
