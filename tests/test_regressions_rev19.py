@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from bot.store.schema import tasks_table

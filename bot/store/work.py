@@ -11,7 +11,7 @@ tasks cannot record over the new owner.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -176,16 +176,21 @@ class WorkItems:
         limit: int = 20,
         classes: Mapping[str, int] | None = None,
         admit: Callable[[str, str], bool] | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[Task]:
         """Claim due, unfinished tasks that are free (or ours but not running here): the most
         urgent class first (`classes`: kind -> class; unlisted kinds are background), then
         oldest, in one transaction. `admit(kind, lane)` may pass over a candidate (no room here).
+        Only `kinds` are claimed, when given: a kind a newer process stored (a rolling upgrade) is
+        left for one that can run it, not failed here until given up.
 
         A task with a stream waits while an earlier task of its stream is unfinished.
         """
         running = set(running)
         free = sa.or_(unowned(tasks_table.c.owner), tasks_table.c.owner == me)
         due = sa.and_(tasks_table.c.done_at.is_(None), tasks_table.c.next_at <= self.now_sql(), tasks_table.c.lane.in_(list(lanes)))
+        if kinds is not None:
+            due = sa.and_(due, tasks_table.c.kind.in_(list(kinds)))
         query = (
             sa.select(tasks_table.c.seq, tasks_table.c.key, tasks_table.c.kind, tasks_table.c.lane)
             .where(due, free, _first_in_stream())

@@ -3,7 +3,7 @@ implements (bot/store/work.py on SQLite or PostgreSQL). Times are the database's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, TypeVar
 
@@ -37,6 +37,7 @@ class TaskStore(Protocol):
         limit: int = 20,
         classes: Mapping[str, int] | None = None,
         admit: Callable[[str, str], bool] | None = None,
+        kinds: Collection[str] | None = None,
     ) -> list[Task]: ...
 
     def ready_tasks(self, keys: Sequence[str], me: str) -> list[Task]: ...

@@ -312,7 +312,7 @@ class WorkQueue:
             return False
 
         room = sum(self.lanes[lane] for lane in lanes)
-        claimed = self.store.claim_tasks(self.id, lanes, running, limit=room, classes=self.kinds.classes, admit=admit)
+        claimed = self.store.claim_tasks(self.id, lanes, running, limit=room, classes=self.kinds.classes, admit=admit, kinds=self.kinds.handlers)
         for task in claimed:
             self._start(task)
         with self._lock:

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.proposals import CALLBACK
 from bot.domain.states import Lane
 from bot.serve.callback import CallbackIntake, NotStored
-from tests.unit.work.conftest import clock, make_queue, register, repo, store, wait_for  # noqa: F401 (the queue's fixtures)
+from tests.unit.work.conftest import register, wait_for
 
 JOB = "av" + "0" * 30
 
@@ -43,7 +43,8 @@ def held(repo):
 def intake(make_queue, held):
     def make(store_seconds: float) -> CallbackIntake:
         queue = make_queue({Lane.LOOKUPS: 1}, store=held)
-        register(queue, CALLBACK, lambda task: threading.Event().wait(5), lane=Lane.LOOKUPS)  # never finishes: the task stays "not started yet" or running
+        never_done = threading.Event()  # the task, once started, holds its thread: nothing else depends on it
+        register(queue, CALLBACK, lambda task: never_done.wait(5), lane=Lane.LOOKUPS)
         queue.start()
         made.append(queue)
         return CallbackIntake("token", queue, store_seconds=store_seconds)

@@ -155,3 +155,21 @@ def test_only_the_most_urgent_class_runs_in_first_writes(make_queue, repo):
     queue.accept(task("d", "decide"))
     wait_for(lambda: len(kinds) == 2)
     assert kinds == [("report", 0), ("decide", 1)]
+
+
+def test_a_queue_claims_no_task_of_a_kind_it_cannot_run(make_queue, repo):
+    """A rolling upgrade: a newer process stores a kind this one does not know. Claimed here it
+    would fail until given up; left alone, a process that knows it runs it."""
+    repo.enqueue([task("newer", kind="escalate-v9"), task("known")])
+    older = make_queue()
+    register(older, "k", lambda t: None)
+    older.start()
+    wait_for(lambda: repo.open_task_count() == 1, what="the known kind run")
+    older._claim(["main"])  # asked again: still not taken
+    left = repo.get_task("newer")
+    assert (left.owner, left.attempts) == (None, 0)
+    newer = make_queue()
+    ran = threading.Event()
+    register(newer, "escalate-v9", lambda t: ran.set())
+    newer.start()
+    assert ran.wait(2)
