@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import announce
+from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
 from bot.domain.execution import execute_task, request_targets
 from bot.domain.parts import WorkflowParts
@@ -70,7 +71,9 @@ class OnCallMixin(WorkflowParts):
             *([announce.approval_update(request_id, State.APPROVED, round_seen + 1)] if request.kind in CARDS else []),
             announce.tell(caller, f"⏳ Sending {len(jobs)} failed job(s) again…", task.key, stream=request_id),
         ]
-        if not (jobs and self.store.requests.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), tasks=follow_up)):
+        # A job Tencent refused (no send of ours can have ended it) is checked like one never sent.
+        unsent = oc.unapplied(request.outcome or []) if (request.state, request.retries) == (State.DONE, round_seen) else []
+        if not (jobs and self.store.requests.retry_failed(request_id, round_seen, caller.user_id, self._detail(request), follow_up, unsent)):
             return self._tell(task, caller, "These jobs were already sent again (or nothing is left to retry); see the latest result.")
         self.wake()
 

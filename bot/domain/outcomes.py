@@ -161,6 +161,9 @@ def unknown(job_id: str, error: CIError | None, why: str = "") -> JobOutcome:
     return _in_target(outcome, error.target if error else "")
 
 
+NOT_SENT = "NotSent"  # the code of a job the bot stopped before sending, in this run
+
+
 def not_sent(job_id: str, why: str, target: str = "") -> JobOutcome:
     """A job the bot never sent (stopped before it): certainly not cancelled by us. `target`: the
     label of the target it would have been sent to, when known (several targets)."""
@@ -168,7 +171,7 @@ def not_sent(job_id: str, why: str, target: str = "") -> JobOutcome:
         "job_id": job_id,
         "result": FAILED,
         "ok": False,
-        "code": "NotSent",
+        "code": NOT_SENT,
         "message": why,
         "request_id": "",
         "status": None,
@@ -224,6 +227,13 @@ def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcom
         read = dict(answer)
         outcome["evidence"] = {key: read[key] for key in EVIDENCE_KEYS if key in read}
     return outcome
+
+
+def unapplied(outcomes: Sequence[JobOutcome]) -> list[str]:
+    """Jobs no cancel of ours can have ended: Tencent refused it, or a query showed it had not
+    applied. Not a job stopped before its send in this run (an earlier run may have sent it), nor
+    an old row without a named result (it may have been unknown)."""
+    return [o["job_id"] for o in outcomes if not o["ok"] and o.get("result") == FAILED and o.get("code") != NOT_SENT]
 
 
 def may_have_applied(error: CIError, sent_before: bool) -> bool:

@@ -10,7 +10,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.domain.states import AuditEvent, JobOutcome, JobTarget, RequestKind, Result, State
+from bot.domain.states import AuditEvent, JobOutcome, JobTarget, RequestKind, State
 from bot.store.audit import AuditLog
 from bot.store.database import Database
 from bot.store.dialect import PENDING_LOCK
@@ -70,12 +70,6 @@ class Request:
     def open_jobs(self) -> list[str]:
         """Jobs whose outcome is failed or unknown: what "Retry failed" sends again."""
         return [o["job_id"] for o in self.outcome or [] if not o["ok"]]
-
-    @property
-    def unapplied_jobs(self) -> list[str]:
-        """Open jobs no cancel of ours can have ended: Tencent refused it, a query confirmed it had
-        not applied, or nothing was sent (failed, not unknown)."""
-        return [o["job_id"] for o in self.outcome or [] if not o["ok"] and o.get("result") == Result.FAILED]
 
 
 def _row_to_request(row) -> Request:
@@ -282,10 +276,13 @@ class Requests:
         with self.db.reading() as conn:
             return [_row_to_request(r) for r in conn.execute(query)]
 
-    def retry_failed(self, request_id: str, round_seen: int, by: str, detail: dict, tasks: Sequence[NewTask] = ()) -> bool:
+    def retry_failed(
+        self, request_id: str, round_seen: int, by: str, detail: dict, tasks: Sequence[NewTask] = (), unsent: Sequence[str] = ()
+    ) -> bool:
         """Re-open a finished request's failed and unknown jobs for one more execution. True for
         the one click that wins round `round_seen` (the button names its round), whose audit entry
-        and execution are stored in the same transaction."""
+        and execution are stored in the same transaction. `unsent`: jobs of that round that no
+        send of ours can have cancelled, re-opened as never sent."""
         with self.db.transaction() as conn:
             now = self.db.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
@@ -308,7 +305,8 @@ class Requests:
                 # ended is as if never sent: a reading that shows it ended since means nothing is sent.
                 jobs = job_results_table.update().where(job_results_table.c.request_id == request_id)
                 conn.execute(jobs.where(job_results_table.c.job_id.in_(request.open_jobs)).values(outcome=None, updated_at=now))
-                conn.execute(jobs.where(job_results_table.c.job_id.in_(request.unapplied_jobs)).values(sends=0))
+                never = [job_id for job_id in unsent if job_id in request.open_jobs]
+                conn.execute(jobs.where(job_results_table.c.job_id.in_(never)).values(sends=0))
                 self.audit.append_in(
                     conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now
                 )
