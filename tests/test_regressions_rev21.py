@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
 from tests.harness import CHANNEL, ONCALL
+from tests.slack.actions.test_approve import request_by_mod
+from tests.slack.test_escalation import BOSS1, BOSS2, BOSS3, NEXT_LEVEL, dms_to, escalation_env, wait_escalation_posted
 
 
 def _retry_button(slack) -> str:
@@ -56,3 +58,27 @@ def test_retry_failed_does_not_resend_a_job_whose_lost_cancel_may_have_ended_it(
     bot.click(ONCALL, "retry_failed", retry, channel=CHANNEL)
     slack.wait_for(lambda: _retried(bot), timeout=20, what="the retried round finished")
     assert len(ci.requests_for("cancel_auditing")) == 1, "a second cancel for a job our first one may have ended"
+
+
+def _still_offers_a_decision(slack, dm) -> bool:
+    """Whether the direct message, as last posted or updated, still has Approve/Deny buttons."""
+    where = {dm.args["channel"], dm.result["channel"]}
+    updates = [c for c in slack.calls_to("chat.update") if c.args.get("ts") == dm.result["ts"] and c.args.get("channel") in where]
+    shown = updates[-1].args if updates else dm.args
+    return "approve_request" in json.dumps(shown.get("blocks"))
+
+
+@pytest.mark.xfail(strict=True, reason="an escalation's direct messages keep live Approve/Deny buttons after the request is decided")
+def test_a_decided_escalation_leaves_no_live_buttons_in_the_direct_messages(make_bot, ci, slack):
+    """A lead approves from their DM; the card loses its buttons (README's timeline), but every
+    lead's DM, the clicker's own included, keeps Approve/Deny for good: the others see a request
+    still waiting for them (issue 16's "a second on-call sees live buttons and clicks")."""
+    slack.groups[NEXT_LEVEL] = [BOSS1, BOSS2]
+    bot = make_bot(**escalation_env())
+    request_id = request_by_mod(bot, ci, slack, job(1))
+    wait_escalation_posted(slack)
+    bot.click(BOSS1, "approve_request", request_id, channel=BOSS1)
+    slack.wait_for(lambda: bot.runtime.store.requests.get(request_id).state == "done", timeout=20, what="the approved request done")
+    slack.wait_for(lambda: bot.runtime.store.work.open_task_count() == 0, timeout=20, what="every announcement made")
+    live = [user for user in (BOSS1, BOSS2, BOSS3) if _still_offers_a_decision(slack, dms_to(slack, user)[0])]
+    assert live == [], f"decided, yet these DMs still offer Approve/Deny: {live}"
