@@ -1,0 +1,27 @@
+"""Review of the checked cancel's readings (issue 19): which stored answer decides that a job has
+ended. A strict expected failure fails today for the reason it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.evidence import EvidenceCache
+from bot.domain.execution import newest_evidence, shows_ended
+
+JOB = "av" + "3" * 32
+
+
+def _answer(state: str, read_at: float) -> dict:
+    return {"job_id": JOB, "ok": True, "request_id": "req", "state": state, "read_at": read_at}
+
+
+@pytest.mark.xfail(strict=True, reason="a running answer stamped later by another host's clock hides a stored answer showing the job ended")
+def test_an_answer_showing_the_job_ended_is_never_hidden_by_one_stamped_later_showing_it_running():
+    """Process A posted the card (read `Auditing`, stamped 100.0 by A's clock); the job ended;
+    process B's Refresh read `Success` and stored it, stamped 95.0 by B's clock, 10 s behind.
+    The card shows ended. An ended job never runs again (outcomes.already_ended), so whatever
+    the stamps, the checked cancel must see it ended; it keeps the 'newest' stamp instead and
+    Approve sends the cancel. The product lets no host's clock decide anything else."""
+    stored = [_answer("Auditing", 100.0), _answer("Success", 95.0)]  # the card's post, then the Refresh
+    known = newest_evidence(EvidenceCache(), stored, [JOB])
+    assert shows_ended(known[JOB])
