@@ -368,7 +368,9 @@ class Executor:
         return self._confirm(job_id, error, ci)
 
     def _confirm(self, job_id: str, error: CIError, ci: CIPort) -> JobOutcome:
-        """The cancel may have happened: ask Tencent for the job's state."""
+        """The cancel may have happened: ask Tencent for the job's state. A job that has ended
+        counts as cancelled, whatever its state: a cancelled job's state is not documented, so
+        its end may be our cancel (never reported failed when it was cancelled, nor sent again)."""
         try:
             status = ci.describe(job_id)
         except CIError as query_error:
@@ -377,7 +379,8 @@ class Executor:
         except Exception:
             log.exception("execution.unconfirmed", extra={"fields": {"job_id": job_id}})
             return oc.unknown(job_id, error)
-        if (status.state or "").lower() == Result.CANCELLED:
+        state = (status.state or "").strip()
+        if state.lower() == Result.CANCELLED or (state and not is_running(state)):
             return oc.cancelled(job_id, status, confirmed=True)
         return oc.failed(job_id, error, state=status.state, confirmed=True)
 

@@ -2,7 +2,8 @@
 
 A job is reported failed only when Tencent's answer (or a status query) shows it was not
 cancelled; an answer that may have been lost after the job was cancelled is confirmed with
-the query API, and stays *unknown* only when that query cannot tell.
+the query API (a job it shows ended counts as cancelled: a cancelled job's state is not
+documented), and stays *unknown* only when that query cannot tell.
 """
 
 from __future__ import annotations

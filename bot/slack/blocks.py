@@ -154,6 +154,8 @@ def _seen(o: JobOutcome) -> str:
 
 def outcome_line(o: JobOutcome) -> str:
     confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
+    if o.get("confirmed") and result_of(o) is Result.CANCELLED and (o.get("state") or "").lower() not in ("", Result.CANCELLED):
+        confirmed = f" _(its answer was lost; a status query shows it ended: State {esc(o.get('state') or '')})_"
     result = result_of(o)
     if is_already_ended(o):
         return f"⏹️ `{o['job_id']}`{_where(o)} already ended (State {esc(o.get('state') or '?')}): no cancel sent{_seen(o)}"

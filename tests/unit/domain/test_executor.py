@@ -74,6 +74,17 @@ def test_a_lost_answer_is_confirmed_with_a_status_query(store, ci):
     assert oc.result_of(outcome) is Result.CANCELLED and outcome["confirmed"] is True
 
 
+@pytest.mark.parametrize(("state", "result"), [("Success", Result.CANCELLED), ("Failed", Result.CANCELLED), ("Auditing", Result.FAILED)])
+def test_a_lost_answer_whose_job_has_ended_counts_as_cancelled(store, ci, state, result):
+    """A cancelled job's state is not documented: ended in any state, it may be our cancel's doing."""
+    ci.errors[job(1)] = CIServerError("InternalError", "boom", status=500)
+    ci.states[job(1)] = state
+    request, task = approved(store, job(1))
+    [outcome] = Executor(store, ci).run(task, request)
+    assert (oc.result_of(outcome), outcome["state"], outcome["confirmed"]) == (result, state, True)
+    assert oc.unapplied([outcome]) == ([job(1)] if result is Result.FAILED else [])
+
+
 def test_a_lost_answer_the_query_cannot_settle_is_unknown(store, ci):
     ci.errors[job(1)] = CIBadResponse("BadResponse", "unreadable")
     ci.describe_errors[job(1)] = CINetworkError("NetworkError", "down")
