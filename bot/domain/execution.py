@@ -441,20 +441,31 @@ def newest_evidence(
     cache: EvidenceCache, stored: list[StatusAnswer], job_ids: Sequence[str], target_of: Callable[[str], str | None] = lambda _job: None
 ) -> dict[str, StatusAnswer]:
     """By job: the stored answer, or this process's newer reading of the job if it has one, read
-    in the target the request acts in for it (`target_of`: its name; None: not known)."""
+    in the target the request acts in for it (`target_of`: its name; None: not known). An answer
+    showing the job ended wins over one showing it running, whatever their stamps (an ended job
+    never runs again; stamps come from different hosts' clocks)."""
     known: dict[str, StatusAnswer] = {}
-    for answer in stored:  # the newest answer that read the job wins
-        earlier = known.get(answer["job_id"])
-        if earlier is None or not earlier["ok"] or (answer["ok"] and answer.get("read_at", 0.0) >= earlier.get("read_at", 0.0)):
+    for answer in stored:
+        if _supersedes(answer, known.get(answer["job_id"])):
             known[answer["job_id"]] = answer
     for job_id in job_ids:
         reading = cache.newest(job_id)
-        if reading is not None and not read_in(reading, target_of(job_id)):
+        if reading is None or not read_in(reading, target_of(job_id)):
             continue  # the same job ID in another bucket says nothing of this one
-        earlier = known.get(job_id)
-        if reading is not None and (earlier is None or not earlier["ok"] or reading.read_at >= earlier.get("read_at", 0.0)):
-            known[job_id] = oc.status_dict(job_id, reading.status, reading.read_at, reading.found)
+        answer = oc.status_dict(job_id, reading.status, reading.read_at, reading.found)
+        if _supersedes(answer, known.get(job_id)):
+            known[job_id] = answer
     return known
+
+
+def _supersedes(answer: StatusAnswer, earlier: StatusAnswer | None) -> bool:
+    """Whether `answer` says more of the job than `earlier`: any answer beats none or an error;
+    an ended one beats a running one; else the later stamp wins."""
+    if earlier is None or not earlier["ok"]:
+        return True
+    if not answer["ok"]:
+        return False
+    return (shows_ended(answer), answer.get("read_at", 0.0)) >= (shows_ended(earlier), earlier.get("read_at", 0.0))
 
 
 def read_in(reading: Reading, target: str | None) -> bool:
