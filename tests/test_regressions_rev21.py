@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
 from tests.harness import CHANNEL, ONCALL
@@ -51,7 +49,6 @@ def _still_offers_a_decision(slack, dm) -> bool:
     return "approve_request" in json.dumps(shown.get("blocks"))
 
 
-@pytest.mark.xfail(strict=True, reason="an escalation's direct messages keep live Approve/Deny buttons after the request is decided")
 def test_a_decided_escalation_leaves_no_live_buttons_in_the_direct_messages(make_bot, ci, slack):
     """A lead approves from their DM; the card loses its buttons (README's timeline), but every
     lead's DM, the clicker's own included, keeps Approve/Deny for good: the others see a request

@@ -29,6 +29,7 @@ REQUESTER_DM = Announcement.REQUESTER_DM
 REMINDER = Announcement.REMINDER
 ESCALATION = Announcement.ESCALATION
 ESCALATION_DM = Announcement.ESCALATION_DM
+ESCALATION_DM_CLOSED = Announcement.ESCALATION_DM_CLOSED
 PENDING = Announcement.PENDING
 HOME = Announcement.HOME
 KINDS = tuple(Announcement)
@@ -44,6 +45,7 @@ CLASSES: dict[str, int] = {
     REMINDER: BACKGROUND,
     ESCALATION: POST,  # an unanswered request is an incident: before results and look-ups
     ESCALATION_DM: POST,
+    ESCALATION_DM_CLOSED: REPORT,
     HOME: BACKGROUND,
 }
 LANES: dict[str, str] = {kind: HOME_LANE if kind == HOME else LANE for kind in KINDS}

@@ -27,13 +27,13 @@ from bot.domain.parts import WorkflowParts
 from bot.domain.policy import MembershipUnavailable
 from bot.domain.states import Announcement, Lane, TaskKind
 from bot.observe.logs import event
-from bot.store import NewTask, Request, Task
+from bot.store import NewTask, Request, Store, Task
 from bot.work import RetryLater
 
 log = logging.getLogger(__name__)
 
 ESCALATE, ESCALATION_MEMBERS = TaskKind.ESCALATE, TaskKind.ESCALATION_MEMBERS
-ESCALATION, ESCALATION_DM = Announcement.ESCALATION, Announcement.ESCALATION_DM
+ESCALATION, ESCALATION_DM, ESCALATION_DM_CLOSED = Announcement.ESCALATION, Announcement.ESCALATION_DM, Announcement.ESCALATION_DM_CLOSED
 #: Tries to read the next level's groups before escalating with what could be read (the thread
 #: reply still mentions the groups; their members' direct messages follow once they can be read).
 GROUP_READ_TRIES = 3
@@ -56,7 +56,30 @@ def escalation_reply(request_id: str) -> NewTask:
 def escalation_dm(request_id: str, user_id: str) -> NewTask:
     """One member's direct message (one key per member: a re-run stores nothing twice)."""
     payload = AnnouncePayload(request_id=request_id, user_id=user_id).to_dict()
-    return NewTask(key=f"{request_id}:escalation:dm:{user_id}", kind=ESCALATION_DM, lane=announce.LANE, payload=payload)
+    return NewTask(key=dm_key(request_id, user_id), kind=ESCALATION_DM, lane=announce.LANE, payload=payload)
+
+
+def dm_key(request_id: str, user_id: str) -> str:
+    return f"{request_id}:escalation:dm:{user_id}"
+
+
+def dms_closed(store: Store, request: Request) -> list[NewTask]:
+    """Once the request has left pending (each state it reaches after: approved, then done), every
+    member's direct message is edited to say how it ended, naming its jobs: its buttons go, so
+    nobody is left looking at a request that seems to wait for them."""
+    if request.escalated_at is None or request.is_open:
+        return []
+    users = [task.payload["user_id"] for task in store.work.tasks_keyed(f"{request.id}:escalation:dm:")]
+    state = f"{request.state}{request.retries or ''}"
+    return [
+        NewTask(
+            key=f"{request.id}:escalation:dm-closed:{state}:{user_id}",
+            kind=ESCALATION_DM_CLOSED,
+            lane=announce.LANE,
+            payload=AnnouncePayload(request_id=request.id, user_id=user_id).to_dict(),
+        )
+        for user_id in users
+    ]
 
 
 def members_follow_up(request_id: str, groups: tuple[str, ...]) -> NewTask:

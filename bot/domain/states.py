@@ -93,6 +93,7 @@ class Announcement(StrEnum):
     REMINDER = "slack.reminder"
     ESCALATION = "slack.escalation"  # the reply in the card's thread mentioning the next level
     ESCALATION_DM = "slack.escalation_dm"  # one per member of the next level
+    ESCALATION_DM_CLOSED = "slack.escalation_dm_closed"  # that message once the request is decided: no buttons
     PENDING = "slack.pending"
     HOME = "slack.home"
 

@@ -328,6 +328,15 @@ def _approval_footer(request: Request) -> list[Block]:
         buttons.elements.append(withdraw_button(request))  # for the requester only (others are refused)
         buttons.elements.append(refresh_button(request))
         return [buttons]
+    return [ContextBlock(elements=[MarkdownTextObject(text=closing_line(request))]), *retry_actions(request)]
+
+
+def closing_line(request: Request) -> str:
+    """How a request that has left pending ended (or is ending): who decided, and what came of it."""
+    if request.kind == RequestKind.PROPOSAL:
+        from bot.slack.proposal_blocks import closing_line as proposal_closing_line
+
+        return proposal_closing_line(request)
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
     if request.state == State.APPROVED:
         text = f"⏳ Approved by {by}, cancelling…"
@@ -342,7 +351,7 @@ def _approval_footer(request: Request) -> list[Block]:
         text = f"{'✅' if all(o['ok'] for o in request.outcome or []) else '⚠️'} Approved by {by} · " + _tally(request.outcome or [])
     if request.retries:
         text += f" · sent again {request.retries}×"
-    return [ContextBlock(elements=[MarkdownTextObject(text=text)]), *retry_actions(request)]
+    return text
 
 
 def requester_update(request: Request) -> str:

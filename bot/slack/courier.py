@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.domain import announce
+from bot.domain import announce, escalation
 from bot.domain.announce import Caller
 from bot.observe.logs import event
 from bot.slack import blocks as bk
@@ -172,6 +172,9 @@ class Courier:
             self._update_approval(request, task.payload.get("statuses"))
         finally:
             self._refresh_homes(request)  # after the update: taking the buttons away never waits for Home
+        # The escalation's direct messages lose their buttons too (stored before this task is done).
+        if closing := escalation.dms_closed(self.store, request):
+            self.store.work.enqueue(closing)
 
     def _update_approval(self, request: Request, statuses: list | None = None) -> None:
         """Re-render the card: with `statuses` just read (Refresh), else the newest known."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
 
 from bot.domain.outcomes import StatusAnswer
-from bot.slack.blocks import MAX_BLOCKS, _date, _sections, decision_buttons, esc, status_line
+from bot.slack.blocks import MAX_BLOCKS, _date, _sections, closing_line, decision_buttons, esc, outcome_line, status_line
 from bot.slack.proposal_blocks import is_proposal, requester
 from bot.store import Request
 
@@ -41,17 +41,10 @@ def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink:
     short, what = f"`{request.id[:8]}`", _what(request)
     link = f"<{permalink}|Open the approval card>" if permalink else f"The approval card is in <#{channel}>."
     text = f"🚨 Escalated to you: {what} {short} from {requester(request)} to cancel {len(request.job_ids)} job(s) is still undecided"
-    fields = [
-        MarkdownTextObject(text=f"*{'Proposed' if is_proposal(request) else 'Requested'} by*\n{requester(request)}"),
-        MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
-        MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
-        MarkdownTextObject(text=f"*{what.capitalize()}*\n{short}"),
-        *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
-    ]
     head: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=f"Escalated: a {'proposal' if is_proposal(request) else 'cancellation request'} needs a decision")),
         SectionBlock(text=MarkdownTextObject(text=f"On-call did not decide it in {_waited(request)}. {link}")),
-        SectionBlock(fields=fields),
+        SectionBlock(fields=_fields(request)),
     ]
     footer: list[Block] = [
         decision_buttons(request, block_id=DM_BLOCK_ID),
@@ -59,3 +52,29 @@ def dm_message(request: Request, statuses: list[StatusAnswer] | None, permalink:
     ]
     lines = [status_line(s) for s in statuses] if statuses else [f"• `{j}`" for j in request.job_ids]
     return text, head + _sections(lines, MAX_BLOCKS - len(head) - len(footer)) + footer
+
+
+def dm_closed_message(request: Request) -> tuple[str, list[Block]]:
+    """That direct message once the request has left pending: how it ended, every job (with its
+    outcome once known), and no buttons."""
+    short, what = f"`{request.id[:8]}`", _what(request)
+    ended = closing_line(request)
+    text = f"Escalated {what} {short} from {requester(request)} ({len(request.job_ids)} job(s)): {ended}"
+    head: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=f"Escalated {what}: no longer waiting for you")),
+        SectionBlock(fields=_fields(request)),
+    ]
+    footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=ended)])]
+    lines = [outcome_line(o) for o in request.outcome] if request.outcome else [f"• `{j}`" for j in request.job_ids]
+    return text, head + _sections(lines, MAX_BLOCKS - len(head) - len(footer)) + footer
+
+
+def _fields(request: Request) -> list[MarkdownTextObject]:
+    short, what = f"`{request.id[:8]}`", _what(request)
+    return [
+        MarkdownTextObject(text=f"*{'Proposed' if is_proposal(request) else 'Requested'} by*\n{requester(request)}"),
+        MarkdownTextObject(text=f"*Expires*\n{_date(request.expires_at)}"),
+        MarkdownTextObject(text=f"*Reason*\n{esc(request.reason)[:1900]}"),
+        MarkdownTextObject(text=f"*{what.capitalize()}*\n{short}"),
+        *([MarkdownTextObject(text=f"*Target*\n`{esc(request.target)}`")] if request.target else []),
+    ]

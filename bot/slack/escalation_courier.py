@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain import announce
+from bot.domain.escalation import dm_key
 from bot.slack import blocks as bk
 from bot.slack import escalation_blocks as eb
 from bot.slack.calls import slack_call
@@ -29,7 +30,7 @@ class EscalationCourier:
         self.store = courier.store
 
     def handlers(self) -> dict:
-        return {announce.ESCALATION: self.reply, announce.ESCALATION_DM: self.dm}
+        return {announce.ESCALATION: self.reply, announce.ESCALATION_DM: self.dm, announce.ESCALATION_DM_CLOSED: self.dm_closed}
 
     def reply(self, task: Task) -> None:
         """The reply in the card's thread mentioning the next level (once: an earlier try is looked for)."""
@@ -75,6 +76,24 @@ class EscalationCourier:
                 unfurl_links=False,
                 unfurl_media=False,
             )
+
+    def dm_closed(self, task: Task) -> None:
+        """One member's direct message once the request has left pending: edited to say how it
+        ended, without its buttons. Found by its metadata (im:history); a DM still being sent is
+        waited for, one never sent (the request was decided first) is nothing to edit."""
+        request = self.courier._request(task)
+        user_id = task.payload["user_id"]
+        key = dm_key(request.id, user_id)
+        if not self.store.work.task_done(key):
+            raise RetryLater(2.0, "direct message not sent yet")
+        with slack_call("conversations.history", failed="slack.dm_close_failed", user=user_id, logger=log) as call:
+            channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+            ts = find_posted(self.client, channel, ESCALATION_DM_EVENT, "task", key, oldest=(request.escalated_at or request.created_at) - LOOKBACK)
+        if call.failed or ts is None:
+            return
+        text, blocks = eb.dm_closed_message(request)
+        with slack_call("chat.update", failed="slack.dm_close_failed", user=user_id, logger=log):
+            self.client.chat_update(channel=channel, ts=ts, text=text, blocks=bk.as_dicts(blocks))
 
     def _open(self, task: Task) -> Request | None:
         """The request while it is still open; None once it is not."""

@@ -83,6 +83,11 @@ def _footer(request: Request) -> list[Block]:
         buttons = proposal_buttons(request)
         buttons.elements.append(bk.refresh_button(request))  # re-reads the evidence (the card only, not Home)
         return [buttons]
+    return [ContextBlock(elements=[MarkdownTextObject(text=closing_line(request))]), *bk.retry_actions(request)]
+
+
+def closing_line(request: Request) -> str:
+    """How a proposal that has left pending ended (or is ending)."""
     by = f"<@{request.decided_by}>" if request.decided_by and request.decided_by != "system" else ""
     if request.state == State.APPROVED:
         text = f"⏳ Cancel stream chosen by {by}, cancelling…"
@@ -95,4 +100,4 @@ def _footer(request: Request) -> list[Block]:
         text = f"{'✅' if ok else '⚠️'} Cancel stream chosen by {by} · {bk._tally(request.outcome or [])}"
     if request.retries:
         text += f" · sent again {request.retries}×"
-    return [ContextBlock(elements=[MarkdownTextObject(text=text)]), *bk.retry_actions(request)]
+    return text

@@ -211,8 +211,9 @@ class SlackStandIn(LocalServer):
                 message["metadata"] = args["metadata"] if isinstance(args["metadata"], dict) else json.loads(args["metadata"])
             channel = str(args.get("channel", ""))
             # A post to a user ID lands in the bot's direct message with them (its ID: D + the user's).
-            self.history.setdefault(f"D{channel}" if channel.startswith("U") else channel, []).append(message)
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+            posted_in = f"D{channel}" if channel.startswith("U") else channel
+            self.history.setdefault(posted_in, []).append(message)
+            return {"ok": True, "channel": posted_in, "ts": ts, "message": {"text": args.get("text")}}  # Slack answers with the DM's ID
         if method == "conversations.history":
             oldest = float(args.get("oldest") or 0)
             messages = [m for m in reversed(self.history.get(args.get("channel"), [])) if float(m["ts"]) > oldest and not m.get("thread_ts")]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.domain import escalation
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Pending
@@ -218,3 +219,21 @@ def test_the_next_level_lists_every_pending_request_escalated_first(store, workf
     drain(store, workflow)
     [listed] = [t for t in announcements(store) if t.kind == Announcement.PENDING]
     assert listed.payload["request_ids"] == [newer, older] and listed.payload["approver"]
+
+
+def test_each_direct_message_is_closed_once_per_state_the_request_reaches_after_pending(store, workflow, clock):
+    request_id = ask(store, workflow, job(1))
+    assert escalation.dms_closed(store, store.requests.get(request_id)) == []  # pending, not escalated
+    clock.advance(AFTER)
+    drain(store, workflow)
+    assert escalation.dms_closed(store, store.requests.get(request_id)) == []  # escalated, still waiting for them
+    click(store, workflow, wf.DENY, request_id, user=BOSS)
+    closing = escalation.dms_closed(store, store.requests.get(request_id))
+    assert sorted(t.key for t in closing) == sorted(f"{request_id}:escalation:dm-closed:denied:{user}" for user in (BOSS, BOSS2, LEAD))
+    assert {t.kind for t in closing} == {Announcement.ESCALATION_DM_CLOSED}
+
+
+def test_a_request_never_escalated_has_no_direct_messages_to_close(store, workflow):
+    request_id = ask(store, workflow, job(1))
+    click(store, workflow, wf.DENY, request_id)
+    assert escalation.dms_closed(store, store.requests.get(request_id)) == []
