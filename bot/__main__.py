@@ -10,7 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import audit as audit_cli
-from bot.config import ConfigError, Settings, load_dotenv_file, load_settings
+from bot.config import ConfigError, Settings
+from bot.config_load import load_dotenv_file, load_settings
 from bot.observe import logs
 from bot.store.slots import SharedLimiter
 from bot.tencent import CIClient, CIError, InvalidJobId

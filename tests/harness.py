@@ -15,7 +15,7 @@ import requests
 import sqlalchemy as sa
 from slack_sdk.signature import SignatureVerifier
 
-from bot.config import load_settings
+from bot.config_load import load_settings
 from bot.runtime import Runtime
 from bot.store import Store, metadata
 from tests.conftest import SECRET_ID, SECRET_KEY

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.check import ci_host_note, region_hint
-from bot.config import load_settings
+from bot.config_load import load_settings
 from tests.harness import bot_env
 from tests.test_config import BASE as CONFIG_BASE
 from tests.test_process import free_port

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from bot.config import PLACEHOLDERS, ConfigError, Secret, load_settings
+from bot.config import ConfigError, Secret
+from bot.config_load import load_settings
+from bot.config_reader import PLACEHOLDERS
 from bot.observe import logs
 
 BASE = {

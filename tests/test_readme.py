@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError
+from bot.config_load import load_settings
 from bot.tencent.results import CIError
 from tests.test_config import BASE
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError
+from bot.config_load import load_settings
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel

@@ -138,7 +138,7 @@ def test_a_drain_stuck_past_the_budget_still_ends_the_process_in_time(tmp_path):
 @pytest.mark.parametrize("grace", ["5", "20", "27.5", "600"])
 def test_gunicorns_graceful_timeout_is_longer_than_the_whole_drain(grace):
     """Else gunicorn's master would SIGKILL the worker in the middle of handing work back."""
-    from bot.config import load_settings
+    from bot.config_load import load_settings
     from bot.runtime import gunicorn_options
     from tests.test_config import BASE
 

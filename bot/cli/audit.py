@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.config import load_dotenv_file, load_settings
+from bot.config_load import load_dotenv_file, load_settings
 from bot.observe import logs
 from bot.store import EVENTS, SCHEMA_VERSION, AuditEntry, AuditFilter, MigrationFailed, Store
 from bot.store.chain import Link, fields, iso_at, verify

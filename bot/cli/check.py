@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import ConfigError, Settings, Target, load_settings
+from bot.config import ConfigError, Settings, Target
+from bot.config_load import load_settings
 from bot.serve.preflight import StartupProblem, describe_database, open_database, verify_app_token, verify_bot_token
 from bot.tencent import CIClient, CIError
 from bot.tencent.ratelimit import SlidingWindowLimiter

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.config import TARGET_NAME
+from bot.config_targets import TARGET_NAME
 from bot.domain.states import CommandKind
 from bot.tencent.jobid import is_job_id
 

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import TOKENS, ConfigError, Settings
+from bot.config import ConfigError, Settings
+from bot.config_reader import TOKENS
 from bot.observe.logs import event
 from bot.store.database import MIGRATION_LIMIT_SECONDS
 

@@ -8,7 +8,8 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.domain.proposals import PROPOSER
 from bot.domain.states import AuditEvent, RequestKind
-from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, outcome_line, pack_lines
+from bot.slack.blocks import MAX_BLOCKS, SECTION_CHARS, _date, esc, pack_lines
+from bot.slack.job_lines import outcome_line
 from bot.store import AuditEntry
 
 HEAD_BLOCKS = 4  # the entry's header sections and footer context, before the job lines

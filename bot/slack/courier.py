@@ -21,7 +21,9 @@ from bot.slack import home_blocks
 from bot.slack import proposal_blocks as pb
 from bot.slack.calls import slack_call
 from bot.slack.history import find_posted, posted_replies
+from bot.slack.request_blocks import approval_message, requester_update, result_message
 from bot.slack.respond import respond
+from bot.slack.status_blocks import status_message
 from bot.store import Request, Store, Task
 from bot.work import RetryLater
 
@@ -83,7 +85,7 @@ class Courier:
         self._tell(Caller.from_dict(task.payload["caller"]), task.payload["text"])
 
     def status(self, task: Task) -> None:
-        text, blocks = bk.status_message(task.payload["statuses"])
+        text, blocks = status_message(task.payload["statuses"])
         self._tell(Caller.from_dict(task.payload["caller"]), text, blocks)
 
     def pending(self, task: Task) -> None:
@@ -108,7 +110,7 @@ class Courier:
         request = self._request(task)
         self._refresh_homes(request)
         caller = Caller.from_dict(task.payload["caller"])
-        text, blocks = bk.result_message(request)
+        text, blocks = result_message(request)
         payload: dict[str, Any] = {"text": text, "blocks": bk.as_dicts(blocks)}
         edit = bool(request.retries and caller.message)  # "Retry failed": the clicked result shows the new outcomes
         if not edit:  # a post is made once; an edit made twice shows the same message
@@ -153,7 +155,7 @@ class Courier:
                 self.store.requests.set_message(request.id, self.approval_channel, found)
                 return
         self._fence(task)
-        text, blocks = bk.approval_message(request, task.payload.get("statuses"), self._mention(request))
+        text, blocks = approval_message(request, task.payload.get("statuses"), self._mention(request))
         with slack_call("chat.postMessage", failed="slack.approval_post_failed", level=logging.ERROR, request_id=request.id, logger=log) as call:
             response = self.client.chat_postMessage(
                 channel=self.approval_channel,
@@ -181,7 +183,7 @@ class Courier:
         if not (request.message_channel and request.message_ts):
             return  # never posted: nothing to update
         statuses = statuses or self._card_statuses(request)
-        text, blocks = bk.approval_message(request, statuses, self._mention(request))
+        text, blocks = approval_message(request, statuses, self._mention(request))
         with slack_call("chat.update", failed="slack.update_failed", request_id=request.id, logger=log):
             self.client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text, blocks=bk.as_dicts(blocks))
 
@@ -194,7 +196,7 @@ class Courier:
     def requester_dm(self, task: Task) -> None:
         request = self._request(task)
         self._fence(task)  # a worker presumed dead (stalled) sends nothing its successor sends too
-        self._dm(request.requester, text=bk.requester_update(request))
+        self._dm(request.requester, text=requester_update(request))
 
     # -- reminders ---------------------------------------------------------------------
     def reminder(self, task: Task) -> None:

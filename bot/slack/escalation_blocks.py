@@ -7,8 +7,10 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
 
 from bot.domain.outcomes import StatusAnswer
-from bot.slack.blocks import MAX_BLOCKS, _date, _sections, closing_line, decision_buttons, esc, outcome_line, status_line
+from bot.slack.blocks import MAX_BLOCKS, _date, _sections, esc
+from bot.slack.job_lines import outcome_line, status_line
 from bot.slack.proposal_blocks import is_proposal, requester
+from bot.slack.request_blocks import closing_line, decision_buttons
 from bot.store import Request
 
 DM_BLOCK_ID = "escalation"

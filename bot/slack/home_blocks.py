@@ -18,8 +18,10 @@ from slack_sdk.models.views import View
 from bot.domain.lookups import HomeData
 from bot.domain.outcomes import StatusAnswer, target_name
 from bot.domain.states import State
-from bot.slack.blocks import _date, decision_buttons, esc, read_note, refresh_button, status_line, withdraw_button
+from bot.slack.blocks import _date, esc
+from bot.slack.job_lines import read_note, status_line
 from bot.slack.proposal_blocks import is_proposal, requester
+from bot.slack.request_blocks import decision_buttons, refresh_button, withdraw_button
 from bot.store import Request
 
 MAX_HOME_BLOCKS = 100

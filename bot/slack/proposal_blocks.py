@@ -19,6 +19,8 @@ from bot.domain.outcomes import StatusAnswer
 from bot.domain.proposals import PROPOSER, PROPOSER_NAME
 from bot.domain.states import RequestKind, State
 from bot.slack import blocks as bk
+from bot.slack.job_lines import _tally, outcome_line, read_note, status_line
+from bot.slack.request_blocks import button_pair, refresh_button, retry_actions
 from bot.store import Request
 
 # The very actions of Approve and Deny, under the names on-call sees on a proposal.
@@ -43,7 +45,7 @@ def proposal_buttons(request: Request, block_id: str = "decision") -> ActionsBlo
         confirm="Cancel stream",
         deny="Back",
     )
-    return bk.button_pair(request.id, block_id, ("Cancel stream", CANCEL_STREAM_ACTION, "danger"), confirm, ("Dismiss", DISMISS_ACTION, None))
+    return button_pair(request.id, block_id, ("Cancel stream", CANCEL_STREAM_ACTION, "danger"), confirm, ("Dismiss", DISMISS_ACTION, None))
 
 
 def proposal_message(request: Request, statuses: list[StatusAnswer] | None = None, mention: str = "") -> tuple[str, list[Block]]:
@@ -65,13 +67,13 @@ def proposal_message(request: Request, statuses: list[StatusAnswer] | None = Non
         ),
     ]
     if request.outcome:
-        lines = [bk.outcome_line(o) for o in request.outcome]
+        lines = [outcome_line(o) for o in request.outcome]
     elif statuses:
-        lines = [bk.status_line(s) for s in statuses]
+        lines = [status_line(s) for s in statuses]
     else:
         lines = [f"• `{j}`" for j in request.job_ids]
     footer = _footer(request)
-    note = bk.read_note(statuses or []) if not request.outcome else ""  # when the evidence was read
+    note = read_note(statuses or []) if not request.outcome else ""  # when the evidence was read
     if note:
         footer = [ContextBlock(elements=[MarkdownTextObject(text=note)]), *footer]
     blocks += bk._sections(lines, bk.MAX_BLOCKS - len(blocks) - len(footer))
@@ -81,9 +83,9 @@ def proposal_message(request: Request, statuses: list[StatusAnswer] | None = Non
 def _footer(request: Request) -> list[Block]:
     if request.state == State.PENDING:
         buttons = proposal_buttons(request)
-        buttons.elements.append(bk.refresh_button(request))  # re-reads the evidence (the card only, not Home)
+        buttons.elements.append(refresh_button(request))  # re-reads the evidence (the card only, not Home)
         return [buttons]
-    return [ContextBlock(elements=[MarkdownTextObject(text=closing_line(request))]), *bk.retry_actions(request)]
+    return [ContextBlock(elements=[MarkdownTextObject(text=closing_line(request))]), *retry_actions(request)]
 
 
 def closing_line(request: Request) -> str:
@@ -97,7 +99,7 @@ def closing_line(request: Request) -> str:
         text = "⌛ Expired: nobody decided in time. Nothing was cancelled."
     else:
         ok = all(o["ok"] for o in request.outcome or [])
-        text = f"{'✅' if ok else '⚠️'} Cancel stream chosen by {by} · {bk._tally(request.outcome or [])}"
+        text = f"{'✅' if ok else '⚠️'} Cancel stream chosen by {by} · {_tally(request.outcome or [])}"
     if request.retries:
         text += f" · sent again {request.retries}×"
     return text

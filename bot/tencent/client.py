@@ -1,7 +1,7 @@
 """CI API client: validated paths, signed requests, timeouts, retries, a rate limit.
 
-Transport (requests), signing (signer.py) and parsing (parsing.py) are kept apart, as
-botocore does: this module only sequences them.
+Transport (transport.py), signing (signer.py), reading answers (responses.py, parsing.py) and
+the retry policy (retries.py) are kept apart, as botocore does: this module only sequences them.
 """
 
 from __future__ import annotations
@@ -11,43 +11,26 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from email.utils import parsedate_to_datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
 from bot.config import Secret, Settings, Target
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.tencent import jobid, signer
-from bot.tencent.deadline import Watchdog, WatchedAdapter, forget_written, last_written
-from bot.tencent.parsing import UnreadableXml, parse_cancel, parse_error, parse_status
-from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, may_resend, priority_of
-from bot.tencent.results import (
-    RATE_LIMIT_CODES,
-    CancelResult,
-    CIBadResponse,
-    CIClockSkewed,
-    CIError,
-    CILocalError,
-    CINetworkError,
-    CIRateLimited,
-    CIServerError,
-    CIServiceError,
-    JobStatus,
-)
+from bot.tencent.deadline import Watchdog, WatchedAdapter, last_written
+from bot.tencent.parsing import parse_cancel, parse_status
+from bot.tencent.ratelimit import Limiter, SlidingWindowLimiter, priority_of
+from bot.tencent.responses import interpret
+from bot.tencent.results import CancelResult, CIClockSkewed, CIError, CILocalError, CIServiceError, JobStatus
+from bot.tencent.retries import Progress, backoff, gives_up
+from bot.tencent.transport import MAX_BODY, MAX_QUERY_BODY, send
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = "cancel-moderation-bot/0.1"
-RETRY_AFTER_CAP = 30.0  # seconds; a longer Retry-After fails the call rather than stall a worker
-MAX_BODY = 1 << 20  # a cancel's answer is a few hundred bytes; anything huge is hostile
-#: A query's answer lists every Snapshot and AudioSection of a live job (each a few hundred
-#: bytes): hours of flags stay readable, a hostile body is still cut off.
-MAX_QUERY_BODY = 8 << 20
 Outcome = CancelResult | JobStatus | CIError
 
 
@@ -215,7 +198,7 @@ class CIClient:
         )
 
     def _call(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
-        progress = _Progress()
+        progress = Progress()
         try:
             return self._attempts(progress, method, path, job_id, parse)
         except CIError:
@@ -223,7 +206,7 @@ class CIClient:
         except Exception as exc:  # a locked limiter database, a bug: still a typed CI outcome
             raise _local_error(exc, job_id, progress) from None
 
-    def _attempts(self, progress: _Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
+    def _attempts(self, progress: Progress, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         attempt = 0
         skew_fixed = False
         while True:
@@ -254,30 +237,17 @@ class CIClient:
                 progress.in_flight = False
                 self._log(method, job_id, attempt, started, error=exc)
                 progress.ambiguous = progress.ambiguous or exc.maybe_applied
-                if not exc.retryable or attempt >= self.max_attempts or not may_resend(method, exc.maybe_applied):
+                if gives_up(exc, attempt, self.max_attempts, method):
                     exc.after_ambiguous = progress.ambiguous
                     raise
                 self._sleep(self._backoff(attempt, exc.retry_after))
 
     def _once(self, method: str, path: str, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
         prepared = self.build(method, path)
-        forget_written()
-        deadline = time.monotonic() + sum(self.timeout)
-        # The watchdog cuts the connection at the deadline, so headers trickled byte by byte
-        # cannot hold send() for ever; the read loop checks the same deadline between chunks.
-        with self._watchdog.watch(deadline) as watch:
-            try:
-                response = self.session.send(prepared, timeout=self.timeout, stream=True, allow_redirects=False)
-            except requests.RequestException as exc:
-                raise (_too_slow(job_id) if watch.stop() else _network_error(exc, job_id)) from None
-            with response:
-                try:
-                    body = _read_capped(response, deadline, job_id, MAX_QUERY_BODY if method == "GET" else MAX_BODY)
-                except CINetworkError as exc:
-                    raise (_too_slow(job_id) if watch.stop() else exc) from None
-                if watch.stop():  # stopped before `with response` hands the connection back to the pool
-                    raise _too_slow(job_id)
-                return _interpret(response, body, job_id, parse)
+        cap = MAX_QUERY_BODY if method == "GET" else MAX_BODY
+        return send(
+            self.session, self._watchdog, prepared, self.timeout, job_id, cap, lambda response, body: interpret(response, body, job_id, parse)
+        )
 
     def _correct_clock(self, server_time: float) -> None:
         offset = server_time - self._clock()
@@ -285,10 +255,7 @@ class CIClient:
         event(log, "ci.clock_skew", logging.WARNING, offset_seconds=round(offset, 3))
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), RETRY_AFTER_CAP)
-        # "Full jitter": spreads retries from many callers instead of synchronising them.
-        return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return backoff(attempt, retry_after, self.backoff_base, self.backoff_cap, self._jitter)
 
     def _log(self, method: str, job_id: str, attempt: int, started: float, result=None, error=None) -> None:
         seconds = time.monotonic() - started
@@ -315,19 +282,11 @@ class CIClient:
             )
 
 
-@dataclass
-class _Progress:
-    """What one call's attempts so far imply about the server's state."""
-
-    ambiguous: bool = False  # some finished attempt may have taken effect
-    in_flight: bool = False  # an attempt is under way: it may have been sent
-
-
-def _local_error(exc: Exception, job_id: str, progress: _Progress | None = None) -> CILocalError:
+def _local_error(exc: Exception, job_id: str, progress: Progress | None = None) -> CILocalError:
     """A failure inside the bot, typed. Only the exception's type is named: its text may hold a secret."""
     # The traceback is for the operator's log, which redacts secrets; the error itself stays bare.
     log.error("ci.local_error", exc_info=exc, extra={"fields": {"job_id": job_id, "error_type": type(exc).__name__}})
-    progress = progress or _Progress(in_flight=True)  # nothing known about the attempts: assume the worst
+    progress = progress or Progress(in_flight=True)  # nothing known about the attempts: assume the worst
     error = CILocalError(
         "BotError",
         f"the bot failed during the CI call ({type(exc).__name__})",
@@ -346,150 +305,3 @@ def _outcome(call: Callable[[str], Outcome], job_id: str) -> Outcome:
         return exc
     except Exception as exc:  # one job's surprise must not lose the batch's other outcomes
         return _local_error(exc, job_id)
-
-
-def _too_slow(job_id: str) -> CINetworkError:
-    return CINetworkError("NetworkError", "the CI API answered too slowly", job_id=job_id)
-
-
-def _network_error(exc: requests.RequestException, job_id: str) -> CINetworkError:
-    return CINetworkError("NetworkError", _network_reason(exc), job_id=job_id, maybe_applied=not _never_connected(exc))
-
-
-def _never_connected(exc: requests.RequestException) -> bool:
-    """True when no connection was made, so the request cannot have reached the server."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    if not isinstance(exc, requests.ConnectionError):
-        return False
-    # requests wraps urllib3's MaxRetryError, whose `reason` is the NewConnectionError
-    # (refused, unreachable, DNS: NameResolutionError is a subclass).
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        if isinstance(current, NewConnectionError):
-            return True
-        seen.add(id(current))
-        pending += [getattr(current, "reason", None), current.__cause__, current.__context__]
-        pending += [a for a in current.args if isinstance(a, BaseException)]
-    return False
-
-
-def _network_reason(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "the CI API did not answer in time"
-    if isinstance(exc, requests.ConnectionError):
-        return "could not connect to the CI API"
-    return f"request failed ({type(exc).__name__})"
-
-
-def _read_capped(response: requests.Response, deadline: float, job_id: str, cap: int = MAX_BODY) -> bytes:
-    """Read the body with a size cap and an overall deadline (a trickling server cannot stall us)."""
-    chunks: list[bytes] = []
-    size = 0
-    request_id = response.headers.get("x-ci-request-id", "")
-    try:
-        while True:
-            # read1 returns what has arrived (each wait bounded by the read timeout), so a server
-            # trickling bytes meets the deadline check instead of holding us for the whole body.
-            chunk = response.raw.read1(16384, decode_content=True)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > cap:
-                raise CIBadResponse(
-                    "BadResponse",
-                    f"response body over {cap} bytes",
-                    status=response.status_code,
-                    request_id=request_id,
-                    job_id=job_id,
-                )
-            if time.monotonic() > deadline:
-                raise _too_slow(job_id)
-            chunks.append(chunk)
-    except CIError:
-        raise
-    except Exception as exc:  # urllib3 protocol/decoding errors, socket timeouts mid-body
-        raise CINetworkError("NetworkError", f"response broken off ({type(exc).__name__})", job_id=job_id) from None
-    return b"".join(chunks)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    raw = response.headers.get("Retry-After", "").strip()
-    try:
-        return float(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _server_time(response: requests.Response) -> float | None:
-    try:
-        return parsedate_to_datetime(response.headers["Date"]).timestamp()
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
-
-
-def _interpret(response: requests.Response, body: bytes, job_id: str, parse: Callable[[bytes], CancelResult | JobStatus]):
-    status = response.status_code
-    header_request_id = response.headers.get("x-ci-request-id", "")
-    if 200 <= status < 300:
-        try:
-            result = parse(body)
-        except UnreadableXml as exc:
-            raise CIBadResponse(
-                "BadResponse",
-                f"HTTP {status} with a body that is not readable XML ({exc})",
-                status=status,
-                request_id=header_request_id,
-                job_id=job_id,
-            ) from None
-        return _for_asked_job(result, job_id, status, header_request_id)
-    fields = parse_error(body)
-    code = fields.get("Code") or _code_for_status(status)
-    kwargs: dict[str, Any] = dict(
-        status=status,
-        request_id=fields.get("RequestId") or header_request_id,
-        trace_id=fields.get("TraceId", ""),
-        resource=fields.get("Resource", ""),
-        job_id=job_id,
-    )
-    message = fields.get("Message") or f"HTTP {status} without an error body"
-    if code == "RequestTimeTooSkewed":
-        raise CIClockSkewed(code, message, server_time=_server_time(response), **kwargs)
-    if status == 429 or code in RATE_LIMIT_CODES:
-        raise CIRateLimited(code, message, retry_after=_retry_after(response), **kwargs)
-    if status >= 500:
-        raise CIServerError(code, message, retry_after=_retry_after(response), **kwargs)
-    raise CIServiceError(code, message, **kwargs)
-
-
-def _for_asked_job(result: CancelResult | JobStatus, job_id: str, status: int, header_request_id: str):
-    """The result for the job asked about; an answer about another job is not one we can use."""
-    named = result.job_id
-    if named and named != job_id:
-        raise CIBadResponse(
-            "BadResponse",
-            f"the answer names job {_printable(named)}, not the one asked for",
-            status=status,
-            request_id=result.request_id or header_request_id,
-            job_id=job_id,
-        )
-    return replace(result, job_id=job_id)
-
-
-def _printable(text: str, limit: int = 64) -> str:
-    """Untrusted text made safe to show: escaped to printable ASCII, then cut."""
-    return text.encode("unicode_escape").decode("ascii")[:limit]
-
-
-def _code_for_status(status: int) -> str:
-    if status == 429:
-        return "RateLimited"
-    if status == 503:
-        return "ServiceUnavailable"
-    if status >= 500:
-        return "InternalError"
-    return f"HTTP{status}"

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bot.config import load_settings
+from bot.config_load import load_settings
 from bot.store import SharedLimiter, Store
 from bot.tencent.results import CINotLocated
 from bot.tencent.targets import CITargets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
-from bot.slack import blocks as bk
+from bot.slack.request_blocks import APPROVE_ACTION
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
 
@@ -31,7 +31,7 @@ def in_direct_message(body: dict, channel: str) -> bool:
 
 
 def register(app, services: Services) -> None:
-    @app.action(bk.APPROVE_ACTION)
+    @app.action(APPROVE_ACTION)
     def on_approve(ack, body, context):
         caller, request_id = decider_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id), context)

@@ -4,14 +4,15 @@ trigger_id lasts a few seconds) if the clicker may decide; a refusal is recorded
 from __future__ import annotations
 
 from bot.domain import workflow as wf
-from bot.slack import blocks as bk
 from bot.slack.actions.approve import decider_of
+from bot.slack.form_blocks import deny_form
+from bot.slack.request_blocks import DENY_ACTION
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key, open_view
 
 
 def register(app, services: Services) -> None:
-    @app.action(bk.DENY_ACTION)
+    @app.action(DENY_ACTION)
     def on_deny(ack, body, context):
         caller, request_id = decider_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id), context)
@@ -20,4 +21,4 @@ def register(app, services: Services) -> None:
             return say_privately(caller.response_url, problem)
         _, why = services.workflow.check_decider(None, caller, request_id, "deny")
         if why is None:
-            open_view(services, body["trigger_id"], bk.deny_form(request_id, caller))
+            open_view(services, body["trigger_id"], deny_form(request_id, caller))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from bot.domain import commands as grammar
 from bot.domain import workflow as wf
-from bot.slack import blocks as bk
 from bot.slack.actions.approve import caller_of
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
+from bot.slack.status_blocks import REFRESH_STATUS_ACTION
 
 
 def register(app, services: Services) -> None:
-    @app.action(bk.REFRESH_STATUS_ACTION)
+    @app.action(REFRESH_STATUS_ACTION)
     def on_refresh_status(ack, body, context):
         caller = caller_of(body)
         try:  # the value is our own text, but parsed like a typed command all the same

@@ -4,14 +4,14 @@ task sends the failed and unknown jobs again, once per round however many clicks
 from __future__ import annotations
 
 from bot.domain import oncall
-from bot.slack import blocks as bk
 from bot.slack.actions.approve import caller_of
+from bot.slack.request_blocks import RETRY_ACTION
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
 
 
 def register(app, services: Services) -> None:
-    @app.action(bk.RETRY_ACTION)
+    @app.action(RETRY_ACTION)
     def on_retry(ack, body, context):
         caller = caller_of(body)
         request_id, _, round_seen = body["actions"][0].get("value", "").partition(":")

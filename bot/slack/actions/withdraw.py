@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from bot.domain import oncall
 from bot.domain import workflow as wf
-from bot.slack import blocks as bk
 from bot.slack.actions.approve import caller_of
+from bot.slack.request_blocks import WITHDRAW_ACTION
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
 
 
 def register(app, services: Services) -> None:
-    @app.action(bk.WITHDRAW_ACTION)
+    @app.action(WITHDRAW_ACTION)
     def on_withdraw(ack, body, context):
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
         problem = accept(services, wf.click_task(new_key("click"), oncall.WITHDRAW, caller, request_id), context)

@@ -7,7 +7,7 @@ from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.states import CommandKind
 from bot.observe import metrics
-from bot.slack import blocks as bk
+from bot.slack.form_blocks import cancel_form
 from bot.slack.services import Services, accept, new_key, open_view
 
 COMMAND = "/cancel-moderation"
@@ -24,7 +24,7 @@ def register(app, services: Services) -> None:
             return ack(response_type="ephemeral", text=str(exc))
         if isinstance(parsed, grammar.OpenForm):
             ack()
-            return open_view(services, command.get("trigger_id", ""), bk.cancel_form(caller.channel_id, services.workflow.target_labels))
+            return open_view(services, command.get("trigger_id", ""), cancel_form(caller.channel_id, services.workflow.target_labels))
         problem = accept(services, task_for(services, caller, parsed), context)
         if problem:
             return ack(response_type="ephemeral", text=problem)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.domain import commands as grammar
 from bot.domain.announce import Caller
 from bot.observe import metrics
-from bot.slack import blocks as bk
 from bot.slack.commands.cancel_moderation import task_for
+from bot.slack.form_blocks import ANY_TARGET, CANCEL_FORM
 from bot.slack.services import Services, accept
 
 
@@ -19,11 +19,11 @@ def _target(view: dict) -> str:
     """The picker's choice ("" without a picker, or to find each job's target)."""
     picked = ((view["state"]["values"].get("target") or {}).get("value") or {}).get("selected_option") or {}
     value = picked.get("value") or ""
-    return "" if value == bk.ANY_TARGET else value
+    return "" if value == ANY_TARGET else value
 
 
 def register(app, services: Services) -> None:
-    @app.view(bk.CANCEL_FORM)
+    @app.view(CANCEL_FORM)
     def on_submit(ack, body, view, context):
         try:
             parsed = grammar.parse_form(_value(view, "job_ids"), _value(view, "reason"), _target(view), services.workflow.target_names)

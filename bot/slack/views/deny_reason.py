@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
-from bot.slack import blocks as bk
+from bot.slack.form_blocks import DENY_FORM
 from bot.slack.services import Services, accept, new_key
 from bot.slack.views.cancel_form import _value
 
 
 def register(app, services: Services) -> None:
-    @app.view(bk.DENY_FORM)
+    @app.view(DENY_FORM)
     def on_submit(ack, body, view, context):
         request_id, channel, ts = ([*view.get("private_metadata", "").split("|"), "", ""])[:3]
         caller = Caller(body["user"]["id"], channel, None, (channel, ts) if ts else None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError
+from bot.config_load import load_settings
 from tests.unit.config.test_targets import SINGLE
 
 

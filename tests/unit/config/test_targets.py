@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings
+from bot.config_load import load_settings
 
 BASE = {
     "SLACK_BOT_TOKEN": "xoxb-1-abc",
