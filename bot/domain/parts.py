@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from bot.domain.announce import Caller
 from bot.domain.commands import Command
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import CIPort, Executor
+from bot.domain.execution import Executor
+from bot.domain.placement import CIPort
 from bot.domain.policy import Policy, Role, TargetOnCall
 from bot.store import Request, Store, Task
 

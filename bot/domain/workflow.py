@@ -20,10 +20,12 @@ from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Command
 from bot.domain.escalation import ESCALATE, ESCALATION_MEMBERS, EscalationMixin
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import EXECUTE, CIPort, ExecutePayload, Executor, execute_task, finish, place_of, request_targets, unknown_target
+from bot.domain.execution import Executor
+from bot.domain.execution_task import EXECUTE, ExecutePayload, execute_task, finish
 from bot.domain.lookups import REFRESH, LookupsMixin, not_asked
 from bot.domain.oncall import RETRY, WITHDRAW, OnCallMixin
 from bot.domain.payloads import ClickPayload, CommandPayload
+from bot.domain.placement import CIPort, place_of, request_targets, unknown_target
 from bot.domain.policy import Policy, Role, TargetOnCall
 from bot.domain.states import AuditEvent, JobTarget, Lane, RequestKind, State, TaskKind
 from bot.observe import metrics

@@ -10,7 +10,7 @@ from bot.domain import outcomes as oc
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Help, Pending, Status
-from bot.domain.execution import ExecutePayload, execute_task
+from bot.domain.execution_task import ExecutePayload, execute_task
 from bot.domain.oncall import retry_task
 from bot.domain.payloads import ClickPayload, CommandPayload, RetryPayload
 from bot.domain.states import Announcement, AuditEvent, CommandKind, Lane, RequestKind, Result, State, TaskKind
