@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Pending
 from bot.domain.escalation import ESCALATE
+from bot.domain.kinds import APPROVE, DENY, LOOKUP, LOOKUPS, command_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Announcement, AuditEvent, RequestKind, State
 from bot.store import Task
@@ -91,7 +91,7 @@ def test_a_rerun_escalation_stores_nothing_twice(store, workflow, clock):
     assert audit_events(store, request_id).count(AuditEvent.ESCALATED) == 1
 
 
-@pytest.mark.parametrize("decision", [wf.APPROVE, wf.DENY])
+@pytest.mark.parametrize("decision", [APPROVE, DENY])
 def test_a_request_decided_before_it_is_due_is_never_escalated(store, workflow, clock, decision):
     request_id = ask(store, workflow, job(1))
     click(store, workflow, decision, request_id)
@@ -139,12 +139,12 @@ def test_an_unreadable_next_level_group_is_retried_then_escalated_with_what_can_
 
 def test_the_next_level_decides_like_on_call_before_or_after_escalation(store, workflow, clock):
     first = ask(store, workflow, job(1))
-    click(store, workflow, wf.APPROVE, first, user=BOSS)  # before it was due
+    click(store, workflow, APPROVE, first, user=BOSS)  # before it was due
     assert store.requests.get(first).decided_by == BOSS
     second = ask(store, workflow, job(2))
     clock.advance(AFTER)
     drain(store, workflow)
-    click(store, workflow, wf.DENY, second, user=LEAD)
+    click(store, workflow, DENY, second, user=LEAD)
     assert store.requests.get(second).state == State.DENIED
 
 
@@ -162,12 +162,12 @@ def test_others_still_may_not_decide(store, workflow):
 
 def test_the_next_level_does_not_cancel_directly(store, workflow, clock):
     """LEAD is a requester and in the next level: their cancel is a request, never a direct cancel."""
-    task = wf.command_task("cmd:" + "b" * 32, Caller(LEAD, "CWORK"), Cancel((job(3),), "stop"))
+    task = command_task("cmd:" + "b" * 32, Caller(LEAD, "CWORK"), Cancel((job(3),), "stop"))
     store.work.enqueue([task])
     drain(store, workflow)
     request = store.requests.get("b" * 32)
     assert request is not None and request.state == State.PENDING
-    task = wf.command_task("cmd:" + "c" * 32, Caller(BOSS, "CWORK"), Cancel((job(4),), "stop"))  # only in the group
+    task = command_task("cmd:" + "c" * 32, Caller(BOSS, "CWORK"), Cancel((job(4),), "stop"))  # only in the group
     store.work.enqueue([task])
     drain(store, workflow)
     assert store.requests.get("c" * 32) is None
@@ -213,7 +213,7 @@ def test_the_next_level_lists_every_pending_request_escalated_first(store, workf
     older = ask(store, workflow, job(1))
     newer = ask(store, workflow, job(2))
     workflow.on_escalate(escalation_of(store, newer))
-    task = wf.command_task("look:" + "d" * 32, Caller(BOSS, "CWORK"), Pending(), lane=wf.LOOKUPS, kind=wf.LOOKUP)
+    task = command_task("look:" + "d" * 32, Caller(BOSS, "CWORK"), Pending(), lane=LOOKUPS, kind=LOOKUP)
     store.work.enqueue([task])
     drain(store, workflow)
     [listed] = [t for t in announcements(store) if t.kind == Announcement.PENDING]
