@@ -16,12 +16,13 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from bot.config import Settings
 from bot.domain import announce
 from bot.domain.announce import HOME_LANE
+from bot.domain.kinds import CLASSES, LANES, LOOKUPS, RETRIED_FOREVER, URGENT
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.proposals import CLASSES as PROPOSAL_CLASSES
 from bot.domain.proposals import LANES as PROPOSAL_LANES
 from bot.domain.proposals import Proposals
 from bot.domain.retention import Retention
-from bot.domain.workflow import CLASSES, LANES, LOOKUPS, RETRIED_FOREVER, URGENT, Workflow
+from bot.domain.workflow import Workflow
 from bot.observe import metrics
 from bot.observe.logs import event
 from bot.serve import callback

@@ -9,7 +9,7 @@ import sqlite3
 from collections import Counter
 
 from bot.domain.announce import Caller
-from bot.domain.execution import execute_task
+from bot.domain.execution_task import execute_task
 from bot.store import Store
 from tests.conftest import job
 from tests.fakes.ci_server import Fault

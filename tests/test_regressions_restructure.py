@@ -142,7 +142,7 @@ def test_an_audit_post_is_logged_by_the_bot_outbox_logger_as_before():
 
 
 def test_an_approval_decided_while_its_worker_stops_leaves_the_execution_to_the_other_workers(tmp_path):
-    from bot.domain import workflow as wf
+    from bot.domain.kinds import APPROVE, CLASSES, click_task
     from bot.domain.policy import Policy, PolicyRules
     from bot.domain.states import Lane, TaskKind
     from bot.store import Store
@@ -163,13 +163,13 @@ def test_an_approval_decided_while_its_worker_stops_leaves_the_execution_to_the_
         assert store.requests.get(request_id).is_open
 
         queue.accepting = False  # SIGTERM: WorkQueue.shutdown() turns this off first, then drains running tasks
-        click = wf.click_task(key("click"), wf.APPROVE, caller(ONCALL), request_id)
+        click = click_task(key("click"), APPROVE, caller(ONCALL), request_id)
         store.work.enqueue([click], owner=queue.id)  # the click this worker was running when the signal came
         workflow.on_approve(store.work.get_task(click.key))
         assert store.requests.get(request_id).state == "approved"
 
         # Another live process looks for work: the execution must be there for it.
-        claimed = store.work.claim_tasks("other-process", [Lane.URGENT], running=(), classes=wf.CLASSES)
+        claimed = store.work.claim_tasks("other-process", [Lane.URGENT], running=(), classes=CLASSES)
         assert TaskKind.EXECUTE in [t.kind for t in claimed], [(t.key, t.owner) for t in claimed]
     finally:
         queue.halt()

@@ -16,6 +16,7 @@ import pytest
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Status
+from bot.domain.kinds import APPROVE, LOOKUP, command_task
 from bot.domain.lookups import refresh_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Lane, State
@@ -40,7 +41,7 @@ CHANNEL = "CWORK"
 
 def status(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> None:
     """`/cancel-moderation status [--target NAME] <jobs>`, run to its end."""
-    task = wf.command_task(key("status"), Caller(user, CHANNEL), Status(tuple(jobs), target), lane=Lane.LOOKUPS, kind=wf.LOOKUP)
+    task = command_task(key("status"), Caller(user, CHANNEL), Status(tuple(jobs), target), lane=Lane.LOOKUPS, kind=LOOKUP)
     store.work.enqueue([task])
     drain(store, workflow)
 
@@ -57,7 +58,7 @@ def test_an_ended_job_in_another_target_does_not_stop_the_approved_cancel_in_the
         request_id = command(store, workflow, REQUESTER, job(1), target="sg")
         assert store.requests.get(request_id).state is State.PENDING
         status(store, workflow, ONCALL, job(1), target="bj")  # someone looks the ID up in bj meanwhile
-        click(store, workflow, wf.APPROVE, request_id, user=ONCALL2)
+        click(store, workflow, APPROVE, request_id, user=ONCALL2)
     finally:
         targets.close()
     [outcome] = store.requests.get(request_id).outcome
@@ -85,7 +86,7 @@ def test_a_cancel_queued_before_a_redeploy_is_not_sent_to_the_bucket_its_target_
         targets_then = dict(then.target_labels)
         # On-call's `--target sg` is stored as the listener stores it (Slack has its acknowledgement);
         # the process is replaced before it runs.
-        task = wf.command_task(key(), Caller(ONCALL, CHANNEL), then.pin_target(Cancel((job(2),), "stream shows violence", "sg")))
+        task = command_task(key(), Caller(ONCALL, CHANNEL), then.pin_target(Cancel((job(2),), "stream shows violence", "sg")))
     finally:
         before.close()
     assert targets_then["sg"] == "sg (archive-1250000000 @ ap-singapore)"  # what the picker and usage showed the caller
@@ -107,9 +108,9 @@ REMOVED = dict(CI_TARGETS="bj=live-1250000000@ap-beijing,partner=clips-130000000
 def test_a_queued_command_for_a_target_removed_by_a_redeploy_tells_the_caller(store, ci, sg, partner, kind):
     sg.add_job(job(3))
     if kind == "request":  # a requester's `--target sg`: its look-ups run in the look-up lane
-        task = wf.command_task(key(), Caller(REQUESTER, CHANNEL), Cancel((job(3),), "stream shows violence", "sg"))
+        task = command_task(key(), Caller(REQUESTER, CHANNEL), Cancel((job(3),), "stream shows violence", "sg"))
     else:
-        task = wf.command_task(key("status"), Caller(ONCALL, CHANNEL), Status((job(3),), "sg"), lane=Lane.LOOKUPS, kind=wf.LOOKUP)
+        task = command_task(key("status"), Caller(ONCALL, CHANNEL), Status((job(3),), "sg"), lane=Lane.LOOKUPS, kind=LOOKUP)
     store.work.enqueue([task])
     after = CITargets.from_settings(settings_for(ci, sg, partner, **REMOVED))
     try:
@@ -165,7 +166,7 @@ def test_audit_by_target_finds_the_refusals_about_that_targets_jobs(store, ci, s
         workflow = make_workflow(store, targets, sg_policy())
         request_id = command(store, workflow, REQUESTER, job(4), target="sg")
         assert store.requests.get(request_id).state is State.PENDING
-        click(store, workflow, wf.APPROVE, request_id, user=ONCALL)  # refused: only sg's on-call decides
+        click(store, workflow, APPROVE, request_id, user=ONCALL)  # refused: only sg's on-call decides
         command(store, workflow, BJ_ONCALL, job(5))  # refused: bj's own on-call, and job(5) was found in sg
     finally:
         targets.close()
@@ -248,7 +249,7 @@ def test_a_cancel_is_located_ahead_of_queued_status_look_ups(store, ci, sg, part
         status.start()
         wait_until(lambda: len(ci.requests_for("/video/auditing/")) >= 3, "the look-ups under way", timeout=10)
         started = time.monotonic()
-        task = wf.command_task(key(), Caller(ONCALL, CHANNEL), Cancel((job(9),), "stream shows violence"))  # on-call: at once
+        task = command_task(key(), Caller(ONCALL, CHANNEL), Cancel((job(9),), "stream shows violence"))  # on-call: at once
         store.work.enqueue([task])
         drain(store, workflow, lanes=(Lane.URGENT,))
         took = time.monotonic() - started

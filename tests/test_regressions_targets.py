@@ -16,6 +16,7 @@ from bot.config_load import load_settings
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel
+from bot.domain.kinds import APPROVE, DENY, click_task, command_task
 from bot.domain.oncall import retry_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import State
@@ -55,14 +56,14 @@ def key(prefix: str = "cmd") -> str:
 
 def command(store: Store, workflow: wf.Workflow, user: str, *jobs: str, target: str = "") -> str:
     """A cancel command from `user`, run to its end; the id of the request it made."""
-    task = wf.command_task(key(), Caller(user, CHANNEL), Cancel(tuple(jobs), "stream shows violence", target))
+    task = command_task(key(), Caller(user, CHANNEL), Cancel(tuple(jobs), "stream shows violence", target))
     store.work.enqueue([task])
     drain(store, workflow)
     return task.key.split(":", 1)[1][:32]
 
 
 def click(store: Store, workflow: wf.Workflow, kind, request_id: str, user: str) -> None:
-    store.work.enqueue([wf.click_task(key("click"), kind, Caller(user, CHANNEL), request_id, "")])
+    store.work.enqueue([click_task(key("click"), kind, Caller(user, CHANNEL), request_id, "")])
     drain(store, workflow)
 
 
@@ -139,7 +140,7 @@ def test_a_global_on_calls_retry_does_not_send_a_job_of_a_target_with_its_own_on
     workflow = make_workflow(store, ci, policy, max_pending=5)
     request_id = command(store, workflow, REQUESTER, job(1), job(2))  # found in two targets: kept as none
     assert store.requests.get(request_id).target is None
-    click(store, workflow, wf.APPROVE, request_id, user=SG_ONCALL)  # sg's on-call approves; sg refuses once
+    click(store, workflow, APPROVE, request_id, user=SG_ONCALL)  # sg's on-call approves; sg refuses once
     request = store.requests.get(request_id)
     assert request.state is State.DONE and request.open_jobs == [job(1)]
     assert sorted(ci.sent) == [("bj", job(2)), ("sg", job(1))]
@@ -162,7 +163,7 @@ def test_an_approval_acts_where_the_request_found_each_job_without_asking_again(
         assert store.requests.get(request_id).state is State.PENDING
         asked = len(partner.requests_for("/video/auditing/"))
         partner.script(job(1), Fault.error(500, "InternalError"))  # the partner account is down now
-        click(store, workflow, wf.APPROVE, request_id, user=ONCALL)
+        click(store, workflow, APPROVE, request_id, user=ONCALL)
     finally:
         targets.close()
     outcomes = {o["job_id"]: o for o in store.requests.get(request_id).outcome}
@@ -202,7 +203,7 @@ def test_an_approval_never_sends_to_another_bucket_than_the_one_the_request_name
     )
     after = CITargets.from_settings(moved)
     try:
-        click(store, make_workflow(store, after, global_policy()), wf.APPROVE, request_id, user=ONCALL)
+        click(store, make_workflow(store, after, global_policy()), APPROVE, request_id, user=ONCALL)
     finally:
         after.close()
     assert partner.requests_for("cancel_auditing") == [], "approved for archive-1250000000 @ ap-singapore, sent to clips-1300000000"
@@ -225,7 +226,7 @@ def test_only_a_targets_own_on_call_may_deny_a_request_for_one_of_its_jobs(store
         workflow = make_workflow(store, targets, Policy(rules, Directory()))
         request_id = command(store, workflow, REQUESTER, job(4), job(5))
         assert store.requests.get(request_id).state is State.PENDING
-        click(store, workflow, wf.DENY, request_id, user=ONCALL)  # not sg's on-call
+        click(store, workflow, DENY, request_id, user=ONCALL)  # not sg's on-call
     finally:
         targets.close()
     request = store.requests.get(request_id)
@@ -279,7 +280,7 @@ def test_audit_by_target_finds_the_request_and_decision_about_a_job_found_there(
     try:
         workflow = make_workflow(store, targets, global_policy())
         request_id = command(store, workflow, REQUESTER, job(6), job(7))
-        click(store, workflow, wf.APPROVE, request_id, user=ONCALL)
+        click(store, workflow, APPROVE, request_id, user=ONCALL)
     finally:
         targets.close()
     assert store.requests.get(request_id).state is State.DONE and sg.jobs[job(7)].state == "Cancelled"

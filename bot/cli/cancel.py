@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 
 from bot.cli.interrupt import Interrupt
 from bot.domain import outcomes as oc
-from bot.domain.execution import EXECUTE, LANE, CIPort, ExecutePayload, Executor, execute_task, finish, pinned
+from bot.domain.execution import Executor
+from bot.domain.execution_task import EXECUTE, LANE, ExecutePayload, execute_task, finish
+from bot.domain.placement import CIPort, pinned
 from bot.domain.states import JobOutcome, RequestKind, Result, State
 from bot.store import Request, Store, Task
 from bot.store.slots import SharedLimiter

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
+from bot.domain.checked import newest_evidence, stored_statuses
 from bot.domain.commands import USAGE, Help, Pending, Status
-from bot.domain.execution import ci_for, newest_evidence, request_targets, stored_statuses, unknown_target
 from bot.domain.outcomes import StatusAnswer
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import ClickPayload, CommandPayload
+from bot.domain.placement import ci_for, request_targets, unknown_target
 from bot.domain.policy import Role
 from bot.domain.states import Lane, TaskKind
 from bot.observe import metrics

@@ -12,9 +12,10 @@ from typing import Any
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.announce import Caller
-from bot.domain.execution import execute_task, request_targets
+from bot.domain.execution_task import execute_task
 from bot.domain.parts import WorkflowParts
 from bot.domain.payloads import ClickPayload, RetryPayload
+from bot.domain.placement import request_targets
 from bot.domain.states import Lane, RequestKind, State, TaskKind
 from bot.store import NewTask, Request, Task
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.evidence import is_running, reading_of
-from bot.domain.execution import pinned
+from bot.domain.placement import pinned
 from bot.domain.states import AuditEvent, Lane, RequestKind, State, TaskKind
 from bot.observe.logs import event
 from bot.store import BACKGROUND, NewTask, Task

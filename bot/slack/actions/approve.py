@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import workflow as wf
+from bot.domain import kinds
 from bot.domain.announce import Caller
 from bot.slack.request_blocks import APPROVE_ACTION
 from bot.slack.respond import say_privately
@@ -34,7 +34,7 @@ def register(app, services: Services) -> None:
     @app.action(APPROVE_ACTION)
     def on_approve(ack, body, context):
         caller, request_id = decider_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), wf.APPROVE, caller, request_id), context)
+        problem = accept(services, kinds.click_task(new_key("click"), kinds.APPROVE, caller, request_id), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

@@ -3,7 +3,7 @@ trigger_id lasts a few seconds) if the clicker may decide; a refusal is recorded
 
 from __future__ import annotations
 
-from bot.domain import workflow as wf
+from bot.domain import kinds
 from bot.slack.actions.approve import decider_of
 from bot.slack.form_blocks import deny_form
 from bot.slack.request_blocks import DENY_ACTION
@@ -15,7 +15,7 @@ def register(app, services: Services) -> None:
     @app.action(DENY_ACTION)
     def on_deny(ack, body, context):
         caller, request_id = decider_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), wf.DENY_CLICK, caller, request_id), context)
+        problem = accept(services, kinds.click_task(new_key("click"), kinds.DENY_CLICK, caller, request_id), context)
         ack()
         if problem:
             return say_privately(caller.response_url, problem)

@@ -3,7 +3,7 @@ asked by a person who would read it); the task decides it once and audits it `di
 
 from __future__ import annotations
 
-from bot.domain import workflow as wf
+from bot.domain import kinds
 from bot.slack import proposal_blocks as pb
 from bot.slack.actions.approve import caller_of
 from bot.slack.respond import say_privately
@@ -14,7 +14,7 @@ def register(app, services: Services) -> None:
     @app.action(pb.DISMISS_ACTION)
     def on_dismiss(ack, body, context):
         caller, request_id = caller_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, wf.click_task(new_key("click"), wf.DENY, caller, request_id), context)
+        problem = accept(services, kinds.click_task(new_key("click"), kinds.DENY, caller, request_id), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

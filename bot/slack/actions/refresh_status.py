@@ -4,7 +4,7 @@ the click is parsed as that command and stored as a look-up, answered only to th
 from __future__ import annotations
 
 from bot.domain import commands as grammar
-from bot.domain import workflow as wf
+from bot.domain import kinds
 from bot.slack.actions.approve import caller_of
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
@@ -23,7 +23,7 @@ def register(app, services: Services) -> None:
         if not isinstance(parsed, grammar.Status):
             ack()
             return say_privately(caller.response_url, "That button does not hold a `status` command.")
-        problem = accept(services, wf.command_task(new_key("click"), caller, parsed, lane=wf.LOOKUPS, kind=wf.LOOKUP), context)
+        problem = accept(services, kinds.command_task(new_key("click"), caller, parsed, lane=kinds.LOOKUPS, kind=kinds.LOOKUP), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import commands as grammar
-from bot.domain import workflow as wf
+from bot.domain import kinds
 from bot.domain.announce import Caller
 from bot.domain.states import CommandKind
 from bot.observe import metrics
@@ -45,5 +45,5 @@ def _attempted(text: str) -> str:
 def task_for(services: Services, caller: Caller, parsed: grammar.Command):
     key = new_key("cmd")
     if isinstance(parsed, grammar.Cancel):
-        return wf.command_task(key, caller, services.workflow.pin_target(parsed))
-    return wf.command_task(key, caller, parsed, lane=wf.LOOKUPS, kind=wf.LOOKUP)  # status, pending, help
+        return kinds.command_task(key, caller, services.workflow.pin_target(parsed))
+    return kinds.command_task(key, caller, parsed, lane=kinds.LOOKUPS, kind=kinds.LOOKUP)  # status, pending, help

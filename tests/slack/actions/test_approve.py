@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from bot.domain.execution import execute_task
+from bot.domain.execution_task import execute_task
 from tests.conftest import job
 from tests.harness import APPROVALS, AUDIT, MOD, ONCALL, ONCALL2, OUTSIDER, Bot, age_requests, bot_env
 from tests.slack.blockkit import assert_all_sent_blocks_valid

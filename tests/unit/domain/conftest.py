@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from bot.domain import workflow as wf
 from bot.domain.announce import Caller
+from bot.domain.kinds import CLASSES
 from bot.domain.policy import Policy, PolicyRules
 from bot.domain.states import Lane
 from bot.store import Store, Task
@@ -113,7 +114,7 @@ def drain(store: Store, workflow: wf.Workflow, lanes=(Lane.URGENT, Lane.LOOKUPS)
     is left, as a worker would; return the tasks run."""
     handlers, ran = workflow.handlers(), []
     for _ in range(50):
-        tasks = store.work.claim_tasks(ME, list(lanes), running=(), classes=wf.CLASSES)
+        tasks = store.work.claim_tasks(ME, list(lanes), running=(), classes=CLASSES)
         if not tasks:
             return ran
         for task in tasks:

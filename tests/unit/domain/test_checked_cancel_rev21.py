@@ -4,7 +4,7 @@ ended. A strict expected failure fails today for the reason it names."""
 from __future__ import annotations
 
 from bot.domain.evidence import EvidenceCache
-from bot.domain.execution import newest_evidence, shows_ended
+from bot.domain.checked import newest_evidence, shows_ended
 
 JOB = "av" + "3" * 32
 

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 
 from bot.domain import escalation
-from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Pending
 from bot.domain.escalation import ESCALATE
+from bot.domain.kinds import APPROVE, DENY, LOOKUP, LOOKUPS, command_task
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
 from bot.domain.states import Announcement, AuditEvent, RequestKind, State
 from bot.store import Task
@@ -92,7 +92,7 @@ def test_a_rerun_escalation_stores_nothing_twice(store, workflow, clock):
     assert audit_events(store, request_id).count(AuditEvent.ESCALATED) == 1
 
 
-@pytest.mark.parametrize("decision", [wf.APPROVE, wf.DENY])
+@pytest.mark.parametrize("decision", [APPROVE, DENY])
 def test_a_request_decided_before_it_is_due_is_never_escalated(store, workflow, clock, decision):
     request_id = ask(store, workflow, job(1))
     click(store, workflow, decision, request_id)
@@ -140,12 +140,12 @@ def test_an_unreadable_next_level_group_is_retried_then_escalated_with_what_can_
 
 def test_the_next_level_decides_like_on_call_before_or_after_escalation(store, workflow, clock):
     first = ask(store, workflow, job(1))
-    click(store, workflow, wf.APPROVE, first, user=BOSS)  # before it was due
+    click(store, workflow, APPROVE, first, user=BOSS)  # before it was due
     assert store.requests.get(first).decided_by == BOSS
     second = ask(store, workflow, job(2))
     clock.advance(AFTER)
     drain(store, workflow)
-    click(store, workflow, wf.DENY, second, user=LEAD)
+    click(store, workflow, DENY, second, user=LEAD)
     assert store.requests.get(second).state == State.DENIED
 
 
@@ -163,12 +163,12 @@ def test_others_still_may_not_decide(store, workflow):
 
 def test_the_next_level_does_not_cancel_directly(store, workflow, clock):
     """LEAD is a requester and in the next level: their cancel is a request, never a direct cancel."""
-    task = wf.command_task("cmd:" + "b" * 32, Caller(LEAD, "CWORK"), Cancel((job(3),), "stop"))
+    task = command_task("cmd:" + "b" * 32, Caller(LEAD, "CWORK"), Cancel((job(3),), "stop"))
     store.work.enqueue([task])
     drain(store, workflow)
     request = store.requests.get("b" * 32)
     assert request is not None and request.state == State.PENDING
-    task = wf.command_task("cmd:" + "c" * 32, Caller(BOSS, "CWORK"), Cancel((job(4),), "stop"))  # only in the group
+    task = command_task("cmd:" + "c" * 32, Caller(BOSS, "CWORK"), Cancel((job(4),), "stop"))  # only in the group
     store.work.enqueue([task])
     drain(store, workflow)
     assert store.requests.get("c" * 32) is None
@@ -214,7 +214,7 @@ def test_the_next_level_lists_every_pending_request_escalated_first(store, workf
     older = ask(store, workflow, job(1))
     newer = ask(store, workflow, job(2))
     workflow.on_escalate(escalation_of(store, newer))
-    task = wf.command_task("look:" + "d" * 32, Caller(BOSS, "CWORK"), Pending(), lane=wf.LOOKUPS, kind=wf.LOOKUP)
+    task = command_task("look:" + "d" * 32, Caller(BOSS, "CWORK"), Pending(), lane=LOOKUPS, kind=LOOKUP)
     store.work.enqueue([task])
     drain(store, workflow)
     [listed] = [t for t in announcements(store) if t.kind == Announcement.PENDING]
@@ -227,7 +227,7 @@ def test_each_direct_message_is_closed_once_per_state_the_request_reaches_after_
     clock.advance(AFTER)
     drain(store, workflow)
     assert escalation.dms_closed(store, store.requests.get(request_id)) == []  # escalated, still waiting for them
-    click(store, workflow, wf.DENY, request_id, user=BOSS)
+    click(store, workflow, DENY, request_id, user=BOSS)
     closing = escalation.dms_closed(store, store.requests.get(request_id))
     assert sorted(t.key for t in closing) == sorted(f"{request_id}:escalation:dm-closed:denied:{user}" for user in (BOSS, BOSS2, LEAD))
     assert {t.kind for t in closing} == {Announcement.ESCALATION_DM_CLOSED}
@@ -235,5 +235,5 @@ def test_each_direct_message_is_closed_once_per_state_the_request_reaches_after_
 
 def test_a_request_never_escalated_has_no_direct_messages_to_close(store, workflow):
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.DENY, request_id)
+    click(store, workflow, DENY, request_id)
     assert escalation.dms_closed(store, store.requests.get(request_id)) == []

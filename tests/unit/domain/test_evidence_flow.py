@@ -11,8 +11,8 @@ import pytest
 
 from bot.domain import lookups
 from bot.domain import outcomes as oc
-from bot.domain import workflow as wf
 from bot.domain.evidence import EvidenceCache
+from bot.domain.kinds import APPROVE
 from bot.domain.states import Announcement, AuditEvent, Result, State
 from bot.store import POST
 from bot.tencent.ratelimit import URGENT
@@ -30,7 +30,7 @@ def test_card_and_refresh_reads_are_below_cancels(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
     workflow.evidence.fresh_seconds = 0  # the Refresh asks again
     refresh(store, workflow, request_id)
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert [(m, p) for m, _, p in ci.calls] == [("describe", POST), ("describe", POST), ("cancel", URGENT)]
     assert POST > URGENT  # a larger class waits: the limiter keeps part of every window for cancels
 
@@ -62,7 +62,7 @@ def test_a_burst_of_reads_of_one_job_makes_one_call(store, workflow, ci):
 def test_approving_a_job_shown_ended_sends_no_cancel_and_says_why(store, workflow, ci):
     ci.states[job(1)] = "Success"
     request_id = ask(store, workflow, job(1), job(2))
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     request = store.requests.get(request_id)
     assert ci.sent() == [job(2)]
     ended, cancelled = request.outcome
@@ -77,7 +77,7 @@ def test_a_job_shown_running_is_sent(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
     ci.states[job(1)] = "Success"  # ended after the card was read: the cancel goes, and Tencent answers
     ci.errors[job(1)] = CIServiceError("InvalidArgument", "job finished", status=400)
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert ci.sent() == [job(1)] and store.requests.get(request_id).outcome[0]["code"] == "InvalidArgument"
 
 
@@ -91,7 +91,7 @@ def test_a_direct_cancel_uses_what_this_process_read(store, workflow, ci):
 def test_an_answer_without_a_state_is_not_taken_for_ended(store, workflow, ci):
     ci.states[job(1)] = ""
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert ci.sent() == [job(1)]
 
 

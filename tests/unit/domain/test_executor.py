@@ -9,7 +9,8 @@ import uuid
 import pytest
 
 from bot.domain import outcomes as oc
-from bot.domain.execution import Executor, LostHold, execute_task, finish
+from bot.domain.execution import Executor, LostHold
+from bot.domain.execution_task import execute_task, finish
 from bot.domain.states import Lane, RequestKind, Result, State
 from bot.store import BACKGROUND, POST
 from bot.tencent.ratelimit import URGENT

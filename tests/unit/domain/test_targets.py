@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from bot.domain import outcomes as oc
-from bot.domain import workflow as wf
 from bot.domain.commands import Cancel, CommandError, Help, OpenForm, Status, parse
+from bot.domain.kinds import APPROVE, command_task
 from bot.domain.oncall import retry_task
 from bot.domain.payloads import CommandPayload, command_from_dict, command_to_dict
 from bot.domain.policy import Policy, PolicyRules, TargetOnCall
@@ -79,13 +79,13 @@ class Targets:
 def test_a_request_keeps_its_target_and_its_approval_acts_there(store, policy):
     ci = Targets("bj", "sg")
     workflow = make_workflow(store, ci, policy)
-    task = wf.command_task(key(), caller(), Cancel((job(1),), "why", "sg"))
+    task = command_task(key(), caller(), Cancel((job(1),), "why", "sg"))
     store.work.enqueue([task])
     drain(store, workflow)
     request_id = task.key.split(":", 1)[1][:32]
     assert store.requests.get(request_id).target == "sg"
     assert [c[0] for c in ci.on("sg").calls] == ["describe"]  # the card's evidence, from that target only
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert store.requests.get(request_id).state is State.DONE
     assert ci.on("sg").sent() == [job(1)] and ci.on("bj").calls == [] and ci.routed.calls == []
     assert workflow.target_names == ("bj", "sg")
@@ -127,7 +127,7 @@ def sg_policy() -> Policy:
 
 
 def command(store, workflow, user: str, target: str, *jobs: str) -> str:
-    task = wf.command_task(key(), caller(user), Cancel(tuple(jobs), "why", target))
+    task = command_task(key(), caller(user), Cancel(tuple(jobs), "why", target))
     store.work.enqueue([task])
     drain(store, workflow)
     return task.key.split(":", 1)[1][:32]
@@ -140,11 +140,11 @@ def test_a_global_on_calls_command_for_a_target_with_its_own_on_call_becomes_a_r
     request = store.requests.get(request_id)
     assert request.state is State.PENDING and request.target == "sg"
     assert ci.on("sg").sent() == []
-    click(store, workflow, wf.APPROVE, request_id, user=ONCALL2)  # a global on-call may not decide it
+    click(store, workflow, APPROVE, request_id, user=ONCALL2)  # a global on-call may not decide it
     assert store.requests.get(request_id).state is State.PENDING and ci.on("sg").sent() == []
     [refusal] = [e for e in store.audit.entries() if e.event == "refused"]
     assert "Only the on-call of target `sg` can decide this request: <!subteam^SSGONCALL>" in refusal.detail["why"]
-    click(store, workflow, wf.APPROVE, request_id, user=SG_ONCALL)
+    click(store, workflow, APPROVE, request_id, user=SG_ONCALL)
     assert store.requests.get(request_id).state is State.DONE and ci.on("sg").sent() == [job(1)]
 
 
@@ -208,7 +208,7 @@ def test_a_request_keeps_the_target_its_jobs_were_found_in_so_the_approval_does_
     workflow = make_workflow(store, ci, policy)
     request_id = ask(store, workflow, job(9), job(10))
     assert store.requests.get(request_id).target == "sg"
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert sorted(ci.on("sg").sent()) == [job(9), job(10)] and ci.routed.calls == []
     [requested] = [e for e in store.audit.entries() if e.event == "requested"]
     assert requested.detail["target"] == "sg"
@@ -220,7 +220,7 @@ def test_jobs_found_in_different_targets_are_each_sent_where_they_were_found(sto
     request_id = ask(store, workflow, job(11), job(12))
     request = store.requests.get(request_id)
     assert request.target is None and {j: p.name for j, p in request.found_in.items()} == {job(11): "sg", job(12): "bj"}
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert ci.on("sg").sent() == [job(11)] and ci.on("bj").sent() == [job(12)] and ci.routed.calls == []
 
 
@@ -303,7 +303,7 @@ def test_an_approval_sends_nothing_where_the_target_now_means_another_bucket(sto
     redeploy(ci.buckets)
     if "sg" not in ci.buckets:
         ci.names = ("bj",)
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     outcomes = {o["job_id"]: o for o in store.requests.get(request_id).outcome}
     assert outcomes[job(24)]["code"] == "TargetChanged" and why in outcomes[job(24)]["message"]
     assert outcomes[job(24)]["target"] == "sg (archive-1250000000 @ ap-singapore)"  # what on-call approved
@@ -318,7 +318,7 @@ def test_a_request_of_an_earlier_release_naming_a_removed_target_sends_nothing(s
     with store.engine.begin() as conn:  # as stored before each job's target was kept
         conn.execute(requests_table.update().where(requests_table.c.id == request_id).values(job_targets=None))
     ci.names = ("bj",)
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     [outcome] = store.requests.get(request_id).outcome
     assert outcome["code"] == "TargetChanged" and ci.on("sg").sent() == []
 
@@ -342,7 +342,7 @@ def test_a_request_over_two_targets_is_decided_only_by_someone_on_call_for_each(
     workflow = make_workflow(store, ci, sg_and_global)
     request_id = ask(store, workflow, job(27), job(28))
     for user in (ONCALL, SG_ONCALL):  # on call for one of its targets only
-        click(store, workflow, wf.APPROVE, request_id, user=user)
+        click(store, workflow, APPROVE, request_id, user=user)
         assert store.requests.get(request_id).state is State.PENDING
     refusals = [e.detail["why"] for e in store.audit.entries() if e.event == "refused"]
     assert all(
@@ -350,7 +350,7 @@ def test_a_request_over_two_targets_is_decided_only_by_someone_on_call_for_each(
     )
     assert [r.id for r in workflow.home_for(BOTH).pending] == [request_id]
     assert workflow.home_for(ONCALL).pending == workflow.home_for(SG_ONCALL).pending == []
-    click(store, workflow, wf.APPROVE, request_id, user=BOTH)
+    click(store, workflow, APPROVE, request_id, user=BOTH)
     assert store.requests.get(request_id).state is State.DONE
     assert ci.on("sg").sent() == [job(27)] and ci.on("bj").sent() == [job(28)]
 
@@ -360,7 +360,7 @@ def test_a_retry_click_needs_someone_on_call_for_each_failed_jobs_target(store, 
     ci.on("sg").errors[job(29)] = CIServiceError("AccessDenied", "denied", status=403)
     workflow = make_workflow(store, ci, sg_and_global)
     request_id = ask(store, workflow, job(29), job(30))
-    click(store, workflow, wf.APPROVE, request_id, user=BOTH)
+    click(store, workflow, APPROVE, request_id, user=BOTH)
     assert store.requests.get(request_id).open_jobs == [job(29)]
     del ci.on("sg").errors[job(29)]
     store.work.enqueue([retry_task(key("click"), caller(ONCALL), request_id, 0)])  # global on-call, not sg's

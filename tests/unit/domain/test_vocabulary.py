@@ -7,10 +7,10 @@ import json
 
 from bot.domain import announce
 from bot.domain import outcomes as oc
-from bot.domain import workflow as wf
 from bot.domain.announce import Caller
 from bot.domain.commands import Cancel, Help, Pending, Status
-from bot.domain.execution import ExecutePayload, execute_task
+from bot.domain.execution_task import ExecutePayload, execute_task
+from bot.domain.kinds import DENY, LOOKUP, LOOKUPS, click_task, command_task
 from bot.domain.oncall import retry_task
 from bot.domain.payloads import ClickPayload, CommandPayload, RetryPayload
 from bot.domain.states import Announcement, AuditEvent, CommandKind, Lane, RequestKind, Result, State, TaskKind
@@ -73,9 +73,9 @@ def test_an_execution_payload_is_written_as_before():
 
 
 def test_command_payloads_are_written_as_before():
-    cancel = wf.command_task("k", CALLER, Cancel(("av1", "av2"), "why"))
+    cancel = command_task("k", CALLER, Cancel(("av1", "av2"), "why"))
     assert json.dumps(cancel.payload) == f'{{"caller": {CALLER_JSON}, "command": {{"kind": "cancel", "job_ids": ["av1", "av2"], "reason": "why"}}}}'
-    status = wf.command_task("k", CALLER, Status(("av1",)), lane=wf.LOOKUPS, kind=wf.LOOKUP)
+    status = command_task("k", CALLER, Status(("av1",)), lane=LOOKUPS, kind=LOOKUP)
     assert json.dumps(status.payload["command"]) == '{"kind": "status", "job_ids": ["av1"]}'
     assert status.lane == "lookup" and status.kind == "lookup"
     for command in (Cancel(("av1",), "why"), Status(("av1", "av2")), Pending(), Help()):
@@ -84,7 +84,7 @@ def test_command_payloads_are_written_as_before():
 
 
 def test_click_and_retry_payloads_are_written_as_before():
-    click = wf.click_task("k", wf.DENY, CALLER, ID, "no")
+    click = click_task("k", DENY, CALLER, ID, "no")
     assert json.dumps(click.payload) == f'{{"caller": {CALLER_JSON}, "request_id": "{ID}", "note": "no"}}'
     retry = retry_task("k", CALLER, ID, 2)
     assert json.dumps(retry.payload) == f'{{"caller": {CALLER_JSON}, "request_id": "{ID}", "round": 2}}'

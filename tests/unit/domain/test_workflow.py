@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from bot.domain import workflow as wf
 from bot.domain.commands import Cancel, Help, Pending, Status
-from bot.domain.oncall import retry_task
+from bot.domain.kinds import APPROVE, DENY, LOOKUP, LOOKUPS, click_task, command_task
+from bot.domain.oncall import WITHDRAW, retry_task
 from bot.domain.states import Announcement, AuditEvent, RequestKind, Result, State
 from bot.tencent.results import CIError
 from tests.unit.domain.conftest import (
@@ -30,14 +30,14 @@ def key(prefix: str = "cmd") -> str:
 
 def ask(store, workflow, *jobs: str, user: str = REQUESTER, reason: str = "stream shows violence") -> str:
     """A cancel command from `user`, run to its end; the id of the request it made (if any)."""
-    task = wf.command_task(key(), caller(user), Cancel(tuple(jobs), reason))
+    task = command_task(key(), caller(user), Cancel(tuple(jobs), reason))
     store.work.enqueue([task])
     drain(store, workflow)
     return task.key.split(":", 1)[1][:32]
 
 
 def click(store, workflow, kind, request_id: str, user: str = ONCALL, note: str = "") -> None:
-    store.work.enqueue([wf.click_task(key("click"), kind, caller(user), request_id, note)])
+    store.work.enqueue([click_task(key("click"), kind, caller(user), request_id, note)])
     drain(store, workflow)
 
 
@@ -60,7 +60,7 @@ def test_a_requesters_cancel_becomes_a_pending_request_with_its_post_and_evidenc
 
 def test_approval_executes_and_finishes_the_request(store, workflow, ci):
     request_id = ask(store, workflow, job(1), job(2))
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     request = store.requests.get(request_id)
     assert request.state is State.DONE and request.decided_by == ONCALL
     assert sorted(ci.sent()) == [job(1), job(2)]
@@ -72,7 +72,7 @@ def test_approval_executes_and_finishes_the_request(store, workflow, ci):
 
 def test_deny_sends_nothing_and_keeps_the_note(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.DENY, request_id, note="  not\x00 a violation ")
+    click(store, workflow, DENY, request_id, note="  not\x00 a violation ")
     request = store.requests.get(request_id)
     assert request.state is State.DENIED and request.decision_note == "not a violation"
     assert ci.sent() == []
@@ -82,24 +82,24 @@ def test_deny_sends_nothing_and_keeps_the_note(store, workflow, ci):
 def test_a_requester_cannot_decide_their_own_request(store, workflow, ci, policy):
     four_eyes = make_workflow(store, ci, policy, four_eyes=True)
     request_id = ask(store, four_eyes, job(1), user=ONCALL)  # four-eyes: on-call asks too
-    click(store, four_eyes, wf.APPROVE, request_id, user=ONCALL)
+    click(store, four_eyes, APPROVE, request_id, user=ONCALL)
     assert store.requests.get(request_id).state is State.PENDING
     assert audit_events(store, request_id)[-1] == AuditEvent.REFUSED
-    click(store, four_eyes, wf.APPROVE, request_id, user=ONCALL2)
+    click(store, four_eyes, APPROVE, request_id, user=ONCALL2)
     assert store.requests.get(request_id).state is State.DONE
 
 
 def test_only_on_call_decides(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.APPROVE, request_id, user=REQUESTER)
+    click(store, workflow, APPROVE, request_id, user=REQUESTER)
     assert store.requests.get(request_id).state is State.PENDING
     assert ci.sent() == []
 
 
 def test_a_second_decision_loses(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.DENY, request_id, user=ONCALL)
-    click(store, workflow, wf.APPROVE, request_id, user=ONCALL2)
+    click(store, workflow, DENY, request_id, user=ONCALL)
+    click(store, workflow, APPROVE, request_id, user=ONCALL2)
     assert store.requests.get(request_id).state is State.DENIED
     assert ci.sent() == []
     assert audit_events(store, request_id).count(AuditEvent.APPROVED) == 0
@@ -107,12 +107,12 @@ def test_a_second_decision_loses(store, workflow, ci):
 
 def test_the_requester_withdraws(store, workflow, ci):
     request_id = ask(store, workflow, job(1))
-    click(store, workflow, wf.WITHDRAW, request_id, user=ONCALL)  # not theirs to withdraw
+    click(store, workflow, WITHDRAW, request_id, user=ONCALL)  # not theirs to withdraw
     assert store.requests.get(request_id).state is State.PENDING
-    click(store, workflow, wf.WITHDRAW, request_id, user=REQUESTER)
+    click(store, workflow, WITHDRAW, request_id, user=REQUESTER)
     request = store.requests.get(request_id)
     assert request.state is State.WITHDRAWN and request.decided_by == REQUESTER
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert store.requests.get(request_id).state is State.WITHDRAWN and ci.sent() == []
 
 
@@ -123,7 +123,7 @@ def test_sweep_expires_overdue_requests(store, ci, policy):
     request = store.requests.get(request_id)
     assert request.state is State.EXPIRED and request.decided_by == "system"
     assert store.work.get_task(f"{request_id}:dm:expired") is not None
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     assert store.requests.get(request_id).state is State.EXPIRED and ci.sent() == []
 
 
@@ -155,7 +155,7 @@ def test_a_stranger_is_refused_and_audited(store, workflow, ci):
 def test_retry_failed_sends_only_the_failed_jobs_once_per_round(store, workflow, ci):
     ci.errors[job(2)] = CIError("InvalidArgument", "no such job", maybe_applied=False)
     request_id = ask(store, workflow, job(1), job(2))
-    click(store, workflow, wf.APPROVE, request_id)
+    click(store, workflow, APPROVE, request_id)
     request = store.requests.get(request_id)
     assert request.state is State.DONE and request.open_jobs == [job(2)]
     del ci.errors[job(2)]
@@ -168,7 +168,7 @@ def test_retry_failed_sends_only_the_failed_jobs_once_per_round(store, workflow,
 
 
 def test_a_rerun_command_stores_one_request(store, workflow):
-    task = wf.command_task(key(), caller(), Cancel((job(1),), "why"))
+    task = command_task(key(), caller(), Cancel((job(1),), "why"))
     store.work.enqueue([task])
     drain(store, workflow)
     request_task = store.work.get_task(f"request:{task.key.split(':', 1)[1]}")
@@ -180,7 +180,7 @@ def test_status_help_and_pending_answer_only_the_caller(store, workflow, ci):
     ask(store, workflow, job(1))
     before = len(announcements(store))
     for command in (Status((job(5),)), Help(), Pending()):
-        store.work.enqueue([wf.command_task(key(), caller(), command, lane=wf.LOOKUPS, kind=wf.LOOKUP)])
+        store.work.enqueue([command_task(key(), caller(), command, lane=LOOKUPS, kind=LOOKUP)])
     drain(store, workflow)
     new = announcements(store)[before:]
     assert sorted(kinds(new)) == sorted([Announcement.STATUS, Announcement.TELL, Announcement.PENDING])
