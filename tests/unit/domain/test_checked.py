@@ -1,10 +1,9 @@
-"""Review of the checked cancel's readings (issue 19): which stored answer decides that a job has
-ended. A strict expected failure fails today for the reason it names."""
+"""The checked cancel's readings: which answer decides that a job has ended (found in review)."""
 
 from __future__ import annotations
 
-from bot.domain.evidence import EvidenceCache
 from bot.domain.checked import newest_evidence, shows_ended
+from bot.domain.evidence import EvidenceCache
 
 JOB = "av" + "3" * 32
 
