@@ -5,15 +5,19 @@ that fails today for the reason it names (drop the mark once the product is fixe
 from __future__ import annotations
 
 import json
+import threading
+import time
+import urllib.parse
 
 import pytest
 
 from bot.domain.escalation import dm_key
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
-from tests.harness import ONCALL
+from tests.harness import APPROVALS, ONCALL
 from tests.slack.actions.test_approve import request_by_mod
-from tests.slack.test_escalation import BOSS1, BOSS2, BOSS3, NEXT_LEVEL, escalation_env, wait_escalation_posted
+from tests.slack.test_escalation import BOSS1, BOSS2, BOSS3, NEXT_LEVEL, dms_to, escalation_env, wait_escalation_posted
+from tests.test_callbacks import TOKEN, callback, flagged_job, proposals, simple_body
 
 
 def _dm_edits(slack, user: str) -> list:
@@ -34,7 +38,7 @@ def test_the_last_edit_of_a_closed_dm_shows_how_the_request_ended(make_bot, ci, 
     wait_escalation_posted(slack)
     store = bot.runtime.store
     slack.wait_for(lambda: all(store.work.task_done(dm_key(request_id, u)) for u in (BOSS1, BOSS2, BOSS3)), what="the DMs' tasks done")
-    cancel_held = __import__("threading").Event()
+    cancel_held = threading.Event()
     ci.script(job(1), Fault.until(cancel_held))  # the cancel is in flight until released
     history_held = slack.stall("conversations.history", channel=f"D{BOSS3}")  # the first look-up in BOSS3's DM is slow
     try:
@@ -49,3 +53,46 @@ def test_the_last_edit_of_a_closed_dm_shows_how_the_request_ended(make_bot, ci, 
     slack.wait_for(lambda: store.work.open_task_count() == 0, timeout=20, what="every announcement made")
     last = json.dumps(_dm_edits(slack, BOSS3)[-1].args)
     assert "cancelling" not in last and job(1) in last, f"the DM's last edit: {last[:400]}"
+
+
+def _click_in_dm(bot, dm, action_id: str, value: str):
+    """A button of an escalation DM, as Slack sends it: the DM's channel (a D…, `directmessage`)
+    and the clicked message's ts."""
+    channel, ts = dm.result["channel"], dm.result["ts"]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": dm.args["channel"]},
+        "api_app_id": "A1",
+        "trigger_id": "trig-dm",
+        "channel": {"id": channel, "name": "directmessage"},
+        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+        "response_url": bot.slack.response_url("dm-click"),
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "escalation", "value": value, "action_ts": str(time.time())}],
+    }
+    return bot.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+@pytest.mark.xfail(strict=True, reason="Cancel stream in an escalation DM takes the DM for the proposal's card (caller_of, not decider_of)")
+def test_cancel_stream_from_an_escalation_dm_never_takes_the_dm_for_the_card(make_bot, ci, slack):
+    """Slack refused the proposal's card for good, so each lead's DM names the channel instead of
+    linking the card. A lead clicks Cancel stream in their DM: the decision is stored with the DM
+    as the proposal's card (Approve and Deny know a DM is not the card; Cancel stream and Dismiss
+    do not), so the card's updates are made in that lead's DM: it is overwritten with the card
+    (on-call's mention, its footer) in turn with its own closing edits."""
+    slack.groups[NEXT_LEVEL] = [BOSS1, BOSS2]
+    slack.fail("chat.postMessage", 1, error="not_in_channel", channel=APPROVALS)  # the card, refused for good
+    bot = make_bot(CALLBACK_TOKEN=TOKEN, **escalation_env())
+    flagged_job(ci)
+    assert callback(bot, simple_body(job(1))).status_code == 200
+    slack.wait_for(lambda: all(dms_to(slack, u) for u in (BOSS1, BOSS2, BOSS3)), timeout=20, what="the escalation's DMs")
+    [proposal] = proposals(bot.runtime.store)
+    dm = dms_to(slack, BOSS1)[0]
+    _click_in_dm(bot, dm, "cancel_stream", proposal.id)
+    store = bot.runtime.store
+    slack.wait_for(lambda: store.requests.get(proposal.id).state == "done", timeout=20, what="the proposal carried out")
+    slack.wait_for(lambda: store.work.open_task_count() == 0, timeout=20, what="every announcement made")
+    decided = store.requests.get(proposal.id)
+    assert not (decided.message_channel or decided.message_ts), f"the card is still the card (never posted), not {dm.result['channel']}"
+    edits = [json.dumps(c.args) for c in _dm_edits(slack, BOSS1)]
+    assert edits and all("no longer waiting for you" in e for e in edits), "the DM is edited only as the closed DM"
