@@ -13,6 +13,7 @@ import urllib.parse
 import pytest
 
 from bot.domain.escalation import dm_key
+from bot.domain.retention import DAY
 from tests.conftest import job
 from tests.fakes.ci_server import Fault
 from tests.harness import APPROVALS, ONCALL
@@ -120,3 +121,30 @@ def test_a_query_that_shows_no_state_leaves_a_lost_cancel_unknown(make_bot, ci, 
     [outcome] = bot.runtime.store.requests.recent_decisions()[0].outcome
     assert ci.jobs[job(1)].state == "Cancelled"  # our cancel did it
     assert outcome["result"] == "unknown", f"the query could not tell, yet: {outcome['result']} (confirmed={outcome['confirmed']})"
+
+
+@pytest.mark.xfail(strict=True, reason="RETENTION_DAYS prunes a pending card's stored Refresh, so approving a job shown ended sends a cancel")
+def test_a_refresh_shown_on_a_pending_card_outlives_retention(make_bot, ci, slack):
+    """RETENTION_DAYS=1 with requests that live 3 days (both allowed). On-call's Refresh shows
+    the job ended; its answer is stored with the card's update (a finished task), so that another
+    process, or this one after a restart, knows what on-call saw. A day and a half later the
+    pruning deletes that task (it keeps only the approval post); the request is still pending.
+    Approved from a fresh process, the checked cancel knows only the post's 'Auditing': a cancel
+    is sent for a job the card showed ended (contract: 'approving it sends no cancel')."""
+    env = dict(RETENTION_DAYS="1", APPROVAL_TTL_SECONDS=str(3 * 86400), APPROVAL_REMINDER_SECONDS="0")
+    first = make_bot(**env)
+    request_id = request_by_mod(first, ci, slack, job(1))
+    ci.jobs[job(1)].state = "Success"  # moderation ended by itself
+    first.runtime.workflow.evidence.fresh_seconds = 0
+    first.click(ONCALL, "refresh_evidence", request_id)
+    slack.wait_for(
+        lambda: any("Success" in json.dumps(c.args) for c in slack.calls_to("chat.update", channel=APPROVALS)), what="the card showing it ended"
+    )
+    slack.wait_for(lambda: first.runtime.store.work.open_task_count() == 0, timeout=20, what="every task done")
+    first.runtime.retention.prune(time.time() + 1.5 * DAY)  # the sweeper's pruning, a day and a half on
+    first.stop()
+    second = make_bot(**env)  # the process that runs by then (a restart, a redeploy)
+    second.click(ONCALL, "approve_request", request_id)
+    slack.wait_for(lambda: second.runtime.store.requests.get(request_id).state == "done", timeout=20, what="the approval carried out")
+    [outcome] = second.runtime.store.requests.get(request_id).outcome
+    assert ci.requests_for("cancel_auditing") == [], f"a cancel was sent for a job the card showed ended: {outcome.get('code')}"
