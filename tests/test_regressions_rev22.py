@@ -1,6 +1,5 @@
 """Review of the escalation DMs' closing, the lost-cancel confirmation, Retry failed's `sends`
-and the refactors: reproductions of guarantees that do not hold, each a strict expected failure
-that fails today for the reason it names (drop the mark once the product is fixed)."""
+and the refactors: each test reproduced a guarantee that did not hold, and now holds."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ import re
 import threading
 import time
 import urllib.parse
-
-import pytest
 
 from bot.domain.escalation import dm_key
 from bot.domain.retention import DAY
@@ -27,7 +24,6 @@ def _dm_edits(slack, user: str) -> list:
     return slack.calls_to("chat.update", channel=f"D{user}")
 
 
-@pytest.mark.xfail(strict=True, reason="a DM's 'approved, cancelling…' edit, read before the cancel ended, lands after the final one")
 def test_the_last_edit_of_a_closed_dm_shows_how_the_request_ended(make_bot, ci, slack):
     """The closing edits of one DM (one per state the request reaches: approved, then done) run
     as independent tasks, each rendering the request as it read it. The 'approved' one reads the
@@ -75,7 +71,6 @@ def _click_in_dm(bot, dm, action_id: str, value: str):
     return bot.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
 
-@pytest.mark.xfail(strict=True, reason="Cancel stream in an escalation DM takes the DM for the proposal's card (caller_of, not decider_of)")
 def test_cancel_stream_from_an_escalation_dm_never_takes_the_dm_for_the_card(make_bot, ci, slack):
     """Slack refused the proposal's card for good, so each lead's DM names the channel instead of
     linking the card. A lead clicks Cancel stream in their DM: the decision is stored with the DM
@@ -100,9 +95,6 @@ def test_cancel_stream_from_an_escalation_dm_never_takes_the_dm_for_the_card(mak
     assert edits and all("no longer waiting for you" in e for e in edits), "the DM is edited only as the closed DM"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a lost cancel whose query answer has no State is reported failed 'confirmed', and Retry failed resends it as never sent"
-)
 def test_a_query_that_shows_no_state_leaves_a_lost_cancel_unknown(make_bot, ci, slack):
     """The cancel lands but its answer is lost; the confirming query answers without a State (a
     cancelled job's state is undocumented: Tencent may show none). That query cannot tell, so the
@@ -123,7 +115,6 @@ def test_a_query_that_shows_no_state_leaves_a_lost_cancel_unknown(make_bot, ci, 
     assert outcome["result"] == "unknown", f"the query could not tell, yet: {outcome['result']} (confirmed={outcome['confirmed']})"
 
 
-@pytest.mark.xfail(strict=True, reason="RETENTION_DAYS prunes a pending card's stored Refresh, so approving a job shown ended sends a cancel")
 def test_a_refresh_shown_on_a_pending_card_outlives_retention(make_bot, ci, slack):
     """RETENTION_DAYS=1 with requests that live 3 days (both allowed). On-call's Refresh shows
     the job ended; its answer is stored with the card's update (a finished task), so that another

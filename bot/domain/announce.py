@@ -141,7 +141,10 @@ def result(request: Request, caller: Caller) -> NewTask:
 
 def evidence_update(request_id: str, statuses: list[StatusAnswer], key: str) -> NewTask:
     """Re-render the approval message with evidence just read (a Refresh click, `key`)."""
-    return _task(APPROVAL_UPDATE, f"{request_id}:evidence:{key}", request_id, AnnouncePayload(request_id=request_id, statuses=statuses))
+    return _task(APPROVAL_UPDATE, f"{request_id}{EVIDENCE_KEY}{key}", request_id, AnnouncePayload(request_id=request_id, statuses=statuses))
+
+
+EVIDENCE_KEY = ":evidence:"  # in the key of each card update that stores a Refresh's answers
 
 
 def requester_stream(request_id: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.evidence import EvidenceCache, Reading, is_running
 from bot.domain.outcomes import StatusAnswer
@@ -21,7 +22,7 @@ def stored_statuses(store: Store, request: Request) -> list[StatusAnswer]:
         return []
     post = store.work.get_task(f"{request.id}:post")
     cards = [post] if post else []
-    cards += store.work.tasks_keyed(f"{request.id}:evidence:")
+    cards += store.work.tasks_keyed(f"{request.id}{announce.EVIDENCE_KEY}")
     return [status for card in cards for status in card.payload.get("statuses") or []]
 
 

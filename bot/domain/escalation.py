@@ -77,6 +77,7 @@ def dms_closed(store: Store, request: Request) -> list[NewTask]:
             kind=ESCALATION_DM_CLOSED,
             lane=announce.LANE,
             payload=AnnouncePayload(request_id=request.id, user_id=user_id).to_dict(),
+            stream=dm_key(request.id, user_id),  # one DM's edits in order: "cancelling…" never lands after the outcome
         )
         for user_id in users
     ]

@@ -22,7 +22,7 @@ from bot.observe import metrics
 from bot.observe.logs import event
 from bot.store import JobRecord, Request, Store, Task, writes_first
 from bot.tencent.ratelimit import URGENT, calls_at, resends_checked_by
-from bot.tencent.results import CIError, CINotSent
+from bot.tencent.results import CIError, CINotSent, CIServiceError
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +229,8 @@ class Executor(PlacingMixin):
 
     def _explain(self, job_id: str, error: CIError, sent_before: bool, ci: CIPort) -> JobOutcome:
         # Whatever the last answer says, a job that an earlier send may have cancelled is asked about.
-        if not oc.may_have_applied(error, sent_before):
-            return oc.failed(job_id, error)
+        if not oc.may_have_applied(error, sent_before):  # this send was the only one, and it did nothing
+            return oc.failed(job_id, error, refused=isinstance(error, CIServiceError))
         return self._confirm(job_id, error, ci)
 
     def _confirm(self, job_id: str, error: CIError, ci: CIPort) -> JobOutcome:
@@ -246,6 +246,9 @@ class Executor(PlacingMixin):
             log.exception("execution.unconfirmed", extra={"fields": {"job_id": job_id}})
             return oc.unknown(job_id, error)
         state = (status.state or "").strip()
-        if state.lower() == Result.CANCELLED or (state and not is_running(state)):
+        if not state:  # the query cannot tell
+            event(log, "execution.unconfirmed", logging.WARNING, job_id=job_id, code=error.code, query_code="NoState")
+            return oc.unknown(job_id, error)
+        if state.lower() == Result.CANCELLED or not is_running(state):
             return oc.cancelled(job_id, status, confirmed=True)
         return oc.failed(job_id, error, state=status.state, confirmed=True)

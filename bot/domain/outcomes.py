@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, NotRequired, TypedDict, TypeVar
 
-from bot.domain.evidence import Evidence, evidence_of
+from bot.domain.evidence import Evidence, evidence_of, is_running
 from bot.domain.states import JobOutcome, JobTarget, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
@@ -131,7 +131,7 @@ def _in_target(outcome: _Named, target: str) -> _Named:
     return outcome
 
 
-def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False) -> JobOutcome:
+def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False, refused: bool = False) -> JobOutcome:
     outcome: JobOutcome = {
         "job_id": job_id,
         "result": FAILED,
@@ -144,6 +144,8 @@ def failed(job_id: str, error: CIError, state: str = "", confirmed: bool = False
         "state": state,
         "confirmed": confirmed,
     }
+    if refused:
+        outcome["refused"] = True
     return _in_target(outcome, error.target)
 
 
@@ -231,10 +233,16 @@ def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcom
 
 
 def unapplied(outcomes: Sequence[JobOutcome]) -> list[str]:
-    """Jobs no cancel of ours can have ended: Tencent refused it, or a query showed it had not
-    applied. Not a job stopped before its send in this run (an earlier run may have sent it), nor
-    an old row without a named result (it may have been unknown)."""
-    return [o["job_id"] for o in outcomes if not o["ok"] and o.get("result") == FAILED and o.get("code") != NOT_SENT]
+    """Jobs no cancel of ours can have ended: Tencent refused the round's cancel (the only one
+    sent: an earlier one would have been confirmed instead), or a query showed the job still
+    running. Not a job this round sent nothing for (stopped, its target moved, a decider not on
+    call: an earlier round may have sent it), nor an old row without these marks."""
+    return [o["job_id"] for o in outcomes if not o["ok"] and o.get("result") == FAILED and (o.get("refused") or _seen_running(o))]
+
+
+def _seen_running(o: JobOutcome) -> bool:
+    """A query after the cancel showed the job still running: no cancel of ours has ended it."""
+    return bool(o.get("confirmed") and is_running(o.get("state") or ""))
 
 
 def may_have_applied(error: CIError, sent_before: bool) -> bool:

@@ -1,6 +1,6 @@
 """RETENTION_DAYS: every so often, forget what no one needs any more (finished work items,
 Home views not opened for that long). Audit entries are never pruned; unfinished work neither,
-nor the approval posts whose payload an approval card is re-rendered from.
+nor the approval posts and Refresh answers whose payload an approval card is re-rendered from.
 Every bot process prunes on its own: deleting what is already gone is harmless."""
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ DAY = 86400.0
 #: the evidence (each job's state at request time) that every later re-render of the card shows,
 #: and a card can be re-rendered at any time (a decision after days, "Retry failed" after weeks).
 KEEP = (announce.APPROVAL_POST,)
+#: And each Refresh's answers, stored with its card update: what the card showed since, which
+#: the checked cancel reads when the request is approved (it may be pending for days).
+KEEP_KEYED = (announce.EVIDENCE_KEY,)
 
 
 class TaskPruning(Protocol):
-    def prune_finished_tasks(self, done_before: float, /, *, keep_kinds: Collection[str] = ()) -> int: ...
+    def prune_finished_tasks(self, done_before: float, /, *, keep_kinds: Collection[str] = (), keep_keyed: Collection[str] = ()) -> int: ...
 
 
 class ViewPruning(Protocol):
@@ -58,7 +61,7 @@ class Retention:
 
     def prune(self, now: float) -> tuple[int, int]:
         cutoff = now - self.days * DAY
-        tasks = self.store.retention.prune_finished_tasks(cutoff, keep_kinds=KEEP)
+        tasks = self.store.retention.prune_finished_tasks(cutoff, keep_kinds=KEEP, keep_keyed=KEEP_KEYED)
         views = self.store.homes.prune(cutoff)
         if tasks or views:
             event(log, "retention.pruned", tasks=tasks, home_views=views, retention_days=self.days)

@@ -113,6 +113,7 @@ class JobOutcome(TypedDict):
     result: NotRequired[str]  # a Result; rows from before results had names lack it (see result_of)
     ok: bool
     confirmed: NotRequired[bool]
+    refused: NotRequired[bool]  # Tencent refused this very cancel for certain (an error it answered): it did nothing
     data_id: NotRequired[str]
     creation_time: NotRequired[str]
     request_id: str

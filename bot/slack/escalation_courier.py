@@ -89,9 +89,9 @@ class EscalationCourier:
         with slack_call("conversations.history", failed="slack.dm_close_failed", user=user_id, logger=log) as call:
             channel = self.client.conversations_open(users=user_id)["channel"]["id"]
             ts = find_posted(self.client, channel, ESCALATION_DM_EVENT, "task", key, oldest=(request.escalated_at or request.created_at) - LOOKBACK)
-        if call.failed or ts is None:
+        if call.failed or ts is None:  # never posted (decided first); without im:history, slack.history_unavailable says so
             return
-        text, blocks = eb.dm_closed_message(request)
+        text, blocks = eb.dm_closed_message(self.courier._request(task))  # as it is now: the look-up may have been slow
         with slack_call("chat.update", failed="slack.dm_close_failed", user=user_id, logger=log):
             self.client.chat_update(channel=channel, ts=ts, text=text, blocks=bk.as_dicts(blocks))
 

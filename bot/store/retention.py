@@ -20,12 +20,15 @@ class Retention:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def prune_finished_tasks(self, done_before: float, batch: int = BATCH, keep_kinds: Collection[str] = ()) -> int:
+    def prune_finished_tasks(self, done_before: float, batch: int = BATCH, keep_kinds: Collection[str] = (), keep_keyed: Collection[str] = ()) -> int:
         """Delete tasks finished before `done_before` (an unfinished task has no done_at), except
-        those of `keep_kinds` (finished, but read again later); return how many."""
+        those of `keep_kinds` or whose key holds one of `keep_keyed` (finished, but read again
+        later); return how many."""
         finished = sa.select(tasks_table.c.seq).where(tasks_table.c.done_at < done_before)
         if keep_kinds:
             finished = finished.where(tasks_table.c.kind.not_in(list(keep_kinds)))
+        for part in keep_keyed:
+            finished = finished.where(sa.not_(tasks_table.c.key.contains(part, autoescape=True)))
         old = finished.limit(batch).scalar_subquery()
         pruned = 0
         while True:

@@ -63,7 +63,7 @@ def test_a_definite_refusal_fails_one_job_and_not_the_others(store, ci):
     request, task = approved(store, job(1), job(2))
     outcomes = Executor(store, ci).run(task, request)
     assert results(outcomes) == [Result.CANCELLED, Result.FAILED]
-    assert outcomes[1]["code"] == "InvalidArgument" and outcomes[1]["confirmed"] is False
+    assert outcomes[1]["code"] == "InvalidArgument" and outcomes[1]["confirmed"] is False and outcomes[1]["refused"] is True
     assert [c for c in ci.calls if c[0] == "describe"] == []  # nothing to confirm: Tencent said no
 
 
@@ -84,6 +84,14 @@ def test_a_lost_answer_whose_job_has_ended_counts_as_cancelled(store, ci, state,
     [outcome] = Executor(store, ci).run(task, request)
     assert (oc.result_of(outcome), outcome["state"], outcome["confirmed"]) == (result, state, True)
     assert oc.unapplied([outcome]) == ([job(1)] if result is Result.FAILED else [])
+
+
+def test_a_lost_answer_whose_query_shows_no_state_is_unknown(store, ci):
+    ci.errors[job(1)] = CIServerError("InternalError", "boom", status=500)
+    ci.states[job(1)] = ""
+    request, task = approved(store, job(1))
+    [outcome] = Executor(store, ci).run(task, request)
+    assert oc.result_of(outcome) is Result.UNKNOWN and oc.unapplied([outcome]) == []
 
 
 def test_a_lost_answer_the_query_cannot_settle_is_unknown(store, ci):

@@ -121,8 +121,8 @@ def test_summaries_name_failed_and_unknown_jobs():
     assert (summary["cancelled"], summary["failed_jobs"], summary["unknown_jobs"]) == (1, ["av2"], ["av3"])
 
 
-def test_unapplied_jobs_are_those_tencent_refused_or_a_query_showed_not_cancelled():
-    refused = oc.failed("av1", CIServiceError("AccessDenied", "no"))
+def test_unapplied_jobs_are_those_tencent_refused_or_a_query_showed_still_running():
+    refused = oc.failed("av1", CIServiceError("AccessDenied", "no"), refused=True)
     confirmed = oc.failed("av2", CIServiceError("InternalError", "?"), state="Auditing", confirmed=True)
     lost = oc.unknown("av3", None, "no answer")
     stopped = oc.not_sent("av4", "stopped (Ctrl-C) before it was sent")  # an earlier run may have sent it

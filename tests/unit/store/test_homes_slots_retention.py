@@ -53,16 +53,17 @@ def test_views_not_opened_within_retention_are_pruned(store, clock):
         assert conn.execute(sa.select(sa.func.count()).select_from(home_views_table)).scalar_one() == 1
 
 
-def test_finished_tasks_are_pruned_in_batches_except_kept_kinds(store, clock):
-    store.work.enqueue([task(f"old:{n}") for n in range(5)] + [task("kept", kind="result"), task("open")])
+def test_finished_tasks_are_pruned_in_batches_except_kept_kinds_and_keys(store, clock):
+    kept = [task("kept", kind="result"), task("r1:evidence:1"), task("r1%evidence_2")]  # the last: % and _ are no wildcards
+    store.work.enqueue([task(f"old:{n}") for n in range(5)] + kept + [task("open")])
     store.work.register_worker("w1", "host", 1, "boot")
     for claimed in store.work.claim_tasks("w1", ["slack"], [], limit=10):
         if claimed.key != "open":
             store.work.complete_task(claimed.key, "w1")
     clock.advance(40 * DAY)
-    assert store.retention.prune_finished_tasks(clock.now - 30 * DAY, batch=2, keep_kinds={"result"}) == 5
+    assert store.retention.prune_finished_tasks(clock.now - 30 * DAY, batch=2, keep_kinds={"result"}, keep_keyed=[":evidence:"]) == 6
     with store.engine.connect() as conn:
-        assert sorted(conn.execute(sa.select(tasks_table.c.key)).scalars()) == ["kept", "open"]
+        assert sorted(conn.execute(sa.select(tasks_table.c.key)).scalars()) == ["kept", "open", "r1:evidence:1"]
 
 
 def test_slots_are_granted_up_to_the_limit_then_a_wait_is_named(store):

@@ -1,15 +1,12 @@
-"""Review of Retry failed's `sends` (outcomes.unapplied): a strict expected failure that fails
-today for the reason it names (drop the mark once the product is fixed)."""
+"""Review of Retry failed's `sends` (outcomes.unapplied): which failed jobs a retry may send as
+never sent (found in review)."""
 
 from __future__ import annotations
-
-import pytest
 
 from bot.domain import outcomes as oc
 from bot.tencent.results import CINotLocated
 
 
-@pytest.mark.xfail(strict=True, reason="a job placement stopped before its send (TargetChanged, NotOnCall) counts as one Tencent refused")
 def test_a_job_placement_stopped_before_its_send_keeps_its_sends():
     """Placement stops a job before its send in this run (its target was removed or means another
     bucket since the request; the clicker is not its target's on-call): nothing was sent, as with
