@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.proposals import callback_task
 from bot.observe.logs import event
+from bot.slack.arrival import ARRIVED
 from bot.tencent.jobid import is_job_id
 from bot.work import QueueFull, WorkQueue
 
@@ -76,7 +77,7 @@ class CallbackIntake:
         if not flagged:  # it says itself that nothing was flagged: nothing to look into
             return _answer(start_response, "200 OK", b'{"code":0}', [("Content-Type", "application/json")])
         try:
-            coalesced = self.store(job_id)
+            coalesced = self.store(job_id, environ.get(ARRIVED))
         except (NotStored, QueueFull, TimeoutError) as exc:
             event(log, "callback.not_stored", logging.WARNING, job_id=job_id, error=type(exc).__name__)
             return _answer(start_response, "503 Service Unavailable", b"not stored; try again\n", [("Retry-After", "5")])
@@ -94,14 +95,17 @@ class CallbackIntake:
         return hmac.compare_digest(given.encode("utf-8", "replace"), self.expected)
 
     # -- storing ---------------------------------------------------------------------------
-    def store(self, job_id: str) -> bool:
+    def store(self, job_id: str, arrived: float | None = None) -> bool:
         """Store the job's task, or find it stored and not started yet; True if found (coalesced).
-        Raises when it could not be stored: the callback must not be acknowledged."""
+        Raises when it could not be stored: the callback must not be acknowledged. `arrived`
+        (monotonic): when the callback reached the process; its time counts from then, not from
+        when a thread got to it."""
         with self._lock:
             waiting = self._waiting.get(job_id)
             mine = waiting is None
             if waiting is None:
-                waiting = self._waiting[job_id] = _Waiting(deadline=time.monotonic() + self.store_seconds)
+                start = time.monotonic() if arrived is None else min(arrived, time.monotonic())
+                waiting = self._waiting[job_id] = _Waiting(deadline=start + self.store_seconds)
         if not mine:
             # Wait for the first one's outcome, not a deadline of our own: ours could end just
             # before its store lands, refusing a callback whose task is stored.

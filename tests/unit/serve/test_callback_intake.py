@@ -116,3 +116,13 @@ def test_every_callback_hears_the_same_answer_when_the_first_ones_store_starts_l
         thread.join(5)
     outcomes = [isinstance(answer, Exception) for answer in answers + more]
     assert len(outcomes) == 4 and len(set(outcomes)) == 1, answers + more
+
+
+def test_a_callback_that_waited_for_a_thread_past_its_time_is_refused_unstored(intake, held):
+    """Its time counts from its arrival (the server's stamp), not from when a thread got to it."""
+    callbacks = intake(store_seconds=0.8)
+    with pytest.raises(TimeoutError):
+        callbacks.store(JOB, arrived=time.monotonic() - 1.0)
+    assert held.writes == 0 and not callbacks._waiting  # nothing stored; the next callback stores anew
+    held.may_write.set()
+    assert callbacks.store(JOB, arrived=time.monotonic()) is False  # stored
