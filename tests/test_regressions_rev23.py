@@ -1,14 +1,11 @@
 """Third review of issues 16, 18, 19 and 20 (Retry failed's `sends`, the closed escalation DMs,
-the checked cancel): each test reproduces a guarantee that does not hold today, marked
-`xfail(strict=True)` (the suite turns red once the product is fixed: then drop the mark)."""
+the checked cancel): each test reproduced a guarantee that did not hold, and now holds."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-
-import pytest
 
 from bot.domain.escalation import dm_key
 from bot.domain.retention import DAY
@@ -26,11 +23,6 @@ def _retry_value(slack) -> str:
     return next(e["value"] for b in result.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == "retry_failed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a job whose confirming query raced its own lost cancel (still Auditing) is reset to never sent on Retry failed: "
-    "Tencent's InvalidArgument for the job that cancel ended is then reported as a failure",
-)
 def test_retry_after_a_cancel_still_in_flight_when_queried_reports_it_cancelled(make_bot, ci, slack):
     """Tencent is slow to carry out the cancel: the client's read timeout fires first (answer
     lost), and the confirming query, made while Tencent is still working on it, shows the job
@@ -62,11 +54,6 @@ def test_retry_after_a_cancel_still_in_flight_when_queried_reports_it_cancelled(
     assert outcome["result"] == "cancelled", f"our own cancel ended it, yet: {outcome['result']} {outcome.get('code')} {outcome.get('message')}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a job placement stopped (TargetUnreachable: nothing sent) keeps a send on record, and a reading of it from the "
-    "target it is in does not count for a job the request did not place: Retry failed cancels a job `status` showed ended",
-)
 def test_retry_sends_no_cancel_for_a_job_never_sent_and_seen_ended_in_several_targets(make_bot, ci, sg, partner, slack):
     """Three targets; sg cannot be asked when on-call cancels a job that is in bj, so its target
     is not certain and nothing is sent (TargetUnreachable, 'nothing was sent'). sg answers again;
@@ -99,11 +86,6 @@ def test_retry_sends_no_cancel_for_a_job_never_sent_and_seen_ended_in_several_ta
     assert sent == [], f"{len(sent)} cancel(s) for a job shown ended, reported {outcome['result']} (confirmed={outcome.get('confirmed')})"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RETENTION_DAYS prunes the escalation DMs' finished tasks while the request is still pending; the DMs to close "
-    "are found from those tasks, so once it is decided no DM is closed and every lead keeps live Approve/Deny",
-)
 def test_escalation_dms_are_closed_when_a_request_outlives_retention(make_bot, ci, slack):
     """RETENTION_DAYS=1 with requests that live 3 days (both allowed). The request is escalated
     and each lead gets a DM with Approve/Deny. A day and a half later the pruning deletes the

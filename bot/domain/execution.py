@@ -79,6 +79,8 @@ class Executor(PlacingMixin):
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
         known = self.known_evidence(request) if todo else {}
         located = self._locate(request, [r for r in todo if self._to_send(request, r, known, stop)])
+        if any(isinstance(name, str) for name in located.values()):  # a reading in the target each was found in counts now
+            known = self.known_evidence(request, located)
         found = {job_id: place_of(self.ci, name) for job_id, name in located.items() if isinstance(name, str)}
         self.store.requests.mark_started(
             request.id,
@@ -146,13 +148,16 @@ class Executor(PlacingMixin):
             outcome = oc.already_ended(job_id, answer)  # checked cancel: nothing to send
             self._keep(request_id, job_id, outcome)
         elif outcome is None:
-            if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
-                raise LostHold(request_id)
             port = self._port(job_id, request, located)
-            # Each re-send of the cancel (the client's retry) is an intent recorded while we hold the job.
-            with resends_checked_by(lambda: self.store.journal.mark_sending(request_id, job_id, task.key, holder(task))):
-                outcome = port if isinstance(port, dict) else self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
-            self.evidence.forget(job_id)  # a cancel may have ended it: the next card reads again
+            if isinstance(port, dict):  # placement stopped it (target moved, not on call): nothing sent, none counted
+                outcome = port
+            else:
+                if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
+                    raise LostHold(request_id)
+                # Each re-send of the cancel (the client's retry) is an intent recorded while we hold the job.
+                with resends_checked_by(lambda: self.store.journal.mark_sending(request_id, job_id, task.key, holder(task))):
+                    outcome = self.outcome_of(job_id, sent_before=record.sends > 0, ci=port)
+                self.evidence.forget(job_id)  # a cancel may have ended it: the next card reads again
             outcome = oc.with_evidence(outcome, answer)
             self._keep(request_id, job_id, outcome)
         self._record(request_id, job_id, outcome, task)
@@ -177,10 +182,14 @@ class Executor(PlacingMixin):
         answer = known.get(record.job_id)
         return not (record.sends == 0 and answer is not None and shows_ended(answer))
 
-    def known_evidence(self, request: Request) -> dict[str, StatusAnswer]:
+    def known_evidence(self, request: Request, located: dict[str, str | CIError] | None = None) -> dict[str, StatusAnswer]:
         """Each job's newest evidence, read without a call: the request card's (stored with its
-        post) or a later read in this process (Refresh, `status`, another card)."""
-        return newest_evidence(self.evidence, stored_statuses(self.store, request), request.job_ids, request.target_of)
+        post) or a later read in this process (Refresh, `status`, another card), in the target
+        the request keeps for it or, with `located`, the one it was just found in."""
+        found = {job_id: name for job_id, name in (located or {}).items() if isinstance(name, str)}
+        return newest_evidence(
+            self.evidence, stored_statuses(self.store, request), request.job_ids, lambda job_id: request.target_of(job_id) or found.get(job_id)
+        )
 
     def _record(self, request_id: str, job_id: str, outcome: JobOutcome, task: Task) -> None:
         """Store a known outcome, retrying a failed write (the database away for a moment) for

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any, NotRequired, TypedDict, TypeVar
 
-from bot.domain.evidence import Evidence, evidence_of, is_running
+from bot.domain.evidence import Evidence, evidence_of
 from bot.domain.states import JobOutcome, JobTarget, Result
 from bot.tencent.results import CancelResult, CIBadResponse, CIError, JobStatus
 
@@ -234,15 +234,11 @@ def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcom
 
 def unapplied(outcomes: Sequence[JobOutcome]) -> list[str]:
     """Jobs no cancel of ours can have ended: Tencent refused the round's cancel (the only one
-    sent: an earlier one would have been confirmed instead), or a query showed the job still
-    running. Not a job this round sent nothing for (stopped, its target moved, a decider not on
-    call: an earlier round may have sent it), nor an old row without these marks."""
-    return [o["job_id"] for o in outcomes if not o["ok"] and o.get("result") == FAILED and (o.get("refused") or _seen_running(o))]
-
-
-def _seen_running(o: JobOutcome) -> bool:
-    """A query after the cancel showed the job still running: no cancel of ours has ended it."""
-    return bool(o.get("confirmed") and is_running(o.get("state") or ""))
+    sent: an earlier one would have been confirmed instead). Not a job a query showed still
+    running after a lost answer (that cancel may still be under way at Tencent), nor one this
+    round sent nothing for (stopped, its target moved: an earlier round may have sent it), nor an
+    old row without the mark."""
+    return [o["job_id"] for o in outcomes if not o["ok"] and o.get("result") == FAILED and o.get("refused")]
 
 
 def may_have_applied(error: CIError, sent_before: bool) -> bool:

@@ -1,6 +1,7 @@
 """RETENTION_DAYS: every so often, forget what no one needs any more (finished work items,
 Home views not opened for that long). Audit entries are never pruned; unfinished work neither,
-nor the approval posts and Refresh answers whose payload an approval card is re-rendered from.
+nor the approval posts and Refresh answers whose payload an approval card is re-rendered from,
+nor an escalation's direct messages (each is edited once its request is decided).
 Every bot process prunes on its own: deleting what is already gone is harmless."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ DAY = 86400.0
 #: Finished, yet read again for as long as their request lives: the approval post's payload holds
 #: the evidence (each job's state at request time) that every later re-render of the card shows,
 #: and a card can be re-rendered at any time (a decision after days, "Retry failed" after weeks).
-KEEP = (announce.APPROVAL_POST,)
+KEEP = (announce.APPROVAL_POST, announce.ESCALATION_DM)  # a DM is closed (found, edited) once its request is decided
 #: And each Refresh's answers, stored with its card update: what the card showed since, which
 #: the checked cancel reads when the request is approved (it may be pending for days).
 KEEP_KEYED = (announce.EVIDENCE_KEY,)

@@ -83,7 +83,7 @@ def test_a_lost_answer_whose_job_has_ended_counts_as_cancelled(store, ci, state,
     request, task = approved(store, job(1))
     [outcome] = Executor(store, ci).run(task, request)
     assert (oc.result_of(outcome), outcome["state"], outcome["confirmed"]) == (result, state, True)
-    assert oc.unapplied([outcome]) == ([job(1)] if result is Result.FAILED else [])
+    assert oc.unapplied([outcome]) == []  # a lost answer: even "still running", that cancel may yet land
 
 
 def test_a_lost_answer_whose_query_shows_no_state_is_unknown(store, ci):
