@@ -7,6 +7,7 @@ conditional update with its audit entry and follow-up tasks, so of two clicks on
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.domain import announce
 from bot.domain.announce import Caller
@@ -17,7 +18,7 @@ from bot.domain.placement import request_targets
 from bot.domain.states import AuditEvent, RequestKind, State
 from bot.observe import metrics
 from bot.observe.logs import event
-from bot.store import Request, Task
+from bot.store import NewTask, Request, Task
 
 log = logging.getLogger("bot.domain.workflow")  # its name before the move: operators filter JSON lines on `logger`
 
@@ -51,14 +52,7 @@ class DecidingMixin(WorkflowParts):
             return self._tell(task, caller, problem or "")
         self._remember_message(request, caller)
         follow_up = [announce.approval_update(request_id, State.APPROVED), execute_task(request_id)]
-        if not self.store.requests.decide(
-            request_id, State.APPROVED, caller.user_id, detail=self._detail(request), tasks=follow_up, owner=task.owner
-        ):
-            metrics.command("approve", "refused")
-            return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
-        metrics.command("approve", "accepted")
-        event(log, "request.decided", request_id=request_id, decision=State.APPROVED, user=caller.user_id)
-        self.run_now([t.key for t in follow_up])
+        self._decide(task, caller, request, State.APPROVED, follow_up)
 
     def on_deny_click(self, task: Task) -> None:
         """The Deny button: the form was opened by the listener; here only a refusal is recorded."""
@@ -78,11 +72,18 @@ class DecidingMixin(WorkflowParts):
         note = click.note.replace("\x00", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, State.DENIED), *self._tell_requester(request, State.DENIED)]
         dismissed = AuditEvent.DISMISSED if request.kind == RequestKind.PROPOSAL else None  # Deny of a proposal is Dismiss
-        if not self.store.requests.decide(
-            request_id, State.DENIED, caller.user_id, note=note, detail=self._detail(request), tasks=follow_up, owner=task.owner, event=dismissed
-        ):
-            metrics.command("deny", "refused")
-            return self._tell(task, caller, self._already(self.store.requests.get(request_id)))
-        metrics.command("deny", "accepted")
-        event(log, "request.decided", request_id=request_id, decision=State.DENIED, user=caller.user_id)
+        self._decide(task, caller, request, State.DENIED, follow_up, note=note, event=dismissed)
+
+    def _decide(self, task: Task, caller: Caller, request: Request, state: State, follow_up: list[NewTask], **options: Any) -> None:
+        """Store the decision with its audit entry and follow-ups, once (the first click wins), and
+        start the follow-ups here at once; a later click only hears how it was decided."""
+        action = "approve" if state == State.APPROVED else "deny"
+        decided = self.store.requests.decide(
+            request.id, state, caller.user_id, detail=self._detail(request), tasks=follow_up, owner=task.owner, **options
+        )
+        if not decided:
+            metrics.command(action, "refused")
+            return self._tell(task, caller, self._already(self.store.requests.get(request.id)))
+        metrics.command(action, "accepted")
+        event(log, "request.decided", request_id=request.id, decision=state, user=caller.user_id)
         self.run_now([t.key for t in follow_up])
