@@ -45,14 +45,11 @@ class DecidingMixin(WorkflowParts):
         return request, None
 
     def on_approve(self, task: Task) -> None:
-        click = ClickPayload.from_dict(task.payload)
-        caller, request_id = click.caller, click.request_id
-        request, problem = self.check_decider(task.key, caller, request_id, "approve")
-        if problem or request is None:
-            return self._tell(task, caller, problem or "")
-        self._remember_message(request, caller)
-        follow_up = [announce.approval_update(request_id, State.APPROVED), execute_task(request_id)]
-        self._decide(task, caller, request, State.APPROVED, follow_up)
+        if (checked := self._decision_click(task, "approve")) is None:
+            return
+        click, request = checked
+        follow_up = [announce.approval_update(request.id, State.APPROVED), execute_task(request.id)]
+        self._decide(task, click.caller, request, State.APPROVED, follow_up)
 
     def on_deny_click(self, task: Task) -> None:
         """The Deny button: the form was opened by the listener; here only a refusal is recorded."""
@@ -63,16 +60,24 @@ class DecidingMixin(WorkflowParts):
             self._tell(task, caller, problem)
 
     def on_deny(self, task: Task) -> None:
-        click = ClickPayload.from_dict(task.payload)
-        caller, request_id = click.caller, click.request_id
-        request, problem = self.check_decider(task.key, caller, request_id, "deny")
-        if problem or request is None:
-            return self._tell(task, caller, problem or "")
-        self._remember_message(request, caller)
+        if (checked := self._decision_click(task, "deny")) is None:
+            return
+        click, request = checked
+        caller, request_id = click.caller, request.id
         note = click.note.replace("\x00", "").strip()[:500] or None
         follow_up = [announce.approval_update(request_id, State.DENIED), *self._tell_requester(request, State.DENIED)]
         dismissed = AuditEvent.DISMISSED if request.kind == RequestKind.PROPOSAL else None  # Deny of a proposal is Dismiss
         self._decide(task, caller, request, State.DENIED, follow_up, note=note, event=dismissed)
+
+    def _decision_click(self, task: Task, action: str) -> tuple[ClickPayload, Request] | None:
+        """The click and its request, if the clicker may decide it now; else they are told why."""
+        click = ClickPayload.from_dict(task.payload)
+        request, problem = self.check_decider(task.key, click.caller, click.request_id, action)
+        if problem or request is None:
+            self._tell(task, click.caller, problem or "")
+            return None
+        self._remember_message(request, click.caller)
+        return click, request
 
     def _decide(self, task: Task, caller: Caller, request: Request, state: State, follow_up: list[NewTask], **options: Any) -> None:
         """Store the decision with its audit entry and follow-ups, once (the first click wins), and
