@@ -1,11 +1,9 @@
-"""Fourth review of issues 19 and 20 (the checked cancel across Retry failed): each test
-reproduces a guarantee that does not hold today (a strict expected failure)."""
+"""Fourth review of issues 19 and 20 (the checked cancel across Retry failed): the test
+reproduced a guarantee that did not hold, and now holds."""
 
 from __future__ import annotations
 
 import json
-
-import pytest
 
 from tests.conftest import job
 from tests.harness import CHANNEL, ONCALL
@@ -17,11 +15,6 @@ def _retry_value(slack) -> str:
     return next(e["value"] for b in result.args["blocks"] for e in b.get("elements", []) if e.get("action_id") == "retry_failed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Retry failed after a restart cancels a job the first round recorded as already ended: the checked cancel reads only "
-    "the card's statuses and this process's cache, never the round's own outcome (state Success, confirmed)",
-)
 def test_retry_after_a_restart_sends_no_cancel_for_a_job_the_first_round_saw_ended(make_bot, ci, slack):
     """Moderation of the stream ended by itself (State Success); on-call's `status` shows it
     ended and on-call asks to cancel it: the checked cancel sends nothing and the outcome says

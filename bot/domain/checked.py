@@ -5,25 +5,38 @@ ended before any send gets no cancel."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from bot.domain import announce
 from bot.domain import outcomes as oc
 from bot.domain.evidence import EvidenceCache, Reading, is_running
 from bot.domain.outcomes import StatusAnswer
-from bot.domain.states import RequestKind
+from bot.domain.states import JobOutcome, RequestKind
 from bot.store import Request, Store
 
 
 def stored_statuses(store: Store, request: Request) -> list[StatusAnswer]:
-    """What the request's card showed, oldest first: each job's answer when it was posted, then
-    each Refresh's (stored with its update, so another process, or this one after a restart,
-    knows what on-call saw)."""
+    """What is stored of each job's state, oldest first: the card's answers when it was posted,
+    then each Refresh's (stored with its update, so another process, or this one after a
+    restart, knows what on-call saw); and a job an earlier round found ended (its outcome says
+    so: a Retry failed in another process, or after a restart, still sends it nothing)."""
+    ended = [_ended_answer(o) for o in request.outcome or [] if oc.is_already_ended(o)]
     if request.kind not in (RequestKind.APPROVAL, RequestKind.PROPOSAL):
-        return []
+        return ended
     post = store.work.get_task(f"{request.id}:post")
     cards = [post] if post else []
     cards += store.work.tasks_keyed(f"{request.id}{announce.EVIDENCE_KEY}")
-    return [status for card in cards for status in card.payload.get("statuses") or []]
+    return [status for card in cards for status in card.payload.get("statuses") or []] + ended
+
+
+def _ended_answer(outcome: JobOutcome) -> StatusAnswer:
+    """The answer that showed an `already_ended` outcome's job ended, as it kept it."""
+    seen = outcome.get("evidence") or {}
+    answer = cast(StatusAnswer, {**seen, "job_id": outcome["job_id"], "ok": True, "request_id": outcome["request_id"]})
+    answer["state"] = outcome.get("state") or str(seen.get("state") or "")
+    if outcome.get("target"):
+        answer["target"] = outcome["target"]
+    return answer
 
 
 def newest_evidence(
