@@ -1,10 +1,7 @@
 """Fifth review of issues 18-20 (placement decided before the send's intent, Retry failed, the
-checked cancel): reproductions of guarantees that do not hold, each a strict expected failure
-until its fix drops the mark."""
+checked cancel): the test reproduced a guarantee that did not hold, and now holds."""
 
 from __future__ import annotations
-
-import pytest
 
 from bot.domain.announce import Caller
 from bot.domain.kinds import APPROVE
@@ -23,10 +20,6 @@ store = first_review.store  # the domain on a real SQLite store, as the earlier 
 ONCALL, REQUESTER, CHANNEL = "UONCALL", "UREQ", "CWORK"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a placement stop for a job an earlier round sent (answer lost: unknown) reports it failed, 'nothing was sent', though that cancel landed",
-)
 def test_a_job_whose_earlier_cancel_landed_is_not_reported_failed_when_a_redeploy_moves_its_target(store, ci, sg, partner):
     """Round 1 sends the cancel for a job in `sg`; Tencent cancels it but the answer is lost and
     the query cannot tell: the job is *unknown* (its `sends` is 1). A redeploy makes `sg` name

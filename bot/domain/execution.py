@@ -150,7 +150,7 @@ class Executor(PlacingMixin):
         elif outcome is None:
             port = self._port(job_id, request, located)
             if isinstance(port, dict):  # placement stopped it (target moved, not on call): nothing sent, none counted
-                outcome = port
+                outcome = port if record.sends == 0 else oc.maybe_sent_before(port)
             else:
                 if not self.store.journal.mark_sending(request_id, job_id, task.key, holder(task)):
                     raise LostHold(request_id)

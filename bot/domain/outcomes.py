@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, NotRequired, TypedDict, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from bot.domain.evidence import Evidence, evidence_of
 from bot.domain.states import JobOutcome, JobTarget, Result
@@ -229,6 +229,15 @@ def with_evidence(outcome: JobOutcome, answer: StatusAnswer | None) -> JobOutcom
     if answer is not None and answer["ok"]:
         read = dict(answer)
         outcome["evidence"] = {key: read[key] for key in EVIDENCE_KEYS if key in read}
+    return outcome
+
+
+def maybe_sent_before(stopped: JobOutcome) -> JobOutcome:
+    """A job this round sent nothing for (placement stopped it) whose earlier round's send may
+    have landed: unknown, not failed (a job is never reported failed when it was cancelled)."""
+    outcome = cast(JobOutcome, {**stopped, "result": UNKNOWN, "confirmed": False, "hint": UNKNOWN_HINT})
+    outcome["message"] = f"{stopped.get('message') or ''}; an earlier send may have cancelled it"
+    outcome.pop("refused", None)
     return outcome
 
 

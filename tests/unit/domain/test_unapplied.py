@@ -18,3 +18,11 @@ def test_a_job_placement_stopped_before_its_send_keeps_its_sends():
     not_on_call = oc.failed("av2", CINotLocated("NotOnCall", "only the bj on-call can act on this job", job_id="av2"))
     stopped = oc.not_sent("av3", "stopped (Ctrl-C) before it was sent")
     assert oc.unapplied([moved, not_on_call, stopped]) == []
+
+
+def test_a_placement_stop_after_an_earlier_send_is_unknown_not_failed():
+    """Nothing was sent this round, but an earlier round's cancel may have landed."""
+    moved = oc.failed("av1", CINotLocated("TargetChanged", "target `sg` means another bucket now; nothing was sent", job_id="av1"))
+    outcome = oc.maybe_sent_before(moved)
+    assert oc.result_of(outcome) is oc.UNKNOWN and outcome["code"] == "TargetChanged"
+    assert outcome["message"].endswith("an earlier send may have cancelled it") and oc.unapplied([outcome]) == []
