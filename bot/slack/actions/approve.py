@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.domain import kinds
 from bot.domain.announce import Caller
+from bot.domain.states import TaskKind
 from bot.slack.request_blocks import APPROVE_ACTION
 from bot.slack.respond import say_privately
 from bot.slack.services import Services, accept, new_key
@@ -30,11 +33,19 @@ def in_direct_message(body: dict, channel: str) -> bool:
     return (body.get("channel") or {}).get("name") == "directmessage" or channel.startswith("D")
 
 
-def register(app, services: Services) -> None:
-    @app.action(APPROVE_ACTION)
-    def on_approve(ack, body, context):
-        caller, request_id = decider_of(body), body["actions"][0].get("value", "")
-        problem = accept(services, kinds.click_task(new_key("click"), kinds.APPROVE, caller, request_id), context)
+def stored_click(services: Services, kind: TaskKind, who: Callable[[dict], Caller] = decider_of) -> Callable[..., None]:
+    """A button whose click is a task of `kind` on the request it names (Approve, Cancel stream,
+    Dismiss, Withdraw): stored before the acknowledgement; a refusal is told to the clicker only."""
+
+    def on_click(ack, body, context) -> None:
+        caller, request_id = who(body), body["actions"][0].get("value", "")
+        problem = accept(services, kinds.click_task(new_key("click"), kind, caller, request_id), context)
         ack()
         if problem:
             say_privately(caller.response_url, problem)
+
+    return on_click
+
+
+def register(app, services: Services) -> None:
+    app.action(APPROVE_ACTION)(stored_click(services, kinds.APPROVE))
