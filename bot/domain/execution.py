@@ -77,10 +77,11 @@ class Executor(PlacingMixin):
         """
         started = time.monotonic()
         todo = [r for r in self.store.journal.ensure(request.id, request.job_ids) if r.outcome is None]
-        known = self.known_evidence(request) if todo else {}
+        stored = stored_statuses(self.store, request) if todo else []
+        known = self.known_evidence(request, stored) if todo else {}
         located = self._locate(request, [r for r in todo if self._to_send(request, r, known, stop)])
         if any(isinstance(name, str) for name in located.values()):  # a reading in the target each was found in counts now
-            known = self.known_evidence(request, located)
+            known = self.known_evidence(request, stored, located)
         found = {job_id: place_of(self.ci, name) for job_id, name in located.items() if isinstance(name, str)}
         self.store.requests.mark_started(
             request.id,
@@ -182,14 +183,15 @@ class Executor(PlacingMixin):
         answer = known.get(record.job_id)
         return not (record.sends == 0 and answer is not None and shows_ended(answer))
 
-    def known_evidence(self, request: Request, located: dict[str, str | CIError] | None = None) -> dict[str, StatusAnswer]:
-        """Each job's newest evidence, read without a call: the request card's (stored with its
-        post) or a later read in this process (Refresh, `status`, another card), in the target
-        the request keeps for it or, with `located`, the one it was just found in."""
+    def known_evidence(
+        self, request: Request, stored: list[StatusAnswer], located: dict[str, str | CIError] | None = None
+    ) -> dict[str, StatusAnswer]:
+        """Each job's newest evidence, read without a call: what is `stored` of it (stored_statuses:
+        the card's, its Refreshes', an earlier round's) or a later read in this process (Refresh,
+        `status`, another card), in the target the request keeps for it or, with `located`, the
+        one it was just found in."""
         found = {job_id: name for job_id, name in (located or {}).items() if isinstance(name, str)}
-        return newest_evidence(
-            self.evidence, stored_statuses(self.store, request), request.job_ids, lambda job_id: request.target_of(job_id) or found.get(job_id)
-        )
+        return newest_evidence(self.evidence, stored, request.job_ids, lambda job_id: request.target_of(job_id) or found.get(job_id))
 
     def _record(self, request_id: str, job_id: str, outcome: JobOutcome, task: Task) -> None:
         """Store a known outcome, retrying a failed write (the database away for a moment) for
