@@ -74,11 +74,20 @@ def _seen(o: JobOutcome) -> str:
     return " · " + " · ".join([*parts, *([flagged] if flagged else [])])
 
 
+def _confirmation(o: JobOutcome, result: Result) -> str:
+    """How a status query settled an outcome: a job cancelled after a lost answer may show ended
+    in another state (a cancelled job's state is not documented), and says which."""
+    if not o.get("confirmed"):
+        return ""
+    state = o.get("state") or ""
+    if result is Result.CANCELLED and state.lower() not in ("", Result.CANCELLED):
+        return f" _(its answer was lost; a status query shows it ended: State {esc(state)})_"
+    return " _(confirmed by a status query)_"
+
+
 def outcome_line(o: JobOutcome) -> str:
-    confirmed = " _(confirmed by a status query)_" if o.get("confirmed") else ""
-    if o.get("confirmed") and result_of(o) is Result.CANCELLED and (o.get("state") or "").lower() not in ("", Result.CANCELLED):
-        confirmed = f" _(its answer was lost; a status query shows it ended: State {esc(o.get('state') or '')})_"
     result = result_of(o)
+    confirmed = _confirmation(o, result)
     if is_already_ended(o):
         return f"⏹️ `{o['job_id']}`{_where(o)} already ended (State {esc(o.get('state') or '?')}): no cancel sent{_seen(o)}"
     if result is Result.CANCELLED:

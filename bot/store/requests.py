@@ -287,7 +287,8 @@ class Requests:
             now = self.db.db_now(conn)
             row = conn.execute(sa.select(requests_table).where(requests_table.c.id == request_id)).first()
             request = _row_to_request(row) if row else None
-            if request is None or request.state != State.DONE or request.retries != round_seen or not request.open_jobs:
+            open_jobs = request.open_jobs if request is not None else []
+            if request is None or request.state != State.DONE or request.retries != round_seen or not open_jobs:
                 return False
             won = (
                 conn.execute(
@@ -304,12 +305,10 @@ class Requests:
                 # confirmed with the query API if the answer is unclear. One no send of ours can have
                 # ended is as if never sent: a reading that shows it ended since means nothing is sent.
                 jobs = job_results_table.update().where(job_results_table.c.request_id == request_id)
-                conn.execute(jobs.where(job_results_table.c.job_id.in_(request.open_jobs)).values(outcome=None, updated_at=now))
-                never = [job_id for job_id in unsent if job_id in request.open_jobs]
-                conn.execute(jobs.where(job_results_table.c.job_id.in_(never)).values(sends=0))
-                self.audit.append_in(
-                    conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": request.open_jobs}, now
-                )
+                conn.execute(jobs.where(job_results_table.c.job_id.in_(open_jobs)).values(outcome=None, updated_at=now))
+                if never := [job_id for job_id in unsent if job_id in open_jobs]:
+                    conn.execute(jobs.where(job_results_table.c.job_id.in_(never)).values(sends=0))
+                self.audit.append_in(conn, AuditEvent.APPROVED, by, request_id, {**detail, "retry": round_seen + 1, "retried_jobs": open_jobs}, now)
                 self.work.enqueue_in(conn, tasks)
         return won
 
